@@ -1,0 +1,1 @@
+"""One adapter per vendor, behind the contracts in `base`. Nothing here imports Textual."""

@@ -1,0 +1,336 @@
+"""The shared HTTP client: one place that retries, honours rate limits and translates failures.
+
+Every adapter talks through `ApiClient`. It turns httpx exceptions and HTTP error statuses into the
+`frontline.errors` tree, so nothing above the adapters imports httpx. Retry rules:
+
+- 429 (and GitHub's 403 with `x-ratelimit-remaining: 0`) waits `Retry-After` (or backs off
+  exponentially when the header is missing) and retries, for reads and writes alike: a throttled
+  request was not processed.
+- Network failures and 5xx are retried for reads only. A write whose connection broke after it was sent
+  raises `WriteOutcomeUnknown`: the caller reconciles instead of sending twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from enum import StrEnum
+from typing import Any
+
+import httpx
+
+from frontline.errors import (
+    AuthError,
+    ConflictError,
+    FrontlineError,
+    MalformedResponse,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    Unavailable,
+    ValidationFailed,
+    WriteOutcomeUnknown,
+)
+
+Sleep = Callable[[float], Awaitable[None]]
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
+_USER_AGENT = "frontline/0.1 (+https://github.com/frontline)"
+
+
+class ConnectionState(StrEnum):
+    """What the last request said about the connection, for the status bar."""
+
+    UNKNOWN = "unknown"
+    ONLINE = "online"
+    OFFLINE = "offline"
+    RATE_LIMITED = "rate-limited"
+
+
+class ApiClient:
+    """An `httpx.AsyncClient` with frontline's retry, rate-limit and error policy.
+
+    Args:
+        base_url: the vendor's base URL (`https://acme.zendesk.com`).
+        service: a name for messages ("Zendesk").
+        auth: httpx auth built from the keyring-backed secret; only sent to `base_url`'s host.
+        transport: an httpx transport for tests (`httpx.MockTransport`), else the default.
+        max_retries: retries after the first attempt for 429s and for failed reads.
+        max_retry_wait: longest `Retry-After` honoured in place; longer ones raise `RateLimited`.
+        sleep: injected so tests do not wait for real.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        service: str,
+        auth: httpx.Auth | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 20.0,
+        max_retries: int = 3,
+        max_retry_wait: float = 60.0,
+        sleep: Sleep = asyncio.sleep,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.service = service
+        self.base_url = base_url.rstrip("/")
+        self.max_retries = max_retries
+        self.max_retry_wait = max_retry_wait
+        self._sleep = sleep
+        self.state = ConnectionState.UNKNOWN
+        self.rate_limit_remaining: int | None = None
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            auth=auth,
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            headers={"Accept": "application/json", "User-Agent": _USER_AGENT, **(headers or {})},
+            follow_redirects=False,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        """GET a JSON document; `path` may be absolute (a `links.next` URL on the same host)."""
+        response = await self.request("GET", path, params=params)
+        return self.decode(response)
+
+    async def send_json(
+        self, method: str, path: str, body: Any, params: Mapping[str, Any] | None = None
+    ) -> Any:
+        """Send a JSON body and decode the JSON answer (None for an empty 204)."""
+        response = await self.request(method, path, json=body, params=params)
+        if response.status_code == 204 or not response.content:
+            return None
+        return self.decode(response)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> httpx.Response:
+        """Send one request under the retry policy and return a 2xx response.
+
+        Raises:
+            AuthError, PermissionDenied, NotFound, ConflictError, ValidationFailed, RateLimited,
+            Unavailable, WriteOutcomeUnknown: see the module docstring.
+        """
+        method = method.upper()
+        is_read = method in _IDEMPOTENT
+        self._check_same_host(path)
+        attempt = 0
+        while True:
+            try:
+                response = await self._client.request(method, path, params=params, json=json)
+            except httpx.TransportError as exc:
+                self.state = ConnectionState.OFFLINE
+                never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+                if (is_read or never_sent) and attempt < self.max_retries:
+                    attempt += 1
+                    await self._sleep(_backoff(attempt))
+                    continue
+                raise self._transport_error(exc, is_read or never_sent) from None
+            self._note_rate_limit(response)
+            wait = self._rate_limit_wait(response)
+            if wait is not None:
+                self.state = ConnectionState.RATE_LIMITED
+                delay = wait if wait >= 0 else _backoff(attempt + 1)
+                if attempt >= self.max_retries or delay > self.max_retry_wait:
+                    raise RateLimited(
+                        f"{self.service} is rate limiting requests; try again in {_seconds(delay)}.",
+                        retry_after=delay,
+                    )
+                attempt += 1
+                await self._sleep(delay)
+                continue
+            if response.status_code >= 500:
+                self.state = ConnectionState.OFFLINE
+                if is_read and attempt < self.max_retries:
+                    attempt += 1
+                    await self._sleep(_backoff(attempt))
+                    continue
+                raise Unavailable(
+                    f"{self.service} answered {response.status_code} ({_reason(response)}). "
+                    "Nothing was lost; try again in a moment."
+                )
+            self.state = ConnectionState.ONLINE
+            if response.status_code >= 400:
+                raise self._status_error(response)
+            return response
+
+    def decode(self, response: httpx.Response) -> Any:
+        """Parse a JSON body or raise `MalformedResponse` naming the service and path."""
+        try:
+            return response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise MalformedResponse(
+                f"{self.service} sent a response that is not valid JSON for {response.request.url.path}."
+            ) from None
+
+    def _check_same_host(self, path: str) -> None:
+        """Refuse to send credentials to another host (a hostile `links.next` or attachment URL)."""
+        if path.startswith(("http://", "https://")):
+            target = httpx.URL(path)
+            base = httpx.URL(self.base_url)
+            if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
+                raise MalformedResponse(f"{self.service} pointed to another host ({target.host}); not followed.")
+
+    def _note_rate_limit(self, response: httpx.Response) -> None:
+        for header in ("x-rate-limit-remaining", "ratelimit-remaining", "x-ratelimit-remaining"):
+            value = response.headers.get(header)
+            if value is not None and value.strip().isdigit():
+                self.rate_limit_remaining = int(value)
+                return
+
+    def _rate_limit_wait(self, response: httpx.Response) -> float | None:
+        """Seconds to wait before retrying, -1 for "back off", or None when not rate limited."""
+        status = response.status_code
+        github_exhausted = status == 403 and (
+            response.headers.get("x-ratelimit-remaining") == "0" or "retry-after" in response.headers
+        )
+        if status != 429 and status != 503 and not github_exhausted:
+            return None
+        retry_after = _parse_retry_after(response.headers.get("retry-after"))
+        if retry_after is not None:
+            return retry_after
+        reset = response.headers.get("x-ratelimit-reset")
+        if reset and reset.strip().isdigit():
+            return max(0.0, float(reset) - time.time())
+        return -1.0 if status != 503 else None
+
+    def _transport_error(self, exc: httpx.TransportError, retried: bool) -> Unavailable:
+        what = _describe_transport_error(exc)
+        if not retried:
+            return WriteOutcomeUnknown(
+                f"The connection to {self.service} failed after the change was sent ({what}). "
+                "It may or may not have been applied: refresh the ticket before sending again."
+            )
+        return Unavailable(f"Cannot reach {self.service} ({what}). Check the network; nothing was lost.")
+
+    def _status_error(self, response: httpx.Response) -> FrontlineError:
+        status = response.status_code
+        detail = _error_detail(response)
+        suffix = f": {detail}" if detail else "."
+        if status == 401:
+            return AuthError(
+                f"{self.service} rejected the credentials (401){suffix} "
+                "Check the token with `frontline login` or `frontline doctor`."
+            )
+        if status == 403:
+            return PermissionDenied(f"{self.service} does not allow this for your account (403){suffix}")
+        if status == 404:
+            return NotFound(f"{self.service} has no such record, or it is not visible to you (404){suffix}")
+        if status == 409:
+            return ConflictError(
+                f"{self.service} says the record was changed by someone else since you loaded it (409). "
+                "Your draft is kept; refresh and send again."
+            )
+        if status == 410:
+            return NotFound(f"{self.service} has retired this API (410){suffix}")
+        if status in (400, 422):
+            return ValidationFailed(
+                f"{self.service} refused the request ({status}){suffix}", details=_error_fields(response)
+            )
+        return FrontlineError(f"{self.service} answered {status}{suffix}")
+
+
+def _backoff(attempt: int) -> float:
+    return float(min(2 ** (attempt - 1), 30))
+
+
+def _seconds(delay: float) -> str:
+    return f"{round(delay)} s" if delay < 120 else f"{round(delay / 60)} min"
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    """`Retry-After` is delta-seconds or an HTTP date (RFC 9110 §10.2.3)."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _reason(response: httpx.Response) -> str:
+    return response.reason_phrase or "server error"
+
+
+def _describe_transport_error(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.ConnectError):
+        return "connection refused or DNS failure"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "connection closed by the server"
+    return "network error"
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def _error_detail(response: httpx.Response) -> str:
+    """The human part of a vendor error body (Zendesk, Jira and GitHub shapes), or plain text."""
+    body = _json_or_none(response)
+    parts: list[str] = []
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):
+            parts += [str(error.get(k)) for k in ("title", "message") if error.get(k)]
+        elif isinstance(error, str):
+            parts.append(error)
+        for key in ("description", "message"):
+            if isinstance(body.get(key), str):
+                parts.append(body[key])
+        messages = body.get("errorMessages")
+        if isinstance(messages, list):
+            parts += [str(m) for m in messages]
+        errors = body.get("errors")
+        if isinstance(errors, list):
+            for item in errors:
+                if isinstance(item, dict):
+                    parts.append(str(item.get("detail") or item.get("title") or item.get("message") or ""))
+        parts += [f"{field}: {msgs}" for field, msgs in _error_fields(response).items()]
+    elif body is None and response.content:
+        text = response.text.strip()
+        if text and not text.startswith("<"):
+            parts.append(text[:200])
+    unique = [p for i, p in enumerate(parts) if p and p not in parts[:i]]
+    return "; ".join(unique)[:500]
+
+
+def _error_fields(response: httpx.Response) -> dict[str, list[str]]:
+    """Per-field validation messages: Zendesk `details`, Jira `errors` (a dict)."""
+    body = _json_or_none(response)
+    fields: dict[str, list[str]] = {}
+    if not isinstance(body, dict):
+        return fields
+    details = body.get("details")
+    if isinstance(details, dict):
+        for field, items in details.items():
+            if isinstance(items, list):
+                fields[field] = [
+                    str(i.get("description", i)) if isinstance(i, dict) else str(i) for i in items
+                ]
+    errors = body.get("errors")
+    if isinstance(errors, dict):
+        for field, message in errors.items():
+            fields[field] = [str(message)]
+    return fields

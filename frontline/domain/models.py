@@ -1,0 +1,206 @@
+"""Helpdesk-neutral models: what the UI, the CLI and the services see.
+
+Adapters map each vendor's JSON into these; nothing above the adapters knows which vendor is connected.
+Ids are strings everywhere (Zendesk's numeric ids and Jira's keys alike). Text fields hold plain text as
+the customer wrote it: sanitising for the terminal is the renderer's job (`frontline.domain.text`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Status(StrEnum):
+    """Ticket status categories shared by every helpdesk (Zendesk's names)."""
+
+    NEW = "new"
+    OPEN = "open"
+    PENDING = "pending"
+    HOLD = "hold"
+    SOLVED = "solved"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return "on-hold" if self is Status.HOLD else self.value
+
+
+class Priority(StrEnum):
+    """Ticket priority; `rank` orders them most urgent first."""
+
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        return _PRIORITY_RANK[self]
+
+
+_PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Person(_Model):
+    """A requester, agent or commenter."""
+
+    id: str
+    name: str
+    email: str | None = None
+    role: str | None = None
+    organization_id: str | None = None
+
+
+class Organization(_Model):
+    id: str
+    name: str
+
+
+class SlaTarget(_Model):
+    """The next SLA target of a ticket: when it breaches, or that it is paused or already breached."""
+
+    metric: str = "first_reply_time"
+    due_at: datetime | None = None
+    paused: bool = False
+    breached_at: datetime | None = None
+
+    def remaining(self, now: datetime) -> timedelta | None:
+        """Time left until breach (negative once breached); None when paused or without a due time."""
+        if self.paused or self.due_at is None:
+            return None
+        return self.due_at - now
+
+    def is_breached(self, now: datetime) -> bool:
+        if self.breached_at is not None and not self.paused:
+            return True
+        left = self.remaining(now)
+        return left is not None and left.total_seconds() < 0
+
+
+class Attachment(_Model):
+    id: str
+    file_name: str
+    content_type: str | None = None
+    size: int | None = None
+    url: str | None = None
+
+
+class Comment(_Model):
+    """One entry in a ticket's conversation; `public` False means an internal note."""
+
+    id: str
+    author: Person | None = None
+    body: str = ""
+    public: bool = True
+    created_at: datetime
+    attachments: tuple[Attachment, ...] = ()
+
+
+class Ticket(_Model):
+    """A helpdesk ticket as shown in the queue and the ticket header."""
+
+    id: str
+    key: str = Field(default="", description="What people call it: '#35436' or 'SD-12'.")
+    subject: str = ""
+    status: Status = Status.OPEN
+    priority: Priority | None = None
+    requester: Person | None = None
+    assignee: Person | None = None
+    organization: Organization | None = None
+    group: str | None = None
+    tags: tuple[str, ...] = ()
+    created_at: datetime
+    updated_at: datetime
+    sla: SlaTarget | None = None
+    url: str | None = Field(default=None, description="Where a person opens it in a browser.")
+    linked_bug: str | None = None
+    description: str = ""
+    revision: str | None = Field(
+        default=None, description="Opaque stamp sent back on writes to detect concurrent edits."
+    )
+
+    @property
+    def display_key(self) -> str:
+        return self.key or f"#{self.id}"
+
+
+class TicketThread(_Model):
+    """A ticket with its whole conversation, oldest first."""
+
+    ticket: Ticket
+    comments: tuple[Comment, ...] = ()
+
+
+class View(_Model):
+    """A saved view (Zendesk) or queue (JSM) the engineer works from."""
+
+    id: str
+    title: str
+    count: int | None = None
+
+
+class Macro(_Model):
+    """A helpdesk-side canned response and field change set."""
+
+    id: str
+    title: str
+    description: str | None = None
+
+
+class MacroPreview(_Model):
+    """What applying a macro to one ticket would change; nothing is changed until submit."""
+
+    macro: Macro
+    comment_body: str | None = None
+    comment_public: bool | None = None
+    status: Status | None = None
+    priority: Priority | None = None
+    assignee_id: str | None = None
+    group_id: str | None = None
+    tags: tuple[str, ...] | None = None
+    other_changes: dict[str, str] = Field(default_factory=dict)
+
+
+class CommentDraft(_Model):
+    body: str
+    public: bool
+
+
+class TicketUpdate(_Model):
+    """One write to a ticket: an optional comment plus field changes, sent in a single request."""
+
+    comment: CommentDraft | None = None
+    status: Status | None = None
+    priority: Priority | None = None
+    assignee_id: str | None = None
+    tags_add: tuple[str, ...] = ()
+    tags_remove: tuple[str, ...] = ()
+    revision: str | None = Field(default=None, description="Ticket.revision as last loaded.")
+
+    def is_empty(self) -> bool:
+        return (
+            self.comment is None
+            and self.status is None
+            and self.priority is None
+            and self.assignee_id is None
+            and not self.tags_add
+            and not self.tags_remove
+        )
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list; `next_cursor` is opaque and None on the last page."""
+
+    items: list[T]
+    next_cursor: str | None = None

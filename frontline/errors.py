@@ -1,0 +1,105 @@
+"""The one exception tree of frontline.
+
+Every failure a user can meet is a `FrontlineError` with a short `title` and a message that says what
+happened and what to do next. Adapters translate HTTP and network failures into these in one place
+(`frontline.adapters.http`); screens and the CLI only ever see these classes.
+"""
+
+from __future__ import annotations
+
+
+class FrontlineError(Exception):
+    """Base of every error frontline shows to a person."""
+
+    title: str = "Something went wrong"
+
+    def __init__(self, message: str, title: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if title is not None:
+            self.title = title
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(FrontlineError):
+    """The configuration file or environment is invalid."""
+
+    title = "Configuration problem"
+
+
+class CredentialsError(FrontlineError):
+    """No usable token was found for a profile, or the keyring failed."""
+
+    title = "Missing credentials"
+
+
+class AuthError(FrontlineError):
+    """The helpdesk rejected the credentials (401)."""
+
+    title = "Not signed in"
+
+
+class PermissionDenied(FrontlineError):
+    """The credentials are valid but not allowed to do this (403)."""
+
+    title = "Not allowed"
+
+
+class NotFound(FrontlineError):
+    """The ticket, view or record does not exist, or is not visible to this user (404)."""
+
+    title = "Not found"
+
+
+class ConflictError(FrontlineError):
+    """Somebody else changed the record since it was loaded (409). The local draft is kept."""
+
+    title = "Changed by someone else"
+
+
+class ValidationFailed(FrontlineError):
+    """The helpdesk refused the request as invalid (400/422); `details` maps field -> messages."""
+
+    title = "Rejected by the helpdesk"
+
+    def __init__(
+        self, message: str, title: str | None = None, details: dict[str, list[str]] | None = None
+    ) -> None:
+        super().__init__(message, title)
+        self.details = details or {}
+
+
+class RateLimited(FrontlineError):
+    """The helpdesk asked us to slow down (429) and retries ran out."""
+
+    title = "Rate limited"
+
+    def __init__(self, message: str, retry_after: float | None = None, title: str | None = None) -> None:
+        super().__init__(message, title)
+        self.retry_after = retry_after
+
+
+class Unavailable(FrontlineError):
+    """The network failed or the server answered 5xx; the operation may be retried."""
+
+    title = "Helpdesk unreachable"
+
+
+class WriteOutcomeUnknown(Unavailable):
+    """A write was sent but the connection failed before the answer: it may or may not have been applied."""
+
+    title = "Not sure it was sent"
+
+
+class MalformedResponse(FrontlineError):
+    """The server answered with something that is not the documented shape."""
+
+    title = "Unexpected answer from the helpdesk"
+
+
+class Unsupported(FrontlineError):
+    """The connected system cannot do this (see the adapter's capabilities)."""
+
+    title = "Not supported here"

@@ -180,7 +180,9 @@ class ApiClient:
             target = httpx.URL(path)
             base = httpx.URL(self.base_url)
             if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
-                raise MalformedResponse(f"{self.service} pointed to another host ({target.host}); not followed.")
+                raise MalformedResponse(
+                    f"{self.service} pointed to another host ({target.host}); not followed."
+                )
 
     def _note_rate_limit(self, response: httpx.Response) -> None:
         for header in ("x-rate-limit-remaining", "ratelimit-remaining", "x-ratelimit-remaining"):

@@ -23,6 +23,7 @@ from frontline.domain.models import (
 )
 
 ProgressCallback = Callable[[int], None]
+TicketListener = Callable[[Ticket], None]
 
 
 class Desk:
@@ -48,6 +49,12 @@ class Desk:
         self.view_ids = tuple(view_ids)
         self.clock = clock
         self.me: Person | None = None
+        self._listeners: list[TicketListener] = []
+
+    def subscribe(self, listener: TicketListener) -> Callable[[], None]:
+        """Call `listener` with every ticket this desk changes; returns a function that unsubscribes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     @property
     def capabilities(self) -> HelpdeskCapabilities:
@@ -101,7 +108,10 @@ class Desk:
 
     async def submit(self, ticket_id: str, update: TicketUpdate) -> Ticket:
         """Send a reply or note and field changes as one write; returns the ticket as it is now."""
-        return await self.adapter.update_ticket(ticket_id, update)
+        ticket = await self.adapter.update_ticket(ticket_id, update)
+        for listener in list(self._listeners):
+            listener(ticket)
+        return ticket
 
     async def macros(self) -> list[Macro]:
         if not self.capabilities.macros:

@@ -68,3 +68,4 @@ class SandboxSystem(ABC):
 
     def reset(self) -> None:
         """Restore the seeded state (control endpoint `POST /__sandbox__/reset`)."""
+        return None

@@ -1,0 +1,213 @@
+"""The shared HTTP policy: retries, rate limits and error translation, over httpx.MockTransport."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from frontline.adapters.http import ApiClient, ConnectionState
+from frontline.errors import (
+    AuthError,
+    ConflictError,
+    MalformedResponse,
+    NotFound,
+    RateLimited,
+    Unavailable,
+    ValidationFailed,
+    WriteOutcomeUnknown,
+)
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+class Recorder:
+    def __init__(self, responses: list[httpx.Response | Exception]) -> None:
+        self.responses = responses
+        self.requests: list[httpx.Request] = []
+        self.sleeps: list[float] = []
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        item = self.responses.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+    def client(self, **kwargs: object) -> ApiClient:
+        return ApiClient(
+            "https://acme.example.com",
+            service="Acme",
+            transport=httpx.MockTransport(self.handler),
+            sleep=self.sleep,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+
+async def test_429_waits_retry_after_then_succeeds() -> None:
+    rec = Recorder(
+        [httpx.Response(429, headers={"Retry-After": "7"}, text="slow down"), httpx.Response(200, json={})]
+    )
+    client = rec.client()
+    assert await client.get_json("/x") == {}
+    assert rec.sleeps == [7.0]
+    assert client.state is ConnectionState.ONLINE
+
+
+async def test_429_without_retry_after_backs_off_exponentially() -> None:
+    rec = Recorder([httpx.Response(429), httpx.Response(429), httpx.Response(200, json=[])])
+    await rec.client().get_json("/x")
+    assert rec.sleeps == [1.0, 2.0]
+
+
+async def test_retry_after_longer_than_allowed_raises_rate_limited() -> None:
+    rec = Recorder([httpx.Response(429, headers={"Retry-After": "600"})])
+    client = rec.client(max_retry_wait=60)
+    with pytest.raises(RateLimited) as info:
+        await client.get_json("/x")
+    assert info.value.retry_after == 600
+    assert "10 min" in info.value.message
+    assert client.state is ConnectionState.RATE_LIMITED
+
+
+async def test_write_throttled_is_retried_because_it_was_not_processed() -> None:
+    rec = Recorder([httpx.Response(429, headers={"Retry-After": "1"}), httpx.Response(200, json={"ok": 1})])
+    assert await rec.client().send_json("PUT", "/t", {"a": 1}) == {"ok": 1}
+    assert len(rec.requests) == 2
+
+
+async def test_github_403_with_exhausted_budget_is_a_rate_limit() -> None:
+    rec = Recorder(
+        [
+            httpx.Response(403, headers={"x-ratelimit-remaining": "0", "retry-after": "3"}),
+            httpx.Response(200, json={}),
+        ]
+    )
+    await rec.client().get_json("/repos/a/b/issues")
+    assert rec.sleeps == [3.0]
+
+
+async def test_read_is_retried_after_5xx_and_network_errors() -> None:
+    request = httpx.Request("GET", "https://acme.example.com/x")
+    rec = Recorder(
+        [httpx.Response(502), httpx.ReadTimeout("slow", request=request), httpx.Response(200, json={"v": 1})]
+    )
+    assert await rec.client().get_json("/x") == {"v": 1}
+    assert len(rec.requests) == 3
+
+
+async def test_read_gives_up_with_unavailable() -> None:
+    rec = Recorder([httpx.Response(500)] * 4)
+    with pytest.raises(Unavailable):
+        await rec.client().get_json("/x")
+
+
+async def test_write_cut_after_sending_is_not_retried() -> None:
+    request = httpx.Request("PUT", "https://acme.example.com/t")
+    rec = Recorder([httpx.RemoteProtocolError("closed", request=request)])
+    with pytest.raises(WriteOutcomeUnknown) as info:
+        await rec.client().send_json("PUT", "/t", {})
+    assert len(rec.requests) == 1
+    assert "may or may not" in info.value.message
+
+
+async def test_write_that_never_connected_is_retried() -> None:
+    request = httpx.Request("PUT", "https://acme.example.com/t")
+    rec = Recorder([httpx.ConnectError("refused", request=request), httpx.Response(200, json={})])
+    await rec.client().send_json("PUT", "/t", {})
+    assert len(rec.requests) == 2
+
+
+async def test_write_5xx_is_not_retried() -> None:
+    rec = Recorder([httpx.Response(500)])
+    with pytest.raises(Unavailable):
+        await rec.client().send_json("PUT", "/t", {})
+    assert len(rec.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("response", "error", "fragment"),
+    [
+        (
+            httpx.Response(401, json={"error": "Couldn't authenticate you"}),
+            AuthError,
+            "Couldn't authenticate",
+        ),
+        (
+            httpx.Response(404, json={"error": "RecordNotFound", "description": "Not found"}),
+            NotFound,
+            "RecordNotFound",
+        ),
+        (httpx.Response(409, json={}), ConflictError, "changed by someone else"),
+        (
+            httpx.Response(
+                400, json={"errorMessages": [], "errors": {"description": "Operation value must be an ADF"}}
+            ),
+            ValidationFailed,
+            "description: ['Operation value must be an ADF']",
+        ),
+        (
+            httpx.Response(410, json={"errorMessages": ["The requested API has been removed."]}),
+            NotFound,
+            "removed",
+        ),
+        (httpx.Response(400, text="Bad request: page too deep"), ValidationFailed, "page too deep"),
+    ],
+)
+async def test_status_errors_are_translated(
+    response: httpx.Response, error: type[Exception], fragment: str
+) -> None:
+    rec = Recorder([response])
+    with pytest.raises(error) as info:
+        await rec.client().get_json("/x")
+    assert fragment in str(info.value)
+
+
+async def test_validation_details_per_field() -> None:
+    body = {
+        "error": "RecordInvalid",
+        "description": "Record validation errors",
+        "details": {"status": [{"description": "Status: closed is not valid", "error": "InvalidValue"}]},
+    }
+    rec = Recorder([httpx.Response(422, json=body)])
+    with pytest.raises(ValidationFailed) as info:
+        await rec.client().send_json("PUT", "/t", {})
+    assert info.value.details == {"status": ["Status: closed is not valid"]}
+
+
+async def test_malformed_json_is_reported_not_raised_raw() -> None:
+    rec = Recorder([httpx.Response(200, text='{"tickets": [')])
+    with pytest.raises(MalformedResponse) as info:
+        await rec.client().get_json("/api/v2/views")
+    assert "/api/v2/views" in info.value.message
+
+
+async def test_absolute_url_to_another_host_is_refused() -> None:
+    rec = Recorder([])
+    with pytest.raises(MalformedResponse):
+        await rec.client().get_json("https://evil.example.net/steal")
+    assert rec.requests == []
+
+
+async def test_absolute_url_on_same_host_is_followed() -> None:
+    rec = Recorder([httpx.Response(200, json={"page": 2})])
+    assert await rec.client().get_json("https://acme.example.com/api?page[after]=x") == {"page": 2}
+
+
+async def test_errors_never_contain_the_credentials() -> None:
+    rec = Recorder([httpx.Response(401, text="nope")])
+    client = ApiClient(
+        "https://acme.example.com",
+        service="Acme",
+        auth=httpx.BasicAuth("me@acme.example/token", "s3cr3t-token-value"),
+        transport=httpx.MockTransport(rec.handler),
+        sleep=rec.sleep,
+    )
+    with pytest.raises(AuthError) as info:
+        await client.get_json("/x")
+    assert "s3cr3t" not in str(info.value)
+    assert info.value.__cause__ is None

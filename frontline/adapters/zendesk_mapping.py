@@ -149,7 +149,7 @@ class _HtmlToText(HTMLParser):
     """Just enough HTML-to-text for `html_body`: block ends become newlines, tags and scripts go."""
 
     _BREAKS = frozenset(
-        {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
+        {"br", "p", "div", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
     )
     _SKIP = frozenset({"script", "style", "head"})
 

@@ -1,0 +1,165 @@
+"""The local SQLite database: one file under the data dir for drafts (and later cache, outbox, journal).
+
+Why SQLite: a committed transaction survives the process being killed (`kill -9`, a crash, a closed
+terminal), which is the promise drafts make. WAL mode lets a reader (the CLI) and the console share the
+file. The schema is versioned with `PRAGMA user_version` and grows by appending to `MIGRATIONS`; each
+feature module owns its tables but registers them here so the order of upgrades is one list.
+
+The API is synchronous and cheap for small rows (a draft save is well under a millisecond plus the WAL
+write); call it directly for tiny writes or through `asyncio.to_thread` for anything bigger. A lock makes
+one `Store` safe to share between the event loop and worker threads.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from frontline.errors import FrontlineError
+
+DATABASE_FILE_NAME = "frontline.sqlite3"
+
+
+class StoreError(FrontlineError):
+    """The local database cannot be opened or is from a newer frontline."""
+
+    title = "Local data problem"
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step; `version` is the `user_version` after it ran."""
+
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        version=1,
+        description="drafts: one unsent reply or note per profile and ticket",
+        statements=(
+            """
+            CREATE TABLE drafts (
+                profile TEXT NOT NULL,
+                ticket_id TEXT NOT NULL,
+                body TEXT NOT NULL,
+                public INTEGER NOT NULL,
+                submit_status TEXT,
+                priority TEXT,
+                assignee_id TEXT,
+                tags_add TEXT NOT NULL DEFAULT '[]',
+                tags_remove TEXT NOT NULL DEFAULT '[]',
+                macro_id TEXT,
+                saved_at TEXT NOT NULL,
+                PRIMARY KEY (profile, ticket_id)
+            )
+            """,
+        ),
+    ),
+)
+"""Every schema step in order. Append new steps (cache, outbox, shift journal); never edit old ones."""
+
+
+class Store:
+    """A connection to the local database, migrated to the newest schema on open.
+
+    Args:
+        path: the database file; its folder is created if missing.
+        migrations: the schema steps (tests may pass a longer tuple).
+    """
+
+    def __init__(self, path: Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._connection = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=5.0
+            )
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(f"Cannot open the local database {path}: {error}") from error
+        self._lock = threading.RLock()
+        self._connection.row_factory = sqlite3.Row
+        try:
+            self._configure()
+            self._migrate(tuple(migrations))
+        except sqlite3.DatabaseError as error:
+            self._connection.close()
+            raise StoreError(
+                f"The local database {path} is unreadable ({error}). Move it away to start afresh."
+            ) from error
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Store:
+        """The database of a data dir (`FrontlineApp.data_dir`, `locations.data_dir()`)."""
+        return cls(data_dir / DATABASE_FILE_NAME)
+
+    def _configure(self) -> None:
+        with self._lock:
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a commit survives the process dying; only a power cut may lose the last one.
+            self._connection.execute("PRAGMA synchronous=NORMAL")
+            self._connection.execute("PRAGMA foreign_keys=ON")
+
+    @property
+    def schema_version(self) -> int:
+        row = self.fetch_one("PRAGMA user_version")
+        return int(row[0]) if row is not None else 0
+
+    def _migrate(self, migrations: tuple[Migration, ...]) -> None:
+        newest = max((m.version for m in migrations), default=0)
+        current = self.schema_version
+        if current > newest:
+            raise StoreError(
+                f"The local database {self.path} was written by a newer frontline (schema {current}, "
+                f"this version knows {newest}). Upgrade frontline or move the file away."
+            )
+        for migration in sorted(migrations, key=lambda m: m.version):
+            if migration.version <= current:
+                continue
+            with self.transaction() as connection:
+                for statement in migration.statements:
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {int(migration.version)}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run statements atomically: all of them are committed, or none when the block raises."""
+        with self._lock:
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._connection
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            self._connection.execute("COMMIT")
+
+    def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> None:
+        """One statement in its own transaction."""
+        with self.transaction() as connection:
+            connection.execute(sql, parameters)
+
+    def fetch_all(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return list(self._connection.execute(sql, parameters).fetchall())
+
+    def fetch_one(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        with self._lock:
+            row: sqlite3.Row | None = self._connection.execute(sql, parameters).fetchone()
+            return row
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

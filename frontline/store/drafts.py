@@ -1,0 +1,160 @@
+"""Unsent replies and notes, one per profile and ticket, saved as the engineer types.
+
+The composer saves at most about half a second behind the keyboard and on leaving; each save is one
+SQLite commit, so a draft survives a crash or `kill -9` and is offered again when the ticket is reopened.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from frontline.domain.models import Priority, Status
+from frontline.store.db import Store
+
+_E = TypeVar("_E", Status, Priority)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Everything the composer holds for one ticket: the text and the submit-as choices."""
+
+    profile: str
+    ticket_id: str
+    body: str
+    public: bool
+    saved_at: datetime
+    submit_status: Status | None = None
+    priority: Priority | None = None
+    assignee_id: str | None = None
+    tags_add: tuple[str, ...] = ()
+    tags_remove: tuple[str, ...] = ()
+    macro_id: str | None = None
+
+    def is_blank(self) -> bool:
+        """Nothing worth keeping: no text and no field change."""
+        return (
+            not self.body.strip()
+            and self.submit_status is None
+            and self.priority is None
+            and self.assignee_id is None
+            and not self.tags_add
+            and not self.tags_remove
+        )
+
+
+class DraftStore:
+    """Drafts in the local database (`frontline.store.db.Store`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def save(
+        self,
+        profile: str,
+        ticket_id: str,
+        body: str,
+        public: bool,
+        submit_status: Status | None = None,
+        *,
+        saved_at: datetime,
+        priority: Priority | None = None,
+        assignee_id: str | None = None,
+        tags_add: Sequence[str] = (),
+        tags_remove: Sequence[str] = (),
+        macro_id: str | None = None,
+    ) -> Draft:
+        """Insert or replace the ticket's draft in one committed transaction."""
+        draft = Draft(
+            profile=profile,
+            ticket_id=ticket_id,
+            body=body,
+            public=public,
+            saved_at=saved_at,
+            submit_status=submit_status,
+            priority=priority,
+            assignee_id=assignee_id,
+            tags_add=tuple(tags_add),
+            tags_remove=tuple(tags_remove),
+            macro_id=macro_id,
+        )
+        self.put(draft)
+        return draft
+
+    def put(self, draft: Draft) -> None:
+        """Insert or replace a whole `Draft`."""
+        self.store.execute(
+            """
+            INSERT INTO drafts (profile, ticket_id, body, public, submit_status, priority, assignee_id,
+                                tags_add, tags_remove, macro_id, saved_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (profile, ticket_id) DO UPDATE SET
+                body = excluded.body, public = excluded.public, submit_status = excluded.submit_status,
+                priority = excluded.priority, assignee_id = excluded.assignee_id,
+                tags_add = excluded.tags_add, tags_remove = excluded.tags_remove,
+                macro_id = excluded.macro_id, saved_at = excluded.saved_at
+            """,
+            (
+                draft.profile,
+                draft.ticket_id,
+                draft.body,
+                int(draft.public),
+                draft.submit_status.value if draft.submit_status else None,
+                draft.priority.value if draft.priority else None,
+                draft.assignee_id,
+                json.dumps(list(draft.tags_add)),
+                json.dumps(list(draft.tags_remove)),
+                draft.macro_id,
+                draft.saved_at.isoformat(),
+            ),
+        )
+
+    def load(self, profile: str, ticket_id: str) -> Draft | None:
+        row = self.store.fetch_one(
+            "SELECT * FROM drafts WHERE profile = ? AND ticket_id = ?", (profile, ticket_id)
+        )
+        return _draft_from_row(row) if row is not None else None
+
+    def delete(self, profile: str, ticket_id: str) -> bool:
+        """Forget a draft (sent or discarded); True when there was one."""
+        with self.store.transaction() as connection:
+            cursor = connection.execute(
+                "DELETE FROM drafts WHERE profile = ? AND ticket_id = ?", (profile, ticket_id)
+            )
+            return cursor.rowcount > 0
+
+    def list(self, profile: str) -> list[Draft]:
+        """A profile's drafts, most recently saved first (for a "postponed" list and the handoff)."""
+        rows = self.store.fetch_all(
+            "SELECT * FROM drafts WHERE profile = ? ORDER BY saved_at DESC, ticket_id", (profile,)
+        )
+        return [_draft_from_row(row) for row in rows]
+
+
+def _draft_from_row(row: sqlite3.Row) -> Draft:
+    return Draft(
+        profile=row["profile"],
+        ticket_id=row["ticket_id"],
+        body=row["body"],
+        public=bool(row["public"]),
+        saved_at=datetime.fromisoformat(row["saved_at"]),
+        submit_status=_enum_or_none(Status, row["submit_status"]),
+        priority=_enum_or_none(Priority, row["priority"]),
+        assignee_id=row["assignee_id"],
+        tags_add=tuple(json.loads(row["tags_add"] or "[]")),
+        tags_remove=tuple(json.loads(row["tags_remove"] or "[]")),
+        macro_id=row["macro_id"],
+    )
+
+
+def _enum_or_none(kind: type[_E], value: str | None) -> _E | None:
+    if value is None:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        return None

@@ -1,0 +1,255 @@
+"""The logic behind the reply composer, free of any UI: templates, the `$EDITOR` buffer, the update to send.
+
+Templates are Markdown files in the config dir's `templates/` with `{{variables}}`. The editor buffer puts
+the draft above a git-style scissors line and the quoted conversation below it, so the engineer sees the
+thread while writing and only the part above the line comes back. `build_update` turns what the composer
+holds into the one `TicketUpdate` that is sent, leaving out changes that would change nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from frontline.domain.models import (
+    CommentDraft,
+    MacroPreview,
+    Person,
+    Priority,
+    Status,
+    Ticket,
+    TicketThread,
+    TicketUpdate,
+)
+from frontline.domain.text import clean_text, one_line
+
+SCISSORS_LINE = "# ------------------------ >8 ------------------------"
+SCISSORS_HINT = "# Do not modify or remove the line above. Everything below it is ignored."
+QUOTED_LINES_PER_COMMENT = 200
+"""Long comments are cut in the editor buffer so the editor opens fast on huge threads."""
+
+_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+@dataclass
+class ComposerState:
+    """What the composer holds: the text, public or internal, and the fields to change on submit."""
+
+    body: str = ""
+    public: bool = True
+    submit_status: Status | None = None
+    priority: Priority | None = None
+    assignee_id: str | None = None
+    tags_add: tuple[str, ...] = ()
+    tags_remove: tuple[str, ...] = ()
+    macro_id: str | None = None
+
+    def is_blank(self) -> bool:
+        """Nothing a person would be sorry to lose."""
+        return (
+            not self.body.strip()
+            and self.submit_status is None
+            and self.priority is None
+            and self.assignee_id is None
+            and not self.tags_add
+            and not self.tags_remove
+        )
+
+    def draft_fields(self) -> dict[str, object]:
+        """Keyword arguments for `DraftStore.save` (everything but profile, ticket and time)."""
+        return {
+            "body": self.body,
+            "public": self.public,
+            "submit_status": self.submit_status,
+            "priority": self.priority,
+            "assignee_id": self.assignee_id,
+            "tags_add": self.tags_add,
+            "tags_remove": self.tags_remove,
+            "macro_id": self.macro_id,
+        }
+
+
+def build_update(state: ComposerState, ticket: Ticket) -> TicketUpdate:
+    """The single write for this state; fields equal to the ticket's current values are left out."""
+    body = state.body.strip("\n")
+    comment = CommentDraft(body=body, public=state.public) if body.strip() else None
+    status = state.submit_status if state.submit_status not in (None, ticket.status) else None
+    priority = state.priority if state.priority not in (None, ticket.priority) else None
+    current_assignee = ticket.assignee.id if ticket.assignee else None
+    assignee_id = state.assignee_id if state.assignee_id not in (None, current_assignee) else None
+    tags_add = tuple(tag for tag in state.tags_add if tag not in ticket.tags)
+    tags_remove = tuple(tag for tag in state.tags_remove if tag in ticket.tags)
+    return TicketUpdate(
+        comment=comment,
+        status=status,
+        priority=priority,
+        assignee_id=assignee_id,
+        tags_add=tags_add,
+        tags_remove=tags_remove,
+        revision=ticket.revision,
+    )
+
+
+def describe_changes(update: TicketUpdate, ticket: Ticket) -> list[str]:
+    """Human lines for the review step: "Status: open → solved", "Tags: +vip -api"."""
+    lines: list[str] = []
+    if update.status is not None:
+        lines.append(f"Status: {ticket.status.label} → {update.status.label}")
+    if update.priority is not None:
+        before = ticket.priority.value if ticket.priority else "none"
+        lines.append(f"Priority: {before} → {update.priority.value}")
+    if update.assignee_id is not None:
+        before = one_line(ticket.assignee.name) if ticket.assignee else "unassigned"
+        lines.append(f"Assignee: {before} → agent {update.assignee_id}")
+    if update.tags_add or update.tags_remove:
+        changes = [f"+{tag}" for tag in update.tags_add] + [f"-{tag}" for tag in update.tags_remove]
+        lines.append("Tags: " + " ".join(one_line(change) for change in changes))
+    return lines
+
+
+def apply_macro(state: ComposerState, preview: MacroPreview, ticket: Ticket) -> ComposerState:
+    """The composer state after a macro: its comment is added to the text and its field changes set."""
+    body = state.body
+    if preview.comment_body:
+        body = f"{body.rstrip()}\n\n{preview.comment_body}" if body.strip() else preview.comment_body
+    tags_add, tags_remove = state.tags_add, state.tags_remove
+    if preview.tags is not None:
+        tags_add = tuple(tag for tag in preview.tags if tag not in ticket.tags)
+        tags_remove = tuple(tag for tag in ticket.tags if tag not in preview.tags)
+    return replace(
+        state,
+        body=body,
+        public=preview.comment_public if preview.comment_public is not None else state.public,
+        submit_status=preview.status or state.submit_status,
+        priority=preview.priority or state.priority,
+        assignee_id=preview.assignee_id or state.assignee_id,
+        tags_add=tags_add,
+        tags_remove=tags_remove,
+        macro_id=preview.macro.id,
+    )
+
+
+def describe_macro(preview: MacroPreview) -> list[str]:
+    """What a macro would change, one line per field, for the preview before applying it."""
+    lines: list[str] = []
+    if preview.status is not None:
+        lines.append(f"Status → {preview.status.label}")
+    if preview.priority is not None:
+        lines.append(f"Priority → {preview.priority.value}")
+    if preview.assignee_id is not None:
+        lines.append(f"Assignee → agent {one_line(preview.assignee_id)}")
+    if preview.group_id is not None:
+        lines.append(f"Group → {one_line(preview.group_id)}")
+    if preview.tags is not None:
+        lines.append("Tags → " + (" ".join(one_line(tag) for tag in preview.tags) or "(none)"))
+    for name, value in sorted(preview.other_changes.items()):
+        lines.append(f"{one_line(name)} → {one_line(value)}")
+    if preview.comment_body:
+        kind = "internal note" if preview.comment_public is False else "public reply"
+        lines.append(f"Adds a {kind}:")
+    return lines
+
+
+@dataclass(frozen=True)
+class Template:
+    """A reply template: `name` is the file name without `.md`."""
+
+    name: str
+    path: Path
+    text: str
+
+
+@dataclass(frozen=True)
+class RenderedTemplate:
+    """A template with its variables filled; `unknown` lists the ones left as typed."""
+
+    text: str
+    unknown: tuple[str, ...] = field(default=())
+
+
+def discover_templates(directory: Path) -> list[Template]:
+    """Every `*.md` file of a folder, by name; a missing folder means no templates."""
+    if not directory.is_dir():
+        return []
+    templates: list[Template] = []
+    for path in sorted(directory.glob("*.md"), key=lambda p: p.name.lower()):
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        templates.append(Template(name=path.stem, path=path, text=text))
+    return templates
+
+
+def template_variables(ticket: Ticket, agent: Person | None) -> dict[str, str]:
+    """The values templates may use; names and subject are folded onto one clean line."""
+    requester = one_line(ticket.requester.name) if ticket.requester else ""
+    agent_name = one_line(agent.name) if agent else ""
+    return {
+        "requester_name": requester,
+        "requester_first_name": requester.split(" ")[0] if requester else "",
+        "requester_email": one_line(ticket.requester.email or "") if ticket.requester else "",
+        "organization": one_line(ticket.organization.name) if ticket.organization else "",
+        "ticket_id": ticket.id,
+        "ticket_key": ticket.display_key,
+        "subject": one_line(ticket.subject),
+        "agent_name": agent_name,
+        "agent_first_name": agent_name.split(" ")[0] if agent_name else "",
+    }
+
+
+def render_template(text: str, variables: Mapping[str, str]) -> RenderedTemplate:
+    """Fill `{{name}}` placeholders; unknown names stay visible in the text and are reported."""
+    unknown: list[str] = []
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in variables:
+            return variables[name]
+        if name not in unknown:
+            unknown.append(name)
+        return match.group(0)
+
+    return RenderedTemplate(text=_VARIABLE.sub(substitute, text), unknown=tuple(unknown))
+
+
+def editor_command(configured: str | None, environ: Mapping[str, str]) -> list[str]:
+    """`ui.editor` from the config, else `$VISUAL`, else `$EDITOR`, else `vi`, split like a shell would."""
+    for candidate in (configured, environ.get("VISUAL"), environ.get("EDITOR")):
+        if candidate and candidate.strip():
+            return shlex.split(candidate)
+    return ["vi"]
+
+
+def build_editor_buffer(body: str, thread: TicketThread, *, public: bool) -> str:
+    """The draft, the scissors line, then the conversation quoted newest first."""
+    ticket = thread.ticket
+    audience = "PUBLIC REPLY: the customer will see this" if public else "INTERNAL NOTE: only agents see this"
+    lines = [body.rstrip("\n"), "", SCISSORS_LINE, SCISSORS_HINT]
+    lines.append(f"# {audience} · {ticket.display_key} {one_line(ticket.subject)}")
+    lines.append("#")
+    for comment in reversed(thread.comments):
+        author = one_line(comment.author.name) if comment.author else "unknown"
+        kind = "public" if comment.public else "internal note"
+        stamp = comment.created_at.strftime("%Y-%m-%d %H:%M")
+        lines.append(f"# On {stamp}, {author} wrote ({kind}):")
+        comment_lines = clean_text(comment.body).split("\n")
+        for line in comment_lines[:QUOTED_LINES_PER_COMMENT]:
+            lines.append(f"# > {line}".rstrip())
+        if len(comment_lines) > QUOTED_LINES_PER_COMMENT:
+            lines.append(f"# > [... {len(comment_lines) - QUOTED_LINES_PER_COMMENT} more lines]")
+        lines.append("#")
+    return "\n".join(lines) + "\n"
+
+
+def parse_editor_buffer(text: str) -> str:
+    """The part above the scissors line, without trailing blank lines."""
+    kept: list[str] = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line.rstrip() == SCISSORS_LINE:
+            break
+        kept.append(line)
+    return "\n".join(kept).rstrip()

@@ -1,0 +1,167 @@
+"""Composer logic: templates, the $EDITOR buffer, building the update, macros."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from frontline.domain.compose import (
+    SCISSORS_LINE,
+    ComposerState,
+    apply_macro,
+    build_editor_buffer,
+    build_update,
+    describe_changes,
+    describe_macro,
+    discover_templates,
+    editor_command,
+    parse_editor_buffer,
+    render_template,
+    template_variables,
+)
+from frontline.domain.models import (
+    Comment,
+    Macro,
+    MacroPreview,
+    Organization,
+    Person,
+    Priority,
+    Status,
+    Ticket,
+    TicketThread,
+)
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+GRACE = Person(id="100", name="Grace \x1b[31mBrewster\x1b[0m Hopper", email="grace@example.com")
+ADA = Person(id="1", name="Ada Agent")
+TICKET = Ticket(
+    id="1000",
+    key="#1000",
+    subject="Cannot\nlog in",
+    status=Status.OPEN,
+    priority=Priority.NORMAL,
+    requester=GRACE,
+    organization=Organization(id="1", name="Acme"),
+    tags=("api", "billing"),
+    created_at=NOW,
+    updated_at=NOW,
+    revision="r1",
+)
+
+
+def test_template_variables_are_filled_and_cleaned() -> None:
+    rendered = render_template(
+        "Hi {{requester_first_name}},\n{{ ticket_key }} ({{subject}}) "
+        "for {{requester_name}} — {{agent_name}}",
+        template_variables(TICKET, ADA),
+    )
+    assert rendered.text == "Hi Grace,\n#1000 (Cannot log in) for Grace Brewster Hopper — Ada Agent"
+    assert rendered.unknown == ()
+
+
+def test_unknown_variables_stay_visible_and_are_reported() -> None:
+    rendered = render_template(
+        "Hi {{requester_name}} {{shoe_size}} {{shoe_size}} {{ nope }}", {"requester_name": "G"}
+    )
+    assert rendered.text == "Hi G {{shoe_size}} {{shoe_size}} {{ nope }}"
+    assert rendered.unknown == ("shoe_size", "nope")
+
+
+def test_discover_templates_lists_markdown_files_by_name(tmp_path: Path) -> None:
+    assert discover_templates(tmp_path / "missing") == []
+    (tmp_path / "b-refund.md").write_text("Refund {{ticket_id}}", encoding="utf-8")
+    (tmp_path / "A-hello.md").write_text("Hello", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("ignored", encoding="utf-8")
+    templates = discover_templates(tmp_path)
+    assert [t.name for t in templates] == ["A-hello", "b-refund"]
+    assert templates[1].text == "Refund {{ticket_id}}"
+
+
+def test_editor_buffer_round_trip_keeps_only_the_text_above_the_scissors() -> None:
+    thread = TicketThread(
+        ticket=TICKET,
+        comments=(
+            Comment(id="1", author=GRACE, body="It broke\x1b]0;pwned\x07 again", created_at=NOW),
+            Comment(id="2", author=ADA, body="cache?", public=False, created_at=NOW),
+        ),
+    )
+    buffer = build_editor_buffer("Dear Grace,\n\nOn it.\n", thread, public=True)
+    above, below = buffer.split(SCISSORS_LINE)
+    assert above == "Dear Grace,\n\nOn it.\n\n"
+    assert "PUBLIC REPLY" in below
+    assert "# > It broke again" in below
+    assert "\x1b" not in buffer
+    assert below.index("cache?") < below.index("It broke"), "newest first"
+    edited = buffer.replace("On it.", "On it.\nFixed in 2.3.") + "more junk\n"
+    assert parse_editor_buffer(edited) == "Dear Grace,\n\nOn it.\nFixed in 2.3."
+
+
+def test_parse_without_scissors_keeps_everything() -> None:
+    assert parse_editor_buffer("just text\r\n\n") == "just text"
+
+
+def test_editor_command_precedence() -> None:
+    assert editor_command("code --wait", {"VISUAL": "vim", "EDITOR": "nano"}) == ["code", "--wait"]
+    assert editor_command(None, {"VISUAL": "vim", "EDITOR": "nano"}) == ["vim"]
+    assert editor_command(None, {"EDITOR": "nano -R"}) == ["nano", "-R"]
+    assert editor_command("  ", {}) == ["vi"]
+
+
+def test_build_update_sends_only_real_changes() -> None:
+    state = ComposerState(
+        body="\nThanks!\n",
+        public=False,
+        submit_status=Status.SOLVED,
+        priority=Priority.NORMAL,
+        tags_add=("vip", "api"),
+        tags_remove=("billing", "absent"),
+    )
+    update = build_update(state, TICKET)
+    assert update.comment is not None
+    assert update.comment.body == "Thanks!"
+    assert update.comment.public is False
+    assert update.status is Status.SOLVED
+    assert update.priority is None, "unchanged priority is not sent"
+    assert update.tags_add == ("vip",)
+    assert update.tags_remove == ("billing",)
+    assert update.revision == "r1"
+    assert describe_changes(update, TICKET) == ["Status: open → solved", "Tags: +vip -billing"]
+
+
+def test_blank_state_builds_an_empty_update() -> None:
+    state = ComposerState(body="   \n", submit_status=Status.OPEN)
+    assert state.is_blank() is False
+    assert build_update(state, TICKET).is_empty()
+    assert ComposerState().is_blank()
+
+
+def test_apply_macro_fills_text_and_fields_without_sending() -> None:
+    preview = MacroPreview(
+        macro=Macro(id="m1", title="Close and thank"),
+        comment_body="Closing this now.",
+        comment_public=True,
+        status=Status.SOLVED,
+        tags=("api", "thanked"),
+    )
+    state = apply_macro(ComposerState(body="Hi Grace,", public=False), preview, TICKET)
+    assert state.body == "Hi Grace,\n\nClosing this now."
+    assert state.public is True
+    assert state.submit_status is Status.SOLVED
+    assert state.tags_add == ("thanked",)
+    assert state.tags_remove == ("billing",)
+    assert state.macro_id == "m1"
+    assert describe_macro(preview) == ["Status → solved", "Tags → api thanked", "Adds a public reply:"]
+
+
+def test_draft_fields_match_draft_store_arguments() -> None:
+    fields = ComposerState(body="x").draft_fields()
+    assert set(fields) == {
+        "body",
+        "public",
+        "submit_status",
+        "priority",
+        "assignee_id",
+        "tags_add",
+        "tags_remove",
+        "macro_id",
+    }

@@ -426,13 +426,6 @@ def macro_preview(macro: Macro, before: Any, after_payload: Any) -> MacroPreview
     other: dict[str, str] = {}
     if changed("tags") and isinstance(after.get("tags"), list):
         tags = tuple(t for t in after["tags"] if isinstance(t, str))
-        old = {t for t in current.get("tags") or [] if isinstance(t, str)}
-        added = [t for t in tags if t not in old]
-        removed = sorted(old - set(tags))
-        if added:
-            other["tags added"] = ", ".join(added)
-        if removed:
-            other["tags removed"] = ", ".join(removed)
     for key in ("subject", "type", "due_at"):
         if changed(key) and after.get(key) is not None:
             other[key.replace("_", " ")] = _readable(after.get(key))

@@ -230,7 +230,8 @@ class ZendeskAdapter(HelpdeskAdapter):
         if update.tags_add or update.tags_remove:
             current = await self._raw_ticket(key)
             current_stamp = current.get("updated_at") if isinstance(current.get("updated_at"), str) else None
-            if stamp is not None and parse_time(stamp) != parse_time(current_stamp):
+            loaded_at, current_at = parse_time(stamp), parse_time(current_stamp)
+            if loaded_at is not None and current_at is not None and loaded_at != current_at:
                 raise ConflictError(
                     "Zendesk says the ticket was changed by someone else since you loaded it. "
                     "Your draft is kept; refresh and send again."

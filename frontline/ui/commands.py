@@ -1,0 +1,177 @@
+"""The `ctrl+p` command palette: every action of the current screen, every view, template and theme.
+
+Titles read "namespace: verb" ("queue: refresh", "view: Urgent & high", "template: refund",
+"theme: frontline-light"). Actions come from the live bindings of the screen the palette was opened
+from, so the key shown next to each is the person's own (after `[keymap]`).
+
+Screens opt in to views and templates through two small duck-typed methods (see the Protocols below): the
+palette looks for them on the screens of the stack, top first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Protocol, runtime_checkable
+
+from textual.app import App
+from textual.binding import ActiveBinding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from frontline import locations
+from frontline.domain.compose import Template, discover_templates
+from frontline.domain.models import View
+from frontline.domain.text import one_line
+from frontline.ui.themes import switch_theme
+
+
+@runtime_checkable
+class ViewsScreen(Protocol):
+    """A screen that shows views (the queue): the palette lists them and asks it to switch."""
+
+    def palette_views(self) -> Sequence[View]:
+        """The views the screen can show, in its order."""
+        ...
+
+    def show_view(self, view_id: str) -> None:
+        """Switch to the view `view_id`."""
+        ...
+
+
+@runtime_checkable
+class TemplateScreen(Protocol):
+    """A screen with a composer: the palette hands it the chosen template."""
+
+    def use_template(self, template: Template) -> None:
+        """Insert `template` (its variables filled by the screen) into the reply being written."""
+        ...
+
+
+@dataclass(frozen=True)
+class PaletteCommand:
+    """One entry of the palette."""
+
+    title: str
+    help: str
+    run: Callable[[], Any]
+
+
+_SKIPPED_ACTIONS = {"command_palette", "show_help"}
+
+
+def action_commands(app: App[object], screen: Screen[object]) -> list[PaletteCommand]:
+    """The enabled bindings of `screen` (screen ones, then app-wide), titled "namespace: verb"."""
+    keys: dict[tuple[int, str], list[str]] = {}
+    first: dict[tuple[int, str], ActiveBinding] = {}
+    ordered = sorted(screen.active_bindings.values(), key=lambda active: isinstance(active.node, App))
+    for active in ordered:
+        identity = (id(active.node), active.binding.id or active.binding.action)
+        first.setdefault(identity, active)
+        display = app.get_key_display(active.binding)
+        if display not in keys.setdefault(identity, []):
+            keys[identity].append(display)
+    commands: list[PaletteCommand] = []
+    for identity, active in first.items():
+        binding = active.binding
+        if not active.enabled or binding.action in _SKIPPED_ACTIONS:
+            continue
+        if binding.id:
+            namespace = binding.id.partition(".")[0]
+        elif isinstance(active.node, App):
+            namespace = "app"
+        else:
+            namespace = type(active.node).__name__.removesuffix("Screen").lower() or "screen"
+        verb = (binding.description or binding.action.replace("_", " ")).lower()
+        help_text = f"{' / '.join(keys[identity])}  {binding.id or ''}".strip()
+        run = partial(app.run_action, binding.action, active.node)
+        commands.append(PaletteCommand(f"{namespace}: {verb}", help_text, run))
+    return commands
+
+
+def _find_screen(app: App[object], protocol: type[Any]) -> Screen[object] | None:
+    for screen in reversed(app.screen_stack):
+        if isinstance(screen, protocol):
+            return screen
+    return None
+
+
+def view_commands(app: App[object]) -> list[PaletteCommand]:
+    """One entry per view of the queue screen, wherever it is in the stack."""
+    screen = _find_screen(app, ViewsScreen)
+    if screen is None:
+        return []
+
+    def show(view_id: str) -> None:
+        while app.screen is not screen and len(app.screen_stack) > 1:
+            app.pop_screen()
+        screen.show_view(view_id)  # type: ignore[attr-defined]
+
+    return [
+        PaletteCommand(f"view: {one_line(view.title)}", f"show view {view.id}", partial(show, view.id))
+        for view in screen.palette_views()  # type: ignore[attr-defined]
+    ]
+
+
+def template_commands(app: App[object]) -> list[PaletteCommand]:
+    """One entry per template file in the config dir's `templates/`."""
+    templates = discover_templates(locations.templates_dir())
+
+    def use(template: Template) -> None:
+        screen = _find_screen(app, TemplateScreen)
+        if screen is None or screen is not app.screen:
+            app.notify("Open a reply (r) or a note first, then pick the template.", title="No composer open")
+            return
+        screen.use_template(template)  # type: ignore[attr-defined]
+
+    return [
+        PaletteCommand(f"template: {one_line(t.name)}", "insert into the reply", partial(use, t))
+        for t in templates
+    ]
+
+
+def theme_commands(app: App[object]) -> list[PaletteCommand]:
+    """One entry per registered theme; choosing one switches and remembers it."""
+    config_path = getattr(app, "config_path", None)
+    names = sorted(app.available_themes, key=lambda name: (not name.startswith("frontline"), name))
+    return [
+        PaletteCommand(
+            f"theme: {name}",
+            "current theme" if name == app.theme else "switch theme (saved in the config file)",
+            partial(switch_theme, app, name, config_path=config_path),
+        )
+        for name in names
+    ]
+
+
+class FrontlineCommands(Provider):
+    """Add to `App.COMMANDS`; gathers its entries when the palette opens."""
+
+    commands: list[PaletteCommand]
+
+    async def startup(self) -> None:
+        app = self.app
+        self.commands = [
+            *action_commands(app, self.screen),
+            *view_commands(app),
+            *template_commands(app),
+            *theme_commands(app),
+        ]
+
+    async def discover(self) -> Hits:
+        for command in self.commands:
+            yield DiscoveryHit(command.title, command.run, text=command.title, help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self.commands:
+            score = matcher.match(command.title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(command.title),
+                    command.run,
+                    text=command.title,
+                    help=command.help,
+                )

@@ -1,0 +1,249 @@
+"""The state of one fake Atlassian site and how its issues look through the platform API (`/rest/api/3`).
+
+`AtlassianSite` holds projects, people and issues; `render_issue` turns an `IssueRecord` into the
+platform's `IssueBean`. The JSM site extends it with desks, queues and SLAs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from frontline.adapters.adf import text_to_adf
+from frontline.sandbox.atlassian import (
+    CATEGORY_IDS,
+    PRIORITY_BY_ID,
+    Account,
+    CommentRecord,
+    IssueRecord,
+    StatusDef,
+    Workflow,
+    jira_date,
+    platform_user,
+)
+from frontline.sandbox.system import SandboxContext
+
+
+@dataclass(frozen=True)
+class ProjectDef:
+    id: str
+    key: str
+    name: str
+    type_key: str
+    """`service_desk` or `software`."""
+    issue_types: tuple[tuple[str, str], ...]
+    """(id, name) pairs."""
+    lead_id: str
+    workflow: Workflow
+
+
+class AtlassianSite:
+    """Projects, accounts and issues of one site, shared by the platform and JSM routes."""
+
+    def __init__(self, context: SandboxContext) -> None:
+        self.context = context
+        self.accounts: dict[str, Account] = {}
+        self.me: Account = Account("sandbox-agent", "Sandbox Agent", context.email)
+        self.projects: dict[str, ProjectDef] = {}
+        self.issues: dict[str, IssueRecord] = {}
+        self.issues_by_id: dict[str, IssueRecord] = {}
+        self._comment_ids = itertools.count(100_000)
+        self._link_ids = itertools.count(10_000)
+        self.revision = 0
+        """Bumped on every write so cached listings (queues) know to recompute."""
+
+    def reseed(self) -> None:
+        """Back to the seeded state in place: routes hold on to this object."""
+        self.__init__(self.context)  # type: ignore[misc]
+
+    # -- lookups ---------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.context.clock()
+
+    def add_account(self, account: Account) -> Account:
+        self.accounts[account.account_id] = account
+        return account
+
+    def add_issue(self, issue: IssueRecord) -> None:
+        self.issues[issue.key] = issue
+        self.issues_by_id[issue.id] = issue
+
+    def find(self, key_or_id: str) -> IssueRecord | None:
+        return self.issues.get(key_or_id.upper()) or self.issues_by_id.get(key_or_id)
+
+    def project_of(self, issue: IssueRecord) -> ProjectDef:
+        return self.projects[issue.project_key]
+
+    def project(self, key_or_id: str) -> ProjectDef | None:
+        for project in self.projects.values():
+            if key_or_id.upper() == project.key or key_or_id == project.id:
+                return project
+        return None
+
+    def workflow(self, issue: IssueRecord) -> Workflow:
+        return self.project_of(issue).workflow
+
+    def status_of(self, issue: IssueRecord) -> StatusDef:
+        return self.workflow(issue).status(issue.status_id)
+
+    def comments(self, issue: IssueRecord) -> list[CommentRecord]:
+        """The issue's comments; subclasses generate seeded ones lazily so big sites seed fast."""
+        if issue.comments is None:
+            issue.comments = []
+        return issue.comments
+
+    def new_comment_id(self) -> str:
+        return str(next(self._comment_ids))
+
+    def new_link_id(self) -> int:
+        return next(self._link_ids)
+
+    def touch(self, issue: IssueRecord) -> None:
+        issue.updated = self.now()
+        self.revision += 1
+
+    # -- rendering -------------------------------------------------------------------------------
+    def status_json(self, base: str, status: StatusDef) -> dict[str, Any]:
+        category_id, category_name, colour = CATEGORY_IDS[status.category]
+        return {
+            "self": f"{base}/rest/api/3/status/{status.id}",
+            "description": "",
+            "iconUrl": f"{base}/images/icons/statuses/generic.png",
+            "name": status.name,
+            "id": status.id,
+            "statusCategory": {
+                "self": f"{base}/rest/api/3/statuscategory/{category_id}",
+                "id": category_id,
+                "key": status.category,
+                "colorName": colour,
+                "name": category_name,
+            },
+        }
+
+    def user_json(self, base: str, account_id: str | None) -> dict[str, Any] | None:
+        account = self.accounts.get(account_id or "")
+        return platform_user(base, account) if account else None
+
+    def comment_json(self, base: str, issue: IssueRecord, comment: CommentRecord) -> dict[str, Any]:
+        author = self.user_json(base, comment.author_id)
+        body: dict[str, Any] = {
+            "self": f"{base}/rest/api/3/issue/{issue.id}/comment/{comment.id}",
+            "id": comment.id,
+            "body": comment.adf if comment.adf is not None else text_to_adf(comment.body),
+            "created": jira_date(comment.created),
+            "updated": jira_date(comment.created),
+            "jsdPublic": comment.public,
+        }
+        if author:
+            body["author"] = author
+            body["updateAuthor"] = author
+        return body
+
+    def extra_fields(self, base: str, issue: IssueRecord, include: Callable[[str], bool]) -> dict[str, Any]:
+        """Site-specific custom fields (JSM adds request type and SLA fields)."""
+        return {}
+
+    def render_fields(
+        self, base: str, issue: IssueRecord, include: Callable[[str], bool] = lambda _: True
+    ) -> dict[str, Any]:
+        """The issue's fields; `include` skips costly ones (comments, SLAs) nobody asked for."""
+        project = self.project_of(issue)
+        status = self.status_of(issue)
+        type_name = dict(project.issue_types).get(issue.issue_type, "Task")
+        priority = None
+        if issue.priority_id:
+            priority = {
+                "self": f"{base}/rest/api/3/priority/{issue.priority_id}",
+                "iconUrl": f"{base}/images/icons/priorities/{PRIORITY_BY_ID[issue.priority_id].lower()}.svg",
+                "name": PRIORITY_BY_ID[issue.priority_id],
+                "id": issue.priority_id,
+            }
+        comments = self.comments(issue) if include("comment") else []
+        description = issue.description_adf
+        if description is None and issue.description:
+            description = text_to_adf(issue.description)
+        fields: dict[str, Any] = {
+            "summary": issue.summary,
+            "status": self.status_json(base, status),
+            "statuscategorychangedate": jira_date(issue.updated),
+            "priority": priority,
+            "assignee": self.user_json(base, issue.assignee_id),
+            "reporter": self.user_json(base, issue.reporter_id),
+            "creator": self.user_json(base, issue.reporter_id),
+            "labels": list(issue.labels),
+            "created": jira_date(issue.created),
+            "updated": jira_date(issue.updated),
+            "description": description,
+            "resolution": {"id": "10000", "name": "Done"} if status.category == "done" else None,
+            "issuetype": {
+                "self": f"{base}/rest/api/3/issuetype/{issue.issue_type}",
+                "id": issue.issue_type,
+                "name": type_name,
+                "subtask": False,
+                "hierarchyLevel": 0,
+            },
+            "project": {
+                "self": f"{base}/rest/api/3/project/{project.id}",
+                "id": project.id,
+                "key": project.key,
+                "name": project.name,
+                "projectTypeKey": project.type_key,
+                "simplified": False,
+            },
+            "issuelinks": list(issue.links),
+            "comment": {
+                "comments": [self.comment_json(base, issue, c) for c in comments],
+                "self": f"{base}/rest/api/3/issue/{issue.id}/comment",
+                "maxResults": len(comments),
+                "total": len(comments),
+                "startAt": 0,
+            },
+        }
+        fields.update(self.extra_fields(base, issue, include))
+        return {name: value for name, value in fields.items() if include(name)}
+
+    def render_issue(self, base: str, issue: IssueRecord, wanted: FieldSelection) -> dict[str, Any]:
+        """The platform `IssueBean` with the requested fields."""
+        body: dict[str, Any] = {"id": issue.id}
+        if wanted.only_id:
+            return body
+        body = {
+            "expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
+            "id": issue.id,
+            "self": f"{base}/rest/api/3/issue/{issue.id}",
+            "key": issue.key,
+        }
+        body["fields"] = self.render_fields(base, issue, wanted.includes)
+        return body
+
+
+@dataclass(frozen=True)
+class FieldSelection:
+    """The `fields` parameter: `*all`, `*navigable`, a list, and `-name` exclusions."""
+
+    everything: bool
+    names: frozenset[str]
+    excluded: frozenset[str]
+    only_id: bool = False
+
+    @classmethod
+    def parse(cls, raw: str | list[str] | None, default: str) -> FieldSelection:
+        if raw is None or raw == "" or raw == []:
+            raw = default
+        items = raw if isinstance(raw, list) else raw.split(",")
+        tokens = [item.strip() for item in items if item and item.strip()]
+        everything = any(t in ("*all", "*navigable") for t in tokens)
+        names = frozenset(t for t in tokens if not t.startswith(("*", "-")))
+        excluded = frozenset(t[1:] for t in tokens if t.startswith("-"))
+        only_id = not everything and names <= {"id"}
+        if "*navigable" in tokens and "*all" not in tokens:
+            excluded |= {"comment"}
+        return cls(everything, names, excluded, only_id)
+
+    def includes(self, name: str) -> bool:
+        if name in self.excluded:
+            return False
+        return self.everything or name in self.names

@@ -1,0 +1,482 @@
+"""Fake Jira Service Management: `/rest/servicedeskapi/...` plus the platform calls an agent client needs.
+
+Shapes follow the official spec (`shared/specs/jira-servicedesk.json`): `start`/`limit`/`isLastPage`
+pages, `DateDTO`/`DurationDTO` values, plain-string comment bodies with a required `public` flag, and
+`ErrorResponse` errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from frontline.sandbox.atlassian import (
+    CommentRecord,
+    IssueRecord,
+    atlassian_throttled,
+    atlassian_unauthorized,
+    base_url,
+    basic_auth_ok,
+    date_dto,
+    int_param,
+    jsm_error,
+    jsm_user,
+    paged,
+    read_json,
+)
+from frontline.sandbox.jira_platform import PlatformApi
+from frontline.sandbox.jsm_seed import CUSTOMER_TRANSITIONS, JSM_WORKFLOW
+from frontline.sandbox.jsm_site import QUEUE_FIELDS, JsmSite
+from frontline.sandbox.system import SandboxContext, SandboxSystem
+
+API = "/rest/servicedeskapi"
+MAX_LIMIT = 50
+_REQUEST_EXPANDS = [
+    "participant",
+    "status",
+    "sla",
+    "requestType",
+    "serviceDesk",
+    "attachment",
+    "action",
+    "comment",
+]
+
+
+class JsmApi:
+    """The `/rest/servicedeskapi` routes over one `JsmSite`."""
+
+    def __init__(self, site: JsmSite) -> None:
+        self.site = site
+
+    def routes(self) -> list[BaseRoute]:
+        r = f"{API}/request/{{key}}"
+        d = f"{API}/servicedesk/{{desk}}"
+        return [
+            Route(f"{API}/info", self.info, methods=["GET"]),
+            Route(f"{API}/servicedesk", self.desks, methods=["GET"]),
+            Route(d, self.desk, methods=["GET"]),
+            Route(f"{d}/queue", self.queues, methods=["GET"]),
+            Route(f"{d}/queue/{{queue}}", self.queue, methods=["GET"]),
+            Route(f"{d}/queue/{{queue}}/issue", self.queue_issues, methods=["GET"]),
+            Route(f"{API}/organization", self.organizations, methods=["GET"]),
+            Route(r, self.request, methods=["GET"]),
+            Route(f"{r}/status", self.status, methods=["GET"]),
+            Route(f"{r}/comment", self.comments, methods=["GET"]),
+            Route(f"{r}/comment", self.add_comment, methods=["POST"]),
+            Route(f"{r}/comment/{{comment}}", self.comment, methods=["GET"]),
+            Route(f"{r}/sla", self.slas, methods=["GET"]),
+            Route(f"{r}/sla/{{metric}}", self.sla, methods=["GET"]),
+            Route(f"{r}/participant", self.participants, methods=["GET"]),
+            Route(f"{r}/participant", self.add_participants, methods=["POST"]),
+            Route(f"{r}/transition", self.transitions, methods=["GET"]),
+            Route(f"{r}/transition", self.do_transition, methods=["POST"]),
+        ]
+
+    # -- helpers -------------------------------------------------------------------------------------
+    def _request(self, request: Request) -> IssueRecord | None:
+        issue = self.site.find(request.path_params["key"])
+        return issue if issue is not None and issue.service_desk_id else None
+
+    @staticmethod
+    def _not_found() -> Response:
+        return jsm_error(
+            404,
+            "The request could not be found or you do not have permission to view it.",
+            "sd.request.not.found",
+        )
+
+    def _page(self, request: Request, values: list[Any], extra: str = "") -> dict[str, Any]:
+        start = int_param(request, "start", 0)
+        limit = int_param(request, "limit", MAX_LIMIT, lowest=1, highest=MAX_LIMIT)
+        return paged(
+            base_url(request),
+            request.url.path,
+            values[start : start + limit],
+            start,
+            limit,
+            len(values),
+            extra,
+        )
+
+    def _desk_json(self, base: str, desk: Any) -> dict[str, Any]:
+        return {
+            "id": desk.id,
+            "projectId": desk.project_id,
+            "projectKey": desk.project_key,
+            "projectName": desk.project_name,
+            "_links": {"self": f"{base}{API}/servicedesk/{desk.id}"},
+        }
+
+    def _queue_json(self, base: str, queue: Any, count: bool) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "id": queue.id,
+            "name": queue.name,
+            "jql": queue.jql,
+            "fields": list(QUEUE_FIELDS),
+            "_links": {"self": f"{base}{API}/servicedesk/{queue.desk_id}/queue/{queue.id}"},
+        }
+        if count:
+            body["issueCount"] = len(self.site.queue_issues(queue))
+        return body
+
+    def _comment_json(self, base: str, issue: IssueRecord, comment: CommentRecord) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "_expands": ["attachment", "renderedBody"],
+            "id": comment.id,
+            "body": comment.body,
+            "public": comment.public,
+            "created": date_dto(comment.created, self.site.now()),
+            "_links": {"self": f"{base}{API}/request/{issue.id}/comment/{comment.id}"},
+        }
+        author = self.site.accounts.get(comment.author_id)
+        if author:
+            body["author"] = jsm_user(base, author)
+        return body
+
+    # -- service desks and queues ----------------------------------------------------------------------
+    async def info(self, request: Request) -> Response:
+        base = base_url(request)
+        return JSONResponse(
+            {
+                "version": "10.3.0",
+                "platformVersion": "1001.0.0",
+                "buildDate": date_dto(self.site.anchor, self.site.now()),
+                "buildChangeSet": "sandbox",
+                "isLicensedForUse": True,
+                "_links": {"self": f"{base}{API}/info"},
+            }
+        )
+
+    async def desks(self, request: Request) -> Response:
+        base = base_url(request)
+        values = [self._desk_json(base, desk) for desk in self.site.desks.values()]
+        return JSONResponse(self._page(request, values))
+
+    async def desk(self, request: Request) -> Response:
+        desk = self.site.desk(request.path_params["desk"])
+        if desk is None:
+            return jsm_error(404, "The service desk does not exist.", "sd.servicedesk.not.found")
+        return JSONResponse(self._desk_json(base_url(request), desk))
+
+    def _desk_queues(self, request: Request) -> list[Any] | None:
+        desk = self.site.desk(request.path_params["desk"])
+        if desk is None:
+            return None
+        return [q for q in self.site.queues.values() if q.desk_id == desk.id]
+
+    async def queues(self, request: Request) -> Response:
+        queues = self._desk_queues(request)
+        if queues is None:
+            return jsm_error(404, "The service desk does not exist.", "sd.servicedesk.not.found")
+        count = request.query_params.get("includeCount", "false").lower() == "true"
+        base = base_url(request)
+        values = [self._queue_json(base, q, count) for q in queues]
+        return JSONResponse(self._page(request, values, "includeCount=true" if count else ""))
+
+    def _find_queue(self, request: Request) -> Any:
+        queues = self._desk_queues(request) or []
+        return next((q for q in queues if q.id == request.path_params["queue"]), None)
+
+    async def queue(self, request: Request) -> Response:
+        queue = self._find_queue(request)
+        if queue is None:
+            return jsm_error(404, "The queue does not exist.", "sd.queue.not.found")
+        count = request.query_params.get("includeCount", "false").lower() == "true"
+        return JSONResponse(self._queue_json(base_url(request), queue, count))
+
+    async def queue_issues(self, request: Request) -> Response:
+        queue = self._find_queue(request)
+        if queue is None:
+            return jsm_error(404, "The queue does not exist.", "sd.queue.not.found")
+        base = base_url(request)
+        members = self.site.queue_issues(queue)
+        start = int_param(request, "start", 0)
+        limit = int_param(request, "limit", MAX_LIMIT, lowest=1, highest=MAX_LIMIT)
+        wanted = set(QUEUE_FIELDS).__contains__
+        values = [
+            {
+                "id": issue.id,
+                "key": issue.key,
+                "self": f"{base}/rest/api/2/issue/{issue.id}",
+                "fields": self.site.render_fields(base, issue, wanted),
+            }
+            for issue in members[start : start + limit]
+        ]
+        return JSONResponse(paged(base, request.url.path, values, start, limit, len(members)))
+
+    async def organizations(self, request: Request) -> Response:
+        base = base_url(request)
+        values = [
+            {"id": org.id, "name": org.name, "_links": {"self": f"{base}{API}/organization/{org.id}"}}
+            for org in self.site.organizations.values()
+        ]
+        return JSONResponse(self._page(request, values))
+
+    # -- requests --------------------------------------------------------------------------------------
+    async def request(self, request: Request) -> Response:
+        issue = self._request(request)
+        if issue is None:
+            return self._not_found()
+        expand = {e.strip() for raw in request.query_params.getlist("expand") for e in raw.split(",")}
+        return JSONResponse(self.request_json(request, issue, expand))
+
+    def request_json(self, request: Request, issue: IssueRecord, expand: set[str]) -> dict[str, Any]:
+        base, now = base_url(request), self.site.now()
+        desk = self.site.desks[issue.service_desk_id or "1"]
+        reporter = self.site.accounts[issue.reporter_id]
+        body: dict[str, Any] = {
+            "_expands": list(_REQUEST_EXPANDS),
+            "issueId": issue.id,
+            "issueKey": issue.key,
+            "summary": issue.summary,
+            "requestTypeId": issue.request_type_id or "",
+            "serviceDeskId": desk.id,
+            "createdDate": date_dto(issue.created, now),
+            "reporter": jsm_user(base, reporter),
+            "requestFieldValues": [
+                {"fieldId": "summary", "label": "Summary", "value": issue.summary},
+                {
+                    "fieldId": "description",
+                    "label": "Description",
+                    "value": issue.description,
+                },
+            ],
+            "currentStatus": self.site.request_status(issue),
+            "_links": {
+                "jiraRest": f"{base}/rest/api/2/issue/{issue.id}",
+                "web": f"{base}/servicedesk/customer/portal/{desk.id}/{issue.key}",
+                "agent": f"{base}/browse/{issue.key}",
+                "self": f"{base}{API}/request/{issue.id}",
+            },
+        }
+        if "serviceDesk" in expand:
+            body["serviceDesk"] = self._desk_json(base, desk)
+        if "participant" in expand:
+            people = [jsm_user(base, self.site.accounts[p]) for p in issue.participants]
+            body["participants"] = paged(
+                base, f"{API}/request/{issue.id}/participant", people, 0, MAX_LIMIT, len(people)
+            )
+        if "sla" in expand:
+            slas = self.site.sla_values(base, issue)
+            body["sla"] = paged(base, f"{API}/request/{issue.id}/sla", slas, 0, MAX_LIMIT, len(slas))
+        if "status" in expand:
+            statuses = [self.site.request_status(issue)]
+            body["status"] = paged(base, f"{API}/request/{issue.id}/status", statuses, 0, MAX_LIMIT, 1)
+        if "comment" in expand:
+            public = [c for c in self.site.comments(issue) if c.public]
+            values = [self._comment_json(base, issue, c) for c in public[:MAX_LIMIT]]
+            body["comments"] = paged(
+                base, f"{API}/request/{issue.id}/comment", values, 0, MAX_LIMIT, len(public)
+            )
+        return body
+
+    async def status(self, request: Request) -> Response:
+        issue = self._request(request)
+        if issue is None:
+            return self._not_found()
+        return JSONResponse(self._page(request, [self.site.request_status(issue)]))
+
+    async def comments(self, request: Request) -> Response:
+        issue = self._request(request)
+        if issue is None:
+            return self._not_found()
+        want_public = request.query_params.get("public", "true").lower() != "false"
+        want_internal = request.query_params.get("internal", "true").lower() != "false"
+        base = base_url(request)
+        chosen = [
+            c
+            for c in self.site.comments(issue)
+            if (c.public and want_public) or (not c.public and want_internal)
+        ]
+        values = [self._comment_json(base, issue, c) for c in chosen]
+        extra = "&".join(
+            f"{k}={request.query_params[k]}" for k in ("public", "internal") if k in request.query_params
+        )
+        return JSONResponse(self._page(request, values, extra))
+
+    async def comment(self, request: Request) -> Response:
+        issue = self._request(request)
+        if issue is None:
+            return self._not_found()
+        found = next((c for c in self.site.comments(issue) if c.id == request.path_params["comment"]), None)
+        if found is None:
+            return jsm_error(404, "The comment does not exist.", "sd.comment.not.found")
+        return JSONResponse(self._comment_json(base_url(request), issue, found))
+
+    async def add_comment(self, request: Request) -> Response:
+        issue = self._request(request)
+        if issue is None:
+            return self._not_found()
+        body, error = await read_json(request)
+        if error:
+            return error
+        if not isinstance(body, dict):
+            return jsm_error(400, "The request body must be a JSON object.", "sd.request.body.invalid")
+        text = body.get("body")
+        if isinstance(text, dict | list):
+            return jsm_error(
+                400,
+                "Can not deserialize instance of java.lang.String out of START_OBJECT token",
+                "sd.request.body.invalid",
+            )
+        if not isinstance(text, str) or not text.strip():
+            return jsm_error(400, "The comment body cannot be empty.", "sd.comment.body.required")
+        if "public" not in body:
+            return jsm_error(
+                400,
+                "You must specify whether the comment is public (true) or internal (false).",
+                "sd.comment.public.required",
+            )
+        if not isinstance(body["public"], bool):
+            return jsm_error(400, "The 'public' field must be true or false.", "sd.comment.public.invalid")
+        comment = CommentRecord(
+            self.site.new_comment_id(), self.site.me.account_id, text, body["public"], self.site.now()
+        )
+        self.site.comments(issue).append(comment)
+        self.site.touch(issue)
+        return JSONResponse(self._comment_json(base_url(request), issue, comment), status_code=201)
+
+    async def slas(self, request: Request) -> Response:
+        issue = self._request(request)
+        if issue is None:
+            return self._not_found()
+        return JSONResponse(self._page(request, self.site.sla_values(base_url(request), issue)))
+
+    async def sla(self, request: Request) -> Response:
+        issue = self._request(request)
+        if issue is None:
+            return self._not_found()
+        found = [
+            s
+            for s in self.site.sla_values(base_url(request), issue)
+            if s["id"] == request.path_params["metric"]
+        ]
+        if not found:
+            return jsm_error(404, "The SLA metric does not exist.", "sd.sla.not.found")
+        return JSONResponse(found[0])
+
+    async def participants(self, request: Request) -> Response:
+        issue = self._request(request)
+        if issue is None:
+            return self._not_found()
+        base = base_url(request)
+        return JSONResponse(
+            self._page(request, [jsm_user(base, self.site.accounts[p]) for p in issue.participants])
+        )
+
+    async def add_participants(self, request: Request) -> Response:
+        issue = self._request(request)
+        if issue is None:
+            return self._not_found()
+        body, error = await read_json(request)
+        if error:
+            return error
+        ids = body.get("accountIds") if isinstance(body, dict) else None
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+            return jsm_error(
+                400, "accountIds must be a non-empty list of account ids.", "sd.participant.invalid"
+            )
+        unknown = [i for i in ids if i not in self.site.accounts]
+        if unknown:
+            return jsm_error(
+                400, f"The users {', '.join(unknown)} do not exist.", "sd.participant.user.not.found"
+            )
+        for account_id in ids:
+            if account_id not in issue.participants and account_id != issue.reporter_id:
+                issue.participants.append(account_id)
+        self.site.touch(issue)
+        base = base_url(request)
+        people = [jsm_user(base, self.site.accounts[p]) for p in issue.participants]
+        return JSONResponse(
+            paged(base, f"{API}/request/{issue.id}/participant", people, 0, MAX_LIMIT, len(people))
+        )
+
+    def _customer_transitions(self, issue: IssueRecord) -> list[Any]:
+        return [t for t in JSM_WORKFLOW.available(issue.status_id) if t.id in CUSTOMER_TRANSITIONS]
+
+    async def transitions(self, request: Request) -> Response:
+        issue = self._request(request)
+        if issue is None:
+            return self._not_found()
+        values = [{"id": t.id, "name": t.name} for t in self._customer_transitions(issue)]
+        return JSONResponse(self._page(request, values))
+
+    async def do_transition(self, request: Request) -> Response:
+        issue = self._request(request)
+        if issue is None:
+            return self._not_found()
+        body, error = await read_json(request)
+        if error:
+            return error
+        wanted = body.get("id") if isinstance(body, dict) else None
+        chosen = next((t for t in self._customer_transitions(issue) if t.id == str(wanted)), None)
+        if chosen is None:
+            return jsm_error(
+                400, f"The transition '{wanted}' is not valid for this request.", "sd.transition.invalid"
+            )
+        comment = (body.get("additionalComment") or {}).get("body")
+        if isinstance(comment, str) and comment.strip():
+            self.site.comments(issue).append(
+                CommentRecord(
+                    self.site.new_comment_id(), self.site.me.account_id, comment, True, self.site.now()
+                )
+            )
+        issue.status_id = chosen.to
+        self.site.touch(issue)
+        return Response(status_code=204)
+
+
+class JsmSystem(SandboxSystem):
+    """Jira Service Management Cloud, with the platform issue API on the same site."""
+
+    name: ClassVar[str] = "jsm"
+    title: ClassVar[str] = "Jira Service Management"
+
+    def __init__(self, context: SandboxContext) -> None:
+        super().__init__(context)
+        self.site = JsmSite(context)
+
+    def routes(self) -> list[BaseRoute]:
+        return [*JsmApi(self.site).routes(), *PlatformApi(self.site).routes()]
+
+    def control_routes(self) -> list[BaseRoute]:
+        return [Route("/jsm/requests/{key}", self._inspect, methods=["GET"])]
+
+    async def _inspect(self, request: Request) -> Response:
+        """What the server holds for one request: status, fields and every comment with its visibility."""
+        issue = self.site.find(request.path_params["key"])
+        if issue is None:
+            return JSONResponse({"error": "no such request"}, status_code=404)
+        return JSONResponse(inspect_issue(self.site, issue))
+
+    def authenticate(self, request: Request) -> bool:
+        return basic_auth_ok(request, self.context)
+
+    def unauthorized(self, request: Request) -> Response:
+        return atlassian_unauthorized(request)
+
+    def throttled(self, retry_after: int) -> Response:
+        return atlassian_throttled(retry_after)
+
+    def reset(self) -> None:
+        self.site.reseed()
+
+
+def inspect_issue(site: Any, issue: IssueRecord) -> dict[str, Any]:
+    """A control-endpoint view of an issue, for tests asserting exactly-once writes."""
+    return {
+        "key": issue.key,
+        "status": site.status_of(issue).name,
+        "priority_id": issue.priority_id,
+        "assignee": issue.assignee_id,
+        "labels": list(issue.labels),
+        "participants": list(issue.participants),
+        "comments": [
+            {"id": c.id, "public": c.public, "body": c.body, "author": c.author_id}
+            for c in site.comments(issue)
+        ],
+    }

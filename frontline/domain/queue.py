@@ -1,0 +1,368 @@
+"""The queue of one view as plain data: sort, filter, "new"/"changed" markers and customer-reply detection.
+
+Views can hold tens of thousands of tickets, so everything here works on plain lists: the tickets in
+load order, one precomputed lowercase haystack per ticket for filtering, and the visible order as a list
+of indices into them. Widgets format only the rows on screen (`row_text` caches the cleaned strings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from frontline.domain.models import SlaTarget, Status, Ticket
+from frontline.domain.text import clean_text, one_line
+
+SortMode = Literal["sla", "priority", "updated", "waiting"]
+SlaState = Literal["breached", "at-risk", "ok", "paused", "none"]
+Marker = Literal["new", "changed"]
+
+SORT_MODES: tuple[SortMode, ...] = ("sla", "priority", "updated", "waiting")
+SORT_LABELS: dict[SortMode, str] = {
+    "sla": "next SLA breach",
+    "priority": "priority",
+    "updated": "recently updated",
+    "waiting": "waiting longest",
+}
+AT_RISK = timedelta(hours=1)
+# A customer's reply moves a ticket from "waiting on the customer" (or done) back to "needs an agent".
+_AWAITING_CUSTOMER = frozenset({Status.PENDING, Status.SOLVED, Status.HOLD})
+_NEEDS_AGENT = frozenset({Status.OPEN, Status.NEW})
+_NO_SLA = (2, 0.0)
+
+
+def format_duration(delta: timedelta) -> str:
+    """A compact duration for narrow columns: "<1m", "45m", "3h05m", "2d4h"."""
+    minutes = int(abs(delta.total_seconds()) // 60)
+    if minutes < 1:
+        return "<1m"
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h{minutes:02d}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d{hours}h"
+
+
+def format_sla(sla: SlaTarget | None, now: datetime) -> tuple[str, SlaState]:
+    """The SLA countdown cell and its state; breached shows how long ago, with a minus sign."""
+    if sla is None:
+        return "—", "none"
+    if sla.paused:
+        return "paused", "paused"
+    if sla.is_breached(now):
+        since = sla.due_at if sla.due_at is not None and sla.due_at <= now else sla.breached_at
+        return "-" + format_duration(now - since if since is not None else timedelta(0)), "breached"
+    remaining = sla.remaining(now)
+    if remaining is None:
+        return "—", "none"
+    return format_duration(remaining), "at-risk" if remaining < AT_RISK else "ok"
+
+
+def format_age(moment: datetime, now: datetime) -> str:
+    """How long ago, in one unit: "now", "5m", "3h", "2d", "1y"."""
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    if seconds < 365 * 86400:
+        return f"{int(seconds // 86400)}d"
+    return f"{int(seconds // (365 * 86400))}y"
+
+
+def sla_sort_key(sla: SlaTarget | None, now: datetime) -> tuple[int, float]:
+    """Breached first (most overdue first), then soonest due; paused and no SLA last."""
+    if sla is None or sla.paused:
+        return _NO_SLA
+    due = sla.due_at or sla.breached_at
+    if due is None:
+        return _NO_SLA
+    return (0 if sla.is_breached(now) else 1, due.timestamp())
+
+
+def customer_replied(before: Ticket, after: Ticket) -> bool:
+    """The ticket moved from waiting-on-customer (pending/on-hold/solved) back to open/new."""
+    return (
+        before.status in _AWAITING_CUSTOMER
+        and after.status in _NEEDS_AGENT
+        and after.updated_at > before.updated_at
+    )
+
+
+def _searchable(text: str | None) -> str:
+    if not text:
+        return ""
+    return text if text.isprintable() else clean_text(text)
+
+
+def haystack(ticket: Ticket) -> str:
+    """Everything `/` matches against, lowercased; fields joined by newlines so terms never span two."""
+    parts = [ticket.id, ticket.key, _searchable(ticket.subject), ticket.status.label]
+    if ticket.priority is not None:
+        parts.append(ticket.priority.value)
+    if ticket.requester is not None:
+        parts.append(_searchable(ticket.requester.name))
+        if ticket.requester.email:
+            parts.append(ticket.requester.email)
+    if ticket.organization is not None:
+        parts.append(_searchable(ticket.organization.name))
+    if ticket.assignee is not None:
+        parts.append(_searchable(ticket.assignee.name))
+    if ticket.linked_bug:
+        parts.append(ticket.linked_bug)
+    parts.extend(ticket.tags)
+    return "\n".join(parts).lower()
+
+
+def query_terms(query: str) -> tuple[str, ...]:
+    return tuple(query.lower().split())
+
+
+class SeenTickets:
+    """When the engineer last looked at each ticket (its `updated_at` then), shared by every view.
+
+    A ticket never seen is "new"; one whose `updated_at` moved since is "changed since you looked".
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, datetime] = {}
+
+    def __contains__(self, ticket_id: object) -> bool:
+        return ticket_id in self._seen
+
+    def mark(self, ticket: Ticket) -> None:
+        """The engineer looked at `ticket` as it is now (opened it, or changed it themselves)."""
+        self._seen[ticket.id] = ticket.updated_at
+
+    def baseline(self, tickets: Iterable[Ticket]) -> None:
+        """Treat tickets met for the first time on a view's first load as seen: nothing is new yet."""
+        seen = self._seen
+        for ticket in tickets:
+            seen.setdefault(ticket.id, ticket.updated_at)
+
+    def marker(self, ticket: Ticket) -> Marker | None:
+        looked = self._seen.get(ticket.id)
+        if looked is None:
+            return "new"
+        return "changed" if ticket.updated_at > looked else None
+
+
+@dataclass(frozen=True)
+class RowText:
+    """One ticket's cells, cleaned for the terminal (one line, no escapes or control characters)."""
+
+    key: str
+    subject: str
+    requester: str
+    organization: str
+    assignee: str
+    status: str
+    priority: str
+    linked_bug: str
+
+
+@dataclass
+class RefreshResult:
+    """What a refresh brought: for the notification and the status bar."""
+
+    new_ids: list[str] = field(default_factory=list)
+    changed_ids: list[str] = field(default_factory=list)
+    customer_replies: list[Ticket] = field(default_factory=list)
+    removed: int = 0
+
+
+class QueueModel:
+    """The tickets of one view, their sort order and filter; also the `TicketNeighbours` for J/K.
+
+    Args:
+        tickets: the view's tickets in the helpdesk's order.
+        seen: shared record of what the engineer has looked at (for markers).
+        sort: the initial sort mode.
+        now: the moment SLA sorting is computed against.
+    """
+
+    def __init__(
+        self,
+        tickets: Sequence[Ticket] = (),
+        *,
+        seen: SeenTickets | None = None,
+        sort: SortMode = "sla",
+        now: datetime | None = None,
+    ) -> None:
+        self.seen = seen if seen is not None else SeenTickets()
+        self.sort_mode: SortMode = sort
+        self.query = ""
+        self._terms: tuple[str, ...] = ()
+        self._now = now
+        self.tickets: list[Ticket] = []
+        self._haystacks: list[str] = []
+        self._index_of: dict[str, int] = {}
+        self._rows: list[RowText | None] = []
+        self._sorted: list[int] = []
+        self.visible: list[int] = []
+        self.key_width = 0
+        self.replace(tickets, now=now)
+
+    # -- loading ---------------------------------------------------------------------------------------
+
+    def replace(self, tickets: Sequence[Ticket], *, now: datetime | None = None) -> None:
+        """Swap in a fresh list of tickets, keeping the sort mode and filter."""
+        if now is not None:
+            self._now = now
+        self.tickets = list(tickets)
+        self._haystacks = [haystack(ticket) for ticket in self.tickets]
+        self._index_of = {ticket.id: index for index, ticket in enumerate(self.tickets)}
+        self._rows = [None] * len(self.tickets)
+        self.key_width = max((len(ticket.display_key) for ticket in self.tickets), default=0)
+        self._resort()
+
+    def apply_refresh(
+        self, new_tickets: Sequence[Ticket], seen: SeenTickets | None = None, *, now: datetime | None = None
+    ) -> RefreshResult:
+        """Replace the tickets with a refreshed list and say what is new, changed and replied to."""
+        seen = seen if seen is not None else self.seen
+        result = RefreshResult()
+        new_ids = set()
+        for ticket in new_tickets:
+            previous_index = self._index_of.get(ticket.id)
+            if previous_index is None:
+                new_ids.add(ticket.id)
+                if ticket.id not in seen:
+                    result.new_ids.append(ticket.id)
+                continue
+            previous = self.tickets[previous_index]
+            if ticket.updated_at != previous.updated_at:
+                result.changed_ids.append(ticket.id)
+                if customer_replied(previous, ticket):
+                    result.customer_replies.append(ticket)
+        result.removed = len(self.tickets) - (len(new_tickets) - len(new_ids))
+        self.seen = seen
+        self.replace(new_tickets, now=now)
+        return result
+
+    def update_ticket(self, ticket: Ticket) -> int | None:
+        """Replace one ticket in place (no re-sort, so rows do not jump); returns its visible position."""
+        index = self._index_of.get(ticket.id)
+        if index is None:
+            return None
+        self.tickets[index] = ticket
+        self._haystacks[index] = haystack(ticket)
+        self._rows[index] = None
+        return self.position_of(ticket.id)
+
+    # -- sorting and filtering -------------------------------------------------------------------------
+
+    def set_sort(self, mode: SortMode, *, now: datetime | None = None) -> None:
+        if mode not in SORT_LABELS:
+            raise ValueError(f"Unknown sort mode {mode!r}.")
+        self.sort_mode = mode
+        if now is not None:
+            self._now = now
+        self._resort()
+
+    def next_sort_mode(self) -> SortMode:
+        return SORT_MODES[(SORT_MODES.index(self.sort_mode) + 1) % len(SORT_MODES)]
+
+    def set_filter(self, query: str) -> None:
+        """Show only tickets matching every whitespace-separated term, case-insensitively.
+
+        When the new query only narrows the old one (every old term is inside a new term), only the
+        currently visible rows are scanned.
+        """
+        terms = query_terms(query)
+        self.query = query
+        if terms == self._terms:
+            return
+        narrowing = bool(self._terms) and all(any(old in new for new in terms) for old in self._terms)
+        self._terms = terms
+        self.visible = self._match(self.visible if narrowing else self._sorted)
+
+    def _match(self, candidates: list[int]) -> list[int]:
+        if not self._terms:
+            return list(candidates)
+        haystacks = self._haystacks
+        matched = candidates
+        for term in self._terms:
+            matched = [index for index in matched if term in haystacks[index]]
+        return matched
+
+    def _sort_keys(self) -> list[object]:
+        now = self._now or datetime.now().astimezone()
+        tickets = self.tickets
+        mode = self.sort_mode
+        if mode == "sla":
+            return [(sla_sort_key(t.sla, now), t.priority.rank if t.priority else 4) for t in tickets]
+        if mode == "priority":
+            return [(t.priority.rank if t.priority else 4, sla_sort_key(t.sla, now)) for t in tickets]
+        if mode == "updated":
+            return [-t.updated_at.timestamp() for t in tickets]
+        return [(t.updated_at.timestamp(), t.created_at.timestamp()) for t in tickets]
+
+    def _resort(self) -> None:
+        keys = self._sort_keys()
+        self._sorted = sorted(range(len(self.tickets)), key=keys.__getitem__)
+        self.visible = self._match(self._sorted)
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return len(self.tickets)
+
+    def __len__(self) -> int:
+        return len(self.visible)
+
+    def ticket_at(self, position: int) -> Ticket:
+        """The ticket at a visible position (0 is the top row)."""
+        return self.tickets[self.visible[position]]
+
+    def position_of(self, ticket_id: str) -> int | None:
+        index = self._index_of.get(ticket_id)
+        if index is None:
+            return None
+        try:
+            return self.visible.index(index)
+        except ValueError:
+            return None
+
+    def marker_at(self, position: int) -> Marker | None:
+        return self.seen.marker(self.ticket_at(position))
+
+    def row_text(self, position: int) -> RowText:
+        """The cleaned cells of a visible row, computed on first use and cached."""
+        index = self.visible[position]
+        row = self._rows[index]
+        if row is None:
+            ticket = self.tickets[index]
+            row = RowText(
+                key=one_line(ticket.display_key),
+                subject=one_line(ticket.subject),
+                requester=one_line(ticket.requester.name) if ticket.requester else "",
+                organization=one_line(ticket.organization.name) if ticket.organization else "",
+                assignee=one_line(ticket.assignee.name) if ticket.assignee else "",
+                status=ticket.status.label,
+                priority=ticket.priority.value if ticket.priority else "—",
+                linked_bug=one_line(ticket.linked_bug or ""),
+            )
+            self._rows[index] = row
+        return row
+
+    # -- TicketNeighbours ------------------------------------------------------------------------------
+
+    def next_ticket_id(self, ticket_id: str) -> str | None:
+        position = self.position_of(ticket_id)
+        if position is None or position + 1 >= len(self.visible):
+            return None
+        return self.ticket_at(position + 1).id
+
+    def previous_ticket_id(self, ticket_id: str) -> str | None:
+        position = self.position_of(ticket_id)
+        if position is None or position == 0:
+            return None
+        return self.ticket_at(position - 1).id

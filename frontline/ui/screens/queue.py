@@ -1,0 +1,355 @@
+"""The queue screen: views as tabs, the virtual ticket list, `/` filter, sort, refresh and the status bar.
+
+All helpdesk I/O runs in `@work` async workers that call `app.desk`; the UI never waits on the network.
+A failed load keeps the rows already shown and reports the error through `app.report_error`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static, Tab, Tabs
+
+from frontline.domain.models import Ticket, View
+from frontline.domain.queue import SORT_LABELS, QueueModel, SeenTickets, SortMode
+from frontline.domain.text import one_line
+from frontline.errors import FrontlineError
+from frontline.ui.widgets.queue_list import QueueList
+from frontline.ui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from frontline.ui.app import FrontlineApp
+
+MAX_REPLY_NOTICES = 3
+FILTER_PLACEHOLDER = "Filter: id, subject, requester, org, assignee, status, tag… (enter keeps, esc clears)"
+
+
+def tab_id(index: int) -> str:
+    """Tab ids are positional: helpdesk view ids are not always valid CSS identifiers."""
+    return f"view-{index}"
+
+
+class QueueScreen(Screen[None]):
+    """The engineer's home: one tab per view, the tickets of the active one, always fresh."""
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="queue.filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="queue.clear-filter", show=False),
+        Binding("s", "cycle_sort", "Sort", id="queue.sort"),
+        Binding("R", "refresh", "Refresh", id="queue.refresh"),
+        Binding("right_square_bracket", "next_view", "Next view", id="queue.next-view"),
+        Binding("left_square_bracket", "previous_view", "Previous view", id="queue.prev-view"),
+        *[
+            Binding(str(n), f"switch_view({n - 1})", f"View {n}", id=f"queue.view-{n}", show=False)
+            for n in range(1, 10)
+        ],
+    ]
+
+    DEFAULT_CSS = """
+    QueueScreen {
+        #queue-views { height: 2; }
+        #queue-progress { height: 1; padding: 0 1; color: $text-muted; display: none; }
+        #queue-progress.-loading { display: block; }
+        #queue-filter { display: none; height: 1; border: none; padding: 0 1; }
+        #queue-filter.-shown { display: block; }
+    }
+    """
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.seen = SeenTickets()
+        self.views: list[View] = []
+        self.models: dict[str, QueueModel] = {}
+        self.current_view_id: str | None = None
+        self.sort_mode: SortMode = "sla"
+        self.query_text = ""
+        self._loaded: set[str] = set()
+        self._counts: dict[str, int] = {}
+        self._loading = False
+        self._unsubscribe: Callable[[], None] | None = None
+
+    @property
+    def frontline(self) -> FrontlineApp:
+        return cast("FrontlineApp", self.app)
+
+    @property
+    def queue_list(self) -> QueueList:
+        return self.query_one(QueueList)
+
+    @property
+    def status_bar(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    def compose(self) -> ComposeResult:
+        tabs = Tabs(id="queue-views")
+        tabs.can_focus = False
+        yield tabs
+        yield Static(id="queue-progress")
+        yield Input(
+            placeholder="Filter: id, subject, requester, org, assignee, status, tag…", id="queue-filter"
+        )
+        yield QueueList(QueueModel(seen=self.seen), clock=self.frontline.clock, id="queue-list")
+        yield StatusBar()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.queue_list.empty_text = "Loading views…"
+        self.queue_list.focus()
+        self._unsubscribe = self.frontline.desk.subscribe(self._ticket_changed)
+        self.set_interval(self.frontline.settings.ui.refresh_seconds, self._auto_refresh)
+        self.set_interval(15, self.queue_list.refresh)  # SLA countdowns and ages tick
+        self._update_status()
+        self.load_views()
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+
+    # -- loading ---------------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="queue-views", exit_on_error=False)
+    async def load_views(self) -> None:
+        """Fetch the view list, make the tabs (activating the first loads it), then the counts."""
+        try:
+            self.views = await self.frontline.desk.views()
+        except FrontlineError as error:
+            self.frontline.report_error(error)
+            self.queue_list.empty_text = f"Could not load views: {error.message} Press R to retry."
+            self.queue_list.refresh()
+            return
+        if not self.views:
+            self.queue_list.empty_text = "This helpdesk lists no views for you."
+            self.queue_list.refresh()
+            return
+        tabs = self.query_one(Tabs)
+        await tabs.clear()
+        for index, view in enumerate(self.views):
+            if view.count is not None:
+                self._counts[view.id] = view.count
+            await tabs.add_tab(Tab(self._tab_label(view), id=tab_id(index)))
+        self.load_counts()
+
+    @work(exclusive=True, group="queue-counts", exit_on_error=False)
+    async def load_counts(self) -> None:
+        """Ask the helpdesk how many tickets each view holds, for the tab labels (best effort)."""
+        for view in self.views:
+            if view.id in self._counts:
+                continue
+            try:
+                count = await self.frontline.desk.adapter.view_count(view.id)
+            except FrontlineError:
+                continue
+            if count is not None and view.id not in self._counts:
+                self._set_count(view.id, count)
+
+    @work(exclusive=True, group="queue-load", exit_on_error=False)
+    async def load_view(self, view_id: str) -> None:
+        """Load (or reload) every ticket of a view, showing progress; keep old rows if it fails."""
+        app = self.frontline
+        first = view_id not in self._loaded
+        self._loading = True
+        expected = self._counts.get(view_id)
+        progress = self.query_one("#queue-progress", Static)
+
+        def on_progress(count: int) -> None:
+            about = f" of ~{expected:,}" if expected else ""
+            progress.update(Content(f"Loading {count:,}{about} tickets…"))
+            self.status_bar.activity = "loading…"
+
+        progress.set_class(first, "-loading")
+        on_progress(0)
+        try:
+            tickets = await app.desk.load_view(view_id, on_progress=on_progress)
+        except FrontlineError as error:
+            app.report_error(error)
+            if first:
+                self.queue_list.empty_text = f"Could not load this view: {error.message} Press R to retry."
+                self.queue_list.refresh()
+            return
+        finally:
+            self._loading = False
+            progress.remove_class("-loading")
+            self.status_bar.activity = ""
+        self._apply_tickets(view_id, tickets, first=first)
+
+    def _apply_tickets(self, view_id: str, tickets: list[Ticket], *, first: bool) -> None:
+        app = self.frontline
+        model = self._model_for(view_id)
+        keep = self.queue_list.highlighted_ticket_id if model is self.queue_list.model else None
+        if first:
+            self.seen.baseline(tickets)
+            model.replace(tickets, now=app.clock())
+        else:
+            result = model.apply_refresh(tickets, self.seen, now=app.clock())
+            self._announce_replies(result.customer_replies)
+        self._loaded.add(view_id)
+        self._set_count(view_id, len(tickets))
+        self.status_bar.last_sync = app.clock()
+        if view_id == self.current_view_id:
+            self.queue_list.empty_text = "No tickets in this view."
+            self.queue_list.model_changed(keep_ticket_id=keep)
+            self._update_status()
+
+    def _announce_replies(self, replies: list[Ticket]) -> None:
+        if not replies:
+            return
+        app = self.frontline
+        if len(replies) <= MAX_REPLY_NOTICES:
+            for ticket in replies:
+                message = f"{one_line(ticket.display_key)} {one_line(ticket.subject)}"
+                app.notify(message, title="Customer replied", markup=False)
+        else:
+            app.notify(f"{len(replies)} tickets have new customer replies.", title="Customers replied")
+        if app.settings.ui.bell:
+            app.bell()
+
+    def _auto_refresh(self) -> None:
+        if self.current_view_id in self._loaded and not self._loading:
+            self.load_view(self.current_view_id)
+
+    def _ticket_changed(self, ticket: Ticket) -> None:
+        """A submit from this app changed a ticket: update its row in place in every view."""
+        self.seen.mark(ticket)
+        for model in self.models.values():
+            position = model.update_ticket(ticket)
+            if position is not None and model is self.queue_list.model:
+                self.queue_list.refresh_position(position)
+
+    # -- views -----------------------------------------------------------------------------------------
+
+    def _model_for(self, view_id: str) -> QueueModel:
+        model = self.models.get(view_id)
+        if model is None:
+            model = QueueModel(seen=self.seen, sort=self.sort_mode, now=self.frontline.clock())
+            self.models[view_id] = model
+        return model
+
+    def _tab_label(self, view: View) -> Content:
+        count = self._counts.get(view.id)
+        title = one_line(view.title)
+        return Content.assemble(title, (f" {count:,}", "dim")) if count is not None else Content(title)
+
+    def _set_count(self, view_id: str, count: int) -> None:
+        self._counts[view_id] = count
+        for index, view in enumerate(self.views):
+            if view.id == view_id:
+                tabs = self.query(f"#{tab_id(index)}").results(Tab)
+                for tab in tabs:
+                    tab.label = self._tab_label(view)
+
+    @on(Tabs.TabActivated, "#queue-views")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab is None or event.tab.id is None:
+            return
+        index = int(event.tab.id.removeprefix("view-"))
+        self.show_view(self.views[index].id)
+
+    def show_view(self, view_id: str) -> None:
+        """Make a view current: show its cached rows at once, load it if it never was."""
+        self.current_view_id = view_id
+        model = self._model_for(view_id)
+        if model.sort_mode != self.sort_mode:
+            model.set_sort(self.sort_mode, now=self.frontline.clock())
+        model.set_filter(self.query_text)
+        self.queue_list.empty_text = "No tickets in this view." if view_id in self._loaded else "Loading…"
+        self.queue_list.set_model(model)
+        self._update_status()
+        if view_id not in self._loaded:
+            self.load_view(view_id)
+
+    def action_switch_view(self, index: int) -> None:
+        if 0 <= index < len(self.views):
+            self.query_one(Tabs).active = tab_id(index)
+
+    def action_next_view(self) -> None:
+        self.query_one(Tabs).action_next_tab()
+
+    def action_previous_view(self) -> None:
+        self.query_one(Tabs).action_previous_tab()
+
+    # -- sort, filter, refresh, open -------------------------------------------------------------------
+
+    def action_cycle_sort(self) -> None:
+        model = self.queue_list.model
+        keep = self.queue_list.highlighted_ticket_id
+        self.sort_mode = model.next_sort_mode()
+        model.set_sort(self.sort_mode, now=self.frontline.clock())
+        self.queue_list.model_changed(keep_ticket_id=keep)
+        self._update_status()
+
+    def action_refresh(self) -> None:
+        if self.current_view_id is None:
+            self.load_views()
+        else:
+            self.load_view(self.current_view_id)
+
+    def action_filter(self) -> None:
+        field = self.query_one("#queue-filter", Input)
+        field.add_class("-shown")
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#queue-filter", Input)
+        if not field.has_class("-shown") and not self.query_text:
+            return
+        field.value = ""
+        field.remove_class("-shown")
+        self._apply_filter("")
+        self.queue_list.focus()
+
+    @on(Input.Changed, "#queue-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._apply_filter(event.value)
+
+    @on(Input.Submitted, "#queue-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if not event.value:
+            event.input.remove_class("-shown")
+        self.queue_list.focus()
+
+    def _apply_filter(self, query: str) -> None:
+        if query == self.query_text:
+            return
+        self.query_text = query
+        keep = self.queue_list.highlighted_ticket_id
+        self.queue_list.model.set_filter(query)
+        self.queue_list.model_changed(keep_ticket_id=keep, fallback=0)
+        self._update_status()
+
+    @on(QueueList.Opened)
+    def _open_ticket(self, event: QueueList.Opened) -> None:
+        model = self.queue_list.model
+        position = model.position_of(event.ticket_id)
+        if position is not None:
+            self.seen.mark(model.ticket_at(position))
+            self.queue_list.refresh_position(position)
+        try:
+            from frontline.ui.screens.ticket import TicketScreen
+        except ImportError:
+            self.notify("The ticket view is not available in this build.", severity="warning")
+            return
+        self.app.push_screen(TicketScreen(event.ticket_id, neighbours=model))
+
+    def _update_status(self) -> None:
+        bar = self.status_bar
+        model = self.queue_list.model
+        view = next((v for v in self.views if v.id == self.current_view_id), None)
+        bar.view_title = one_line(view.title) if view else ""
+        bar.shown = len(model)
+        bar.total = model.total
+        bar.sort_label = SORT_LABELS[self.sort_mode]
+        bar.filter_text = one_line(self.query_text)
+
+    def queue_actions(self) -> list[tuple[str, str, str]]:
+        """(binding id, title, action) for the command palette: every queue action by its stable id."""
+        actions = [(b.id or "", b.description, b.action) for b in self.BINDINGS if isinstance(b, Binding)]
+        actions += [
+            (b.id or "", b.description, b.action) for b in QueueList.BINDINGS if isinstance(b, Binding)
+        ]
+        return [action for action in actions if action[0]]

@@ -1,0 +1,397 @@
+"""A virtual list of tickets: renders only the rows on screen through Textual's Line API.
+
+`DataTable` builds a widget row per ticket and slows to seconds at 10,000 rows; this list keeps the data
+in a `QueueModel` (sorted and filtered as plain lists) and formats only the visible lines on each paint,
+which also lets the SLA countdown tick. Ticket text is cleaned (`one_line`) and emitted as plain
+Segments, never parsed as markup; widths are measured in terminal cells so CJK and emoji stay aligned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.color import Color, ColorParseError
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from frontline.domain.clock import utc_now
+from frontline.domain.queue import QueueModel, format_age, format_sla
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its cell width when there is room, and whether it is dropped first when narrow."""
+
+    name: str
+    title: str
+    width: int
+    drop_rank: int = 0  # 0 = always shown; higher ranks are dropped first
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("key", "id", 6),
+    Column("priority", "priority", 8, drop_rank=5),
+    Column("status", "status", 7),
+    Column("sla", "sla", 7),
+    Column("subject", "subject", 20),
+    Column("requester", "requester", 18, drop_rank=4),
+    Column("organization", "organization", 16, drop_rank=2),
+    Column("assignee", "assignee", 14, drop_rank=3),
+    Column("age", "age", 4, drop_rank=6),
+    Column("linked_bug", "bug", 10, drop_rank=1),
+)
+SORTED_COLUMN = {"sla": "sla", "priority": "priority", "updated": "age", "waiting": "age"}
+MARKERS = {"new": "●", "changed": "◆"}
+# Theme variables that, when a theme defines them, override the component-class colours below.
+THEME_COLOURS = {
+    "sla-breached": "queue--sla-breached",
+    "sla-at-risk": "queue--sla-at-risk",
+    "sla-paused": "queue--sla-paused",
+    "priority-urgent": "queue--priority-urgent",
+    "priority-high": "queue--priority-high",
+}
+
+
+def fit(text: str, width: int) -> str:
+    """`text` padded or cut (with an ellipsis) to exactly `width` terminal cells."""
+    if width <= 0:
+        return ""
+    if text.isascii():
+        if len(text) <= width:
+            return text.ljust(width)
+        return text[: width - 1] + "…"
+    length = cell_len(text)
+    if length <= width:
+        return text + " " * (width - length)
+    return set_cell_size(text, width - 1) + "…"
+
+
+def layout_columns(width: int, key_width: int) -> list[tuple[str, int]]:
+    """Column widths for a list `width` cells wide: drop optional columns until subject has room."""
+    widths = {column.name: column.width for column in COLUMNS}
+    widths["key"] = min(max(key_width, 5), 14)
+    shown = list(COLUMNS)
+    min_subject = COLUMNS[4].width
+
+    def spare() -> int:
+        fixed = sum(widths[c.name] for c in shown if c.name != "subject")
+        return width - 2 - fixed - len(shown)  # marker + gap, then one gap per column
+
+    for column in sorted((c for c in COLUMNS if c.drop_rank), key=lambda c: c.drop_rank):
+        if spare() >= min_subject:
+            break
+        shown.remove(column)
+    widths["subject"] = max(spare(), 1)
+    return [(column.name, widths[column.name]) for column in shown]
+
+
+class QueueList(ScrollView, can_focus=True):
+    """The ticket rows of one view, with a cursor, a fixed header line and new/changed markers."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", id="queue.down", show=False),
+        Binding("k,up", "cursor_up", "Up", id="queue.up", show=False),
+        Binding("g,home", "cursor_top", "Top", id="queue.top", show=False),
+        Binding("G,end", "cursor_bottom", "Bottom", id="queue.bottom", show=False),
+        Binding("ctrl+d,pagedown", "page_down", "Page down", id="queue.page-down", show=False),
+        Binding("ctrl+u,pageup", "page_up", "Page up", id="queue.page-up", show=False),
+        Binding("enter", "open", "Open", id="queue.open"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "queue--header",
+        "queue--cursor",
+        "queue--marker-new",
+        "queue--marker-changed",
+        "queue--unseen",
+        "queue--sla-breached",
+        "queue--sla-at-risk",
+        "queue--sla-paused",
+        "queue--sla-ok",
+        "queue--priority-urgent",
+        "queue--priority-high",
+        "queue--muted",
+        "queue--empty",
+    }
+
+    DEFAULT_CSS = """
+    QueueList {
+        height: 1fr;
+        overflow-x: hidden;
+        background: $surface;
+        & > .queue--header { text-style: bold; color: $text-muted; background: $panel; }
+        & > .queue--cursor { background: $boost; }
+        &:focus > .queue--cursor { background: $accent 40%; }
+        & > .queue--marker-new { color: $success; text-style: bold; }
+        & > .queue--marker-changed { color: $warning; text-style: bold; }
+        & > .queue--unseen { text-style: bold; }
+        & > .queue--sla-breached { color: $error; text-style: bold; }
+        & > .queue--sla-at-risk { color: $warning; }
+        & > .queue--sla-paused { color: $text-disabled; }
+        & > .queue--sla-ok { color: $success; }
+        & > .queue--priority-urgent { color: $error; text-style: bold; }
+        & > .queue--priority-high { color: $warning; }
+        & > .queue--muted { color: $text-muted; }
+        & > .queue--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    class Highlighted(Message):
+        """The cursor moved to a ticket (None when the list is empty)."""
+
+        def __init__(self, queue_list: QueueList, ticket_id: str | None, position: int) -> None:
+            super().__init__()
+            self.queue_list = queue_list
+            self.ticket_id = ticket_id
+            self.position = position
+
+        @property
+        def control(self) -> QueueList:
+            return self.queue_list
+
+    class Opened(Message):
+        """The engineer asked to open a ticket (enter or double click)."""
+
+        def __init__(self, queue_list: QueueList, ticket_id: str) -> None:
+            super().__init__()
+            self.queue_list = queue_list
+            self.ticket_id = ticket_id
+
+        @property
+        def control(self) -> QueueList:
+            return self.queue_list
+
+    def __init__(
+        self,
+        model: QueueModel | None = None,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.model = model if model is not None else QueueModel()
+        self.clock = clock
+        self.cursor = 0
+        self.empty_text = "No tickets in this view."
+        self._column_cache: tuple[tuple[int, int], list[tuple[str, int]]] | None = None
+        self._styles: dict[str, Style] = {}
+        self._now = clock()
+
+    # -- public API for the screen ---------------------------------------------------------------------
+
+    @property
+    def highlighted_ticket_id(self) -> str | None:
+        if not self.model.visible:
+            return None
+        return self.model.ticket_at(self.cursor).id
+
+    def set_model(self, model: QueueModel, *, keep_ticket_id: str | None = None) -> None:
+        """Show another view's model (or a reloaded one)."""
+        self.model = model
+        self.cursor = 0
+        self.model_changed(keep_ticket_id=keep_ticket_id)
+
+    def model_changed(self, *, keep_ticket_id: str | None = None, fallback: int | None = None) -> None:
+        """The model was sorted, filtered or refreshed: resize, keep the cursor on its ticket, repaint.
+
+        When the kept ticket is gone the cursor goes to `fallback` (or stays at its row number).
+        """
+        position = self.model.position_of(keep_ticket_id) if keep_ticket_id is not None else None
+        if position is None:
+            position = fallback if fallback is not None else self.cursor
+        self._column_cache = None
+        self.virtual_size = Size(0, len(self.model) + 1)
+        self._move(position, force_scroll=True)
+        self.refresh()
+
+    def refresh_position(self, position: int) -> None:
+        """Repaint one row after its ticket changed in place."""
+        self.refresh_line(position + 1)
+
+    def move_cursor(self, position: int) -> None:
+        self._move(position)
+
+    # -- cursor ----------------------------------------------------------------------------------------
+
+    @property
+    def _page_rows(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def _move(self, position: int, *, force_scroll: bool = False) -> None:
+        count = len(self.model)
+        position = max(0, min(position, count - 1)) if count else 0
+        previous = self.cursor
+        self.cursor = position
+        rows = self._page_rows
+        top = round(self.scroll_y)
+        if position < top:
+            top = position
+        elif position >= top + rows:
+            top = position - rows + 1
+        if top != round(self.scroll_y) or force_scroll:
+            self.scroll_to(y=top, animate=False, force=True)
+        if position != previous:
+            self.refresh_line(previous + 1)
+            self.refresh_line(position + 1)
+        if position != previous or force_scroll:
+            self.post_message(self.Highlighted(self, self.highlighted_ticket_id, position))
+
+    def action_cursor_down(self) -> None:
+        self._move(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move(self.cursor - 1)
+
+    def action_cursor_top(self) -> None:
+        self._move(0)
+
+    def action_cursor_bottom(self) -> None:
+        self._move(len(self.model) - 1)
+
+    def action_page_down(self) -> None:
+        self._move(self.cursor + self._page_rows)
+
+    def action_page_up(self) -> None:
+        self._move(self.cursor - self._page_rows)
+
+    def action_open(self) -> None:
+        ticket_id = self.highlighted_ticket_id
+        if ticket_id is not None:
+            self.post_message(self.Opened(self, ticket_id))
+
+    def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        position = offset.y - 1 + round(self.scroll_y)
+        if position < len(self.model):
+            self._move(position)
+            if event.chain >= 2:
+                self.action_open()
+
+    def on_mount(self) -> None:
+        self.virtual_size = Size(0, len(self.model) + 1)
+
+    def on_resize(self) -> None:
+        self._column_cache = None
+        self._move(self.cursor, force_scroll=True)
+
+    # -- rendering -------------------------------------------------------------------------------------
+
+    def _resolve_styles(self) -> None:
+        """Resolve every style once per repaint (`rich_style` walks the DOM on each call)."""
+        base = self.rich_style
+        cursor = base + self.get_component_rich_style("queue--cursor", partial=True)
+        styles: dict[str, Style] = {"": base, "cursor:": cursor}
+        overrides = self._theme_overrides()
+        for name in self.COMPONENT_CLASSES:
+            colour = self.get_component_rich_style(name, partial=True) + overrides.get(name, Style())
+            styles[name] = base + colour
+            styles["cursor:" + name] = cursor + colour
+        styles["queue--header"] = base + self.get_component_rich_style("queue--header", partial=True)
+        self._styles = styles
+
+    def _theme_overrides(self) -> dict[str, Style]:
+        """Colours a theme sets through its own variables (`$sla-breached` ...) win over the defaults."""
+        try:
+            variables = {**self.app.get_theme_variable_defaults(), **self.app.current_theme.variables}
+        except Exception:  # no app or theme yet: keep the CSS defaults
+            return {}
+        overrides: dict[str, Style] = {}
+        for variable, component in THEME_COLOURS.items():
+            value = variables.get(variable)
+            if not value:
+                continue
+            try:
+                overrides[component] = Style(color=Color.parse(value).rich_color)
+            except ColorParseError:
+                continue
+        return overrides
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._resolve_styles()
+        self._now = self.clock()
+        return super().render_lines(crop)
+
+    def _columns(self, width: int) -> list[tuple[str, int]]:
+        cache_key = (width, self.model.key_width)
+        if self._column_cache is None or self._column_cache[0] != cache_key:
+            self._column_cache = (cache_key, layout_columns(width, self.model.key_width))
+        return self._column_cache[1]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if not self._styles:
+            self._resolve_styles()
+        if y == 0:
+            return self._render_header(width)
+        position = y - 1 + round(self.scroll_y)
+        if position >= len(self.model):
+            if position == 0:
+                text = fit(" " + self.empty_text, width)
+                return Strip([Segment(text, self._styles["queue--empty"])], width)
+            return Strip.blank(width, self._styles[""])
+        return self._render_row(position, width)
+
+    def _render_header(self, width: int) -> Strip:
+        sorted_column = SORTED_COLUMN.get(self.model.sort_mode, "")
+        parts = ["  "]
+        for name, cell_width in self._columns(width):
+            title = next(column.title for column in COLUMNS if column.name == name)
+            if name == sorted_column:
+                title += " ▾"
+            parts.append(fit(title, cell_width))
+            parts.append(" ")
+        text = fit("".join(parts), width)
+        return Strip([Segment(text, self._styles["queue--header"])], width)
+
+    def _render_row(self, position: int, width: int) -> Strip:
+        model = self.model
+        ticket = model.ticket_at(position)
+        row = model.row_text(position)
+        marker = model.seen.marker(ticket)
+        prefix = "cursor:" if position == self.cursor else ""
+        styles = self._styles
+        plain = styles[prefix]
+        segments: list[Segment] = []
+        if marker is None:
+            segments.append(Segment("  ", plain))
+        else:
+            segments.append(Segment(MARKERS[marker], styles[f"{prefix}queue--marker-{marker}"]))
+            segments.append(Segment(" ", plain))
+        gap = Segment(" ", plain)
+        for name, cell_width in self._columns(width):
+            style = plain
+            if name == "subject":
+                text = row.subject
+                if marker is not None:
+                    style = styles[prefix + "queue--unseen"]
+            elif name == "sla":
+                text, state = format_sla(ticket.sla, self._now)
+                style = styles[f"{prefix}queue--sla-{state}"] if state != "none" else plain
+            elif name == "priority":
+                text = row.priority
+                if row.priority in ("urgent", "high"):
+                    style = styles[f"{prefix}queue--priority-{row.priority}"]
+            elif name == "age":
+                text = format_age(ticket.updated_at, self._now)
+                style = styles[prefix + "queue--muted"]
+            else:
+                text = getattr(row, name)
+            segments.append(Segment(fit(text, cell_width), style))
+            segments.append(gap)
+        used = sum(cell_width + 1 for _, cell_width in self._columns(width)) + 2
+        if used < width:
+            segments.append(Segment(" " * (width - used), plain))
+        return Strip(segments, width).crop(0, width) if used > width else Strip(segments, width)

@@ -1,0 +1,218 @@
+"""Seed data and JSON shapes for the fake GitHub: repo `acme/app` with issues, pull requests and labels."""
+
+from __future__ import annotations
+
+import random
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+_COLOURS = {"bug": "d73a4a", "enhancement": "a2eeef", "from-zendesk": "03363d", "from-jsm": "0052cc"}
+_TITLES = (
+    "Checkout fails for EU customers",
+    "Flaky test in payments suite",
+    "Add retry to webhook sender",
+    "Dark mode contrast too low",
+    "Crash when avatar upload is empty",
+    "Bump httpx",
+)
+
+
+@dataclass
+class GhComment:
+    id: int
+    body: str
+    author: str
+    created: datetime
+
+
+@dataclass
+class GhIssue:
+    id: int
+    number: int
+    title: str
+    body: str | None
+    author: str
+    created: datetime
+    updated: datetime
+    labels: list[str] = field(default_factory=list)
+    assignees: list[str] = field(default_factory=list)
+    state: str = "open"
+    state_reason: str | None = None
+    closed_at: datetime | None = None
+    is_pull_request: bool = False
+    comments: list[GhComment] = field(default_factory=list)
+
+
+def _user(base: str, login: str) -> dict[str, Any]:
+    return {
+        "login": login,
+        "id": zlib.crc32(login.encode()) % 10_000_000 if login != "frontline-sandbox" else 1,
+        "node_id": f"U_{login}",
+        "avatar_url": f"https://avatars.sandbox.invalid/{login}",
+        "url": f"{base}/users/{login}",
+        "html_url": f"{base}/{login}",
+        "type": "User",
+        "site_admin": False,
+    }
+
+
+def _date(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+@dataclass
+class GhRepo:
+    owner: str
+    name: str
+    id: int
+    issues: dict[int, GhIssue] = field(default_factory=dict)
+    labels: dict[str, tuple[int, str, str | None]] = field(default_factory=dict)
+    """name -> (id, colour, description)."""
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    def ensure_label(self, name: str, colour: str = "ededed", description: str | None = None) -> None:
+        """Issue create and label add make unknown labels, as GitHub does."""
+        if not any(existing.lower() == name.lower() for existing in self.labels):
+            self.labels[name] = (9_000_000 + len(self.labels), colour, description)
+
+    def add_issue(
+        self,
+        *,
+        title: str,
+        body: str | None,
+        labels: list[str],
+        assignees: list[str],
+        author: str,
+        now: datetime,
+    ) -> GhIssue:
+        number = max(self.issues, default=0) + 1
+        issue = GhIssue(80_000_000 + number, number, title, body, author, now, now, labels, assignees)
+        self.issues[number] = issue
+        return issue
+
+    def json(self, base: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "node_id": f"R_{self.id}",
+            "name": self.name,
+            "full_name": self.full_name,
+            "private": True,
+            "owner": _user(base, self.owner),
+            "html_url": f"{base}/{self.full_name}",
+            "url": f"{base}/repos/{self.full_name}",
+            "has_issues": True,
+            "open_issues_count": sum(1 for i in self.issues.values() if i.state == "open"),
+        }
+
+    def label_json(self, base: str, name: str) -> dict[str, Any]:
+        label_id, colour, description = self.labels.get(name, (0, "ededed", None))
+        return {
+            "id": label_id,
+            "node_id": f"LA_{label_id}",
+            "url": f"{base}/repos/{self.full_name}/labels/{name}",
+            "name": name,
+            "color": colour,
+            "default": name in ("bug", "enhancement"),
+            "description": description,
+        }
+
+    def issue_json(self, base: str, issue: GhIssue) -> dict[str, Any]:
+        api = f"{base}/repos/{self.full_name}/issues/{issue.number}"
+        kind = "pull" if issue.is_pull_request else "issues"
+        body: dict[str, Any] = {
+            "id": issue.id,
+            "node_id": f"I_{issue.id}",
+            "url": api,
+            "repository_url": f"{base}/repos/{self.full_name}",
+            "labels_url": f"{api}/labels{{/name}}",
+            "comments_url": f"{api}/comments",
+            "events_url": f"{api}/events",
+            "html_url": f"{base}/{self.full_name}/{kind}/{issue.number}",
+            "number": issue.number,
+            "state": issue.state,
+            "state_reason": issue.state_reason,
+            "title": issue.title,
+            "body": issue.body,
+            "user": _user(base, issue.author),
+            "labels": [self.label_json(base, name) for name in issue.labels],
+            "assignee": _user(base, issue.assignees[0]) if issue.assignees else None,
+            "assignees": [_user(base, a) for a in issue.assignees],
+            "milestone": None,
+            "locked": False,
+            "comments": len(issue.comments),
+            "created_at": _date(issue.created),
+            "updated_at": _date(issue.updated),
+            "closed_at": _date(issue.closed_at),
+            "author_association": "MEMBER",
+        }
+        if issue.is_pull_request:
+            pr = f"{base}/repos/{self.full_name}/pulls/{issue.number}"
+            body["pull_request"] = {
+                "url": pr,
+                "html_url": f"{base}/{self.full_name}/pull/{issue.number}",
+                "diff_url": f"{base}/{self.full_name}/pull/{issue.number}.diff",
+                "patch_url": f"{base}/{self.full_name}/pull/{issue.number}.patch",
+                "merged_at": None,
+            }
+        return body
+
+    def comment_json(self, base: str, issue: GhIssue, comment: GhComment) -> dict[str, Any]:
+        return {
+            "id": comment.id,
+            "node_id": f"IC_{comment.id}",
+            "url": f"{base}/repos/{self.full_name}/issues/comments/{comment.id}",
+            "html_url": f"{base}/{self.full_name}/issues/{issue.number}#issuecomment-{comment.id}",
+            "issue_url": f"{base}/repos/{self.full_name}/issues/{issue.number}",
+            "body": comment.body,
+            "user": _user(base, comment.author),
+            "created_at": _date(comment.created),
+            "updated_at": _date(comment.created),
+            "author_association": "MEMBER",
+        }
+
+
+def seed_github(seed: int, anchor: datetime, count: int = 45) -> list[GhRepo]:
+    """`acme/app` with issues and pull requests (every fifth entry is a PR), some escalated already."""
+    rng = random.Random(f"github:{seed}")
+    repo = GhRepo("acme", "app", 424242)
+    for name, colour in _COLOURS.items():
+        repo.ensure_label(name, colour)
+    for index in range(count):
+        number = index + 1
+        created = anchor - timedelta(days=90) + timedelta(hours=index * 45 + rng.randrange(0, 30))
+        labels = ["bug"] if rng.random() < 0.5 else ["enhancement"]
+        body = "Steps to reproduce:\n\n1. open the app\n2. see the error"
+        if rng.random() < 0.3:
+            ticket = 35000 + number
+            labels += ["from-zendesk", f"zd-{ticket}"]
+            repo.ensure_label(f"zd-{ticket}")
+            body += f"\n\n<!-- frontline:zendesk:{ticket} -->"
+        issue = GhIssue(
+            80_000_000 + number,
+            number,
+            _TITLES[index % len(_TITLES)],
+            body,
+            "octo-dev",
+            created,
+            created + timedelta(hours=rng.randrange(1, 200)),
+            labels,
+            ["mona"] if rng.random() < 0.4 else [],
+            is_pull_request=number % 5 == 0,
+        )
+        if rng.random() < 0.25:
+            issue.state, issue.state_reason, issue.closed_at = "closed", "completed", issue.updated
+        if number % 3 == 0:
+            issue.comments.append(
+                GhComment(4_000_000 + number, "Seen in production too.", "mona", issue.updated)
+            )
+        repo.issues[number] = issue
+    if count:
+        hostile = repo.issues[count - 1]
+        hostile.title = "\x1b]0;pwned\x07[bold]crash[/bold] — 崩溃 — קריסה"
+        hostile.body = "<script>alert(1)</script>\n\u202eexe.txt"
+    return [repo]

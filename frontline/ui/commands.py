@@ -10,7 +10,7 @@ palette looks for them on the screens of the stack, top first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol, runtime_checkable
@@ -29,11 +29,10 @@ from frontline.ui.themes import switch_theme
 
 @runtime_checkable
 class ViewsScreen(Protocol):
-    """A screen that shows views (the queue): the palette lists them and asks it to switch."""
+    """A screen that shows views (the queue): the palette lists `views` and calls `show_view`."""
 
-    def palette_views(self) -> Sequence[View]:
-        """The views the screen can show, in its order."""
-        ...
+    views: list[View]
+    """The views the screen can show, in its order."""
 
     def show_view(self, view_id: str) -> None:
         """Switch to the view `view_id`."""
@@ -110,7 +109,7 @@ def view_commands(app: App[object]) -> list[PaletteCommand]:
 
     return [
         PaletteCommand(f"view: {one_line(view.title)}", f"show view {view.id}", partial(show, view.id))
-        for view in screen.palette_views()  # type: ignore[attr-defined]
+        for view in screen.views  # type: ignore[attr-defined]
     ]
 
 

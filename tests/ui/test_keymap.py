@@ -1,0 +1,158 @@
+"""Rebindable keys: a `[keymap]` entry changes the key that fires the action and what `?` shows."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+from support.fake_helpdesk import FakeHelpdesk
+from textual.binding import Binding
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled, WorkerState
+
+from frontline.config import Settings
+from frontline.domain.desk import Desk
+from frontline.domain.models import Page, Ticket
+from frontline.ui.app import FrontlineApp
+from frontline.ui.keymap import apply_keymap, collect_binding_ids, is_valid_key
+from frontline.ui.screens.help import HELP_BINDING, HelpScreen, show_help
+from frontline.ui.screens.queue import QueueScreen
+from frontline.ui.screens.ticket import TicketScreen
+from frontline.ui.widgets.queue_list import QueueList
+
+SCREEN_CLASSES = (QueueScreen, QueueList, TicketScreen, HelpScreen)
+
+
+@dataclass
+class CountingHelpdesk(FakeHelpdesk):
+    """Counts view loads so a test can tell whether "refresh" ran."""
+
+    view_loads: int = 0
+
+    async def list_view_tickets(
+        self, view_id: str, cursor: str | None = None, page_size: int = 100
+    ) -> Page[Ticket]:
+        self.view_loads += 1
+        return await super().list_view_tickets(view_id, cursor, page_size)
+
+
+class WiredApp(FrontlineApp):
+    """FrontlineApp with the keymap and help wired the way the app is asked to wire them."""
+
+    BINDINGS = [*FrontlineApp.BINDINGS, HELP_BINDING]
+
+    def on_mount(self) -> None:
+        self.keymap_problems = apply_keymap(self, self.settings.keymap, SCREEN_CLASSES)
+        super().on_mount()
+
+    def action_show_help(self) -> None:
+        show_help(self)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until no worker runs (exclusive workers may cancel each other on the way)."""
+    for _ in range(50):
+        await pilot.pause()
+        busy = [w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy:
+            return
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete(busy)
+    raise AssertionError("workers did not settle")
+
+
+def make_app(keymap: dict[str, str] | None = None) -> tuple[WiredApp, CountingHelpdesk]:
+    helpdesk = CountingHelpdesk()
+    settings = Settings(keymap=keymap or {})
+    return WiredApp(Desk(helpdesk, profile_name="test"), settings), helpdesk
+
+
+async def test_rebound_key_fires_the_action_and_the_old_one_does_not() -> None:
+    app, helpdesk = make_app({"queue.refresh": "f5"})
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        before = helpdesk.view_loads
+
+        await pilot.press("R")
+        await settle(pilot)
+        assert helpdesk.view_loads == before
+
+        await pilot.press("f5")
+        await settle(pilot)
+        assert helpdesk.view_loads > before
+        assert app.keymap_problems == []
+
+
+async def test_default_key_works_without_keymap() -> None:
+    app, helpdesk = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        before = helpdesk.view_loads
+        await pilot.press("R")
+        await settle(pilot)
+        assert helpdesk.view_loads > before
+
+
+async def test_help_shows_the_users_key_not_the_default() -> None:
+    app, _ = make_app({"queue.refresh": "f5", "queue.down": "n,down"})
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+        assert isinstance(app.screen, HelpScreen)
+        rows = {row.binding_id: row for row in app.screen.rows}
+        assert rows["queue.refresh"].keys == "f5"
+        assert rows["queue.down"].keys == "n / ↓"
+        assert rows["app.quit"].app_wide
+        assert not rows["queue.refresh"].app_wide
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+
+
+async def test_unknown_and_bad_entries_are_reported_and_the_rest_applies() -> None:
+    keymap = {"queue.refesh": "f5", "queue.sort": "ctlr+s", "queue.filter": "f", "app.quit": ""}
+    app, _ = make_app(keymap)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        problems = app.keymap_problems
+
+        assert any("'queue.refesh'" in p and "queue.refresh" in p for p in problems)
+        assert any("'queue.sort'" in p and "'ctlr+s'" in p for p in problems)
+        assert any("'app.quit'" in p and "no key" in p for p in problems)
+        assert len(problems) == 3
+        assert app._keymap == {"queue.filter": "f"}
+
+        await pilot.press("f")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "queue-filter"
+
+
+async def test_clash_with_another_binding_is_reported() -> None:
+    app, _ = make_app({"queue.refresh": "s"})
+    async with app.run_test():
+        assert any("'s'" in p and "queue.sort" in p for p in app.keymap_problems)
+
+
+def test_collected_ids_cover_app_and_screens() -> None:
+    known = collect_binding_ids([WiredApp, *SCREEN_CLASSES])
+
+    assert {"app.quit", "app.help", "queue.refresh", "queue.down", "ticket.reply", "help.close"} <= set(known)
+    assert known["queue.down"].key == "j,down"
+    assert known["ticket.reply"].owner == "TicketScreen"
+
+
+def test_key_syntax() -> None:
+    assert all(
+        is_valid_key(key) for key in ["r", "R", "ctrl+r", "f5", "question_mark", "shift+tab", "pageup"]
+    )
+    assert not any(is_valid_key(key) for key in ["ctlr+r", "foo", "ctrl+"])
+
+
+def test_unbound_ids_in_bindings_are_ignored() -> None:
+    class Screenish(QueueScreen):
+        BINDINGS = [Binding("x", "noop", "No id")]
+
+    assert "noop" not in collect_binding_ids([Screenish])

@@ -1,0 +1,360 @@
+"""The ticket screen: header, the whole conversation, and the ticket-level actions.
+
+Reads run in the "ticket-read" worker group (a refresh replaces the previous one); writes (assign, status,
+priority, tags) run in "ticket-write", never cancelled by a refresh. `J`/`K` move through the queue's order
+without going back, via the `TicketNeighbours` the queue passes in.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from frontline.domain.models import Priority, Status, Ticket, TicketThread, TicketUpdate
+from frontline.errors import ConflictError, FrontlineError
+from frontline.ui.navigation import TicketNeighbours
+from frontline.ui.screens.conversation import CommentCard, header_content, local_time
+from frontline.ui.screens.draft_access import draft_store
+from frontline.ui.screens.pickers import ChoiceScreen, TextPromptScreen
+
+if TYPE_CHECKING:
+    from frontline.domain.desk import Desk
+    from frontline.ui.app import FrontlineApp
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """Tags typed by a person: separated by spaces or commas, duplicates dropped, order kept."""
+    seen: list[str] = []
+    for tag in text.replace(",", " ").split():
+        if tag not in seen:
+            seen.append(tag)
+    return tuple(seen)
+
+
+class TicketScreen(Screen[None]):
+    """One ticket and its conversation.
+
+    Args:
+        ticket_id: the helpdesk's id of the ticket.
+        neighbours: the queue's order, for `J`/`K`; None hides those keys.
+    """
+
+    DEFAULT_CSS = """
+    TicketScreen #ticket-header {
+        height: auto;
+        padding: 0 1;
+        background: $panel;
+        border-bottom: solid $primary;
+    }
+    TicketScreen #ticket-draft {
+        height: auto;
+        padding: 0 1;
+        background: $accent 20%;
+        color: $text;
+        display: none;
+    }
+    TicketScreen #ticket-draft.-visible { display: block; }
+    TicketScreen #conversation { padding: 1 0 0 1; }
+    TicketScreen #ticket-message { padding: 1 2; color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="ticket.back"),
+        Binding("r", "reply", "Reply", id="ticket.reply"),
+        Binding("n", "note", "Note", id="ticket.note"),
+        Binding("J", "next_ticket", "Next", id="ticket.next"),
+        Binding("K", "previous_ticket", "Prev", id="ticket.previous"),
+        Binding("t", "assign_me", "Take it", id="ticket.assign-me"),
+        Binding("s", "status", "Status", id="ticket.status"),
+        Binding("p", "priority", "Priority", id="ticket.priority"),
+        Binding("l", "tags", "Tags", id="ticket.tags"),
+        Binding("m", "macro", "Macro", id="ticket.macro"),
+        Binding("o", "open_browser", "Open", id="ticket.open-browser", show=False),
+        Binding("y", "copy_link", "Copy link", id="ticket.copy-link", show=False),
+        Binding("R", "refresh", "Refresh", id="ticket.refresh", show=False),
+        Binding("E", "escalate", "Escalate", id="ticket.escalate", show=False),
+        Binding("j", "scroll_conversation(1)", "Down", id="ticket.scroll-down", show=False),
+        Binding("k", "scroll_conversation(-1)", "Up", id="ticket.scroll-up", show=False),
+        Binding("g", "conversation_edge(False)", "Top", id="ticket.top", show=False),
+        Binding("G", "conversation_edge(True)", "Bottom", id="ticket.bottom", show=False),
+    ]
+
+    def __init__(self, ticket_id: str, *, neighbours: TicketNeighbours | None = None) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+        self.neighbours = neighbours
+        self.thread: TicketThread | None = None
+
+    @property
+    def frontline(self) -> FrontlineApp:
+        return cast("FrontlineApp", self.app)
+
+    @property
+    def desk(self) -> Desk:
+        return self.frontline.desk
+
+    @property
+    def ticket(self) -> Ticket | None:
+        return self.thread.ticket if self.thread else None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(f"Ticket {self.ticket_id}"), id="ticket-header")
+        yield Static(id="ticket-draft")
+        yield VerticalScroll(id="conversation", can_focus=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.show_draft_banner()
+
+    # Loading and rendering
+
+    @work(group="ticket-read", exclusive=True, exit_on_error=False)
+    async def load(self) -> None:
+        """Fetch the ticket and its conversation, keeping the old one on screen until it arrives."""
+        conversation = self.query_one("#conversation", VerticalScroll)
+        conversation.loading = True
+        try:
+            thread = await self.desk.open_ticket(self.ticket_id)
+        except FrontlineError as error:
+            self.frontline.report_error(error)
+            if self.thread is None or self.thread.ticket.id != self.ticket_id:
+                await conversation.remove_children()
+                await conversation.mount(
+                    Static(
+                        Content(f"{error.message}\nPress R to try again, escape to go back."),
+                        id="ticket-message",
+                    )
+                )
+            return
+        finally:
+            conversation.loading = False
+        await self.show_thread(thread)
+
+    async def show_thread(self, thread: TicketThread) -> None:
+        keep_scroll = self.thread is not None and self.thread.ticket.id == thread.ticket.id
+        self.thread = thread
+        now = self.frontline.clock()
+        self.query_one("#ticket-header", Static).update(header_content(thread.ticket, now))
+        conversation = self.query_one("#conversation", VerticalScroll)
+        await conversation.remove_children()
+        cards = [CommentCard(comment, now) for comment in thread.comments]
+        if cards:
+            await conversation.mount_all(cards)
+        else:
+            await conversation.mount(Static("No conversation yet.", id="ticket-message", markup=False))
+        if not keep_scroll:
+            conversation.scroll_home(animate=False)
+        self.show_draft_banner()
+        self.refresh_bindings()
+
+    def show_draft_banner(self) -> None:
+        """Say so when an unsent reply or note waits for this ticket."""
+        banner = self.query_one("#ticket-draft", Static)
+        drafts = draft_store(self.app)
+        draft = drafts.load(self.desk.profile_name, self.ticket_id) if drafts else None
+        if draft is None or draft.is_blank():
+            banner.remove_class("-visible")
+            return
+        kind = "public reply" if draft.public else "internal note"
+        key = "r" if draft.public else "n"
+        banner.update(
+            Content(f"✎ Unsent {kind} saved {local_time(draft.saved_at)}. Press {key} to continue it.")
+        )
+        banner.add_class("-visible")
+
+    # Which keys apply
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        capabilities = self.desk.capabilities
+        if action == "note":
+            return capabilities.internal_notes
+        if action == "macro":
+            return capabilities.macros
+        if action in ("next_ticket", "previous_ticket"):
+            return self.neighbours is not None
+        if action == "assign_me":
+            return capabilities.assign
+        if action == "priority":
+            return capabilities.priorities
+        if action == "tags":
+            return capabilities.tags
+        if action in ("reply", "status", "open_browser", "copy_link") and self.thread is None:
+            return None
+        return True
+
+    # Navigation
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_next_ticket(self) -> None:
+        self._go_to(self.neighbours.next_ticket_id(self.ticket_id) if self.neighbours else None, "last")
+
+    def action_previous_ticket(self) -> None:
+        self._go_to(self.neighbours.previous_ticket_id(self.ticket_id) if self.neighbours else None, "first")
+
+    def _go_to(self, ticket_id: str | None, edge: str) -> None:
+        if ticket_id is None:
+            self.notify(f"This is the {edge} ticket of the view.", timeout=3)
+            return
+        self.ticket_id = ticket_id
+        self.query_one("#ticket-header", Static).update(Content(f"Ticket {ticket_id}"))
+        self.load()
+
+    def action_scroll_conversation(self, lines: int) -> None:
+        conversation = self.query_one("#conversation", VerticalScroll)
+        conversation.scroll_relative(y=lines * 3, animate=False)
+
+    def action_conversation_edge(self, bottom: bool) -> None:
+        conversation = self.query_one("#conversation", VerticalScroll)
+        if bottom:
+            conversation.scroll_end(animate=False)
+        else:
+            conversation.scroll_home(animate=False)
+
+    # Composer
+
+    def action_reply(self) -> None:
+        self._open_composer(public=True)
+
+    def action_note(self) -> None:
+        self._open_composer(public=False)
+
+    def action_macro(self) -> None:
+        self._open_composer(public=True, start_with_macro=True)
+
+    def _open_composer(self, *, public: bool, start_with_macro: bool = False) -> None:
+        from frontline.ui.screens.composer import ComposerScreen
+
+        if self.thread is None:
+            self.notify("The ticket is still loading.", timeout=3)
+            return
+        composer = ComposerScreen(self.thread, public=public, start_with_macro=start_with_macro)
+        self.app.push_screen(composer, self._composer_closed)
+
+    def _composer_closed(self, result: str | None) -> None:
+        if result == "sent":
+            self.load()
+        self.show_draft_banner()
+
+    # Ticket actions
+
+    def action_open_browser(self) -> None:
+        if self.ticket is None or not self.ticket.url:
+            self.notify("This ticket has no web address.", severity="warning", timeout=4)
+            return
+        self.app.open_url(self.ticket.url)
+        self.notify(f"Opening {self.ticket.url}", timeout=3, markup=False)
+
+    def action_copy_link(self) -> None:
+        if self.ticket is None or not self.ticket.url:
+            self.notify("This ticket has no web address.", severity="warning", timeout=4)
+            return
+        self.app.copy_to_clipboard(self.ticket.url)
+        self.notify(f"Copied {self.ticket.url}", title="Link copied", timeout=3, markup=False)
+
+    def action_escalate(self) -> None:
+        self.notify(
+            "Escalating to Jira or GitHub arrives in a later version of frontline.",
+            title="Not yet",
+            timeout=5,
+        )
+
+    @work(group="ticket-ui", exclusive=True, exit_on_error=False)
+    async def action_assign_me(self) -> None:
+        ticket = self.ticket
+        if ticket is None:
+            return
+        try:
+            me = self.desk.me or await self.desk.connect()
+        except FrontlineError as error:
+            self.frontline.report_error(error)
+            return
+        if ticket.assignee is not None and ticket.assignee.id == me.id:
+            self.notify("This ticket is already yours.", timeout=3)
+            return
+        self.submit_change(TicketUpdate(assignee_id=me.id, revision=ticket.revision), "Assigned to you")
+
+    @work(group="ticket-ui", exclusive=True, exit_on_error=False)
+    async def action_status(self) -> None:
+        ticket = self.ticket
+        if ticket is None:
+            return
+        choices = [(status.value, status.label) for status in self.desk.capabilities.statuses]
+        choice = await self.app.push_screen_wait(
+            ChoiceScreen("Set status", choices, current=ticket.status.value)
+        )
+        if choice is None or choice == ticket.status.value:
+            return
+        status = Status(choice)
+        self.submit_change(
+            TicketUpdate(status=status, revision=ticket.revision), f"Status set to {status.label}"
+        )
+
+    @work(group="ticket-ui", exclusive=True, exit_on_error=False)
+    async def action_priority(self) -> None:
+        ticket = self.ticket
+        if ticket is None:
+            return
+        choices = [(priority.value, priority.value) for priority in self.desk.capabilities.priority_values]
+        current = ticket.priority.value if ticket.priority else None
+        choice = await self.app.push_screen_wait(ChoiceScreen("Set priority", choices, current=current))
+        if choice is None or choice == current:
+            return
+        priority = Priority(choice)
+        self.submit_change(
+            TicketUpdate(priority=priority, revision=ticket.revision), f"Priority set to {priority.value}"
+        )
+
+    @work(group="ticket-ui", exclusive=True, exit_on_error=False)
+    async def action_tags(self) -> None:
+        ticket = self.ticket
+        if ticket is None:
+            return
+        typed = await self.app.push_screen_wait(
+            TextPromptScreen(
+                "Tags", " ".join(ticket.tags), hint="Separate tags with spaces · enter save · escape cancel"
+            )
+        )
+        if typed is None:
+            return
+        wanted = parse_tags(typed)
+        update = TicketUpdate(
+            tags_add=tuple(tag for tag in wanted if tag not in ticket.tags),
+            tags_remove=tuple(tag for tag in ticket.tags if tag not in wanted),
+            revision=ticket.revision,
+        )
+        if update.is_empty():
+            return
+        self.submit_change(update, "Tags updated")
+
+    @work(group="ticket-write", exclusive=False, exit_on_error=False)
+    async def submit_change(self, update: TicketUpdate, done: str) -> None:
+        """Send one field change; on success show the ticket as the helpdesk now has it."""
+        self.notify(f"{done}: saving…", timeout=2)
+        try:
+            ticket = await self.desk.submit(self.ticket_id, update)
+        except ConflictError as error:
+            self.frontline.report_error(error)
+            self.notify("The ticket changed meanwhile: reloading it. Try again on the fresh copy.", timeout=8)
+            self.load()
+            return
+        except FrontlineError as error:
+            self.frontline.report_error(error)
+            return
+        self.notify(done, timeout=3)
+        if self.thread is not None and ticket.id == self.thread.ticket.id:
+            await self.show_thread(self.thread.model_copy(update={"ticket": ticket}))

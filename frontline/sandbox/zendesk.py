@@ -1,0 +1,252 @@
+"""The fake Zendesk Support system: auth, rate limits, `.json` paths, macros preview and control routes.
+
+The vendor paths live in `zendesk_routes`, the state and rules in `zendesk_store`, the JSON shapes in
+`zendesk_render`. This module ties them into a `SandboxSystem`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from frontline.sandbox import zendesk_render as render
+from frontline.sandbox.system import SandboxContext, SandboxSystem
+from frontline.sandbox.zendesk_routes import ZendeskApi, base_url, json_body, path_int
+from frontline.sandbox.zendesk_seed import ME_ID
+from frontline.sandbox.zendesk_store import ZendeskError, ZendeskStore, normalize_tags
+
+DEFAULT_RATE_LIMIT = 2500
+"""Requests per minute (Enterprise Plus / High Volume); tests lower it through the control route."""
+
+
+class ZendeskSystem(SandboxSystem):
+    """Zendesk Support on its own base URL, serving the real `/api/v2/...` paths."""
+
+    name = "zendesk"
+    title = "Zendesk Support"
+
+    def __init__(self, context: SandboxContext) -> None:
+        super().__init__(context)
+        self.store = ZendeskStore(context.seed, context.tickets, context.clock)
+        self.rate_limit = DEFAULT_RATE_LIMIT
+        self._window_start = time.monotonic()
+        self._window_used = 0
+        self._api = ZendeskApi(self)
+
+    def reset(self) -> None:
+        self.store = ZendeskStore(self.context.seed, self.context.tickets, self.context.clock)
+        self.rate_limit = DEFAULT_RATE_LIMIT
+        self._window_start, self._window_used = time.monotonic(), 0
+
+    def routes(self) -> list[BaseRoute]:
+        router = Router(routes=list(self._api.routes()), default=_invalid_endpoint)
+        return [Mount("", app=_ZendeskEdge(router, self))]
+
+    # -- auth --------------------------------------------------------------------------------------
+
+    def authenticate(self, request: Request) -> bool:
+        """API token basic auth (`{email}/token:{token}`) for any agent, or an OAuth bearer token."""
+        header = request.headers.get("authorization", "")
+        scheme, _, credentials = header.partition(" ")
+        user_id: int | None = None
+        if scheme.lower() == "bearer" and credentials.strip() == self.context.token:
+            user_id = ME_ID
+        elif scheme.lower() == "basic":
+            try:
+                decoded = base64.b64decode(credentials.strip(), validate=True).decode()
+            except (binascii.Error, UnicodeDecodeError):
+                return False
+            login, _, secret = decoded.partition(":")
+            email, _, kind = login.partition("/")
+            if kind == "token" and secret == self.context.token:
+                user_id = self._agent_by_email(email)
+        if user_id is None:
+            return False
+        request.state.zendesk_user_id = user_id
+        return True
+
+    def _agent_by_email(self, email: str) -> int | None:
+        users = self.store.data.users
+        for agent_id in self.store.data.agent_ids:
+            if users[agent_id]["email"].lower() == email.lower():
+                return agent_id
+        return None
+
+    def unauthorized(self, request: Request) -> Response:
+        return JSONResponse(
+            {"error": "Couldn't authenticate you"},
+            status_code=401,
+            headers={"WWW-Authenticate": 'Basic realm="Web Password"'},
+        )
+
+    def throttled(self, retry_after: int) -> Response:
+        """Zendesk's 429: plain text with `Retry-After` in seconds."""
+        return Response(
+            "Number of allowed API requests per minute exceeded",
+            status_code=429,
+            headers={"Retry-After": str(retry_after)},
+            media_type="text/plain",
+        )
+
+    # -- rate limit --------------------------------------------------------------------------------
+
+    def take_budget(self) -> tuple[bool, int, int]:
+        """(allowed, remaining, seconds to window end) for one more request this minute."""
+        elapsed = time.monotonic() - self._window_start
+        if elapsed >= 60:
+            self._window_start, self._window_used, elapsed = time.monotonic(), 0, 0.0
+        reset_in = max(math.ceil(60 - elapsed), 1)
+        if self._window_used >= self.rate_limit:
+            return False, 0, reset_in
+        self._window_used += 1
+        return True, self.rate_limit - self._window_used, reset_in
+
+    # -- macros ------------------------------------------------------------------------------------
+
+    def preview_macro(
+        self, base: str, ticket: dict[str, Any], macro: dict[str, Any], me_id: int
+    ) -> dict[str, Any]:
+        """The ticket as the macro would leave it (`ShowTicketAfterChanges`); nothing is changed."""
+        result: dict[str, Any] = {"id": ticket["id"], "url": f"{base}/api/v2/tickets/{ticket['id']}.json"}
+        for key in ("status", "priority", "assignee_id", "group_id", "type"):
+            if ticket[key] is not None:
+                result[key] = ticket[key]
+        tags = list(ticket["tags"])
+        comment: dict[str, Any] = {}
+        for action in macro["actions"]:
+            field, value = action["field"], action["value"]
+            if field in ("status", "priority", "type"):
+                result[field] = value
+            elif field == "assignee_id":
+                result["assignee_id"] = me_id if value == "current_user" else int(value)
+            elif field == "group_id":
+                result["group_id"] = int(value)
+            elif field == "set_tags":
+                tags = normalize_tags([value])
+            elif field == "current_tags":
+                tags = normalize_tags([*tags, value])
+            elif field == "remove_tags":
+                tags = [tag for tag in tags if tag not in normalize_tags([value])]
+            elif field == "comment_value":
+                comment["body"] = self._fill_placeholders(str(value), ticket)
+            elif field == "comment_mode_is_public":
+                comment["public"] = str(value).lower() == "true"
+        result["tags"] = tags
+        if comment:
+            comment.setdefault("public", self.store.comments(ticket)[0]["public"])
+            comment["scoped_body"] = [["channel:all", comment["body"]]] if "body" in comment else []
+            result["comment"] = comment
+        return {"ticket": result}
+
+    def _fill_placeholders(self, text: str, ticket: dict[str, Any]) -> str:
+        requester = self.store.data.users[ticket["requester_id"]]["name"]
+        first = requester.split()[0] if requester.split() else requester
+        return text.replace("{{ticket.requester.first_name}}", first).replace(
+            "{{ticket.id}}", str(ticket["id"])
+        )
+
+    # -- control -----------------------------------------------------------------------------------
+
+    def control_routes(self) -> list[BaseRoute]:
+        async def ticket_state(request: Request) -> Response:
+            ticket = self.store.ticket(path_int(request, "ticket_id"))
+            base, now = base_url(request), self.store.now()
+            return JSONResponse(
+                {
+                    "ticket": render.ticket_json(base, ticket, now, slas=True),
+                    "comments": [render.comment_json(base, c) for c in self.store.comments(ticket)],
+                }
+            )
+
+        async def touch(request: Request) -> Response:
+            ticket = self.store.touch(path_int(request, "ticket_id"))
+            return JSONResponse({"ticket": render.ticket_json(base_url(request), ticket, self.store.now())})
+
+        async def customer_reply(request: Request) -> Response:
+            body = await json_body(request)
+            text = body.get("body") if isinstance(body, dict) else None
+            comment = self.store.customer_reply(
+                path_int(request, "ticket_id"), text or "Any news on this? We are still blocked."
+            )
+            return JSONResponse({"comment": render.comment_json(base_url(request), comment)}, status_code=201)
+
+        async def rate_limit(request: Request) -> Response:
+            if request.method == "POST":
+                body = await json_body(request)
+                limit = body.get("limit") if isinstance(body, dict) else None
+                if not isinstance(limit, int) or limit < 0:
+                    return JSONResponse({"error": 'send {"limit": N}'}, status_code=400)
+                self.rate_limit = limit
+                self._window_start, self._window_used = time.monotonic(), 0
+            remaining = max(self.rate_limit - self._window_used, 0)
+            return JSONResponse({"limit": self.rate_limit, "remaining": remaining})
+
+        return [
+            Route("/tickets/{ticket_id}", _control_guard(ticket_state), methods=["GET"]),
+            Route("/tickets/{ticket_id}/touch", _control_guard(touch), methods=["POST"]),
+            Route("/tickets/{ticket_id}/customer-reply", _control_guard(customer_reply), methods=["POST"]),
+            Route("/rate-limit", rate_limit, methods=["GET", "POST"]),
+        ]
+
+
+def _control_guard(handler: Any) -> Any:
+    async def guarded(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except ZendeskError as error:
+            return JSONResponse(error.body, status_code=error.status)
+
+    return guarded
+
+
+async def _invalid_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+    await JSONResponse({"error": "InvalidEndpoint", "description": "Not found"}, status_code=404)(
+        scope, receive, send
+    )
+
+
+class _ZendeskEdge:
+    """Accepts the `.json` suffix, spends the per-minute budget and stamps `X-Rate-Limit` headers."""
+
+    def __init__(self, app: ASGIApp, system: ZendeskSystem) -> None:
+        self.app = app
+        self.system = system
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if path.endswith(".json"):
+            scope = {**scope, "path": path[:-5], "raw_path": path[:-5].encode()}
+        allowed, remaining, reset_in = self.system.take_budget()
+        limit = self.system.rate_limit
+        if not allowed:
+            response = self.system.throttled(reset_in)
+            response.headers["X-Rate-Limit"] = str(limit)
+            response.headers["X-Rate-Limit-Remaining"] = "0"
+            await response(scope, receive, send)
+            return
+
+        async def stamped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"x-rate-limit", str(limit).encode()),
+                    (b"x-rate-limit-remaining", str(remaining).encode()),
+                    (b"ratelimit-limit", str(limit).encode()),
+                    (b"ratelimit-remaining", str(remaining).encode()),
+                    (b"ratelimit-reset", str(reset_in).encode()),
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, stamped)

@@ -15,8 +15,6 @@ from frontline.sandbox.server import SandboxServer
 
 SEED_TICKETS = 60
 
-pytest.importorskip("frontline.sandbox.zendesk", reason="the Zendesk sandbox system has not landed yet")
-
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[SandboxServer]:
@@ -90,6 +88,7 @@ async def test_view_pagination_across_three_pages(adapter: ZendeskAdapter) -> No
     page_size = 5
     assert (counts[view_id] or 0) > 2 * page_size, counts
     seen: list[str] = []
+    with_sla = 0
     pages = 0
     cursor: str | None = None
     while True:
@@ -97,11 +96,13 @@ async def test_view_pagination_across_three_pages(adapter: ZendeskAdapter) -> No
         pages += 1
         assert len(page.items) <= page_size
         seen += [ticket.id for ticket in page.items]
+        with_sla += sum(ticket.sla is not None for ticket in page.items)
         cursor = page.next_cursor
         if cursor is None:
             break
     assert pages >= 3
     assert len(seen) == len(set(seen)), "a ticket was listed twice across pages"
+    assert with_sla > 0, "no SLA came through the `slas` sideload"
     if counts[view_id] is not None:
         assert len(seen) == counts[view_id]
     ticket = await adapter.get_ticket(seen[0])

@@ -1,0 +1,153 @@
+"""What `frontline queue/show/reply` print: the documented JSON shapes and aligned, cleaned text.
+
+The JSON schema is written out in `frontline.scripting`'s docstring. Human output passes every piece of
+ticket text through `clean_text`/`one_line`, so hostile ticket text cannot drive the terminal.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from frontline.domain.models import Comment, Organization, Person, Ticket, View
+from frontline.domain.text import clean_text, one_line
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def person_json(person: Person | None) -> dict[str, Any] | None:
+    return None if person is None else {"id": person.id, "name": person.name, "email": person.email}
+
+
+def _organization_json(organization: Organization | None) -> dict[str, Any] | None:
+    return None if organization is None else {"id": organization.id, "name": organization.name}
+
+
+def ticket_json(ticket: Ticket) -> dict[str, Any]:
+    """A ticket in the documented, stable JSON shape."""
+    return {
+        "id": ticket.id,
+        "key": ticket.display_key,
+        "subject": ticket.subject,
+        "status": ticket.status.value,
+        "priority": ticket.priority.value if ticket.priority else None,
+        "requester": person_json(ticket.requester),
+        "assignee": person_json(ticket.assignee),
+        "organization": _organization_json(ticket.organization),
+        "tags": list(ticket.tags),
+        "sla_due_at": _time(ticket.sla.due_at) if ticket.sla else None,
+        "sla_paused": bool(ticket.sla and ticket.sla.paused),
+        "created_at": _time(ticket.created_at),
+        "updated_at": _time(ticket.updated_at),
+        "url": ticket.url,
+        "linked_bug": ticket.linked_bug,
+    }
+
+
+def comment_json(comment: Comment) -> dict[str, Any]:
+    attachments = [
+        {"id": a.id, "file_name": a.file_name, "content_type": a.content_type, "size": a.size, "url": a.url}
+        for a in comment.attachments
+    ]
+    return {
+        "id": comment.id,
+        "author": person_json(comment.author),
+        "public": comment.public,
+        "created_at": _time(comment.created_at),
+        "body": comment.body,
+        "attachments": attachments,
+    }
+
+
+def cell_width(text: str) -> int:
+    """Terminal columns `text` takes: wide East Asian characters count two, combining marks none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return width
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut to `width` columns (with an ellipsis) and pad to exactly `width`."""
+    if cell_width(text) > width:
+        while text and cell_width(text) > width - 1:
+            text = text[:-1]
+        text += "…"
+    return text + " " * (width - cell_width(text))
+
+
+def format_duration(delta: timedelta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    sign = "-" if delta.total_seconds() < 0 else ""
+    if minutes >= 48 * 60:
+        return f"{sign}{minutes // 1440}d"
+    if minutes >= 60:
+        return f"{sign}{minutes // 60}h{minutes % 60:02d}m"
+    return f"{sign}{minutes}m"
+
+
+def sla_label(ticket: Ticket, now: datetime) -> str:
+    if ticket.sla is None:
+        return ""
+    if ticket.sla.paused:
+        return "paused"
+    left = ticket.sla.remaining(now)
+    if left is None:
+        return "breached" if ticket.sla.is_breached(now) else ""
+    return format_duration(left)
+
+
+def format_queue(view: View, tickets: Sequence[Ticket], now: datetime) -> str:
+    """Aligned columns; every cell is cleaned, folded onto one line and cut to its column."""
+    header = ("TICKET", "PRIORITY", "STATUS", "SLA", "UPDATED", "REQUESTER", "SUBJECT")
+    rows = [
+        (
+            one_line(ticket.display_key),
+            ticket.priority.value if ticket.priority else "-",
+            ticket.status.label,
+            sla_label(ticket, now) or "-",
+            ticket.updated_at.strftime("%Y-%m-%d %H:%M"),
+            one_line(ticket.requester.name) if ticket.requester else "-",
+            one_line(ticket.subject),
+        )
+        for ticket in tickets
+    ]
+    widths = [min(max(cell_width(row[i]) for row in [header, *rows]), 24) for i in range(len(header) - 1)]
+    lines = [f"{one_line(view.title)} ({view.id}): {len(rows)} tickets"]
+    for row in [header, *rows]:
+        lines.append("  ".join([*(_fit(cell, w) for cell, w in zip(row, widths, strict=False)), row[-1]]))
+    return "\n".join(lines)
+
+
+def format_thread(ticket: Ticket, comments: Sequence[Comment], now: datetime) -> str:
+    """The ticket header, then each comment with public replies and internal notes told apart."""
+
+    def name(person: Person | None) -> str:
+        return one_line(person.name) if person else "-"
+
+    organization = one_line(ticket.organization.name) if ticket.organization else "-"
+    lines = [
+        f"{one_line(ticket.display_key)}  {one_line(ticket.subject)}",
+        f"Status: {ticket.status.label}   Priority: {ticket.priority.value if ticket.priority else '-'}"
+        f"   SLA: {sla_label(ticket, now) or '-'}",
+        f"Requester: {name(ticket.requester)}   Organization: {organization}"
+        f"   Assignee: {name(ticket.assignee)}",
+    ]
+    if ticket.tags:
+        lines.append(f"Tags: {', '.join(one_line(tag) for tag in ticket.tags)}")
+    if ticket.url:
+        lines.append(f"URL: {one_line(ticket.url)}")
+    for comment in comments:
+        kind = "public reply" if comment.public else "INTERNAL NOTE"
+        stamp = comment.created_at.strftime("%Y-%m-%d %H:%M %Z")
+        lines += ["", f"── {name(comment.author)} · {kind} · {stamp}"]
+        prefix = "  " if comment.public else "  ┃ "
+        lines += [f"{prefix}{line}".rstrip() for line in clean_text(comment.body).splitlines() or [""]]
+        lines += [f"{prefix}[attachment] {one_line(a.file_name)}" for a in comment.attachments]
+    return "\n".join(lines)

@@ -127,7 +127,7 @@ MACROS: tuple[dict[str, Any], ...] = (
             ("comment_value", "Escalating to engineering: reproduced, details below."),
             ("comment_mode_is_public", "false"),
             ("priority", "high"),
-            ("group_id", 5104),
+            ("group_id", "5104"),
             ("current_tags", "escalated eng_escalation"),
         ],
     ),
@@ -160,7 +160,7 @@ MACROS: tuple[dict[str, Any], ...] = (
             ("comment_value", "Good news: your refund was approved and will show up in 5-10 business days."),
             ("comment_mode_is_public", "true"),
             ("status", "solved"),
-            ("group_id", 5102),
+            ("group_id", "5102"),
         ],
     ),
     _macro(

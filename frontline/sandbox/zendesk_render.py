@@ -218,7 +218,7 @@ def view_json(base: str, view: dict[str, Any], now: float) -> dict[str, Any]:
         "created_at": iso(now - 86400 * 400),
         "default": True,
         "position": view["id"] - 360000,
-        "description": None,
+        "description": view["title"] + " (sandbox)",
         "execution": {
             "group_by": None,
             "group_order": "asc",
@@ -231,7 +231,6 @@ def view_json(base: str, view: dict[str, Any], now: float) -> dict[str, Any]:
             "custom_fields": [],
         },
         "conditions": view["conditions"],
-        "restriction": None,
         "raw_title": view["title"],
     }
 

@@ -1,0 +1,124 @@
+"""`frontline sandbox`: run the fake vendor servers in the foreground until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from typing import TextIO
+
+from frontline.sandbox.system import CONTROL_PREFIX, SANDBOX_EMAIL, SANDBOX_TOKEN
+
+DESCRIPTION = """\
+Run the sandbox: fake Zendesk Support, Jira Service Management, Jira and GitHub servers on loopback.
+
+Each system gets its own base URL and serves the vendor's real paths and JSON shapes, seeded with
+realistic, deterministic data (several views/queues, SLA states, long threads, internal notes and a few
+hostile records). Any client that speaks the vendor API (curl, the vendors' docs, frontline itself)
+works against it unchanged. State changes last as long as the process."""
+
+EPILOG = f"""\
+credentials (every system):
+  email {SANDBOX_EMAIL}   token {SANDBOX_TOKEN}
+  Zendesk: basic auth "{SANDBOX_EMAIL}/token:{SANDBOX_TOKEN}" or "Authorization: Bearer {SANDBOX_TOKEN}"
+
+try it:
+  curl -u {SANDBOX_EMAIL}/token:{SANDBOX_TOKEN} http://127.0.0.1:PORT/api/v2/views
+  curl -u {SANDBOX_EMAIL}/token:{SANDBOX_TOKEN} 'http://127.0.0.1:PORT/api/v2/views/360001/tickets?page[size]=25'
+
+point a profile at it (config.toml):
+  [profiles.sandbox.helpdesk]
+  kind = "zendesk"
+  base_url = "http://127.0.0.1:PORT"
+  email = "{SANDBOX_EMAIL}"
+  token_env = "SANDBOX_TOKEN"        # and export SANDBOX_TOKEN={SANDBOX_TOKEN}
+
+control endpoint ({CONTROL_PREFIX} on every base URL, no auth; no vendor uses it):
+  GET/POST/DELETE {CONTROL_PREFIX}/faults      read / set {{"spec": "..."}} / clear the fault plan
+  GET/DELETE      {CONTROL_PREFIX}/requests    what the server received (?method=PUT&path=/api/v2/tickets/*)
+  POST            {CONTROL_PREFIX}/reset       back to the seeded state, no faults
+  POST            {CONTROL_PREFIX}/expire-token  revoke the token ({{"new_token": "..."}} to rotate)
+  Zendesk also:   GET {CONTROL_PREFIX}/tickets/ID, POST .../tickets/ID/touch,
+                  POST .../tickets/ID/customer-reply, GET/POST {CONTROL_PREFIX}/rate-limit {{"limit": N}}
+
+faults (--faults, comma-separated rules, MODE[:key=value]...):
+  latency:ms=200:jitter=50       add delay          429:retry_after=2     rate limited
+  5xx[:status=503]               server error       reset                 connection reset, no answer
+  timeout[:seconds=30]           hang, then close   malformed             truncated JSON body
+  drop_after_commit              apply the write, then cut the connection before answering
+  token_expiry                   from then on the current token gets the vendor's 401
+  every rule: rate=P (probability) or count=N (next N), after=N (skip N first), method=PUT|POST,
+  path=/api/v2/tickets/* (glob). Deterministic for a given --seed.
+  example: --faults "429:rate=0.1:retry_after=2,latency:ms=200:jitter=50,drop_after_commit:count=1:method=PUT"
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=1, help="seed for data and fault dice (default 1)")
+    parser.add_argument(
+        "--tickets", type=int, default=200, help="tickets per helpdesk (default 200; 50000 is fine)"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=0, help="first port; systems get PORT, PORT+1, ... (default: free ports)"
+    )
+    parser.add_argument("--faults", default=None, help="fault plan applied from the start (see below)")
+    parser.add_argument(
+        "--systems",
+        default="zendesk,jsm,jira,github",
+        help="comma-separated systems to serve (default zendesk,jsm,jira,github)",
+    )
+
+
+def run(args: argparse.Namespace, *, stop: threading.Event | None = None, out: TextIO | None = None) -> int:
+    """Serve until Ctrl-C (or until `stop` is set, for tests). Returns the exit status."""
+    from frontline.sandbox.faults import FaultSpecError, parse_rules
+    from frontline.sandbox.server import SandboxServer
+
+    out = out or sys.stdout
+    systems = [name.strip() for name in str(args.systems).split(",") if name.strip()]
+    try:
+        parse_rules(args.faults)
+    except FaultSpecError as exc:
+        print(f"frontline sandbox: bad --faults: {exc}", file=sys.stderr)
+        return 2
+    server = SandboxServer(
+        seed=args.seed,
+        tickets=args.tickets,
+        host=args.host,
+        port=args.port,
+        systems=systems,
+        faults=args.faults,
+    )
+    for name, reason in server.skipped.items():
+        print(f"frontline sandbox: skipping {name}: {reason}", file=sys.stderr)
+    if not server.systems:
+        print("frontline sandbox: no system to serve", file=sys.stderr)
+        return 2
+    try:
+        server.start()
+    except (OSError, RuntimeError) as exc:
+        print(f"frontline sandbox: could not start: {exc}", file=sys.stderr)
+        return 1
+    try:
+        width = max(len(server.system(name).title) for name in server.systems)
+        print(f"frontline sandbox (seed {args.seed}, {args.tickets} tickets per helpdesk)", file=out)
+        for name in server.systems:
+            print(f"  {server.system(name).title:<{width}}  {server.urls[name]}", file=out)
+        print(f"  credentials: email {server.email}  token {server.token}", file=out)
+        if "zendesk" in server.urls:
+            print(
+                f"  try: curl -u {server.email}/token:{server.token} {server.urls['zendesk']}/api/v2/views",
+                file=out,
+            )
+        if args.faults:
+            print(f"  faults: {args.faults}", file=out)
+        print("Press Ctrl-C to stop.", file=out, flush=True)
+        waiter = stop or threading.Event()
+        while not waiter.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        print("\nstopping", file=out)
+    finally:
+        server.stop()
+    return 0

@@ -156,7 +156,7 @@ class ComposerScreen(Screen[str | None]):
             self.action_macro()
 
     def on_unmount(self) -> None:
-        self.flush_draft()
+        self.flush_draft(show=False)
 
     # Display
 
@@ -199,7 +199,7 @@ class ComposerScreen(Screen[str | None]):
         if self._save_timer is None and not self._finished:
             self._save_timer = self.set_timer(AUTOSAVE_SECONDS, self.flush_draft)
 
-    def flush_draft(self) -> None:
+    def flush_draft(self, *, show: bool = True) -> None:
         """Write the draft now (or forget it when blank); a no-op once sent or discarded."""
         if self._save_timer is not None:
             self._save_timer.stop()
@@ -223,7 +223,7 @@ class ComposerScreen(Screen[str | None]):
         except FrontlineError as error:
             self.frontline.report_error(error)
             return
-        if self.is_mounted:
+        if show:
             self.show_fields()
 
     def _finish(self, result: str) -> None:

@@ -126,7 +126,9 @@ def add_show_arguments(parser: argparse.ArgumentParser) -> None:
 def add_reply_arguments(parser: argparse.ArgumentParser) -> None:
     _add_profile(parser)
     parser.add_argument("ticket", metavar="TICKET", help="ticket id")
-    parser.add_argument("stdin", nargs="?", choices=["-"], help="read the text from standard input")
+    parser.add_argument(
+        "stdin", nargs="?", choices=["-"], help="read the text from standard input (right after TICKET)"
+    )
     visibility = parser.add_mutually_exclusive_group(required=True)
     visibility.add_argument("--public", dest="public", action="store_true", help="the customer sees it")
     visibility.add_argument("--internal", dest="public", action="store_false", help="an internal note")
@@ -284,7 +286,7 @@ def run_doctor(
 
     def check(state: str, label: str, detail: str) -> None:
         checks.append((state, label, detail))
-        _print(f"[{state:>4}] {label:<12} {detail}", out)
+        _print(f"[{state:^4}] {label:<12} {detail}", out)
 
     def failed(label: str, error: FrontlineError, code: int) -> int:
         lines = error.message.splitlines() or [error.title]
@@ -417,6 +419,8 @@ async def _fetch_queue(desk: Desk, wanted: str | None, limit: int | None) -> tup
 
 def _read_body(args: argparse.Namespace, stdin: TextIO) -> str:
     source = args.body_file or args.stdin
+    if source is None and not stdin.isatty():
+        source = "-"  # `echo text | frontline reply 12 --public`
     if source is None:
         raise ConfigError("Give the text with --body-file FILE, or - to read it from standard input.")
     if source == "-":

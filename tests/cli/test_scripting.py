@@ -1,0 +1,348 @@
+"""The scriptable CLI: queue/show/reply/login/doctor, their JSON, their messages and exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import keyring
+import pytest
+from conftest import InMemoryKeyring
+from keyring.backends import fail
+from support.fake_helpdesk import FIXED_NOW, FakeHelpdesk
+
+from frontline import locations, scripting
+from frontline.cli import build_parser
+from frontline.config import Settings
+from frontline.domain.desk import Desk
+from frontline.domain.models import Status
+from frontline.scripting_output import cell_width
+
+CONFIG = """
+[profiles.acme.helpdesk]
+kind = "zendesk"
+base_url = "https://acme.zendesk.test"
+email = "ada@acme.test"
+token_env = "ZENDESK_TOKEN"
+"""
+
+TICKET_KEYS = [
+    "id", "key", "subject", "status", "priority", "requester", "assignee", "organization", "tags",
+    "sla_due_at", "sla_paused", "created_at", "updated_at", "url", "linked_bug",
+]  # fmt: skip
+
+
+@pytest.fixture
+def config() -> Path:
+    path = locations.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(CONFIG, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def helpdesk(config: Path) -> FakeHelpdesk:
+    return FakeHelpdesk(ticket_count=12)
+
+
+def factory_for(helpdesk: FakeHelpdesk) -> Callable[[Settings, str], Desk]:
+    return lambda settings, name: Desk(helpdesk, profile_name=name, clock=lambda: FIXED_NOW)
+
+
+def run(helpdesk: FakeHelpdesk | None, *argv: str, stdin: str = "") -> tuple[int, str, str]:
+    """Parse like `frontline` does, then call the handler with the fake desk; returns (code, out, err)."""
+    args = build_parser().parse_args(argv)
+    out, err = io.StringIO(), io.StringIO()
+    kwargs: dict[str, object] = {"out": out, "err": err}
+    if helpdesk is not None:
+        kwargs["desk_factory"] = factory_for(helpdesk)
+    if args.handler is scripting.run_reply:
+        kwargs["stdin"] = io.StringIO(stdin)
+    code = args.handler(args, **kwargs)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_queue_json_has_the_documented_shape(helpdesk: FakeHelpdesk) -> None:
+    code, out, err = run(helpdesk, "queue", "--json")
+
+    assert (code, err) == (0, "")
+    payload = json.loads(out)
+    assert payload["view"] == {"id": "all", "title": "All unsolved"}
+    assert len(payload["tickets"]) == 12
+    first = payload["tickets"][0]
+    assert list(first) == TICKET_KEYS
+    assert first["requester"].keys() == {"id", "name", "email"}
+    assert first["status"] in {s.value for s in Status}
+    assert "\x1b" not in out  # escape characters are JSON-escaped
+
+
+def test_queue_by_view_id_title_and_limit(helpdesk: FakeHelpdesk) -> None:
+    _, by_id, _ = run(helpdesk, "queue", "--view", "urgent", "--json")
+    _, by_title, _ = run(helpdesk, "--profile", "acme", "queue", "--view", "urgent & HIGH", "--json")
+    _, limited, _ = run(helpdesk, "queue", "--limit", "2", "--json")
+
+    assert json.loads(by_id) == json.loads(by_title)
+    assert {t["priority"] for t in json.loads(by_id)["tickets"]} <= {"urgent", "high"}
+    assert len(json.loads(limited)["tickets"]) == 2
+
+
+def test_queue_human_output_is_aligned_and_clean(helpdesk: FakeHelpdesk) -> None:
+    code, out, _ = run(helpdesk, "queue")
+
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "All unsolved (all): 12 tickets"
+    assert lines[1].split() == ["TICKET", "PRIORITY", "STATUS", "SLA", "UPDATED", "REQUESTER", "SUBJECT"]
+    subject_column = cell_width(lines[1][: lines[1].index("SUBJECT")])
+    for line in lines[2:]:
+        prefix = ""
+        for char in line:
+            if cell_width(prefix) >= subject_column:
+                break
+            prefix += char
+        assert cell_width(prefix) == subject_column, line
+        assert prefix.endswith("  ") and not line[len(prefix)].isspace(), line
+    assert "\x1b" not in out
+    assert "[bold red]URGENT[/] red please help" in out  # shown literally, escapes stripped
+    assert "李雷" in out
+
+
+def test_unknown_view_lists_the_views(helpdesk: FakeHelpdesk) -> None:
+    code, out, err = run(helpdesk, "queue", "--view", "nope")
+
+    assert (code, out) == (1, "")
+    assert err.startswith("frontline: Not found")
+    assert "urgent (Urgent & high)" in err
+
+
+def test_show_json_and_text(helpdesk: FakeHelpdesk) -> None:
+    code, out, _ = run(helpdesk, "show", "1004", "--json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["ticket"]["id"] == "1004"
+    assert [c["public"] for c in payload["comments"]] == [True, False]
+    assert list(payload["comments"][0]) == ["id", "author", "public", "created_at", "body", "attachments"]
+
+    code, text, _ = run(helpdesk, "show", "1004")
+    assert code == 0
+    assert text.splitlines()[0] == "#1004  [bold red]URGENT[/] red please help"
+    assert "· public reply ·" in text
+    assert "· INTERNAL NOTE ·" in text
+    assert "  ┃ Checked the logs" in text
+    assert "\x1b" not in text
+
+
+def test_show_missing_ticket_is_exit_1(helpdesk: FakeHelpdesk) -> None:
+    code, out, err = run(helpdesk, "show", "999")
+    assert (code, out) == (1, "")
+    assert "No ticket 999" in err
+    assert "Traceback" not in err
+
+
+def test_reply_public_with_status_from_file(helpdesk: FakeHelpdesk, tmp_path: Path) -> None:
+    body = tmp_path / "reply.txt"
+    body.write_text("Fixed in 4.2, thanks!\n")
+
+    code, out, err = run(
+        helpdesk, "reply", "1001", "--public", "--status", "solved", "--body-file", str(body)
+    )
+
+    assert (code, err) == (0, "")
+    assert out.strip() == "Added a public reply to #1001; status is now solved."
+    ticket_id, update = helpdesk.updates[-1]
+    assert ticket_id == "1001"
+    assert update.comment is not None
+    assert (update.comment.body, update.comment.public) == ("Fixed in 4.2, thanks!", True)
+    assert update.status is Status.SOLVED
+    assert update.revision is not None
+    assert update.revision == helpdesk.tickets["1001"].revision
+
+
+def test_reply_internal_note_from_stdin_as_json(helpdesk: FakeHelpdesk) -> None:
+    code, out, _ = run(
+        helpdesk, "reply", "1002", "-", "--internal", "--status", "on-hold", "--json", stdin="note"
+    )
+
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["comment"] == {"public": False}
+    assert payload["ticket"]["status"] == "hold"
+    assert helpdesk.updates[-1][1].comment.public is False  # type: ignore[union-attr]
+
+
+def test_reply_without_text_is_a_usage_error(helpdesk: FakeHelpdesk) -> None:
+    code, _, err = run(helpdesk, "reply", "1001", "--public", "--body-file", "/nonexistent/reply.txt")
+    assert code == 2
+    assert "Cannot read /nonexistent/reply.txt" in err
+    code, _, err = run(helpdesk, "reply", "1001", "-", "--public", stdin="  \n")
+    assert code == 2
+    assert "empty" in err
+    assert helpdesk.updates == []
+
+
+def test_reply_conflict_is_exit_1_and_says_so(helpdesk: FakeHelpdesk) -> None:
+    helpdesk.conflict_next_update = True
+    code, _, err = run(helpdesk, "reply", "1001", "--public", stdin="hi")  # piped stdin
+    assert code == 1
+    assert "frontline: Changed by someone else" in err
+
+
+def test_reply_needs_public_or_internal() -> None:
+    with pytest.raises(SystemExit) as caught:
+        build_parser().parse_args(["reply", "1001", "-"])
+    assert caught.value.code == 2
+
+
+def test_no_profile_is_exit_2_with_next_steps() -> None:
+    code, _, err = run(FakeHelpdesk(ticket_count=1), "queue")
+    assert code == 2
+    assert "No profile selected" in err
+    assert "frontline demo" in err
+
+
+def test_missing_token_with_real_open_desk(config: Path) -> None:
+    code, _, err = run(None, "queue")
+    assert code == 2
+    assert "frontline: Missing credentials" in err
+    assert "frontline login acme" in err
+    assert "export ZENDESK_TOKEN=" in err
+
+
+def test_open_desk_uses_env_token_and_profile_views(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZENDESK_TOKEN", "env-token")
+    from frontline.config import load_settings
+
+    desk = scripting.open_desk(load_settings(), "acme")
+
+    assert desk.profile_name == "acme"
+    assert desk.adapter.kind == "zendesk"
+
+
+def test_login_stores_the_token(
+    config: Path, memory_keyring: InMemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prompts: list[str] = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt: prompts.append(prompt) or "tok-123")
+
+    code, out, _ = run(None, "login", "acme")
+
+    assert code == 0
+    assert memory_keyring.entries[("frontline", "acme:helpdesk")] == "tok-123"
+    assert "frontline/acme:helpdesk" in out
+    assert "tok-123" not in out + prompts[0]
+    assert "ada@acme.test at https://acme.zendesk.test" in prompts[0]
+
+    code, out, _ = run(None, "login", "acme", "--delete")
+    assert code == 0
+    assert memory_keyring.entries == {}
+
+
+def test_login_without_keyring_explains_the_env_fallback(config: Path) -> None:
+    keyring.set_keyring(fail.Keyring())
+    code, out, err = run(None, "login", "--profile", "acme")
+    assert (code, out) == (2, "")
+    assert "no keyring backend" in err
+    assert "export ZENDESK_TOKEN=<your API token>" in err
+
+
+def test_login_unknown_system_and_profile(config: Path) -> None:
+    assert run(None, "login", "acme", "--system", "jira")[0] == 2
+    code, _, err = run(None, "login", "globex")
+    assert code == 2
+    assert "no profile named 'globex'" in err
+
+
+def test_doctor_all_good(helpdesk: FakeHelpdesk, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZENDESK_TOKEN", "env-token")
+    code, out, _ = run(helpdesk, "doctor")
+
+    assert code == 0
+    lines = out.splitlines()
+    assert [line[:6] for line in lines] == ["[ ok ]"] * 5
+    assert "from $ZENDESK_TOKEN" in out
+    assert "env-token" not in out
+    assert "signed in as Ada Agent <ada@example.com>" in out
+    assert "3: All unsolved, Your tickets, Urgent & high" in out
+
+
+def test_doctor_reports_missing_credentials(helpdesk: FakeHelpdesk) -> None:
+    code, out, _ = run(helpdesk, "doctor")
+    assert code == 2
+    assert "[FAIL] credentials" in out
+    assert "frontline login acme" in out
+
+
+def test_doctor_reports_bad_config(config: Path) -> None:
+    config.write_text("[ui]\nbell = 3\n")
+    code, out, _ = run(None, "doctor")
+    assert code == 2
+    assert out.startswith("[FAIL] config")
+
+
+SANDBOX_MISSING = "the sandbox server has not landed"
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> object:
+    server_module = pytest.importorskip("frontline.sandbox.server", reason=SANDBOX_MISSING)
+    server = server_module.SandboxServer(seed=3, tickets=30, systems=("zendesk",))
+    if "zendesk" in server.skipped:
+        pytest.skip(server.skipped["zendesk"])
+    server.start()
+    yield server
+    server.stop()
+
+
+def frontline_cli(
+    *argv: str, env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "frontline", *argv],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+        check=False,
+    )
+
+
+def test_cli_against_the_sandbox(sandbox: object, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[profiles.sb.helpdesk]\nkind = "zendesk"\nbase_url = "{sandbox.urls["zendesk"]}"\n'  # type: ignore[attr-defined]
+        f'email = "{sandbox.email}"\ntoken_env = "SANDBOX_TOKEN"\n'  # type: ignore[attr-defined]
+    )
+    env = {
+        "FRONTLINE_CONFIG": str(config),
+        "SANDBOX_TOKEN": sandbox.token,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }  # type: ignore[attr-defined]
+
+    queue = frontline_cli("queue", "--json", env=env)
+    assert queue.returncode == 0, queue.stderr
+    tickets = json.loads(queue.stdout)["tickets"]
+    assert tickets and list(tickets[0]) == TICKET_KEYS
+
+    ticket_id = tickets[0]["id"]
+    reply = frontline_cli("reply", ticket_id, "-", "--internal", "--json", env=env, stdin="Looking into it.")
+    assert reply.returncode == 0, reply.stderr
+
+    shown = frontline_cli("show", ticket_id, "--json", env=env)
+    comments = json.loads(shown.stdout)["comments"]
+    assert comments[-1]["body"] == "Looking into it."
+    assert comments[-1]["public"] is False
+
+    doctor = frontline_cli("doctor", env=env)
+    assert doctor.returncode == 0, doctor.stdout
+    assert "keyring skipped: no keyring backend" in doctor.stdout
+
+    bad_token = frontline_cli("queue", env={**env, "SANDBOX_TOKEN": "wrong"})
+    assert bad_token.returncode == 1
+    assert "Traceback" not in bad_token.stderr
+    assert "wrong" not in bad_token.stderr

@@ -1,0 +1,81 @@
+"""JSM mapping tolerates sparse answers and maps statuses, priorities and SLAs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from frontline.adapters.jsm_mapping import (
+    choose_transition,
+    map_comment,
+    map_issue,
+    map_person,
+    map_sla,
+    map_status,
+    parse_time,
+)
+from frontline.domain.models import Priority, Status
+
+SITE = "https://acme.atlassian.net"
+
+
+def test_parse_time_handles_jira_offsets_and_date_dtos() -> None:
+    expected = datetime(2021, 1, 17, 12, 34, tzinfo=UTC)
+    assert parse_time("2021-01-17T12:34:00.000+0000") == expected
+    assert parse_time("2021-01-17T19:34:00.000+0700") == expected
+    assert parse_time({"epochMillis": int(expected.timestamp() * 1000), "jira": "garbage"}) == expected
+    assert parse_time({"iso8601": "2021-01-17T12:34:00+0000"}) == expected
+    assert parse_time("not a date") is None and parse_time(None) is None
+
+
+def test_sparse_issue_and_comment() -> None:
+    ticket = map_issue({"key": "SUP-9", "fields": {}}, SITE)
+    assert ticket is not None and ticket.status is Status.OPEN and ticket.priority is None
+    assert ticket.requester is None and ticket.tags == () and ticket.url == f"{SITE}/browse/SUP-9"
+    assert map_issue({"id": "1"}, SITE) is None
+    assert map_person({"displayName": "No id"}) is None
+    person = map_person({"accountId": "qm:1"})
+    assert person is not None and person.name == "qm:1" and person.email is None
+    comment = map_comment({"id": 5, "created": {"epochMillis": 0}})
+    assert comment is not None and comment.body == "" and comment.public is True and comment.author is None
+    assert map_comment({"id": "1"}) is None
+
+
+def test_statuses_and_priorities() -> None:
+    assert map_status("Waiting for customer", "indeterminate") is Status.PENDING
+    assert map_status("Waiting for support", "new") is Status.OPEN
+    assert map_status("Something custom", "done") is Status.SOLVED
+    assert map_status("Canceled", "done") is Status.CLOSED
+    ticket = map_issue({"key": "A-1", "fields": {"priority": {"name": "Highest"}}}, SITE)
+    assert ticket is not None and ticket.priority is Priority.URGENT
+
+
+def test_sla_picks_the_earliest_running_cycle_then_paused() -> None:
+    def cycle(millis: int, **extra: object) -> dict:
+        return {
+            "ongoingCycle": {
+                "breachTime": {"epochMillis": millis},
+                "breached": False,
+                "paused": False,
+                **extra,
+            }
+        }
+
+    soon = map_sla([{"name": "Later", **cycle(2_000_000)}, {"name": "Soon", **cycle(1_000_000)}])
+    assert soon is not None and soon.metric == "Soon"
+    paused = map_sla([{"name": "Resolution", "ongoingCycle": {"paused": True, "breached": False}}])
+    assert paused is not None and paused.paused
+    assert map_sla([]) is None and map_sla(None) is None
+    assert map_sla([{"completedCycles": [{"breached": False}]}]) is None
+
+
+def test_choose_transition_by_target_status() -> None:
+    transitions = [
+        {"id": "11", "to": {"name": "In Progress", "statusCategory": {"key": "indeterminate"}}},
+        {"id": "21", "to": {"name": "Waiting for customer", "statusCategory": {"key": "indeterminate"}}},
+        {"id": "51", "to": {"name": "Resolved", "statusCategory": {"key": "done"}}},
+    ]
+    assert choose_transition(transitions, Status.PENDING) == "21"
+    assert choose_transition(transitions, Status.SOLVED) == "51"
+    assert choose_transition(transitions, Status.OPEN) == "11"
+    assert choose_transition(transitions[:1], Status.SOLVED) is None
+    assert choose_transition(None, Status.OPEN) is None

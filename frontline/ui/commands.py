@@ -24,6 +24,7 @@ from frontline import locations
 from frontline.domain.compose import Template, discover_templates
 from frontline.domain.models import View
 from frontline.domain.text import one_line
+from frontline.ui.keymap import is_listed
 from frontline.ui.themes import switch_theme
 
 
@@ -66,6 +67,8 @@ def action_commands(app: App[object], screen: Screen[object]) -> list[PaletteCom
     first: dict[tuple[int, str], ActiveBinding] = {}
     ordered = sorted(screen.active_bindings.values(), key=lambda active: isinstance(active.node, App))
     for active in ordered:
+        if not is_listed(active.binding):
+            continue
         identity = (id(active.node), active.binding.id or active.binding.action)
         first.setdefault(identity, active)
         display = app.get_key_display(active.binding)

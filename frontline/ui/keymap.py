@@ -40,6 +40,11 @@ class BindingInfo:
     owner: str
 
 
+def is_listed(binding: Binding) -> bool:
+    """Whether help lists `binding`: ours (with an id), shown ones, the palette; not Textual's hidden ones."""
+    return bool(binding.id) or binding.show or binding.action == "command_palette"
+
+
 def declared_bindings(node_class: type[DOMNode]) -> list[Binding]:
     """The `Binding` objects in `BINDINGS` of `node_class` and its bases (most derived first)."""
     found: list[Binding] = []

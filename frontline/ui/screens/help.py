@@ -2,7 +2,8 @@
 
 The rows are read from `Screen.active_bindings` of the screen the help was opened from, which Textual
 computes after applying the keymap: a rebinding in `[keymap]` shows here, never the default. Bindings the
-screen disables (`check_action` returning None) are listed dimmed; hidden ones (False) are left out.
+screen disables (`check_action` returning None) are listed dimmed; hidden ones (False) are left out, and so
+are Textual's own hidden bindings without an id (scrolling, focus cycling).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
+
+from frontline.ui.keymap import is_listed
 
 HELP_BINDING = Binding("question_mark", "show_help", "Help", id="app.help")
 """The app-level binding that opens this screen; the app's `action_show_help` calls `show_help(self)`."""
@@ -43,6 +46,8 @@ def help_rows(screen: Screen[object]) -> list[HelpRow]:
     keys: dict[tuple[int, str], list[str]] = {}
     first: dict[tuple[int, str], ActiveBinding] = {}
     for active in screen.active_bindings.values():
+        if not is_listed(active.binding):
+            continue
         identity = (id(active.node), active.binding.id or active.binding.action)
         first.setdefault(identity, active)
         display = app.get_key_display(active.binding)

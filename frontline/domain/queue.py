@@ -7,9 +7,12 @@ of indices into them. Widgets format only the rows on screen (`row_text` caches 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import compress, repeat
+from operator import contains
 from typing import Literal
 
 from frontline.domain.models import SlaTarget, Status, Ticket
@@ -31,6 +34,7 @@ AT_RISK = timedelta(hours=1)
 _AWAITING_CUSTOMER = frozenset({Status.PENDING, Status.SOLVED, Status.HOLD})
 _NEEDS_AGENT = frozenset({Status.OPEN, Status.NEW})
 _NO_SLA = (2, 0.0)
+RECENT_QUERIES = 32  # filter results kept so backspacing is instant
 
 
 def format_duration(delta: timedelta) -> str:
@@ -95,29 +99,38 @@ def customer_replied(before: Ticket, after: Ticket) -> bool:
     )
 
 
-def _searchable(text: str | None) -> str:
-    if not text:
-        return ""
-    return text if text.isprintable() else clean_text(text)
+_STATUS_LABELS = {status: status.label for status in Status}
+_NEEDS_CLEANING = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def haystack(ticket: Ticket) -> str:
     """Everything `/` matches against, lowercased; fields joined by newlines so terms never span two."""
-    parts = [ticket.id, ticket.key, _searchable(ticket.subject), ticket.status.label]
+    parts = [ticket.id, ticket.key, ticket.subject, _STATUS_LABELS[ticket.status]]
     if ticket.priority is not None:
         parts.append(ticket.priority.value)
-    if ticket.requester is not None:
-        parts.append(_searchable(ticket.requester.name))
-        if ticket.requester.email:
-            parts.append(ticket.requester.email)
+    requester = ticket.requester
+    if requester is not None:
+        parts.append(requester.name)
+        if requester.email:
+            parts.append(requester.email)
     if ticket.organization is not None:
-        parts.append(_searchable(ticket.organization.name))
+        parts.append(ticket.organization.name)
     if ticket.assignee is not None:
-        parts.append(_searchable(ticket.assignee.name))
+        parts.append(ticket.assignee.name)
     if ticket.linked_bug:
         parts.append(ticket.linked_bug)
     parts.extend(ticket.tags)
-    return "\n".join(parts).lower()
+    text = "\n".join(parts)
+    if _NEEDS_CLEANING.search(text):
+        text = "\n".join(clean_text(part).replace("\n", " ") for part in parts)
+    return text.lower()
+
+
+def cell_text(text: str) -> str:
+    """`one_line`, skipping the regexes for the common already-clean single-line text."""
+    if text.isprintable() and "  " not in text and text == text.strip():
+        return text
+    return one_line(text)
 
 
 def query_terms(query: str) -> tuple[str, ...]:
@@ -199,6 +212,7 @@ class QueueModel:
         self.sort_mode: SortMode = sort
         self.query = ""
         self._terms: tuple[str, ...] = ()
+        self._recent: dict[tuple[str, ...], list[int]] = {}
         self._now = now
         self.tickets: list[Ticket] = []
         self._haystacks: list[str] = []
@@ -253,6 +267,7 @@ class QueueModel:
             return None
         self.tickets[index] = ticket
         self._haystacks[index] = haystack(ticket)
+        self._recent.clear()
         self._rows[index] = None
         return self.position_of(ticket.id)
 
@@ -281,31 +296,42 @@ class QueueModel:
             return
         narrowing = bool(self._terms) and all(any(old in new for new in terms) for old in self._terms)
         self._terms = terms
+        cached = self._recent.get(terms)
+        if cached is not None:  # backspacing to a query seen since the last sort or reload
+            self.visible = list(cached)
+            return
         self.visible = self._match(self.visible if narrowing else self._sorted)
+        if len(self._recent) >= RECENT_QUERIES:
+            del self._recent[next(iter(self._recent))]
+        self._recent[terms] = self.visible
 
     def _match(self, candidates: list[int]) -> list[int]:
         if not self._terms:
             return list(candidates)
-        haystacks = self._haystacks
+        lookup = self._haystacks.__getitem__
         matched = candidates
         for term in self._terms:
-            matched = [index for index in matched if term in haystacks[index]]
+            # Entirely C-level iteration: about 3x faster than a comprehension at 50,000 rows.
+            matched = list(compress(matched, map(contains, map(lookup, matched), repeat(term))))
         return matched
 
     def _sort_keys(self) -> list[object]:
         now = self._now or datetime.now().astimezone()
         tickets = self.tickets
         mode = self.sort_mode
-        if mode == "sla":
-            return [(sla_sort_key(t.sla, now), t.priority.rank if t.priority else 4) for t in tickets]
-        if mode == "priority":
-            return [(t.priority.rank if t.priority else 4, sla_sort_key(t.sla, now)) for t in tickets]
         if mode == "updated":
             return [-t.updated_at.timestamp() for t in tickets]
-        return [(t.updated_at.timestamp(), t.created_at.timestamp()) for t in tickets]
+        if mode == "waiting":
+            return [(t.updated_at.timestamp(), t.created_at.timestamp()) for t in tickets]
+        sla_keys = [sla_sort_key(t.sla, now) if t.sla is not None else _NO_SLA for t in tickets]
+        ranks = [t.priority.rank if t.priority is not None else 4 for t in tickets]
+        if mode == "sla":
+            return list(zip(sla_keys, ranks, strict=True))
+        return list(zip(ranks, sla_keys, strict=True))
 
     def _resort(self) -> None:
         keys = self._sort_keys()
+        self._recent.clear()
         self._sorted = sorted(range(len(self.tickets)), key=keys.__getitem__)
         self.visible = self._match(self._sorted)
 
@@ -341,14 +367,14 @@ class QueueModel:
         if row is None:
             ticket = self.tickets[index]
             row = RowText(
-                key=one_line(ticket.display_key),
-                subject=one_line(ticket.subject),
-                requester=one_line(ticket.requester.name) if ticket.requester else "",
-                organization=one_line(ticket.organization.name) if ticket.organization else "",
-                assignee=one_line(ticket.assignee.name) if ticket.assignee else "",
-                status=ticket.status.label,
+                key=cell_text(ticket.display_key),
+                subject=cell_text(ticket.subject),
+                requester=cell_text(ticket.requester.name) if ticket.requester else "",
+                organization=cell_text(ticket.organization.name) if ticket.organization else "",
+                assignee=cell_text(ticket.assignee.name) if ticket.assignee else "",
+                status=_STATUS_LABELS[ticket.status],
                 priority=ticket.priority.value if ticket.priority else "—",
-                linked_bug=one_line(ticket.linked_bug or ""),
+                linked_bug=cell_text(ticket.linked_bug or ""),
             )
             self._rows[index] = row
         return row

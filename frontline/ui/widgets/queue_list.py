@@ -49,6 +49,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("age", "age", 4, drop_rank=6),
     Column("linked_bug", "bug", 10, drop_rank=1),
 )
+TITLES = {column.name: column.title for column in COLUMNS}
+CLOCK_COLUMNS = frozenset({"sla", "age"})  # formatted at paint time: they count down
+MAX_CACHED_ROWS = 5_000
 SORTED_COLUMN = {"sla": "sla", "priority": "priority", "updated": "age", "waiting": "age"}
 MARKERS = {"new": "●", "changed": "◆"}
 # Theme variables that, when a theme defines them, override the component-class colours below.
@@ -186,6 +189,11 @@ class QueueList(ScrollView, can_focus=True):
         self.empty_text = "No tickets in this view."
         self._column_cache: tuple[tuple[int, int], list[tuple[str, int]]] | None = None
         self._styles: dict[str, Style] = {}
+        self._styles_key: tuple[bool, str] | None = None
+        self._cells: dict[int, list[tuple[str, str]]] = {}
+        self._strips: dict[tuple[object, ...], Strip] = {}
+        self._fitted: dict[tuple[str, int], str] = {}
+        self._width = 0
         self._now = clock()
 
     # -- public API for the screen ---------------------------------------------------------------------
@@ -211,12 +219,16 @@ class QueueList(ScrollView, can_focus=True):
         if position is None:
             position = fallback if fallback is not None else self.cursor
         self._column_cache = None
+        self._cells.clear()
+        self._strips.clear()
         self.virtual_size = Size(0, len(self.model) + 1)
         self._move(position, force_scroll=True)
         self.refresh()
 
     def refresh_position(self, position: int) -> None:
         """Repaint one row after its ticket changed in place."""
+        self._cells.pop(self.model.visible[position], None)
+        self._strips.clear()
         self.refresh_line(position + 1)
 
     def move_cursor(self, position: int) -> None:
@@ -289,8 +301,15 @@ class QueueList(ScrollView, can_focus=True):
 
     # -- rendering -------------------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles_key = None  # CSS or theme changed: resolve the styles again on the next paint
+
     def _resolve_styles(self) -> None:
-        """Resolve every style once per repaint (`rich_style` walks the DOM on each call)."""
+        """Resolve every style once per CSS/theme/focus change: `rich_style` walks the DOM on each call."""
+        key = (self.has_focus, self.app.theme)
+        if key == self._styles_key:
+            return
         base = self.rich_style
         cursor = base + self.get_component_rich_style("queue--cursor", partial=True)
         styles: dict[str, Style] = {"": base, "cursor:": cursor}
@@ -301,6 +320,8 @@ class QueueList(ScrollView, can_focus=True):
             styles["cursor:" + name] = cursor + colour
         styles["queue--header"] = base + self.get_component_rich_style("queue--header", partial=True)
         self._styles = styles
+        self._styles_key = key
+        self._strips.clear()
 
     def _theme_overrides(self) -> dict[str, Style]:
         """Colours a theme sets through its own variables (`$sla-breached` ...) win over the defaults."""
@@ -322,18 +343,21 @@ class QueueList(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         self._resolve_styles()
         self._now = self.clock()
+        self._width = self.scrollable_content_region.width
         return super().render_lines(crop)
 
     def _columns(self, width: int) -> list[tuple[str, int]]:
         cache_key = (width, self.model.key_width)
         if self._column_cache is None or self._column_cache[0] != cache_key:
             self._column_cache = (cache_key, layout_columns(width, self.model.key_width))
+            self._cells.clear()
+            self._strips.clear()
         return self._column_cache[1]
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        if not self._styles:
+        if self._styles_key is None:
             self._resolve_styles()
+        width = self._width or self.scrollable_content_region.width
         if y == 0:
             return self._render_header(width)
         position = y - 1 + round(self.scroll_y)
@@ -348,50 +372,101 @@ class QueueList(ScrollView, can_focus=True):
         sorted_column = SORTED_COLUMN.get(self.model.sort_mode, "")
         parts = ["  "]
         for name, cell_width in self._columns(width):
-            title = next(column.title for column in COLUMNS if column.name == name)
-            if name == sorted_column:
-                title += " ▾"
+            title = TITLES[name] + (" ▾" if name == sorted_column else "")
             parts.append(fit(title, cell_width))
             parts.append(" ")
         text = fit("".join(parts), width)
         return Strip([Segment(text, self._styles["queue--header"])], width)
 
+    def _row_cells(self, position: int, width: int) -> tuple[list[tuple[str, str]], int]:
+        """(column, text fitted to its width) for the columns that do not tick, and the row's used width."""
+        columns = self._columns(width)
+        index = self.model.visible[position]
+        cells = self._cells.get(index)
+        if cells is None:
+            if len(self._cells) > MAX_CACHED_ROWS:
+                self._cells.clear()
+            row = self.model.row_text(position)
+            fitted = self._fitted
+            if len(fitted) > MAX_CACHED_ROWS:
+                fitted.clear()
+            cells = []
+            for name, cell_width in columns:
+                if name in CLOCK_COLUMNS:
+                    cells.append((name, ""))
+                    continue
+                text = getattr(row, name)
+                # Names, orgs, statuses repeat across thousands of rows: fit each once.
+                cell = fitted.get((text, cell_width))
+                if cell is None:
+                    cell = fitted[(text, cell_width)] = fit(text, cell_width)
+                cells.append((name, cell))
+            self._cells[index] = cells
+        return cells, sum(cell_width + 1 for _, cell_width in columns) + 2
+
     def _render_row(self, position: int, width: int) -> Strip:
+        """One ticket line, cached until its ticket, marker, countdown text, layout or styles change."""
         model = self.model
         ticket = model.ticket_at(position)
-        row = model.row_text(position)
         marker = model.seen.marker(ticket)
-        prefix = "cursor:" if position == self.cursor else ""
+        sla_text, sla_state = format_sla(ticket.sla, self._now)
+        age_text = format_age(ticket.updated_at, self._now)
+        is_cursor = position == self.cursor
+        index = model.visible[position]
+        key = (index, is_cursor, marker, sla_text, sla_state, age_text)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > MAX_CACHED_ROWS:
+                self._strips.clear()
+            strip = self._build_row(position, width, marker, is_cursor, sla_text, sla_state, age_text)
+            self._strips[key] = strip
+        return strip
+
+    def _build_row(
+        self,
+        position: int,
+        width: int,
+        marker: str | None,
+        is_cursor: bool,
+        sla_text: str,
+        sla_state: str,
+        age_text: str,
+    ) -> Strip:
+        """Neighbouring cells of the same style are merged into one Segment (fewer segments to filter)."""
+        ticket = self.model.ticket_at(position)
+        prefix = "cursor:" if is_cursor else ""
         styles = self._styles
         plain = styles[prefix]
         segments: list[Segment] = []
         if marker is None:
-            segments.append(Segment("  ", plain))
+            run_text, run_style = "  ", plain
         else:
             segments.append(Segment(MARKERS[marker], styles[f"{prefix}queue--marker-{marker}"]))
-            segments.append(Segment(" ", plain))
-        gap = Segment(" ", plain)
-        for name, cell_width in self._columns(width):
+            run_text, run_style = " ", plain
+        cells, used = self._row_cells(position, width)
+        for (name, text), (_, cell_width) in zip(cells, self._columns(width), strict=True):
             style = plain
             if name == "subject":
-                text = row.subject
                 if marker is not None:
                     style = styles[prefix + "queue--unseen"]
             elif name == "sla":
-                text, state = format_sla(ticket.sla, self._now)
-                style = styles[f"{prefix}queue--sla-{state}"] if state != "none" else plain
+                text = fit(sla_text, cell_width)
+                if sla_state != "none":
+                    style = styles[f"{prefix}queue--sla-{sla_state}"]
             elif name == "priority":
-                text = row.priority
-                if row.priority in ("urgent", "high"):
-                    style = styles[f"{prefix}queue--priority-{row.priority}"]
+                priority = ticket.priority
+                if priority is not None and priority.rank <= 1:
+                    style = styles[f"{prefix}queue--priority-{priority.value}"]
             elif name == "age":
-                text = format_age(ticket.updated_at, self._now)
+                text = fit(age_text, cell_width)
                 style = styles[prefix + "queue--muted"]
+            # The gap after a cell takes the cell's style: only colours and bold differ, invisible on a space.
+            if style is run_style:
+                run_text += text + " "
             else:
-                text = getattr(row, name)
-            segments.append(Segment(fit(text, cell_width), style))
-            segments.append(gap)
-        used = sum(cell_width + 1 for _, cell_width in self._columns(width)) + 2
+                segments.append(Segment(run_text, run_style))
+                run_text, run_style = text + " ", style
         if used < width:
-            segments.append(Segment(" " * (width - used), plain))
+            run_text += " " * (width - used)
+        segments.append(Segment(run_text, run_style))
         return Strip(segments, width).crop(0, width) if used > width else Strip(segments, width)

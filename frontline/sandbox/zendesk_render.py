@@ -42,7 +42,6 @@ def ticket_json(base: str, ticket: dict[str, Any], now: float, *, slas: bool = F
         "is_public": ticket["is_public"],
         "due_at": None,
         "tags": list(ticket["tags"]),
-        "custom_fields": [{"id": fid, "value": value} for fid, value in ticket["custom_fields"].items()],
         "satisfaction_rating": None,
         "sharing_agreement_ids": [],
         "followup_ids": [],

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any
 
@@ -143,20 +142,6 @@ class ZendeskStore:
         sign = -1 if descending else 1
         keys = sorted((sign * _sort_value(t, column), sign * t["id"]) for t in tickets)
         return [abs(ticket_id) for _, ticket_id in keys], keys
-
-    @staticmethod
-    def cursor_slice(
-        keys: list[tuple[float, int]],
-        after: tuple[float, int] | None,
-        before: tuple[float, int] | None,
-        size: int,
-    ) -> tuple[int, int]:
-        """[start, end) of the page after/before a keyset position."""
-        if before is not None:
-            end = bisect_left(keys, before)
-            return max(end - size, 0), end
-        start = bisect_right(keys, after) if after is not None else 0
-        return start, min(start + size, len(keys))
 
     def search(self, query: str, me_id: int) -> tuple[str, list[dict[str, Any]]]:
         """(result type, matching records) for the supported subset of the search language."""

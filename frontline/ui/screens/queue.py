@@ -265,6 +265,8 @@ class QueueScreen(Screen[None]):
 
     def show_view(self, view_id: str) -> None:
         """Make a view current: show its cached rows at once, load it if it never was."""
+        if view_id == self.current_view_id:
+            return  # Tabs re-announces the active tab as tabs are added
         self.current_view_id = view_id
         model = self._model_for(view_id)
         if model.sort_mode != self.sort_mode:

@@ -1,0 +1,253 @@
+"""The queue model: sorting, filtering (and narrowing), markers, customer replies, SLA and age text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from frontline.domain.models import Organization, Person, Priority, SlaTarget, Status, Ticket
+from frontline.domain.queue import (
+    QueueModel,
+    SeenTickets,
+    customer_replied,
+    format_age,
+    format_sla,
+    haystack,
+)
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def ticket(
+    ticket_id: str,
+    *,
+    subject: str = "Something broke",
+    status: Status = Status.OPEN,
+    priority: Priority | None = Priority.NORMAL,
+    due_in: int | None = None,
+    paused: bool = False,
+    updated_ago: int = 60,
+    created_ago: int = 600,
+    requester: str = "Grace Hopper",
+    org: str = "Acme",
+    tags: tuple[str, ...] = (),
+) -> Ticket:
+    sla = None
+    if due_in is not None or paused:
+        sla = SlaTarget(due_at=NOW + timedelta(minutes=due_in) if due_in is not None else None, paused=paused)
+    return Ticket(
+        id=ticket_id,
+        key=f"#{ticket_id}",
+        subject=subject,
+        status=status,
+        priority=priority,
+        requester=Person(id="p" + ticket_id, name=requester),
+        organization=Organization(id="o1", name=org),
+        tags=tags,
+        created_at=NOW - timedelta(minutes=created_ago),
+        updated_at=NOW - timedelta(minutes=updated_ago),
+        sla=sla,
+    )
+
+
+def ids(model: QueueModel) -> list[str]:
+    return [model.ticket_at(position).id for position in range(len(model))]
+
+
+def test_sla_sort_puts_breached_first_then_soonest_and_paused_or_none_last() -> None:
+    tickets = [
+        ticket("none"),
+        ticket("later", due_in=300),
+        ticket("breached-long-ago", due_in=-120),
+        ticket("paused", paused=True),
+        ticket("soon", due_in=20),
+        ticket("breached-just-now", due_in=-1),
+    ]
+    model = QueueModel(tickets, now=NOW)
+    assert ids(model)[:4] == ["breached-long-ago", "breached-just-now", "soon", "later"]
+    assert set(ids(model)[4:]) == {"none", "paused"}
+
+
+def test_priority_updated_and_waiting_sorts() -> None:
+    tickets = [
+        ticket("low-old", priority=Priority.LOW, updated_ago=500),
+        ticket("urgent-new", priority=Priority.URGENT, updated_ago=5),
+        ticket("none-mid", priority=None, updated_ago=50),
+        ticket("high-mid", priority=Priority.HIGH, updated_ago=100),
+    ]
+    model = QueueModel(tickets, sort="priority", now=NOW)
+    assert ids(model) == ["urgent-new", "high-mid", "low-old", "none-mid"]
+    model.set_sort("updated")
+    assert ids(model) == ["urgent-new", "none-mid", "high-mid", "low-old"]
+    model.set_sort("waiting")
+    assert ids(model) == ["low-old", "high-mid", "none-mid", "urgent-new"]
+    assert model.next_sort_mode() == "sla"
+    with pytest.raises(ValueError):
+        model.set_sort("alphabetical")  # type: ignore[arg-type]
+
+
+def test_filter_matches_every_term_case_insensitively_across_fields() -> None:
+    tickets = [
+        ticket("1", subject="Invoice shows wrong VAT", org="Acme"),
+        ticket("2", subject="Cannot log in", org="Globex", requester="Mina Park"),
+        ticket("3", subject="Invoice missing", org="Globex", tags=("billing",)),
+    ]
+    model = QueueModel(tickets, sort="updated", now=NOW)
+    model.set_filter("INVOICE")
+    assert sorted(ids(model)) == ["1", "3"]
+    model.set_filter("invoice globex")
+    assert ids(model) == ["3"]
+    model.set_filter("mina")
+    assert ids(model) == ["2"]
+    model.set_filter("billing")
+    assert ids(model) == ["3"]
+    model.set_filter("#2")
+    assert ids(model) == ["2"]
+    model.set_filter("   ")
+    assert len(model) == 3
+    assert model.total == 3
+
+
+def test_filter_terms_never_span_two_fields() -> None:
+    model = QueueModel([ticket("1", subject="alpha", requester="beta")], now=NOW)
+    model.set_filter("alphabeta")
+    assert len(model) == 0
+
+
+def test_narrowing_scans_only_the_previous_matches_and_widening_scans_all() -> None:
+    tickets = [ticket(str(n), subject=f"invoice {n}" if n % 2 else f"login {n}") for n in range(10)]
+    model = QueueModel(tickets, now=NOW)
+    model.set_filter("inv")
+    scanned: list[int] = []
+    original_match = model._match
+
+    def spy(candidates: list[int]) -> list[int]:
+        scanned.append(len(candidates))
+        return original_match(candidates)
+
+    model._match = spy  # type: ignore[method-assign]
+    model.set_filter("invoice")  # grows: only the 5 previous matches are scanned
+    model.set_filter("invoice 7")
+    model.set_filter("login")  # unrelated: everything is scanned
+    assert scanned == [5, 5, 10]
+    assert ids(model) == [str(n) for n in range(10) if n % 2 == 0]
+
+
+def test_backspacing_returns_cached_results_that_a_resort_forgets() -> None:
+    model = QueueModel([ticket(str(n), subject=f"case {n}") for n in range(5)], now=NOW)
+    model.set_filter("case")
+    model.set_filter("case 3")
+    model.set_filter("case")
+    assert len(model) == 5
+    model.set_sort("updated")
+    model.set_filter("case 3")
+    assert ids(model) == ["3"]
+
+
+def test_hostile_text_is_searchable_by_what_is_shown_and_row_text_is_clean() -> None:
+    hostile = ticket("9", subject="\x1b[31mred\x1b[0m [bold]alert[/bold]\n\u202eevil")
+    assert "\x1b" not in haystack(hostile)
+    model = QueueModel([hostile], now=NOW)
+    model.set_filter("redx")
+    assert len(model) == 0
+    model.set_filter("red [bold]alert")
+    assert len(model) == 1
+    row = model.row_text(0)
+    assert row.subject == "red [bold]alert[/bold] evil"
+    assert row.key == "#9"
+    assert row.status == "open"
+
+
+def test_markers_new_and_changed_since_looked_and_opening_clears_them() -> None:
+    seen = SeenTickets()
+    first = [ticket("1", updated_ago=60), ticket("2", updated_ago=60)]
+    seen.baseline(first)
+    model = QueueModel(first, seen=seen, now=NOW)
+    assert [model.marker_at(p) for p in range(len(model))] == [None, None]
+
+    refreshed = [ticket("1", updated_ago=1), ticket("2", updated_ago=60), ticket("3", updated_ago=2)]
+    result = model.apply_refresh(refreshed, seen, now=NOW)
+    assert result.new_ids == ["3"]
+    assert result.changed_ids == ["1"]
+    markers = {model.ticket_at(p).id: model.marker_at(p) for p in range(len(model))}
+    assert markers == {"1": "changed", "2": None, "3": "new"}
+
+    seen.mark(model.ticket_at(model.position_of("1") or 0))
+    seen.mark(model.ticket_at(model.position_of("3") or 0))
+    assert all(model.marker_at(p) is None for p in range(len(model)))
+
+
+def test_refresh_counts_removed_tickets_and_keeps_sort_and_filter() -> None:
+    model = QueueModel([ticket("1", subject="alpha"), ticket("2", subject="beta")], sort="updated", now=NOW)
+    model.set_filter("alpha")
+    result = model.apply_refresh([ticket("1", subject="alpha"), ticket("4", subject="alpha two")], now=NOW)
+    assert result.removed == 1
+    assert sorted(ids(model)) == ["1", "4"]
+    assert model.sort_mode == "updated"
+
+
+def test_customer_reply_is_detected_when_a_waiting_ticket_reopens() -> None:
+    pending = ticket("1", status=Status.PENDING, updated_ago=60)
+    assert customer_replied(pending, ticket("1", status=Status.OPEN, updated_ago=1))
+    assert customer_replied(ticket("1", status=Status.SOLVED), ticket("1", status=Status.NEW, updated_ago=1))
+    reopened = ticket("1", status=Status.OPEN, updated_ago=1)
+    assert not customer_replied(ticket("1", status=Status.OPEN), reopened)
+    assert not customer_replied(pending, ticket("1", status=Status.SOLVED, updated_ago=1))
+
+    model = QueueModel([pending, ticket("2")], now=NOW)
+    result = model.apply_refresh([ticket("1", status=Status.OPEN, updated_ago=1), ticket("2")], now=NOW)
+    assert [t.id for t in result.customer_replies] == ["1"]
+
+
+def test_update_ticket_in_place_keeps_row_position() -> None:
+    model = QueueModel([ticket("1", due_in=10), ticket("2", due_in=20)], now=NOW)
+    changed = ticket("1", due_in=500, subject="now solved", status=Status.SOLVED)
+    assert model.update_ticket(changed) == 0
+    assert model.ticket_at(0).status is Status.SOLVED
+    assert model.row_text(0).subject == "now solved"
+    assert model.update_ticket(ticket("99")) is None
+
+
+def test_neighbours_follow_the_visible_order() -> None:
+    model = QueueModel([ticket("1", due_in=1), ticket("2", due_in=2), ticket("3", due_in=3)], now=NOW)
+    assert model.next_ticket_id("1") == "2"
+    assert model.previous_ticket_id("2") == "1"
+    assert model.previous_ticket_id("1") is None
+    assert model.next_ticket_id("3") is None
+    model.set_filter("#3")
+    assert model.next_ticket_id("1") is None  # no longer visible
+    assert model.previous_ticket_id("3") is None
+
+
+@pytest.mark.parametrize(
+    ("sla", "expected"),
+    [
+        (None, ("—", "none")),
+        (SlaTarget(paused=True, due_at=NOW), ("paused", "paused")),
+        (SlaTarget(due_at=NOW - timedelta(minutes=90)), ("-1h30m", "breached")),
+        (SlaTarget(due_at=NOW - timedelta(seconds=10)), ("-<1m", "breached")),
+        (SlaTarget(due_at=NOW + timedelta(minutes=59)), ("59m", "at-risk")),
+        (SlaTarget(due_at=NOW + timedelta(minutes=61)), ("1h01m", "ok")),
+        (SlaTarget(due_at=NOW + timedelta(days=2, hours=3)), ("2d3h", "ok")),
+        (SlaTarget(due_at=None), ("—", "none")),
+        (SlaTarget(due_at=None, breached_at=NOW - timedelta(minutes=5)), ("-5m", "breached")),
+    ],
+)
+def test_format_sla(sla: SlaTarget | None, expected: tuple[str, str]) -> None:
+    assert format_sla(sla, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("ago", "expected"),
+    [
+        (timedelta(seconds=30), "now"),
+        (timedelta(minutes=5), "5m"),
+        (timedelta(hours=3, minutes=59), "3h"),
+        (timedelta(days=2, hours=5), "2d"),
+        (timedelta(days=800), "2y"),
+        (-timedelta(minutes=5), "now"),
+    ],
+)
+def test_format_age(ago: timedelta, expected: str) -> None:
+    assert format_age(NOW - ago, NOW) == expected

@@ -10,6 +10,8 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
+pytest_plugins = ["sandbox_fixtures"]
+
 
 class InMemoryKeyring(KeyringBackend):
     """A keyring that forgets everything at the end of the test."""

@@ -7,7 +7,9 @@ Run from the repository root:
 Each size runs in its own subprocess (so peak RSS belongs to that size), headless at 160x45, on seeded
 synthetic tickets generated locally. Per-key figures time the widget's own work (the model update plus
 rendering the visible lines, in CPU time of the UI thread), not the test pilot, whose press+pause round
-trip has a fixed floor of its own; first paint is wall time from "tickets are local" to the first lines.
+trip has a fixed floor of its own. Keys are timed back to back, so the list's idle-time preparation
+of neighbouring pages never helps here (a conservative figure). First paint is wall time from
+"tickets are local" to the first lines.
 Exits non-zero when a figure misses its target.
 """
 

@@ -213,6 +213,7 @@ class QueueModel:
         self.query = ""
         self._terms: tuple[str, ...] = ()
         self._recent: dict[tuple[str, ...], list[int]] = {}
+        self._sorted_haystacks: list[str] | None = None
         self._now = now
         self.tickets: list[Ticket] = []
         self._haystacks: list[str] = []
@@ -268,6 +269,7 @@ class QueueModel:
         self.tickets[index] = ticket
         self._haystacks[index] = haystack(ticket)
         self._recent.clear()
+        self._sorted_haystacks = None
         self._rows[index] = None
         return self.position_of(ticket.id)
 
@@ -308,10 +310,17 @@ class QueueModel:
     def _match(self, candidates: list[int]) -> list[int]:
         if not self._terms:
             return list(candidates)
+        terms = iter(self._terms)
+        if candidates is self._sorted:
+            # A full scan reads the haystacks laid out in sort order: no index lookup per row.
+            if self._sorted_haystacks is None:
+                self._sorted_haystacks = list(map(self._haystacks.__getitem__, self._sorted))
+            matched = list(compress(candidates, map(contains, self._sorted_haystacks, repeat(next(terms)))))
+        else:
+            matched = candidates
         lookup = self._haystacks.__getitem__
-        matched = candidates
-        for term in self._terms:
-            # Entirely C-level iteration: about 3x faster than a comprehension at 50,000 rows.
+        for term in terms:
+            # C-level iteration throughout: several times faster than a comprehension at 50,000 rows.
             matched = list(compress(matched, map(contains, map(lookup, matched), repeat(term))))
         return matched
 
@@ -332,6 +341,7 @@ class QueueModel:
     def _resort(self) -> None:
         keys = self._sort_keys()
         self._recent.clear()
+        self._sorted_haystacks = None
         self._sorted = sorted(range(len(self.tickets)), key=keys.__getitem__)
         self.visible = self._match(self._sorted)
 

@@ -39,7 +39,7 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("key", "id", 6),
-    Column("priority", "priority", 8, drop_rank=5),
+    Column("priority", "prio", 8, drop_rank=5),
     Column("status", "status", 7),
     Column("sla", "sla", 7),
     Column("subject", "subject", 20),
@@ -193,6 +193,7 @@ class QueueList(ScrollView, can_focus=True):
         self._cells: dict[int, list[tuple[str, str]]] = {}
         self._strips: dict[tuple[object, ...], Strip] = {}
         self._fitted: dict[tuple[str, int], str] = {}
+        self._prefetch_pending = False
         self._width = 0
         self._now = clock()
 
@@ -253,11 +254,29 @@ class QueueList(ScrollView, can_focus=True):
             top = position - rows + 1
         if top != round(self.scroll_y) or force_scroll:
             self.scroll_to(y=top, animate=False, force=True)
+            self._schedule_prefetch()
         if position != previous:
             self.refresh_line(previous + 1)
             self.refresh_line(position + 1)
         if position != previous or force_scroll:
             self.post_message(self.Highlighted(self, self.highlighted_ticket_id, position))
+
+    def _schedule_prefetch(self) -> None:
+        if not self._prefetch_pending:
+            self._prefetch_pending = True
+            self.call_after_refresh(self._prefetch)
+
+    def _prefetch(self) -> None:
+        """While idle after a scroll, build the page below and above so the next page key only blits."""
+        self._prefetch_pending = False
+        width, rows, count = self._width, self._page_rows, len(self.model)
+        if not width or self._styles_key is None or not count:
+            return
+        top = round(self.scroll_y)
+        below = range(min(top + rows, count), min(top + 2 * rows, count))
+        above = range(max(top - rows, 0), min(top, count))
+        for position in (*below, *above):
+            self._render_row(position, width)
 
     def action_cursor_down(self) -> None:
         self._move(self.cursor + 1)

@@ -42,7 +42,7 @@ async def test_header_and_conversation_show_public_and_internal_distinctly() -> 
         assert [card.has_class("-internal") for card in cards] == [False, True]
         assert cards[0].border_title == "PUBLIC REPLY · customer sees this"
         assert cards[1].border_title == "INTERNAL NOTE · agents only"
-        assert "trace.log · text/plain · 2.0 KB" in text_of(
+        assert "Attachment: trace.log · text/plain · 2.0 KB" in text_of(
             cards[0].query_one(".comment-attachments", Static)
         )
         assert "Grace Hopper" in text_of(cards[0].query_one(".comment-meta", Static))

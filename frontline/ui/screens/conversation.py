@@ -203,7 +203,13 @@ class CommentCard(Vertical):
 
 def attachments_content(attachments: tuple[Attachment, ...]) -> Content:
     lines = [
-        f"📎 {one_line(a.file_name)} · {one_line(a.content_type or 'unknown type')} · {format_size(a.size)}"
+        " · ".join(
+            (
+                f"Attachment: {one_line(a.file_name)}",
+                one_line(a.content_type or "unknown type"),
+                format_size(a.size),
+            )
+        )
         for a in attachments
     ]
     return Content("\n".join(lines))

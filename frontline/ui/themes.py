@@ -211,6 +211,9 @@ def install_themes(app: App[object], settings: Settings) -> list[str]:
 def switch_theme(app: App[object], name: str, *, config_path: Path | None = None) -> None:
     """Activate a registered theme now and remember it in the config file (written off the UI thread)."""
     app.theme = name
+    settings = getattr(app, "settings", None)
+    if isinstance(settings, Settings):
+        settings.ui.theme = name
 
     async def save() -> None:
         try:

@@ -9,10 +9,10 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import keyring
 import pytest
-from conftest import InMemoryKeyring
 from keyring.backends import fail
 from support.fake_helpdesk import FIXED_NOW, FakeHelpdesk
 
@@ -35,6 +35,12 @@ TICKET_KEYS = [
     "id", "key", "subject", "status", "priority", "requester", "assignee", "organization", "tags",
     "sla_due_at", "sla_paused", "created_at", "updated_at", "url", "linked_bug",
 ]  # fmt: skip
+
+
+class MemoryKeyring(Protocol):
+    """The shape of tests/conftest.py's `memory_keyring` fixture (not imported: several conftest modules)."""
+
+    entries: dict[tuple[str, str], str]
 
 
 @pytest.fixture
@@ -224,7 +230,7 @@ def test_open_desk_uses_env_token_and_profile_views(config: Path, monkeypatch: p
 
 
 def test_login_stores_the_token(
-    config: Path, memory_keyring: InMemoryKeyring, monkeypatch: pytest.MonkeyPatch
+    config: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     prompts: list[str] = []
     monkeypatch.setattr("getpass.getpass", lambda prompt: prompts.append(prompt) or "tok-123")

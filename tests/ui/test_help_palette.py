@@ -183,5 +183,6 @@ async def test_switching_theme_in_the_palette_persists(tmp_path: Path) -> None:
         await settle(pilot)
 
         assert app.theme == "frontline-light"
+        assert app.settings.ui.theme == "frontline-light"
         assert config.read_text() == '# mine\n[ui]\ntheme = "frontline-light"\nbell = true\n'
         assert tomllib.loads(config.read_text())["ui"]["bell"] is True

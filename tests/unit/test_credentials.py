@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Protocol
 
 import keyring
 import pytest
-from conftest import InMemoryKeyring
+from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from frontline import credentials
@@ -16,9 +17,23 @@ from frontline.errors import CredentialsError
 SECRET = "s3cr3t-token-value"
 
 
-class BrokenKeyring(InMemoryKeyring):
+class MemoryKeyring(Protocol):
+    """The shape of tests/conftest.py's `memory_keyring` fixture (not imported: several conftest modules)."""
+
+    entries: dict[tuple[str, str], str]
+
+
+class BrokenKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
     def get_password(self, service: str, username: str) -> str | None:
         raise keyring.errors.KeyringLocked(f"locked while reading {username}")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.KeyringLocked("locked")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise keyring.errors.KeyringLocked("locked")
 
 
 @pytest.fixture
@@ -29,9 +44,7 @@ def no_keyring() -> Iterator[None]:
     keyring.set_keyring(previous)
 
 
-def test_keyring_entry_wins_over_env(
-    memory_keyring: InMemoryKeyring, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_keyring_entry_wins_over_env(memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch) -> None:
     memory_keyring.entries[("frontline", "acme:helpdesk")] = SECRET
     monkeypatch.setenv("ZENDESK_TOKEN", "from-env")
 
@@ -107,7 +120,7 @@ def test_set_token_without_backend_explains_env_fallback() -> None:
     assert delete_token("acme") is False
 
 
-def test_set_get_delete_round_trip(memory_keyring: InMemoryKeyring) -> None:
+def test_set_get_delete_round_trip(memory_keyring: MemoryKeyring) -> None:
     where = set_token("acme", "helpdesk", f"  {SECRET}\n")
 
     assert memory_keyring.entries[("frontline", "acme:helpdesk")] == SECRET
@@ -117,13 +130,13 @@ def test_set_get_delete_round_trip(memory_keyring: InMemoryKeyring) -> None:
     assert delete_token("acme") is False
 
 
-def test_empty_token_is_refused(memory_keyring: InMemoryKeyring) -> None:
+def test_empty_token_is_refused(memory_keyring: MemoryKeyring) -> None:
     with pytest.raises(CredentialsError, match="empty"):
         set_token("acme", "helpdesk", "   ")
     assert memory_keyring.entries == {}
 
 
-def test_token_never_in_repr_or_str(memory_keyring: InMemoryKeyring) -> None:
+def test_token_never_in_repr_or_str(memory_keyring: MemoryKeyring) -> None:
     memory_keyring.entries[("frontline", "acme:helpdesk")] = SECRET
     credential = get_token("acme", token_env=None)
 
@@ -134,7 +147,10 @@ def test_token_never_in_repr_or_str(memory_keyring: InMemoryKeyring) -> None:
 
 
 def test_keyring_errors_do_not_leak_the_token(monkeypatch: pytest.MonkeyPatch) -> None:
-    class WriteFails(InMemoryKeyring):
+    class WriteFails(BrokenKeyring):
+        def get_password(self, service: str, username: str) -> str | None:
+            return None
+
         def set_password(self, service: str, username: str, password: str) -> None:
             raise keyring.errors.PasswordSetError(f"cannot store {password}")
 

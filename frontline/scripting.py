@@ -292,7 +292,7 @@ def run_doctor(
         lines = error.message.splitlines() or [error.title]
         check("FAIL", label, lines[0])
         for line in lines[1:]:
-            _print(f"{'':19}{line}", out)
+            _print(f"{'':20}{line}", out)
         return code
 
     path = locations.config_file()

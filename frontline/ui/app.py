@@ -2,17 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from frontline import locations
 from frontline.config import Settings
 from frontline.domain.clock import Clock, utc_now
 from frontline.domain.desk import Desk
 from frontline.errors import AuthError, FrontlineError, RateLimited, Unavailable
+from frontline.ui.commands import FrontlineCommands
+from frontline.ui.keymap import apply_keymap
+from frontline.ui.screens.composer import ComposerScreen
+from frontline.ui.screens.help import HELP_BINDING, HelpScreen, show_help
+from frontline.ui.screens.pickers import ChoiceScreen, ConfirmScreen, MacroPreviewScreen, TextPromptScreen
+from frontline.ui.screens.queue import QueueScreen
+from frontline.ui.screens.review import ReviewScreen
+from frontline.ui.screens.ticket import TicketScreen
+from frontline.ui.themes import APP_THEME_VARIABLE_DEFAULTS, install_themes
+from frontline.ui.widgets.queue_list import QueueList
+
+BOUND_CLASSES: tuple[type, ...] = (
+    QueueScreen,
+    QueueList,
+    TicketScreen,
+    ComposerScreen,
+    ReviewScreen,
+    ChoiceScreen,
+    TextPromptScreen,
+    ConfirmScreen,
+    MacroPreviewScreen,
+    HelpScreen,
+)
+"""Every class that declares bindings: the keymap is checked against their ids."""
 
 
 class FrontlineApp(App[None]):
@@ -23,12 +49,15 @@ class FrontlineApp(App[None]):
         settings: loaded settings (theme, keymap, refresh interval ...).
         clock: "now" for SLA countdowns, ages and the shift clock.
         data_dir: where drafts and other local state live (defaults to `locations.data_dir()`).
+        config_path: the config file a theme picked in the palette is saved to.
     """
 
     TITLE = "frontline"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {FrontlineCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
+        HELP_BINDING,
     ]
 
     def __init__(
@@ -38,18 +67,38 @@ class FrontlineApp(App[None]):
         *,
         clock: Clock = utc_now,
         data_dir: Path | None = None,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.desk = desk
         self.settings = settings or Settings()
         self.clock = clock
         self.data_dir = data_dir or locations.data_dir()
+        self.config_path = config_path
         self.shift_started_at: datetime = clock()
+        self.settings_problems: list[str] = []
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(APP_THEME_VARIABLE_DEFAULTS)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own commands, minus its theme picker: ours ("theme: ...") also saves the choice."""
+        for command in super().get_system_commands(screen):
+            if command.title.lower() != "theme":
+                yield command
 
     def on_mount(self) -> None:
-        from frontline.ui.screens.queue import QueueScreen
-
+        problems = install_themes(self, self.settings)
+        problems += apply_keymap(self, self.settings.keymap, BOUND_CLASSES)
+        self.settings_problems = problems
+        if problems:
+            self.notify(
+                "\n".join(problems), title="Settings problems", severity="warning", timeout=20, markup=False
+            )
         self.push_screen(QueueScreen())
+
+    def action_show_help(self) -> None:
+        show_help(self)
 
     def report_error(self, error: FrontlineError) -> None:
         """The one place that decides how an error is shown: transient ones warn, others are errors."""

@@ -16,42 +16,17 @@ from frontline.config import Settings
 from frontline.domain.desk import Desk
 from frontline.ui.app import FrontlineApp
 from frontline.ui.commands import (
-    FrontlineCommands,
     action_commands,
     template_commands,
     theme_commands,
     view_commands,
 )
-from frontline.ui.keymap import apply_keymap
-from frontline.ui.screens.help import HELP_BINDING, HelpScreen, show_help
+from frontline.ui.screens.help import HelpScreen
 from frontline.ui.screens.queue import QueueScreen
-from frontline.ui.screens.ticket import TicketScreen
-from frontline.ui.themes import APP_THEME_VARIABLE_DEFAULTS, install_themes
-from frontline.ui.widgets.queue_list import QueueList
-
-SCREEN_CLASSES = (QueueScreen, QueueList, TicketScreen, HelpScreen)
 
 
-class WiredApp(FrontlineApp):
-    """FrontlineApp with themes, keymap, help and palette wired the way the app is asked to wire them."""
-
-    BINDINGS = [*FrontlineApp.BINDINGS, HELP_BINDING]
-    COMMANDS = FrontlineApp.COMMANDS | {FrontlineCommands}
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        return APP_THEME_VARIABLE_DEFAULTS
-
-    def on_mount(self) -> None:
-        self.problems = install_themes(self, self.settings)
-        self.problems += apply_keymap(self, self.settings.keymap, SCREEN_CLASSES)
-        super().on_mount()
-
-    def action_show_help(self) -> None:
-        show_help(self)
-
-
-def make_app(settings: Settings | None = None) -> WiredApp:
-    return WiredApp(Desk(FakeHelpdesk(), profile_name="test"), settings or Settings())
+def make_app(settings: Settings | None = None) -> FrontlineApp:
+    return FrontlineApp(Desk(FakeHelpdesk(), profile_name="test"), settings or Settings())
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -73,7 +48,7 @@ async def test_themes_install_and_configured_theme_is_active() -> None:
         assert app.theme == "frontline-high-contrast"
         assert {"frontline-dark", "frontline-light"} <= set(app.available_themes)
         assert app.theme_variables["sla-breached"] == "#ff3b3b"
-        assert app.problems == []
+        assert app.settings_problems == []
 
 
 async def test_unknown_theme_and_broken_user_theme_fall_back_with_one_message() -> None:
@@ -84,9 +59,9 @@ async def test_unknown_theme_and_broken_user_theme_fall_back_with_one_message() 
     async with app.run_test() as pilot:
         await settle(pilot)
         assert app.theme == "frontline-dark"
-        assert len(app.problems) == 2
-        assert "broken.toml" in app.problems[0]
-        assert "'broken' is not available" in app.problems[1]
+        assert len(app.settings_problems) == 2
+        assert "broken.toml" in app.settings_problems[0]
+        assert "'broken' is not available" in app.settings_problems[1]
 
 
 async def test_help_lists_screen_and_app_bindings_and_closes_with_q() -> None:

@@ -13,14 +13,10 @@ from textual.worker import WorkerCancelled, WorkerState
 from frontline.config import Settings
 from frontline.domain.desk import Desk
 from frontline.domain.models import Page, Ticket
-from frontline.ui.app import FrontlineApp
-from frontline.ui.keymap import apply_keymap, collect_binding_ids, is_valid_key
-from frontline.ui.screens.help import HELP_BINDING, HelpScreen, show_help
+from frontline.ui.app import BOUND_CLASSES, FrontlineApp
+from frontline.ui.keymap import collect_binding_ids, is_valid_key
+from frontline.ui.screens.help import HelpScreen
 from frontline.ui.screens.queue import QueueScreen
-from frontline.ui.screens.ticket import TicketScreen
-from frontline.ui.widgets.queue_list import QueueList
-
-SCREEN_CLASSES = (QueueScreen, QueueList, TicketScreen, HelpScreen)
 
 
 @dataclass
@@ -36,19 +32,6 @@ class CountingHelpdesk(FakeHelpdesk):
         return await super().list_view_tickets(view_id, cursor, page_size)
 
 
-class WiredApp(FrontlineApp):
-    """FrontlineApp with the keymap and help wired the way the app is asked to wire them."""
-
-    BINDINGS = [*FrontlineApp.BINDINGS, HELP_BINDING]
-
-    def on_mount(self) -> None:
-        self.keymap_problems = apply_keymap(self, self.settings.keymap, SCREEN_CLASSES)
-        super().on_mount()
-
-    def action_show_help(self) -> None:
-        show_help(self)
-
-
 async def settle(pilot: Pilot[None]) -> None:
     """Wait until no worker runs (exclusive workers may cancel each other on the way)."""
     for _ in range(50):
@@ -61,10 +44,10 @@ async def settle(pilot: Pilot[None]) -> None:
     raise AssertionError("workers did not settle")
 
 
-def make_app(keymap: dict[str, str] | None = None) -> tuple[WiredApp, CountingHelpdesk]:
+def make_app(keymap: dict[str, str] | None = None) -> tuple[FrontlineApp, CountingHelpdesk]:
     helpdesk = CountingHelpdesk()
     settings = Settings(keymap=keymap or {})
-    return WiredApp(Desk(helpdesk, profile_name="test"), settings), helpdesk
+    return FrontlineApp(Desk(helpdesk, profile_name="test"), settings), helpdesk
 
 
 async def test_rebound_key_fires_the_action_and_the_old_one_does_not() -> None:
@@ -80,7 +63,7 @@ async def test_rebound_key_fires_the_action_and_the_old_one_does_not() -> None:
         await pilot.press("f5")
         await settle(pilot)
         assert helpdesk.view_loads > before
-        assert app.keymap_problems == []
+        assert app.settings_problems == []
 
 
 async def test_default_key_works_without_keymap() -> None:
@@ -117,7 +100,7 @@ async def test_unknown_and_bad_entries_are_reported_and_the_rest_applies() -> No
     app, _ = make_app(keymap)
     async with app.run_test() as pilot:
         await settle(pilot)
-        problems = app.keymap_problems
+        problems = app.settings_problems
 
         assert any("'queue.refesh'" in p and "queue.refresh" in p for p in problems)
         assert any("'queue.sort'" in p and "'ctlr+s'" in p for p in problems)
@@ -133,11 +116,11 @@ async def test_unknown_and_bad_entries_are_reported_and_the_rest_applies() -> No
 async def test_clash_with_another_binding_is_reported() -> None:
     app, _ = make_app({"queue.refresh": "s"})
     async with app.run_test():
-        assert any("'s'" in p and "queue.sort" in p for p in app.keymap_problems)
+        assert any("'s'" in p and "queue.sort" in p for p in app.settings_problems)
 
 
 def test_collected_ids_cover_app_and_screens() -> None:
-    known = collect_binding_ids([WiredApp, *SCREEN_CLASSES])
+    known = collect_binding_ids([FrontlineApp, *BOUND_CLASSES])
 
     assert {"app.quit", "app.help", "queue.refresh", "queue.down", "ticket.reply", "help.close"} <= set(known)
     assert known["queue.down"].key == "j,down"

@@ -37,6 +37,8 @@ class HelpdeskCapabilities:
     sla: bool = False
     safe_update: bool = False
     search: bool = False
+    description_in_comments: bool = True
+    """Zendesk's first comment is the description; JSM keeps it apart, so the desk shows it first."""
     statuses: tuple[Status, ...] = field(
         default=(Status.OPEN, Status.PENDING, Status.HOLD, Status.SOLVED),
     )

@@ -45,6 +45,7 @@ class JsmAdapter(HelpdeskAdapter):
     kind: ClassVar[str] = "jsm"
     display_name: ClassVar[str] = "Jira Service Management"
     capabilities: ClassVar[HelpdeskCapabilities] = HelpdeskCapabilities(
+        description_in_comments=False,
         internal_notes=True,
         macros=False,
         assign=True,

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 
 from frontline.adapters.base import HelpdeskAdapter, HelpdeskCapabilities
 from frontline.adapters.http import ConnectionState
 from frontline.domain.clock import Clock, utc_now
 from frontline.domain.models import (
+    Comment,
     Macro,
     MacroPreview,
     Person,
@@ -21,6 +23,10 @@ from frontline.domain.models import (
     TicketUpdate,
     View,
 )
+from frontline.errors import FrontlineError, Unavailable, WriteOutcomeUnknown
+
+RECONCILE_SLACK = timedelta(minutes=5)
+"""How far our clock and the helpdesk's may disagree when matching a comment we just sent."""
 
 ProgressCallback = Callable[[int], None]
 TicketListener = Callable[[Ticket], None]
@@ -100,18 +106,59 @@ class Desk:
         return tickets[:limit] if limit is not None else tickets
 
     async def open_ticket(self, ticket_id: str) -> TicketThread:
-        """A ticket and its whole conversation, fetched concurrently."""
+        """A ticket and its whole conversation, oldest first, fetched concurrently.
+
+        Where the helpdesk keeps the description apart from the comments (JSM), it is shown as the
+        opening message from the requester, as the customer wrote it.
+        """
         ticket, comments = await asyncio.gather(
             self.adapter.get_ticket(ticket_id), self.adapter.list_comments(ticket_id)
         )
-        return TicketThread(ticket=ticket, comments=tuple(comments))
+        thread = list(comments)
+        if not self.capabilities.description_in_comments and ticket.description.strip():
+            opening = Comment(
+                id=f"{ticket.id}:description",
+                author=ticket.requester,
+                body=ticket.description,
+                public=True,
+                created_at=ticket.created_at,
+            )
+            thread.insert(0, opening)
+        return TicketThread(ticket=ticket, comments=tuple(thread))
 
     async def submit(self, ticket_id: str, update: TicketUpdate) -> Ticket:
-        """Send a reply or note and field changes as one write; returns the ticket as it is now."""
-        ticket = await self.adapter.update_ticket(ticket_id, update)
+        """Send a reply or note and field changes as one write; returns the ticket as it is now.
+
+        When the connection breaks after the write was sent, the desk reads the ticket back to learn
+        whether it landed, so the caller never has to guess (and never sends a reply twice).
+
+        Raises:
+            WriteOutcomeUnknown: it could not tell, because the read-back failed too.
+            Unavailable: the read-back shows the write did not land; sending again is safe.
+        """
+        sent_at = self.clock()
+        try:
+            ticket = await self.adapter.update_ticket(ticket_id, update)
+        except WriteOutcomeUnknown as uncertain:
+            ticket = await self._reconcile(ticket_id, update, sent_at, uncertain)
         for listener in list(self._listeners):
             listener(ticket)
         return ticket
+
+    async def _reconcile(
+        self, ticket_id: str, update: TicketUpdate, sent_at: datetime, uncertain: WriteOutcomeUnknown
+    ) -> Ticket:
+        """Decide from the helpdesk's own record whether an interrupted write was applied."""
+        try:
+            thread = await self.open_ticket(ticket_id)
+        except FrontlineError:
+            raise uncertain from None
+        if write_landed(thread, update, since=sent_at - RECONCILE_SLACK, me=self.me):
+            return thread.ticket
+        raise Unavailable(
+            f"The connection to {self.helpdesk_name} broke while sending, and the ticket shows the change "
+            "did not arrive. Your draft is kept; sending again is safe."
+        )
 
     async def macros(self) -> list[Macro]:
         if not self.capabilities.macros:
@@ -123,3 +170,34 @@ class Desk:
 
     async def close(self) -> None:
         await self.adapter.aclose()
+
+
+def write_landed(thread: TicketThread, update: TicketUpdate, *, since: datetime, me: Person | None) -> bool:
+    """True when the ticket already shows `update`: its comment (by me, recent, same text) and fields."""
+    ticket = thread.ticket
+    if update.comment is not None:
+        wanted = _words(update.comment.body)
+        found = any(
+            _words(comment.body) == wanted
+            and comment.public == update.comment.public
+            and comment.created_at >= since
+            and (me is None or comment.author is None or comment.author.id == me.id)
+            for comment in thread.comments
+        )
+        if not found:
+            return False
+    if update.status is not None and ticket.status is not update.status:
+        return False
+    if update.priority is not None and ticket.priority is not update.priority:
+        return False
+    assignee_id = ticket.assignee.id if ticket.assignee is not None else None
+    if update.assignee_id is not None and assignee_id != update.assignee_id:
+        return False
+    return all(tag in ticket.tags for tag in update.tags_add) and not any(
+        tag in ticket.tags for tag in update.tags_remove
+    )
+
+
+def _words(text: str) -> str:
+    """Text compared by its words: helpdesks may re-wrap or trim what they store."""
+    return " ".join(text.split())

@@ -1,0 +1,87 @@
+"""Desk logic that is not vendor-specific: paging, the opening message, change listeners, reconciliation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from support.fake_helpdesk import FIXED_NOW, ME, FakeHelpdesk
+
+from frontline.adapters.base import HelpdeskCapabilities
+from frontline.domain.clock import fixed_clock
+from frontline.domain.desk import Desk, write_landed
+from frontline.domain.models import Comment, CommentDraft, Status, Ticket, TicketThread, TicketUpdate
+
+
+def make_desk(helpdesk: FakeHelpdesk | None = None) -> Desk:
+    return Desk(helpdesk or FakeHelpdesk(), profile_name="test", clock=fixed_clock(FIXED_NOW))
+
+
+async def test_load_view_follows_every_page() -> None:
+    helpdesk = FakeHelpdesk(ticket_count=250)
+    desk = make_desk(helpdesk)
+    progress: list[int] = []
+    tickets = await desk.load_view("all", on_progress=progress.append)
+    assert len(tickets) == len(helpdesk._view_members("all"))
+    assert progress == sorted(progress) and len(progress) >= 2
+
+
+async def test_load_view_stops_at_limit() -> None:
+    assert len(await make_desk(FakeHelpdesk(ticket_count=250)).load_view("all", limit=10)) == 10
+
+
+@dataclass
+class SeparateDescriptionHelpdesk(FakeHelpdesk):
+    capabilities = HelpdeskCapabilities(description_in_comments=False)
+
+    async def get_ticket(self, ticket_id: str) -> Ticket:
+        ticket = await super().get_ticket(ticket_id)
+        return ticket.model_copy(update={"description": "It broke after the upgrade."})
+
+
+async def test_description_opens_the_thread_where_it_is_kept_apart() -> None:
+    thread = await make_desk(SeparateDescriptionHelpdesk()).open_ticket("1000")
+    opening = thread.comments[0]
+    assert opening.body == "It broke after the upgrade."
+    assert opening.author == thread.ticket.requester and opening.public
+    assert len(thread.comments) == 3
+
+
+async def test_description_is_not_repeated_where_it_is_the_first_comment() -> None:
+    thread = await make_desk().open_ticket("1000")
+    assert len(thread.comments) == 2
+
+
+async def test_listeners_hear_about_submitted_changes() -> None:
+    desk = make_desk()
+    heard: list[Ticket] = []
+    unsubscribe = desk.subscribe(heard.append)
+    await desk.submit("1000", TicketUpdate(status=Status.PENDING))
+    unsubscribe()
+    await desk.submit("1000", TicketUpdate(status=Status.OPEN))
+    assert [t.status for t in heard] == [Status.PENDING]
+
+
+def thread_with(comment_body: str, *, public: bool = True, minutes_ago: int = 0) -> TicketThread:
+    ticket = Ticket(id="1", status=Status.PENDING, created_at=FIXED_NOW, updated_at=FIXED_NOW)
+    comment = Comment(
+        id="c",
+        author=ME,
+        body=comment_body,
+        public=public,
+        created_at=FIXED_NOW - timedelta(minutes=minutes_ago),
+    )
+    return TicketThread(ticket=ticket, comments=(comment,))
+
+
+def test_write_landed_matches_text_by_words_visibility_time_and_fields() -> None:
+    update = TicketUpdate(
+        comment=CommentDraft(body="Fixed.\n\nPlease retry.", public=True), status=Status.PENDING
+    )
+    since = FIXED_NOW - timedelta(minutes=5)
+    assert write_landed(thread_with("Fixed.  Please retry."), update, since=since, me=ME)
+    assert not write_landed(thread_with("Fixed. Please retry.", public=False), update, since=since, me=ME)
+    assert not write_landed(thread_with("Fixed. Please retry.", minutes_ago=30), update, since=since, me=ME)
+    assert not write_landed(thread_with("Something else"), update, since=since, me=ME)
+    solved = TicketUpdate(comment=update.comment, status=Status.SOLVED)
+    assert not write_landed(thread_with("Fixed. Please retry."), solved, since=since, me=ME)

@@ -16,7 +16,6 @@ from functools import partial
 from typing import Any, Protocol, runtime_checkable
 
 from textual.app import App
-from textual.binding import ActiveBinding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
@@ -24,7 +23,7 @@ from frontline import locations
 from frontline.domain.compose import Template, discover_templates
 from frontline.domain.models import View
 from frontline.domain.text import one_line
-from frontline.ui.keymap import is_listed
+from frontline.ui.keymap import live_bindings
 from frontline.ui.themes import switch_theme
 
 
@@ -63,19 +62,9 @@ _SKIPPED_ACTIONS = {"command_palette", "show_help"}
 
 def action_commands(app: App[object], screen: Screen[object]) -> list[PaletteCommand]:
     """The enabled bindings of `screen` (screen ones, then app-wide), titled "namespace: verb"."""
-    keys: dict[tuple[int, str], list[str]] = {}
-    first: dict[tuple[int, str], ActiveBinding] = {}
-    ordered = sorted(screen.active_bindings.values(), key=lambda active: isinstance(active.node, App))
-    for active in ordered:
-        if not is_listed(active.binding):
-            continue
-        identity = (id(active.node), active.binding.id or active.binding.action)
-        first.setdefault(identity, active)
-        display = app.get_key_display(active.binding)
-        if display not in keys.setdefault(identity, []):
-            keys[identity].append(display)
     commands: list[PaletteCommand] = []
-    for identity, active in first.items():
+    for live in live_bindings(screen):
+        active = live.active
         binding = active.binding
         if not active.enabled or binding.action in _SKIPPED_ACTIONS:
             continue
@@ -86,7 +75,7 @@ def action_commands(app: App[object], screen: Screen[object]) -> list[PaletteCom
         else:
             namespace = type(active.node).__name__.removesuffix("Screen").lower() or "screen"
         verb = (binding.description or binding.action.replace("_", " ")).lower()
-        help_text = f"{' / '.join(keys[identity])}  {binding.id or ''}".strip()
+        help_text = f"{' / '.join(live.keys)}  {binding.id or ''}".strip()
         run = partial(app.run_action, binding.action, active.node)
         commands.append(PaletteCommand(f"{namespace}: {verb}", help_text, run))
     return commands

@@ -14,9 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.dom import DOMNode
 from textual.keys import Keys, _normalize_key_list, key_to_character
+from textual.screen import Screen
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 _NAMED_KEYS = frozenset(str(key.value).rpartition("+")[2] for key in Keys) | {
@@ -43,6 +44,38 @@ class BindingInfo:
 def is_listed(binding: Binding) -> bool:
     """Whether help lists `binding`: ours (with an id), shown ones, the palette; not Textual's hidden ones."""
     return bool(binding.id) or binding.show or binding.action == "command_palette"
+
+
+@dataclass(frozen=True)
+class LiveBinding:
+    """One listed action of a screen as it is bound now: every key the person has for it."""
+
+    active: ActiveBinding
+    keys: tuple[str, ...]
+
+    @property
+    def app_wide(self) -> bool:
+        return isinstance(self.active.node, App)
+
+
+def live_bindings(screen: Screen[object]) -> list[LiveBinding]:
+    """The listed bindings of `screen`, one per action, screen ones before app-wide ones.
+
+    Read from `Screen.active_bindings`, which Textual computes after the keymap is applied, so help and
+    the palette show the person's keys, never the defaults.
+    """
+    keys: dict[tuple[int, str], list[str]] = {}
+    first: dict[tuple[int, str], ActiveBinding] = {}
+    ordered = sorted(screen.active_bindings.values(), key=lambda active: isinstance(active.node, App))
+    for active in ordered:
+        if not is_listed(active.binding):
+            continue
+        identity = (id(active.node), active.binding.id or active.binding.action)
+        first.setdefault(identity, active)
+        display = screen.app.get_key_display(active.binding)
+        if display not in keys.setdefault(identity, []):
+            keys[identity].append(display)
+    return [LiveBinding(active, tuple(keys[identity])) for identity, active in first.items()]
 
 
 def declared_bindings(node_class: type[DOMNode]) -> list[Binding]:

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
 
-from frontline.ui.keymap import is_listed
+from frontline.ui.keymap import live_bindings
 
 HELP_BINDING = Binding("question_mark", "show_help", "Help", id="app.help")
 """The app-level binding that opens this screen; the app's `action_show_help` calls `show_help(self)`."""
@@ -42,28 +42,16 @@ def _describe_action(binding: Binding) -> str:
 
 def help_rows(screen: Screen[object]) -> list[HelpRow]:
     """The rows for `screen`: one per binding (several keys joined), screen bindings before app ones."""
-    app = screen.app
-    keys: dict[tuple[int, str], list[str]] = {}
-    first: dict[tuple[int, str], ActiveBinding] = {}
-    for active in screen.active_bindings.values():
-        if not is_listed(active.binding):
-            continue
-        identity = (id(active.node), active.binding.id or active.binding.action)
-        first.setdefault(identity, active)
-        display = app.get_key_display(active.binding)
-        if display not in keys.setdefault(identity, []):
-            keys[identity].append(display)
-    rows = [
+    return [
         HelpRow(
-            keys=" / ".join(keys[identity]),
-            description=_describe_action(active.binding),
-            binding_id=active.binding.id or "",
-            app_wide=isinstance(active.node, App),
-            enabled=active.enabled,
+            keys=" / ".join(live.keys),
+            description=_describe_action(live.active.binding),
+            binding_id=live.active.binding.id or "",
+            app_wide=live.app_wide,
+            enabled=live.active.enabled,
         )
-        for identity, active in first.items()
+        for live in live_bindings(screen)
     ]
-    return sorted(rows, key=lambda row: row.app_wide)
 
 
 class HelpScreen(ModalScreen[None]):

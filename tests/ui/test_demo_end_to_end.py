@@ -6,11 +6,10 @@ This is what `frontline demo` runs; only the terminal is headless.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
 
 import httpx
 import pytest
-from textual.pilot import Pilot
+from support.pilot import settle
 from textual.widgets import TextArea
 
 from frontline.adapters.registry import build_helpdesk
@@ -40,21 +39,6 @@ async def make_app(sandbox: SandboxServer, helpdesk: str) -> FrontlineApp:
         helpdesk, base_url=sandbox.urls[helpdesk], email=sandbox.email, token=sandbox.token
     )
     return FrontlineApp(Desk(adapter, profile_name=f"demo-{helpdesk}"))
-
-
-MODAL_GROUPS = {"composer-ui", "ticket-ui"}
-"""Workers in these groups wait for a modal screen's answer, which the test gives next."""
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for the I/O workers (not the ones waiting on a modal screen the test is about to answer)."""
-    for _ in range(200):
-        await pilot.pause()
-        busy = [w for w in pilot.app.workers if w.is_running and w.group not in MODAL_GROUPS]
-        if not busy:
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"workers did not settle: {list(pilot.app.workers)}")
 
 
 @pytest.fixture

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import tomllib
 from pathlib import Path
 
 from support.fake_helpdesk import FakeHelpdesk
+from support.pilot import settle
 from textual.command import CommandList, CommandPalette
-from textual.pilot import Pilot
-from textual.worker import WorkerCancelled, WorkerState
 
 from frontline import locations
 from frontline.config import Settings
@@ -27,18 +25,6 @@ from frontline.ui.screens.queue import QueueScreen
 
 def make_app(settings: Settings | None = None) -> FrontlineApp:
     return FrontlineApp(Desk(FakeHelpdesk(), profile_name="test"), settings or Settings())
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait until no worker runs (exclusive workers may cancel each other on the way)."""
-    for _ in range(50):
-        await pilot.pause()
-        busy = [w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
-            return
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete(busy)
-    raise AssertionError("workers did not settle")
 
 
 async def test_themes_install_and_configured_theme_is_active() -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 
 from support.fake_helpdesk import FakeHelpdesk
+from support.pilot import settle
 from textual.binding import Binding
-from textual.pilot import Pilot
-from textual.worker import WorkerCancelled, WorkerState
 
 from frontline.config import Settings
 from frontline.domain.desk import Desk
@@ -30,18 +28,6 @@ class CountingHelpdesk(FakeHelpdesk):
     ) -> Page[Ticket]:
         self.view_loads += 1
         return await super().list_view_tickets(view_id, cursor, page_size)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait until no worker runs (exclusive workers may cancel each other on the way)."""
-    for _ in range(50):
-        await pilot.pause()
-        busy = [w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
-            return
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete(busy)
-    raise AssertionError("workers did not settle")
 
 
 def make_app(keymap: dict[str, str] | None = None) -> tuple[FrontlineApp, CountingHelpdesk]:

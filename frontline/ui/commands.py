@@ -17,6 +17,9 @@ from typing import Any, Protocol, runtime_checkable
 
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.markup import escape
 from textual.screen import Screen
 
 from frontline import locations
@@ -152,7 +155,9 @@ class FrontlineCommands(Provider):
 
     async def discover(self) -> Hits:
         for command in self.commands:
-            yield DiscoveryHit(command.title, command.run, text=command.title, help=command.help)
+            yield DiscoveryHit(
+                Content(command.title), command.run, text=command.title, help=escape(command.help)
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -161,8 +166,18 @@ class FrontlineCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(command.title),
+                    plain_highlight(matcher, command.title),
                     command.run,
                     text=command.title,
-                    help=command.help,
+                    help=escape(command.help),
                 )
+
+
+def plain_highlight(matcher: Matcher, candidate: str) -> Content:
+    """`Matcher.highlight` without parsing `candidate` as markup: view titles and file names are data."""
+    content = Content(candidate)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

@@ -147,3 +147,20 @@ async def test_switching_theme_in_the_palette_persists(tmp_path: Path) -> None:
         assert app.settings.ui.theme == "frontline-light"
         assert config.read_text() == '# mine\n[ui]\ntheme = "frontline-light"\nbell = true\n'
         assert tomllib.loads(config.read_text())["ui"]["bell"] is True
+
+
+async def test_palette_shows_names_as_plain_text_not_markup() -> None:
+    templates = locations.templates_dir()
+    templates.mkdir(parents=True)
+    (templates / "[evil].md").write_text("body")
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"evil")
+        await settle(pilot)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        shown = [str(option.prompt) for option in palette.query_one(CommandList).options]
+        assert any("template: [evil]" in prompt for prompt in shown), shown

@@ -23,7 +23,13 @@ from frontline.domain.models import (
     TicketUpdate,
     View,
 )
-from frontline.errors import FrontlineError, Unavailable, WriteOutcomeUnknown
+from frontline.errors import (
+    ConflictError,
+    FrontlineError,
+    MalformedResponse,
+    Unavailable,
+    WriteOutcomeUnknown,
+)
 
 RECONCILE_SLACK = timedelta(minutes=5)
 """How far our clock and the helpdesk's may disagree when matching a comment we just sent."""
@@ -139,26 +145,49 @@ class Desk:
         sent_at = self.clock()
         try:
             ticket = await self.adapter.update_ticket(ticket_id, update)
-        except WriteOutcomeUnknown as uncertain:
+        except (WriteOutcomeUnknown, MalformedResponse, Unavailable) as uncertain:
+            # The write may have been applied before the answer broke: ask the helpdesk.
             ticket = await self._reconcile(ticket_id, update, sent_at, uncertain)
+        except ConflictError as conflict:
+            # A conflict right after an interrupted attempt may be that attempt's own comment.
+            ticket = await self._already_applied(ticket_id, update, sent_at, conflict)
         for listener in list(self._listeners):
             listener(ticket)
         return ticket
 
     async def _reconcile(
-        self, ticket_id: str, update: TicketUpdate, sent_at: datetime, uncertain: WriteOutcomeUnknown
+        self, ticket_id: str, update: TicketUpdate, sent_at: datetime, uncertain: FrontlineError
     ) -> Ticket:
         """Decide from the helpdesk's own record whether an interrupted write was applied."""
         try:
             thread = await self.open_ticket(ticket_id)
         except FrontlineError:
-            raise uncertain from None
+            if not isinstance(uncertain, MalformedResponse):
+                raise uncertain from None
+            raise WriteOutcomeUnknown(
+                f"{uncertain.message} It may or may not have been applied, and the ticket could not be "
+                "read back: refresh it before sending again. Your draft is kept."
+            ) from None
         if write_landed(thread, update, since=sent_at - RECONCILE_SLACK, me=self.me):
             return thread.ticket
         raise Unavailable(
-            f"The connection to {self.helpdesk_name} broke while sending, and the ticket shows the change "
-            "did not arrive. Your draft is kept; sending again is safe."
+            f"Sending to {self.helpdesk_name} failed ({uncertain.title.lower()}), and the ticket shows the "
+            "change did not arrive. Your draft is kept; sending again is safe."
         )
+
+    async def _already_applied(
+        self, ticket_id: str, update: TicketUpdate, sent_at: datetime, conflict: ConflictError
+    ) -> Ticket:
+        """A 409 whose cause is our own earlier, interrupted copy of this write counts as sent."""
+        if update.comment is None:
+            raise conflict
+        try:
+            thread = await self.open_ticket(ticket_id)
+        except FrontlineError:
+            raise conflict from None
+        if write_landed(thread, update, since=sent_at - RECONCILE_SLACK, me=self.me):
+            return thread.ticket
+        raise conflict
 
     async def macros(self) -> list[Macro]:
         if not self.capabilities.macros:

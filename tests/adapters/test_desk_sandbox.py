@@ -78,3 +78,40 @@ async def test_connection_reset_before_the_write_says_it_did_not_arrive(
     control.delete("/faults")
     await desk.submit(ticket_id, update)
     assert comment_count(control, ticket_id) == before + 1
+
+
+async def test_unreadable_answer_after_commit_is_reconciled_and_resending_is_not_duplicated(
+    desk: Desk, control: httpx.Client
+) -> None:
+    ticket_id = await first_ticket_id(desk)
+    thread = await desk.open_ticket(ticket_id)
+    before = comment_count(control, ticket_id)
+    control.post("/faults", json={"spec": "malformed:count=1:method=PUT"}).raise_for_status()
+    update = TicketUpdate(
+        comment=CommentDraft(body="We found the cause.", public=True), revision=thread.ticket.revision
+    )
+
+    await desk.submit(ticket_id, update)
+    assert comment_count(control, ticket_id) == before + 1
+
+    # The person presses send again with the stale stamp: Zendesk answers 409, and the desk sees its
+    # own comment already there instead of asking them to send it a second time.
+    await desk.submit(ticket_id, update)
+    assert comment_count(control, ticket_id) == before + 1
+
+
+async def test_server_error_on_a_write_is_checked_before_saying_it_failed(
+    desk: Desk, control: httpx.Client
+) -> None:
+    ticket_id = await first_ticket_id(desk)
+    thread = await desk.open_ticket(ticket_id)
+    before = comment_count(control, ticket_id)
+    control.post("/faults", json={"spec": "5xx:count=1:method=PUT:status=502"}).raise_for_status()
+    update = TicketUpdate(
+        comment=CommentDraft(body="Internal: repro on staging.", public=False),
+        revision=thread.ticket.revision,
+    )
+    with pytest.raises(Unavailable) as info:  # the sandbox's 502 answers before applying anything
+        await desk.submit(ticket_id, update)
+    assert "did not arrive" in info.value.message
+    assert comment_count(control, ticket_id) == before

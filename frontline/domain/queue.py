@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import compress, repeat
 from operator import add, contains, itemgetter
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from frontline.domain.models import SlaTarget, Status, Ticket
 from frontline.domain.text import clean_text, one_line
@@ -41,6 +41,7 @@ _NEEDS_AGENT = frozenset({Status.OPEN, Status.NEW})
 _NO_SLA = (2, 0.0)
 RECENT_QUERIES = 32  # filter results kept so backspacing is instant
 INDEX_MIN_TICKETS = 2_000  # below this a full scan costs well under a millisecond: no index
+INDEX_CHUNK = 8_192
 _TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 _TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 
@@ -153,6 +154,10 @@ def flags_from_bits(bits: int, count: int) -> bytes:
     return format(bits, f"0{count}b")[::-1].encode("ascii").translate(_TO_FLAGS)
 
 
+def _new_rows() -> array[int]:
+    return array("i")
+
+
 class GramIndex:
     """For each character and each pair of adjacent characters, the tickets whose haystack holds it.
 
@@ -163,22 +168,30 @@ class GramIndex:
     """
 
     def __init__(self, haystacks: Sequence[str], cancelled: threading.Event | None = None) -> None:
-        self.count = len(haystacks)
-        self.everything = (1 << self.count) - 1
-        postings: defaultdict[str, list[int]] = defaultdict(list)
-        get = postings.__getitem__
-        for index, text in enumerate(haystacks):
-            if index % 4096 == 0 and cancelled is not None and cancelled.is_set():
-                return
-            deque(map(list.append, map(get, grams(text)), repeat(index)), maxlen=0)
+        self.count = count = len(haystacks)
+        self.everything = (1 << count) - 1
         self._bits: dict[str, int] = {}
         self._rows: dict[str, array[int]] = {}
-        rare = max(self.count // 32, 1)
-        for gram, rows in postings.items():
-            if len(rows) < rare:
-                self._rows[gram] = array("l", rows)
-            else:
-                self._bits[gram] = bits_from_rows(rows, self.count)
+        rare = max(count // 32, 1)
+        # Chunks keep the row lists being inverted small (about 4 MB at a time, not 50 at 50,000).
+        for start in range(0, count, INDEX_CHUNK):
+            if cancelled is not None and cancelled.is_set():
+                return
+            postings: defaultdict[str, array[int]] = defaultdict(_new_rows)
+            get = postings.__getitem__
+            for offset, text in enumerate(haystacks[start : start + INDEX_CHUNK]):
+                deque(map(array.append, map(get, grams(text)), repeat(offset)), maxlen=0)
+            size = min(INDEX_CHUNK, count - start)
+            for gram, rows in postings.items():
+                bits = self._bits.get(gram)
+                known = self._rows.get(gram) if bits is None else None
+                if bits is None and (len(known) if known else 0) + len(rows) < rare:
+                    found = array("l", map(start.__add__, rows))
+                    self._rows[gram] = known + found if known else found
+                    continue
+                if known:
+                    bits = bits_from_rows(self._rows.pop(gram), count)
+                self._bits[gram] = (bits or 0) | bits_from_rows(rows, size) << start
 
     def tickets_with(self, gram: str) -> int:
         """The bitset of tickets whose haystack contains `gram` (one or two characters)."""
@@ -272,9 +285,12 @@ class SeenTickets:
         return "changed" if ticket.updated_at > looked else None
 
 
-@dataclass(frozen=True)
-class RowText:
-    """One ticket's cells, cleaned for the terminal (one line, no escapes or control characters)."""
+class RowText(NamedTuple):
+    """One ticket's cells, cleaned for the terminal (one line, no escapes or control characters).
+
+    A tuple of strings: the cyclic garbage collector stops tracking it, so caching 50,000 of them
+    does not lengthen its full collections.
+    """
 
     key: str
     subject: str

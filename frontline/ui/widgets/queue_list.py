@@ -4,11 +4,14 @@
 in a `QueueModel` (sorted and filtered as plain lists) and formats only the visible lines on each paint,
 which also lets the SLA countdown tick. Ticket text is cleaned (`one_line`) and emitted as plain
 Segments, never parsed as markup; widths are measured in terminal cells so CJK and emoji stay aligned.
+Rendered rows are cached by content (ticket, cursor, marker, countdown text) and, when the list has no
+border, padding or effects, handed to the compositor without Textual's generic per-line restyling, so
+the line filters' output is cached on the row too and a page of known rows costs a few dict lookups.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,10 +21,12 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.color import Color, ColorParseError
+from textual.filter import ANSIToTruecolor, DimFilter, LineFilter, Monochrome, NoColor
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 
 from frontline.domain.clock import utc_now
 from frontline.domain.queue import QueueModel, format_age, format_sla
@@ -51,10 +56,12 @@ COLUMNS: tuple[Column, ...] = (
 )
 TITLES = {column.name: column.title for column in COLUMNS}
 CLOCK_COLUMNS = frozenset({"sla", "age"})  # formatted at paint time: they count down
-MAX_CACHED_ROWS = 5_000
+MAX_CACHED_ROWS = 1_500  # ~30 pages; every cached row is objects a full GC collection walks
 SORTED_COLUMN = {"sla": "sla", "priority": "priority", "updated": "age", "waiting": "age"}
 MARKERS = {"new": "●", "changed": "◆"}
 # Theme variables that, when a theme defines them, override the component-class colours below.
+# Line filters that map each segment's style on its own: rows can be built with pre-mapped styles.
+STYLE_MAP_FILTERS = (ANSIToTruecolor, DimFilter, Monochrome, NoColor)
 THEME_COLOURS = {
     "sla-breached": "queue--sla-breached",
     "sla-at-risk": "queue--sla-at-risk",
@@ -193,7 +200,13 @@ class QueueList(ScrollView, can_focus=True):
         self._cells: dict[int, list[tuple[str, str]]] = {}
         self._strips: dict[tuple[object, ...], Strip] = {}
         self._fitted: dict[tuple[str, int], str] = {}
+        self._used = 0
+        self._gutter: tuple[int, Style | None] = (0, None)  # scrollbar columns after each row, fill
+        self._row_styles: dict[str, Style] = {}
+        self._row_mode: tuple[object, ...] | None = None
         self._prefetch_pending = False
+        self._index_pending = False
+        self._cache_owner: tuple[QueueModel, int] | None = None
         self._width = 0
         self._now = clock()
 
@@ -220,17 +233,36 @@ class QueueList(ScrollView, can_focus=True):
         if position is None:
             position = fallback if fallback is not None else self.cursor
         self._column_cache = None
-        self._cells.clear()
-        self._strips.clear()
+        self._check_cache_owner()  # rows are cached by ticket: a new filter or sort keeps them
         self.virtual_size = Size(0, len(self.model) + 1)
         self._move(position, force_scroll=True)
         self.refresh()
+        self._schedule_index()
 
     def refresh_position(self, position: int) -> None:
         """Repaint one row after its ticket changed in place."""
         self._cells.pop(self.model.visible[position], None)
         self._strips.clear()
+        self._cache_owner = (self.model, self.model.generation)
         self.refresh_line(position + 1)
+
+    def _check_cache_owner(self) -> None:
+        """Forget rendered rows when they may belong to other tickets (another model, a reload)."""
+        cached = self._cache_owner
+        if cached is None or cached[0] is not self.model or cached[1] != self.model.generation:
+            self._cells.clear()
+            self._strips.clear()
+            self._cache_owner = (self.model, self.model.generation)
+
+    def _schedule_index(self) -> None:
+        """Build the model's filter index once the rows are on screen, so it never delays them."""
+        if not self._index_pending:
+            self._index_pending = True
+            self.call_after_refresh(self._prepare_index)
+
+    def _prepare_index(self) -> None:
+        self._index_pending = False
+        self.model.prepare_index()
 
     def move_cursor(self, position: int) -> None:
         self._move(position)
@@ -275,8 +307,14 @@ class QueueList(ScrollView, can_focus=True):
         top = round(self.scroll_y)
         below = range(min(top + rows, count), min(top + 2 * rows, count))
         above = range(max(top - rows, 0), min(top, count))
+        mode = self._row_mode
+        if mode is None:
+            return
+        filters, background = ((), None) if mode[0] else (mode[1], mode[2])
         for position in (*below, *above):
-            self._render_row(position, width)
+            strip = self._render_row(position, width)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
 
     def action_cursor_down(self) -> None:
         self._move(self.cursor + 1)
@@ -313,6 +351,7 @@ class QueueList(ScrollView, can_focus=True):
 
     def on_mount(self) -> None:
         self.virtual_size = Size(0, len(self.model) + 1)
+        self._schedule_index()
 
     def on_resize(self) -> None:
         self._column_cache = None
@@ -338,8 +377,9 @@ class QueueList(ScrollView, can_focus=True):
             styles[name] = base + colour
             styles["cursor:" + name] = cursor + colour
         styles["queue--header"] = base + self.get_component_rich_style("queue--header", partial=True)
-        self._styles = styles
+        self._styles = self._row_styles = styles
         self._styles_key = key
+        self._row_mode = None
         self._strips.clear()
 
     def _theme_overrides(self) -> dict[str, Style]:
@@ -361,14 +401,91 @@ class QueueList(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._resolve_styles()
+        self._check_cache_owner()
         self._now = self.clock()
-        self._width = self.scrollable_content_region.width
-        return super().render_lines(crop)
+        self._width = width = self.scrollable_content_region.width
+        base_background, background = self.background_colors
+        content_width = self.content_region.width
+        fill = VisualStyle(background=base_background + background).rich_style
+        filters = self.get_line_filters()
+        plain = self._plain_box()
+        self._set_row_mode(plain, filters, background, content_width - width, fill)
+        if not plain:
+            return super().render_lines(crop)
+        # What Textual's styles cache does for a widget without border, padding or effects: the
+        # content line, sized to the content width, through the app's line filters. Rows come out
+        # of `_render_row` already filtered (or with the filters' output cached on them).
+        filtered_rows = self._row_mode is not None and self._row_mode[0]
+        offset, count = round(self.scroll_y) - 1, len(self.model)
+        strips: list[Strip] = []
+        for y in crop.line_range:
+            position = y + offset
+            if y and position < count:
+                strip = self._render_row(position, width)
+                if filtered_rows:
+                    strips.append(strip)
+                    continue
+            else:
+                strip = self.render_line(y)
+            if strip.cell_length != content_width:
+                strip = strip.adjust_cell_length(content_width, fill)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        if crop.column_span != (0, content_width):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
+
+    def _set_row_mode(
+        self, plain: bool, filters: Sequence[LineFilter], background: Color, gutter: int, fill: Style
+    ) -> None:
+        """Choose the styles rows are built with; a change forgets every cached row.
+
+        When the list is plain and every line filter only maps each segment's style (as Textual's
+        truecolor, dim, monochrome and no-colour filters do), the styles are mapped through the
+        filters once here instead of filtering every new row.
+        """
+        prefilter = plain and all(type(f) in STYLE_MAP_FILTERS for f in filters)
+        mode = (prefilter, tuple(filters), background, gutter, fill)
+        if mode == self._row_mode:
+            return
+        self._row_mode = mode
+        self._strips.clear()
+        if not prefilter:
+            self._row_styles, self._gutter = self._styles, (gutter, fill)
+            return
+
+        def mapped(style: Style) -> Style:
+            segments = [Segment(" ", style)]
+            for line_filter in filters:
+                segments = line_filter.apply(segments, background)
+            return segments[0].style or style
+
+        self._row_styles = {name: mapped(style) for name, style in self._styles.items()}
+        self._gutter = (gutter, mapped(fill))
+
+    def _plain_box(self) -> bool:
+        """No border, outline, padding, tint, hatch, opacity or link hover: lines need no restyling."""
+        styles = self.styles
+        return (
+            not any(edge for edge, _ in styles.border)
+            and not any(edge for edge, _ in styles.outline)
+            and styles.padding == (0, 0, 0, 0)
+            and not styles.tint.a
+            and styles.text_opacity == 1.0
+            and self.opacity == 1.0
+            and (not styles.has_rule("hatch") or styles.hatch == "none")
+            and self._border_title is None
+            and self._border_subtitle is None
+        )
 
     def _columns(self, width: int) -> list[tuple[str, int]]:
         cache_key = (width, self.model.key_width)
         if self._column_cache is None or self._column_cache[0] != cache_key:
-            self._column_cache = (cache_key, layout_columns(width, self.model.key_width))
+            columns = layout_columns(width, self.model.key_width)
+            self._column_cache = (cache_key, columns)
+            self._used = sum(cell_width + 1 for _, cell_width in columns) + 2
             self._cells.clear()
             self._strips.clear()
         return self._column_cache[1]
@@ -397,8 +514,8 @@ class QueueList(ScrollView, can_focus=True):
         text = fit("".join(parts), width)
         return Strip([Segment(text, self._styles["queue--header"])], width)
 
-    def _row_cells(self, position: int, width: int) -> tuple[list[tuple[str, str]], int]:
-        """(column, text fitted to its width) for the columns that do not tick, and the row's used width."""
+    def _row_cells(self, position: int, width: int) -> list[tuple[str, str]]:
+        """(column, text fitted to its width) for the columns that do not tick (those get "")."""
         columns = self._columns(width)
         index = self.model.visible[position]
         cells = self._cells.get(index)
@@ -415,13 +532,16 @@ class QueueList(ScrollView, can_focus=True):
                     cells.append((name, ""))
                     continue
                 text = getattr(row, name)
+                if name == "subject":  # nearly always unique: caching it would only evict the others
+                    cells.append((name, fit(text, cell_width)))
+                    continue
                 # Names, orgs, statuses repeat across thousands of rows: fit each once.
                 cell = fitted.get((text, cell_width))
                 if cell is None:
                     cell = fitted[(text, cell_width)] = fit(text, cell_width)
                 cells.append((name, cell))
             self._cells[index] = cells
-        return cells, sum(cell_width + 1 for _, cell_width in columns) + 2
+        return cells
 
     def _render_row(self, position: int, width: int) -> Strip:
         """One ticket line, cached until its ticket, marker, countdown text, layout or styles change."""
@@ -453,8 +573,9 @@ class QueueList(ScrollView, can_focus=True):
     ) -> Strip:
         """Neighbouring cells of the same style are merged into one Segment (fewer segments to filter)."""
         ticket = self.model.ticket_at(position)
+        self._columns(width)
         prefix = "cursor:" if is_cursor else ""
-        styles = self._styles
+        styles = self._row_styles
         plain = styles[prefix]
         segments: list[Segment] = []
         if marker is None:
@@ -462,8 +583,9 @@ class QueueList(ScrollView, can_focus=True):
         else:
             segments.append(Segment(MARKERS[marker], styles[f"{prefix}queue--marker-{marker}"]))
             run_text, run_style = " ", plain
-        cells, used = self._row_cells(position, width)
-        for (name, text), (_, cell_width) in zip(cells, self._columns(width), strict=True):
+        cells = self._row_cells(position, width)
+        used = self._used
+        for (name, text), (_, cell_width) in zip(cells, self._column_cache[1], strict=True):  # type: ignore[index]
             style = plain
             if name == "subject":
                 if marker is not None:
@@ -488,4 +610,9 @@ class QueueList(ScrollView, can_focus=True):
         if used < width:
             run_text += " " * (width - used)
         segments.append(Segment(run_text, run_style))
-        return Strip(segments, width).crop(0, width) if used > width else Strip(segments, width)
+        if used > width:
+            return Strip(segments, width).crop(0, width)
+        gutter, fill = self._gutter
+        if gutter > 0:  # the scrollbar's columns, filled as Textual's styles cache would
+            segments.append(Segment(" " * gutter, fill))
+        return Strip(segments, width + max(gutter, 0))

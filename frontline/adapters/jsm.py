@@ -24,7 +24,7 @@ from frontline.adapters.jsm_mapping import (
     merge_request,
 )
 from frontline.domain.models import Comment, Page, Person, Status, Ticket, TicketUpdate, View
-from frontline.errors import ConfigError, MalformedResponse, NotFound, ValidationFailed
+from frontline.errors import ConfigError, MalformedResponse, NotFound, Unsupported, ValidationFailed
 
 SD = "/rest/servicedeskapi"
 PAGE_LIMIT = 50
@@ -144,6 +144,8 @@ class JsmAdapter(HelpdeskAdapter):
         return sorted(comments, key=lambda c: c.created_at)
 
     async def update_ticket(self, ticket_id: str, update: TicketUpdate) -> Ticket:
+        if update.group_id is not None:
+            raise Unsupported("Jira Service Management requests have no Zendesk-style groups.")
         if update.comment is not None:
             await self.client.send_json(
                 "POST",

@@ -226,6 +226,8 @@ class ZendeskAdapter(HelpdeskAdapter):
             body["priority"] = update.priority.value
         if update.assignee_id is not None:
             body["assignee_id"] = _int_id(update.assignee_id, "assignee")
+        if update.group_id is not None:
+            body["group_id"] = _int_id(update.group_id, "group")
         stamp = update.revision
         if update.tags_add or update.tags_remove:
             current = await self._raw_ticket(key)

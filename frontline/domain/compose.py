@@ -43,6 +43,7 @@ class ComposerState:
     submit_status: Status | None = None
     priority: Priority | None = None
     assignee_id: str | None = None
+    group_id: str | None = None
     tags_add: tuple[str, ...] = ()
     tags_remove: tuple[str, ...] = ()
     macro_id: str | None = None
@@ -54,6 +55,7 @@ class ComposerState:
             and self.submit_status is None
             and self.priority is None
             and self.assignee_id is None
+            and self.group_id is None
             and not self.tags_add
             and not self.tags_remove
         )
@@ -66,6 +68,7 @@ class ComposerState:
             "submit_status": self.submit_status,
             "priority": self.priority,
             "assignee_id": self.assignee_id,
+            "group_id": self.group_id,
             "tags_add": self.tags_add,
             "tags_remove": self.tags_remove,
             "macro_id": self.macro_id,
@@ -83,6 +86,7 @@ def build_update(state: ComposerState, ticket: Ticket) -> TicketUpdate:
     tags_add = tuple(tag for tag in state.tags_add if tag not in ticket.tags)
     tags_remove = tuple(tag for tag in state.tags_remove if tag in ticket.tags)
     return TicketUpdate(
+        group_id=state.group_id,
         comment=comment,
         status=status,
         priority=priority,
@@ -104,6 +108,9 @@ def describe_changes(update: TicketUpdate, ticket: Ticket) -> list[str]:
     if update.assignee_id is not None:
         before = one_line(ticket.assignee.name) if ticket.assignee else "unassigned"
         lines.append(f"Assignee: {before} → agent {update.assignee_id}")
+    if update.group_id is not None:
+        before = one_line(ticket.group) if ticket.group else "none"
+        lines.append(f"Group: {before} → group {one_line(update.group_id)}")
     if update.tags_add or update.tags_remove:
         changes = [f"+{tag}" for tag in update.tags_add] + [f"-{tag}" for tag in update.tags_remove]
         lines.append("Tags: " + " ".join(one_line(change) for change in changes))
@@ -126,6 +133,7 @@ def apply_macro(state: ComposerState, preview: MacroPreview, ticket: Ticket) -> 
         submit_status=preview.status or state.submit_status,
         priority=preview.priority or state.priority,
         assignee_id=preview.assignee_id or state.assignee_id,
+        group_id=preview.group_id or state.group_id,
         tags_add=tags_add,
         tags_remove=tags_remove,
         macro_id=preview.macro.id,
@@ -146,7 +154,7 @@ def describe_macro(preview: MacroPreview) -> list[str]:
     if preview.tags is not None:
         lines.append("Tags → " + (" ".join(one_line(tag) for tag in preview.tags) or "(none)"))
     for name, value in sorted(preview.other_changes.items()):
-        lines.append(f"{one_line(name)} → {one_line(value)}")
+        lines.append(f"{one_line(name)} → {one_line(value)} (not applied by frontline: use the helpdesk)")
     if preview.comment_body:
         kind = "internal note" if preview.comment_public is False else "public reply"
         lines.append(f"Adds a {kind}:")

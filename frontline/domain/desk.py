@@ -24,7 +24,6 @@ from frontline.domain.models import (
     View,
 )
 from frontline.errors import (
-    ConflictError,
     FrontlineError,
     MalformedResponse,
     Unavailable,
@@ -62,6 +61,8 @@ class Desk:
         self.clock = clock
         self.me: Person | None = None
         self._listeners: list[TicketListener] = []
+        self._unconfirmed: dict[str, datetime] = {}
+        """Tickets whose last write with a comment failed, and when it was sent."""
 
     def subscribe(self, listener: TicketListener) -> Callable[[], None]:
         """Call `listener` with every ticket this desk changes; returns a function that unsubscribes."""
@@ -135,25 +136,54 @@ class Desk:
     async def submit(self, ticket_id: str, update: TicketUpdate) -> Ticket:
         """Send a reply or note and field changes as one write; returns the ticket as it is now.
 
-        When the connection breaks after the write was sent, the desk reads the ticket back to learn
-        whether it landed, so the caller never has to guess (and never sends a reply twice).
+        Exactly-once for comments: when the answer to a write is lost (dropped connection, unreadable or
+        5xx answer), the desk reads the ticket back to learn whether it landed instead of guessing. After
+        any failed attempt that carried a comment, the next attempt first checks whether that comment
+        already arrived (multi-step helpdesks such as JSM post it before changing fields), and then sends
+        only what is still missing.
 
         Raises:
             WriteOutcomeUnknown: it could not tell, because the read-back failed too.
             Unavailable: the read-back shows the write did not land; sending again is safe.
         """
         sent_at = self.clock()
+        if update.comment is not None and ticket_id in self._unconfirmed:
+            pending = await self._still_to_send(ticket_id, update)
+            if isinstance(pending, Ticket):
+                return self._changed(ticket_id, pending)
+            update = pending
         try:
-            ticket = await self.adapter.update_ticket(ticket_id, update)
-        except (WriteOutcomeUnknown, MalformedResponse, Unavailable) as uncertain:
-            # The write may have been applied before the answer broke: ask the helpdesk.
-            ticket = await self._reconcile(ticket_id, update, sent_at, uncertain)
-        except ConflictError as conflict:
-            # A conflict right after an interrupted attempt may be that attempt's own comment.
-            ticket = await self._already_applied(ticket_id, update, sent_at, conflict)
+            try:
+                ticket = await self.adapter.update_ticket(ticket_id, update)
+            except (WriteOutcomeUnknown, MalformedResponse, Unavailable) as uncertain:
+                # The write may have been applied before the answer broke: ask the helpdesk.
+                ticket = await self._reconcile(ticket_id, update, sent_at, uncertain)
+        except FrontlineError:
+            if update.comment is not None:
+                self._unconfirmed.setdefault(ticket_id, sent_at)
+            raise
+        return self._changed(ticket_id, ticket)
+
+    def _changed(self, ticket_id: str, ticket: Ticket) -> Ticket:
+        self._unconfirmed.pop(ticket_id, None)
         for listener in list(self._listeners):
             listener(ticket)
         return ticket
+
+    async def _still_to_send(self, ticket_id: str, update: TicketUpdate) -> TicketUpdate | Ticket:
+        """After a failed attempt: the update without its comment if that already arrived.
+
+        Returns the ticket itself when nothing is left to send.
+        """
+        thread = await self.open_ticket(ticket_id)
+        since = self._unconfirmed[ticket_id] - RECONCILE_SLACK
+        comment_only = TicketUpdate(comment=update.comment)
+        if not write_landed(thread, comment_only, since=since, me=self.me):
+            return update
+        remaining = update.model_copy(update={"comment": None, "revision": thread.ticket.revision})
+        if remaining.is_empty() or write_landed(thread, remaining, since=since, me=self.me):
+            return thread.ticket
+        return remaining
 
     async def _reconcile(
         self, ticket_id: str, update: TicketUpdate, sent_at: datetime, uncertain: FrontlineError
@@ -174,20 +204,6 @@ class Desk:
             f"Sending to {self.helpdesk_name} failed ({uncertain.title.lower()}), and the ticket shows the "
             "change did not arrive. Your draft is kept; sending again is safe."
         )
-
-    async def _already_applied(
-        self, ticket_id: str, update: TicketUpdate, sent_at: datetime, conflict: ConflictError
-    ) -> Ticket:
-        """A 409 whose cause is our own earlier, interrupted copy of this write counts as sent."""
-        if update.comment is None:
-            raise conflict
-        try:
-            thread = await self.open_ticket(ticket_id)
-        except FrontlineError:
-            raise conflict from None
-        if write_landed(thread, update, since=sent_at - RECONCILE_SLACK, me=self.me):
-            return thread.ticket
-        raise conflict
 
     async def macros(self) -> list[Macro]:
         if not self.capabilities.macros:

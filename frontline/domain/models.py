@@ -181,6 +181,7 @@ class TicketUpdate(_Model):
     status: Status | None = None
     priority: Priority | None = None
     assignee_id: str | None = None
+    group_id: str | None = None
     tags_add: tuple[str, ...] = ()
     tags_remove: tuple[str, ...] = ()
     revision: str | None = Field(default=None, description="Ticket.revision as last loaded.")
@@ -191,6 +192,7 @@ class TicketUpdate(_Model):
             and self.status is None
             and self.priority is None
             and self.assignee_id is None
+            and self.group_id is None
             and not self.tags_add
             and not self.tags_remove
         )

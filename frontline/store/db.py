@@ -63,6 +63,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        version=2,
+        description="drafts: the group a macro assigns the ticket to",
+        statements=("ALTER TABLE drafts ADD COLUMN group_id TEXT",),
+    ),
 )
 """Every schema step in order. Append new steps (cache, outbox, shift journal); never edit old ones."""
 

@@ -31,6 +31,7 @@ class Draft:
     submit_status: Status | None = None
     priority: Priority | None = None
     assignee_id: str | None = None
+    group_id: str | None = None
     tags_add: tuple[str, ...] = ()
     tags_remove: tuple[str, ...] = ()
     macro_id: str | None = None
@@ -42,6 +43,7 @@ class Draft:
             and self.submit_status is None
             and self.priority is None
             and self.assignee_id is None
+            and self.group_id is None
             and not self.tags_add
             and not self.tags_remove
         )
@@ -64,6 +66,7 @@ class DraftStore:
         saved_at: datetime,
         priority: Priority | None = None,
         assignee_id: str | None = None,
+        group_id: str | None = None,
         tags_add: Sequence[str] = (),
         tags_remove: Sequence[str] = (),
         macro_id: str | None = None,
@@ -78,6 +81,7 @@ class DraftStore:
             submit_status=submit_status,
             priority=priority,
             assignee_id=assignee_id,
+            group_id=group_id,
             tags_add=tuple(tags_add),
             tags_remove=tuple(tags_remove),
             macro_id=macro_id,
@@ -90,11 +94,12 @@ class DraftStore:
         self.store.execute(
             """
             INSERT INTO drafts (profile, ticket_id, body, public, submit_status, priority, assignee_id,
-                                tags_add, tags_remove, macro_id, saved_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                group_id, tags_add, tags_remove, macro_id, saved_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (profile, ticket_id) DO UPDATE SET
                 body = excluded.body, public = excluded.public, submit_status = excluded.submit_status,
                 priority = excluded.priority, assignee_id = excluded.assignee_id,
+                group_id = excluded.group_id,
                 tags_add = excluded.tags_add, tags_remove = excluded.tags_remove,
                 macro_id = excluded.macro_id, saved_at = excluded.saved_at
             """,
@@ -106,6 +111,7 @@ class DraftStore:
                 draft.submit_status.value if draft.submit_status else None,
                 draft.priority.value if draft.priority else None,
                 draft.assignee_id,
+                draft.group_id,
                 json.dumps(list(draft.tags_add)),
                 json.dumps(list(draft.tags_remove)),
                 draft.macro_id,
@@ -145,6 +151,7 @@ def _draft_from_row(row: sqlite3.Row) -> Draft:
         submit_status=_enum_or_none(Status, row["submit_status"]),
         priority=_enum_or_none(Priority, row["priority"]),
         assignee_id=row["assignee_id"],
+        group_id=row["group_id"],
         tags_add=tuple(json.loads(row["tags_add"] or "[]")),
         tags_remove=tuple(json.loads(row["tags_remove"] or "[]")),
         macro_id=row["macro_id"],

@@ -249,12 +249,13 @@ async def test_tags_are_merged_into_the_guarded_put(zd: FakeZendesk) -> None:
     zd.on("GET", "/api/v2/tickets/42", {"ticket": ticket_json(tags=["vip", "printer", "old"])})
     zd.on("PUT", "/api/v2/tickets/42", {"ticket": ticket_json()})
     update = TicketUpdate(
-        tags_add=("escalated", "vip"), tags_remove=("old",), assignee_id="2", revision=STAMP
+        tags_add=("escalated", "vip"), tags_remove=("old",), assignee_id="2", group_id="5102", revision=STAMP
     )
     await zd.adapter().update_ticket("42", update)
     body = put_body(zd)
     assert body["tags"] == ["vip", "printer", "escalated"]
     assert body["assignee_id"] == 2
+    assert body["group_id"] == 5102
     assert body["safe_update"] is True and body["updated_stamp"] == STAMP
 
 

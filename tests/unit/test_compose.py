@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from frontline.domain.models import (
     Ticket,
     TicketThread,
 )
+from frontline.store.drafts import DraftStore
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 GRACE = Person(id="100", name="Grace \x1b[31mBrewster\x1b[0m Hopper", email="grace@example.com")
@@ -154,14 +157,23 @@ def test_apply_macro_fills_text_and_fields_without_sending() -> None:
 
 
 def test_draft_fields_match_draft_store_arguments() -> None:
+    """Every composer field is saved with the draft: adding one to only one side loses it on restore."""
     fields = ComposerState(body="x").draft_fields()
-    assert set(fields) == {
-        "body",
-        "public",
-        "submit_status",
-        "priority",
-        "assignee_id",
-        "tags_add",
-        "tags_remove",
-        "macro_id",
-    }
+    saved = set(inspect.signature(DraftStore.save).parameters) - {"self", "profile", "ticket_id", "saved_at"}
+    assert set(fields) == saved
+    assert set(fields) == {f.name for f in dataclasses.fields(ComposerState)}
+
+
+def test_a_macro_that_moves_the_ticket_to_a_group_sends_and_shows_it() -> None:
+    preview = MacroPreview(
+        macro=Macro(id="m2", title="Refund approved"),
+        group_id="5102",
+        other_changes={"Custom field 360001": "refund"},
+    )
+    state = apply_macro(ComposerState(body="Refunded."), preview, TICKET)
+    update = build_update(state, TICKET)
+    assert update.group_id == "5102"
+    assert any(line.startswith("Group:") and "5102" in line for line in describe_changes(update, TICKET))
+    lines = describe_macro(preview)
+    assert "Group → 5102" in lines
+    assert any("not applied by frontline" in line for line in lines)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pytest
 from support.fake_helpdesk import FIXED_NOW, ME, FakeHelpdesk
 
 from frontline.adapters.base import HelpdeskCapabilities
 from frontline.domain.clock import fixed_clock
 from frontline.domain.desk import Desk, write_landed
 from frontline.domain.models import Comment, CommentDraft, Status, Ticket, TicketThread, TicketUpdate
+from frontline.errors import ConflictError, ValidationFailed
 
 
 def make_desk(helpdesk: FakeHelpdesk | None = None) -> Desk:
@@ -85,3 +87,47 @@ def test_write_landed_matches_text_by_words_visibility_time_and_fields() -> None
     assert not write_landed(thread_with("Something else"), update, since=since, me=ME)
     solved = TicketUpdate(comment=update.comment, status=Status.SOLVED)
     assert not write_landed(thread_with("Fixed. Please retry."), solved, since=since, me=ME)
+
+
+@dataclass
+class PostsCommentThenFailsHelpdesk(FakeHelpdesk):
+    """Like JSM: the comment is posted first, then a status change the workflow refuses."""
+
+    refuse_status: bool = True
+
+    async def update_ticket(self, ticket_id: str, update: TicketUpdate) -> Ticket:
+        if update.comment is not None:
+            await super().update_ticket(ticket_id, TicketUpdate(comment=update.comment))
+        if update.status is not None and self.refuse_status:
+            raise ValidationFailed("No transition to solved from here.")
+        rest = update.model_copy(update={"comment": None})
+        return await super().update_ticket(ticket_id, rest)
+
+
+async def test_resend_after_partial_failure_sends_only_what_is_missing() -> None:
+    helpdesk = PostsCommentThenFailsHelpdesk()
+    desk = make_desk(helpdesk)
+    await desk.connect()
+    update = TicketUpdate(comment=CommentDraft(body="Shipped the fix.", public=True), status=Status.SOLVED)
+    with pytest.raises(ValidationFailed):
+        await desk.submit("1000", update)
+    assert len(helpdesk.comments["1000"]) == 3
+
+    helpdesk.refuse_status = False
+    ticket = await desk.submit("1000", update)
+
+    assert ticket.status is Status.SOLVED
+    assert len(helpdesk.comments["1000"]) == 3, "the reply must not be posted twice"
+    assert helpdesk.updates[-1][1].comment is None
+
+
+async def test_resend_after_a_failure_that_posted_nothing_sends_the_comment() -> None:
+    helpdesk = FakeHelpdesk(conflict_next_update=True)
+    desk = make_desk(helpdesk)
+    await desk.connect()
+    update = TicketUpdate(comment=CommentDraft(body="Checking.", public=False))
+    with pytest.raises(ConflictError):
+        await desk.submit("1000", update)
+    await desk.submit("1000", update)
+    assert [c.body for c in helpdesk.comments["1000"]][-1] == "Checking."
+    assert len(helpdesk.comments["1000"]) == 3

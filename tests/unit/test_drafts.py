@@ -144,3 +144,22 @@ def test_draft_survives_sigkill(tmp_path: Path) -> None:
     loaded = DraftStore(Store.open(data_dir)).load("demo", "1000")
     assert loaded is not None
     assert loaded.body == "half-written reply, more"
+
+
+def test_drafts_saved_before_the_group_column_survive_the_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "frontline.sqlite3"
+    old = Store(path, migrations=MIGRATIONS[:1])
+    old.execute(
+        "INSERT INTO drafts (profile, ticket_id, body, public, saved_at) VALUES (?, ?, ?, ?, ?)",
+        ("p", "7", "half a reply", 1, "2026-11-23T09:00:00+00:00"),
+    )
+    old.close()
+
+    upgraded = DraftStore(Store(path))
+    draft = upgraded.load("p", "7")
+    assert draft is not None and draft.body == "half a reply" and draft.group_id is None
+    upgraded.save(
+        "p", "7", "half a reply", True, saved_at=datetime(2026, 11, 23, tzinfo=UTC), group_id="5102"
+    )
+    reloaded = upgraded.load("p", "7")
+    assert reloaded is not None and reloaded.group_id == "5102"

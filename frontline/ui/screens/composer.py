@@ -141,6 +141,7 @@ class ComposerScreen(Screen[str | None]):
                 submit_status=draft.submit_status,
                 priority=draft.priority,
                 assignee_id=draft.assignee_id,
+                group_id=draft.group_id,
                 tags_add=draft.tags_add,
                 tags_remove=draft.tags_remove,
                 macro_id=draft.macro_id,
@@ -177,6 +178,8 @@ class ComposerScreen(Screen[str | None]):
             parts.append(f"Priority → {self.state.priority.value}")
         if self.state.assignee_id is not None:
             parts.append(f"Assignee → agent {self.state.assignee_id}")
+        if self.state.group_id is not None:
+            parts.append(f"Group → group {one_line(self.state.group_id)}")
         if self.state.tags_add or self.state.tags_remove:
             tags = [f"+{t}" for t in self.state.tags_add] + [f"-{t}" for t in self.state.tags_remove]
             parts.append("Tags " + " ".join(one_line(t) for t in tags))

@@ -8,6 +8,7 @@ only in the subcommand that needs them, so `frontline --help` and scripting stay
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -89,12 +90,29 @@ def print_error(error: FrontlineError) -> None:
         print(f"  {line}", file=sys.stderr)
 
 
+def _stdin_anywhere(argv: list[str]) -> list[str]:
+    """`frontline reply 12 --internal -`: argparse takes a lone `-` only right after TICKET; accept it
+    anywhere by reading it as `--body-file=-`."""
+    if "reply" not in argv:
+        return argv
+    start = argv.index("reply") + 1
+    fixed = argv[:start]
+    for index, word in enumerate(argv[start:], start):
+        fixed.append("--body-file=-" if word == "-" and argv[index - 1] != "--body-file" else word)
+    return fixed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_stdin_anywhere(list(sys.argv[1:] if argv is None else argv)))
     handler = getattr(args, "handler", _run_console)
     try:
         return int(handler(args) or 0)
+    except BrokenPipeError:
+        # `frontline queue --json | head`: the reader left; say nothing more, as other CLIs do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except (ConfigError, CredentialsError) as error:
         print_error(error)
         return EXIT_USAGE

@@ -296,7 +296,7 @@ SANDBOX_MISSING = "the sandbox server has not landed"
 @pytest.fixture(scope="module")
 def sandbox() -> object:
     server_module = pytest.importorskip("frontline.sandbox.server", reason=SANDBOX_MISSING)
-    server = server_module.SandboxServer(seed=3, tickets=30, systems=("zendesk",))
+    server = server_module.SandboxServer(seed=3, tickets=40, systems=("zendesk",))
     if "zendesk" in server.skipped:
         pytest.skip(server.skipped["zendesk"])
     server.start()
@@ -336,7 +336,7 @@ def test_cli_against_the_sandbox(sandbox: object, tmp_path: Path) -> None:
     assert tickets and list(tickets[0]) == TICKET_KEYS
 
     ticket_id = tickets[0]["id"]
-    reply = frontline_cli("reply", ticket_id, "-", "--internal", "--json", env=env, stdin="Looking into it.")
+    reply = frontline_cli("reply", ticket_id, "--internal", "-", "--json", env=env, stdin="Looking into it.")
     assert reply.returncode == 0, reply.stderr
 
     shown = frontline_cli("show", ticket_id, "--json", env=env)
@@ -352,3 +352,19 @@ def test_cli_against_the_sandbox(sandbox: object, tmp_path: Path) -> None:
     assert bad_token.returncode == 1
     assert "Traceback" not in bad_token.stderr
     assert "wrong" not in bad_token.stderr
+
+
+def test_cli_output_into_a_closed_pipe_is_quiet(sandbox: object, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[profiles.sb.helpdesk]\nkind = "zendesk"\nbase_url = "{sandbox.urls["zendesk"]}"\n'  # type: ignore[attr-defined]
+        f'email = "{sandbox.email}"\ntoken_env = "SANDBOX_TOKEN"\n'  # type: ignore[attr-defined]
+    )
+    env = {**os.environ, "FRONTLINE_CONFIG": str(config), "SANDBOX_TOKEN": sandbox.token}  # type: ignore[attr-defined]
+    huge_ticket = "33"  # the sandbox's ~1 MB log body: far more than a pipe buffer
+    command = f"{sys.executable} -m frontline show {huge_ticket} --json | head -c 10"
+    result = subprocess.run(
+        command, shell=True, capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+    assert result.stdout.startswith("{")
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr

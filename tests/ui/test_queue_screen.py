@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 
 from rich.cells import cell_len
@@ -13,9 +14,10 @@ from frontline.config import Settings
 from frontline.domain.clock import fixed_clock
 from frontline.domain.desk import Desk
 from frontline.domain.models import CommentDraft, Status, TicketUpdate
+from frontline.domain.queue import QueueModel
 from frontline.errors import Unavailable
 from frontline.ui.app import FrontlineApp
-from frontline.ui.screens.queue import QueueScreen
+from frontline.ui.screens.queue import QueueScreen, settle_loaded_tickets
 from frontline.ui.widgets.queue_list import QueueList, fit, layout_columns
 from frontline.ui.widgets.status_bar import StatusBar
 
@@ -262,3 +264,37 @@ def test_columns_drop_optional_ones_when_narrow() -> None:
     assert {"key", "status", "sla", "subject"} <= set(narrow)
     assert "linked_bug" not in narrow
     assert sum(width + 1 for _, width in layout_columns(70, 6)) + 2 <= 70
+
+
+def lines_as_data(queue: QueueList) -> list[list[tuple[str, object]]]:
+    return [[(seg.text, seg.style) for seg in strip] for strip in queue.render_lines(queue.size.region)]
+
+
+async def test_rows_render_exactly_as_through_textuals_generic_line_path() -> None:
+    app = make_app(FakeHelpdesk(ticket_count=120))
+    async with app.run_test(size=(150, 24)) as pilot:
+        await settle(pilot)
+        queue = queue_screen(app).queue_list
+        queue.model.seen.mark(queue.model.ticket_at(3))  # a mix of markers
+        for keys in ((), ("j", "j"), ("ctrl+d",), ("G", "k")):
+            await pilot.press(*keys)
+            fast = lines_as_data(queue)
+            queue.border_title = "generic"  # no border to draw it in: only forces Textual's own path
+            generic = lines_as_data(queue)
+            queue.border_title = None
+            assert fast == generic
+            assert {sum(cell_len(text) for text, _ in line) for line in fast} == {queue.size.width}
+
+
+def test_settled_tickets_are_still_freed_when_a_refresh_replaces_them() -> None:
+    """`gc.freeze` only exempts tickets from cyclic collection; reference counting still frees them."""
+    helpdesk = FakeHelpdesk(ticket_count=300)
+    model = QueueModel(list(helpdesk.tickets.values()))
+    del helpdesk
+    try:
+        settle_loaded_tickets()
+        frozen = gc.get_freeze_count()
+        model.apply_refresh(list(FakeHelpdesk(ticket_count=300, seed=8).tickets.values()))
+        assert gc.get_freeze_count() < frozen - 300  # each ticket is several frozen objects
+    finally:
+        gc.unfreeze()

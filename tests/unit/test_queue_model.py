@@ -8,6 +8,7 @@ import pytest
 
 from frontline.domain.models import Organization, Person, Priority, SlaTarget, Status, Ticket
 from frontline.domain.queue import (
+    GramIndex,
     QueueModel,
     SeenTickets,
     customer_replied,
@@ -251,3 +252,94 @@ def test_format_sla(sla: SlaTarget | None, expected: tuple[str, str]) -> None:
 )
 def test_format_age(ago: timedelta, expected: str) -> None:
     assert format_age(NOW - ago, NOW) == expected
+
+
+def varied_tickets(count: int) -> list[Ticket]:
+    words = ["invoice", "login", "Zoë's café", "支払い", "Ошибка", "🔥 prod", "VAT 500", "[bold]x[/bold]"]
+    return [
+        ticket(
+            str(1000 + n),
+            subject=f"{words[n % len(words)]} {words[(n * 3) % len(words)]} {n}",
+            requester=["Grace Hopper", "Mina Park", "李雷"][n % 3],
+            org=["Acme", "Globex"][n % 2],
+            tags=(words[n % 5].split()[0].lower(),),
+            due_in=n - 20,
+        )
+        for n in range(count)
+    ]
+
+
+QUERIES = [
+    "",
+    "i",
+    "in",
+    "inv",
+    "invoice",
+    "#10",
+    "1",
+    "10",
+    "0 1",
+    "é",
+    "zoë",
+    "支",
+    "支払",
+    "ош",
+    "🔥",
+    "x",
+    "zz",
+]
+QUERIES += ["[bold]", "grace 1", "acme inv", "globex 🔥", "at", "café 3", "mina acme login", "gr ac", "open"]
+
+
+def test_gram_index_matches_exactly_what_a_scan_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("frontline.domain.queue.INDEX_CHUNK", 7)  # several chunks: pairs turn common midway
+    tickets = varied_tickets(60)
+    scanned = QueueModel(tickets, now=NOW, index_from=10**9)
+    indexed = QueueModel(tickets, now=NOW, index_from=2)
+    assert not indexed.index_ready
+    indexed.prepare_index(background=False)
+    assert indexed.index_ready
+    for sort in ("sla", "updated"):
+        scanned.set_sort(sort)
+        indexed.set_sort(sort)
+        for query in QUERIES + QUERIES[::-1]:
+            scanned.set_filter(query)
+            indexed.set_filter(query)
+            assert ids(indexed) == ids(scanned), query
+
+
+def test_gram_index_candidates_are_exact_for_short_terms_and_a_superset_for_long_ones() -> None:
+    index = GramIndex(["abc\nxyz", "acb", "bca"])
+    assert index.candidates("a") == 0b111
+    assert index.candidates("bc") == 0b101
+    assert index.candidates("yx") == 0
+    assert index.candidates("abc") == 0b001
+    assert index.candidates("cab") == 0  # "bca" has "ca" but not "ab"
+    index.update(2, "bca", "cab")
+    assert index.candidates("cab") == 0b100
+    assert index.candidates("bc") == 0b001
+
+
+def test_index_follows_in_place_updates_and_is_dropped_by_a_reload() -> None:
+    tickets = varied_tickets(40)
+    model = QueueModel(tickets, now=NOW, index_from=2)
+    model.prepare_index(background=False)
+    # Updated after the build started but before the index was first used: applied on install.
+    model.update_ticket(tickets[5].model_copy(update={"subject": "Quokka sighting"}))
+    model.set_filter("quokka")
+    assert ids(model) == ["1005"]
+    model.update_ticket(tickets[6].model_copy(update={"subject": "Another quokka"}))
+    model.set_filter("quokk")
+    assert sorted(ids(model)) == ["1005", "1006"]
+    model.set_filter("quokka sighting")
+    assert ids(model) == ["1005"]
+    model.replace(tickets)
+    assert not model.index_ready
+    model.set_filter("quokka")
+    assert ids(model) == []
+
+
+def test_small_views_are_never_indexed() -> None:
+    model = QueueModel(varied_tickets(10), now=NOW)
+    model.prepare_index(background=False)
+    assert not model.index_ready

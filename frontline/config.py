@@ -53,7 +53,10 @@ class HelpdeskSettings(_Section):
     def _strip_slash(cls, value: str) -> str:
         value = value.strip().rstrip("/")
         if value and not value.startswith(("https://", "http://")):
-            raise ValueError("must start with https:// (for example https://acme.zendesk.com)")
+            raise ValueError(
+                "must start with https:// (for example https://acme.zendesk.com; http:// is only for a "
+                "local sandbox)"
+            )
         return value
 
 
@@ -157,6 +160,7 @@ class Settings(BaseSettings):
 
 
 _TOML_PATH_OVERRIDE: dict[str, Path] = {}
+SECRET_KEYS = frozenset({"token", "api_token", "password", "secret", "access_token"})
 
 
 def load_settings(config_path: Path | None = None, **cli_overrides: Any) -> Settings:
@@ -199,5 +203,10 @@ def _describe(exc: ValidationError, path: Path) -> str:
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             message = "unknown key (check the spelling)"
+            if str(error["loc"][-1]).lower() in SECRET_KEYS:
+                message = (
+                    "tokens never go in the config file: run `frontline login PROFILE` to keep it in the "
+                    "system keyring, or name an environment variable with token_env"
+                )
         lines.append(f"  {key}{where}: {message}")
     return "\n".join(lines)

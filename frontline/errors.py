@@ -29,6 +29,12 @@ class ConfigError(FrontlineError):
     title = "Configuration problem"
 
 
+class InputError(FrontlineError):
+    """What the person typed or pointed at cannot be used (an empty reply, a missing file)."""
+
+    title = "Nothing sent"
+
+
 class CredentialsError(FrontlineError):
     """No usable token was found for a profile, or the keyring failed."""
 

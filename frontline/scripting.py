@@ -43,7 +43,7 @@ from frontline.domain.desk import Desk
 from frontline.domain.models import CommentDraft, Person, Ticket, TicketUpdate, View
 from frontline.domain.models import Status as TicketStatus
 from frontline.domain.text import one_line
-from frontline.errors import ConfigError, CredentialsError, FrontlineError, NotFound, Unsupported
+from frontline.errors import ConfigError, CredentialsError, FrontlineError, InputError, NotFound, Unsupported
 from frontline.scripting_output import comment_json, format_queue, format_thread, ticket_json
 
 T = TypeVar("T")
@@ -224,10 +224,9 @@ def run_reply(
         if args.json:
             _print_json({"ticket": ticket_json(ticket), "comment": {"public": args.public}}, out)
         else:
-            kind = "public reply" if args.public else "internal note"
-            _print(
-                f"Added a {kind} to {one_line(ticket.display_key)}; status is now {ticket.status.label}.", out
-            )
+            kind = "a public reply" if args.public else "an internal note"
+            key = one_line(ticket.display_key)
+            _print(f"Added {kind} to {key}; status is now {ticket.status.label}.", out)
         return 0
 
     return _guard(lambda: _with_desk(args, desk_factory, work), err)
@@ -346,7 +345,7 @@ def _guard(work: Callable[[], int], err: TextIO | None) -> int:
     """Run a command; every failure becomes a message on stderr and an exit code."""
     try:
         return work()
-    except (ConfigError, CredentialsError) as error:
+    except (ConfigError, CredentialsError, InputError) as error:
         _print_error(error, err)
         return EXIT_CONFIG
     except FrontlineError as error:
@@ -422,14 +421,14 @@ def _read_body(args: argparse.Namespace, stdin: TextIO) -> str:
     if source is None and not stdin.isatty():
         source = "-"  # `echo text | frontline reply 12 --public`
     if source is None:
-        raise ConfigError("Give the text with --body-file FILE, or - to read it from standard input.")
+        raise InputError("Give the text with --body-file FILE, or - to read it from standard input.")
     if source == "-":
         body = stdin.read()
     else:
         try:
             body = Path(source).expanduser().read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"Cannot read {source}: {exc}.") from None
+            raise InputError(f"Cannot read {source}: {exc}.") from None
     if not body.strip():
-        raise ConfigError("The text is empty; nothing was sent.")
+        raise InputError("The text is empty; nothing was sent.")
     return body.rstrip("\n")

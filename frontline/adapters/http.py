@@ -47,6 +47,7 @@ class ConnectionState(StrEnum):
     ONLINE = "online"
     OFFLINE = "offline"
     RATE_LIMITED = "rate-limited"
+    SIGNED_OUT = "not signed in"
 
 
 class ApiClient:
@@ -220,7 +221,10 @@ class ApiClient:
         status = response.status_code
         detail = _error_detail(response)
         suffix = f": {detail}" if detail else "."
+        if detail and not detail.endswith((".", "!", "?")):
+            suffix += "."
         if status == 401:
+            self.state = ConnectionState.SIGNED_OUT
             return AuthError(
                 f"{self.service} rejected the credentials (401){suffix} "
                 "Check the token with `frontline login` or `frontline doctor`."

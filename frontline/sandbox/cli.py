@@ -24,7 +24,7 @@ credentials (every system):
 
 try it:
   curl -u {SANDBOX_EMAIL}/token:{SANDBOX_TOKEN} http://127.0.0.1:PORT/api/v2/views
-  curl -u {SANDBOX_EMAIL}/token:{SANDBOX_TOKEN} 'http://127.0.0.1:PORT/api/v2/views/360001/tickets?page[size]=25'
+  curl -g -u {SANDBOX_EMAIL}/token:{SANDBOX_TOKEN} 'http://127.0.0.1:PORT/api/v2/views/360001/tickets?page[size]=25'
 
 point a profile at it (config.toml):
   [profiles.sandbox.helpdesk]

@@ -208,3 +208,15 @@ def test_several_problems_are_listed_together() -> None:
     lines = str(caught.value).splitlines()
     assert any(line.strip().startswith("ui.bell:") for line in lines)
     assert any(line.strip().startswith("ui.colour:") for line in lines)
+
+
+def test_a_token_in_the_file_is_refused_with_where_it_belongs() -> None:
+    write_config('[profiles.acme.helpdesk]\nbase_url = "https://acme.zendesk.com"\ntoken = "s3cret"\n')
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+
+    message = str(caught.value)
+    assert "profiles.acme.helpdesk.token" in message
+    assert "frontline login" in message and "token_env" in message
+    assert "s3cret" not in message

@@ -211,3 +211,12 @@ async def test_errors_never_contain_the_credentials() -> None:
         await client.get_json("/x")
     assert "s3cr3t" not in str(info.value)
     assert info.value.__cause__ is None
+
+
+async def test_401_marks_the_connection_signed_out() -> None:
+    rec = Recorder([httpx.Response(401, json={"error": "Couldn't authenticate you"})])
+    client = rec.client()
+    with pytest.raises(AuthError) as info:
+        await client.get_json("/x")
+    assert client.state is ConnectionState.SIGNED_OUT
+    assert "Couldn't authenticate you. Check the token" in info.value.message

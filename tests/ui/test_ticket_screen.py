@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from support.fake_helpdesk import FIXED_NOW, ME, FakeHelpdesk
@@ -9,7 +10,7 @@ from support.ticket_app import ListNeighbours, TicketApp
 from textual.widgets import Input, Static
 
 from frontline.adapters.base import HelpdeskCapabilities
-from frontline.domain.models import Attachment, Comment, Priority, Status
+from frontline.domain.models import Attachment, Comment, Priority, Status, Ticket
 from frontline.ui.screens.conversation import CommentCard, ShowMore
 from frontline.ui.screens.pickers import ChoiceScreen, TextPromptScreen
 from frontline.ui.screens.ticket import TicketScreen, parse_tags
@@ -220,3 +221,34 @@ async def test_escape_goes_back_and_j_scrolls() -> None:
 
 def test_parse_tags() -> None:
     assert parse_tags(" a, b  a\tc ") == ("a", "b", "c")
+
+
+class SlowHelpdesk(FakeHelpdesk):
+    """The ticket arrives only when the test says so."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.release = asyncio.Event()
+
+    async def get_ticket(self, ticket_id: str) -> Ticket:
+        await self.release.wait()
+        return await super().get_ticket(ticket_id)
+
+
+async def test_keys_pressed_while_the_ticket_loads_say_so_and_change_nothing() -> None:
+    helpdesk = SlowHelpdesk()
+    app = TicketApp(helpdesk)
+    notes: list[str] = []
+    app.notify = lambda message, **_: notes.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.press("t", "s")
+        await pilot.pause()
+        assert any("still loading" in note for note in notes)
+        assert isinstance(app.screen, TicketScreen)
+        assert helpdesk.updates == []
+        helpdesk.release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.thread is not None

@@ -38,6 +38,12 @@ def parse_tags(text: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+NEEDS_LOADED_TICKET = frozenset(
+    {"status", "assign_me", "priority", "tags", "open_browser", "copy_link", "escalate"}
+)
+"""Actions that act on the ticket as loaded: disabled while it loads or after loading failed."""
+
+
 class TicketScreen(Screen[None]):
     """One ticket and its conversation.
 
@@ -175,20 +181,24 @@ class TicketScreen(Screen[None]):
     # Which keys apply
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide what this helpdesk cannot do; dim what needs the ticket until it has loaded.
+
+        Reply, note and macro stay live while loading so the key answers "still loading" instead of
+        doing nothing.
+        """
         capabilities = self.desk.capabilities
-        if action == "note":
-            return capabilities.internal_notes
-        if action == "macro":
-            return capabilities.macros
-        if action in ("next_ticket", "previous_ticket"):
-            return self.neighbours is not None
-        if action == "assign_me":
-            return capabilities.assign
-        if action == "priority":
-            return capabilities.priorities
-        if action == "tags":
-            return capabilities.tags
-        if action in ("reply", "status", "open_browser", "copy_link") and self.thread is None:
+        supported = {
+            "note": capabilities.internal_notes,
+            "macro": capabilities.macros,
+            "next_ticket": self.neighbours is not None,
+            "previous_ticket": self.neighbours is not None,
+            "assign_me": capabilities.assign,
+            "priority": capabilities.priorities,
+            "tags": capabilities.tags,
+        }
+        if not supported.get(action, True):
+            return False
+        if action in NEEDS_LOADED_TICKET and self.thread is None:
             return None
         return True
 

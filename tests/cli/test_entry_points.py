@@ -1,0 +1,63 @@
+"""`frontline`, `frontline demo` and `frontline sandbox` as a newcomer starts them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from frontline.cli import main
+
+
+def frontline(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "frontline", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["demo", "--help"], ["sandbox", "--help"], ["reply", "--help"]])
+def test_help_works(argv: list[str]) -> None:
+    result = frontline(*argv)
+    assert result.returncode == 0, result.stderr
+    assert "usage: frontline" in result.stdout
+
+
+def test_console_without_a_profile_points_to_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    error = capsys.readouterr().err
+    assert "No profile is configured yet" in error
+    assert "frontline demo" in error
+    assert "Traceback" not in error
+
+
+def test_console_with_a_broken_config_names_the_file_and_stops_before_the_ui() -> None:
+    config = os.environ["FRONTLINE_CONFIG"]
+    os.makedirs(os.path.dirname(config), exist_ok=True)
+    with open(config, "w", encoding="utf-8") as handle:
+        handle.write("[ui\ntheme = 'x'\n")
+    result = frontline()
+    assert result.returncode == 2
+    assert config in result.stderr
+    assert "not valid TOML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_console_with_a_profile_but_no_token_says_how_to_add_one() -> None:
+    config = os.environ["FRONTLINE_CONFIG"]
+    os.makedirs(os.path.dirname(config), exist_ok=True)
+    with open(config, "w", encoding="utf-8") as handle:
+        handle.write(
+            '[profiles.acme.helpdesk]\nbase_url = "https://acme.zendesk.com"\nemail = "me@acme.test"\n'
+            'token_env = "ACME_ZENDESK_TOKEN"\n'
+        )
+    result = frontline()
+    assert result.returncode == 2
+    assert "frontline login acme" in result.stderr or "ACME_ZENDESK_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -7,6 +7,7 @@ ticket and its conversation together, and remembering who "me" is. UI code calls
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -29,6 +30,9 @@ from frontline.errors import (
     Unavailable,
     WriteOutcomeUnknown,
 )
+
+AUTO_REFRESH_REQUESTS_PER_MINUTE = 30
+"""The share of the account's rate limit automatic refreshes may use."""
 
 RECONCILE_SLACK = timedelta(minutes=5)
 """How far our clock and the helpdesk's may disagree when matching a comment we just sent."""
@@ -61,6 +65,8 @@ class Desk:
         self.clock = clock
         self.me: Person | None = None
         self._listeners: list[TicketListener] = []
+        self.pages_per_view: dict[str, int] = {}
+        """How many requests a full load of each view took last time (for the refresh budget)."""
         self._unconfirmed: dict[str, datetime] = {}
         """Tickets whose last write with a comment failed, and when it was sent."""
 
@@ -102,8 +108,11 @@ class Desk:
         tickets: list[Ticket] = []
         cursor: str | None = None
         page_size = self.capabilities.max_page_size
+        pages = 0
         while True:
             page = await self.adapter.list_view_tickets(view_id, cursor, page_size)
+            pages += 1
+            self.pages_per_view[view_id] = max(pages, self.pages_per_view.get(view_id, 0))
             tickets.extend(page.items)
             if on_progress is not None:
                 on_progress(len(tickets))
@@ -111,6 +120,17 @@ class Desk:
             if cursor is None or (limit is not None and len(tickets) >= limit):
                 break
         return tickets[:limit] if limit is not None else tickets
+
+    def refresh_seconds(self, view_id: str, configured: int) -> int:
+        """How long to wait between automatic refreshes of a view.
+
+        A full reload costs one request per page, and helpdesk rate limits are per account (Zendesk's
+        smallest plan allows 200 requests a minute for everyone). Automatic refreshes stay under
+        `AUTO_REFRESH_REQUESTS_PER_MINUTE`, so a huge view refreshes less often than a small one.
+        """
+        pages = self.pages_per_view.get(view_id, 1)
+        budget_seconds = math.ceil(pages * 60 / AUTO_REFRESH_REQUESTS_PER_MINUTE)
+        return max(configured, budget_seconds)
 
     async def open_ticket(self, ticket_id: str) -> TicketThread:
         """A ticket and its whole conversation, oldest first, fetched concurrently.

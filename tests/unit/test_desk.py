@@ -131,3 +131,14 @@ async def test_resend_after_a_failure_that_posted_nothing_sends_the_comment() ->
     await desk.submit("1000", update)
     assert [c.body for c in helpdesk.comments["1000"]][-1] == "Checking."
     assert len(helpdesk.comments["1000"]) == 3
+
+
+async def test_big_views_refresh_less_often_to_stay_within_rate_limits() -> None:
+    desk = make_desk(FakeHelpdesk(ticket_count=250))
+    assert desk.refresh_seconds("all", 60) == 60
+    await desk.load_view("all")
+    small = desk.refresh_seconds("all", 60)
+    desk.pages_per_view["huge"] = 350  # a 35,000-ticket view
+    assert small == 60
+    assert desk.refresh_seconds("huge", 60) == 700
+    assert desk.refresh_seconds("huge", 3600) == 3600

@@ -17,6 +17,7 @@ from frontline.domain.compose import SCISSORS_LINE
 from frontline.domain.models import Status
 from frontline.store.db import Store
 from frontline.store.drafts import DraftStore
+from frontline.ui.commands import template_commands
 from frontline.ui.screens.composer import INTERNAL_BANNER, PUBLIC_BANNER, ComposerScreen
 from frontline.ui.screens.pickers import ChoiceScreen, ConfirmScreen, MacroPreviewScreen
 from frontline.ui.screens.review import ReviewScreen
@@ -345,3 +346,18 @@ async def test_missing_editor_is_reported(monkeypatch: pytest.MonkeyPatch) -> No
         await pilot.pause()
         assert composer.query_one(TextArea).text == "kept"
         assert any("Could not start the editor" in m for m in notifications(app))
+
+
+async def test_a_template_from_the_palette_goes_on_a_line_of_its_own() -> None:
+    templates = locations.templates_dir()
+    templates.mkdir(parents=True)
+    (templates / "thanks.md").write_text("Thanks, {{requester_first_name}}!", encoding="utf-8")
+    app = TicketApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await open_composer(app, pilot, "r")
+        await pilot.press(*"Fixed.")
+        (template,) = [c for c in template_commands(app) if c.title == "template: thanks"]
+        template.run()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert composer.query_one(TextArea).text == "Fixed.\nThanks, Grace!"

@@ -25,6 +25,7 @@ from textual.widgets import Footer, Static, TextArea
 from frontline import locations
 from frontline.domain.compose import (
     ComposerState,
+    Template,
     apply_macro,
     build_editor_buffer,
     build_update,
@@ -388,12 +389,27 @@ class ComposerScreen(Screen[str | None]):
         choice = await self.app.push_screen_wait(
             ChoiceScreen("Insert template", [(t.name, t.name) for t in templates])
         )
-        if choice is None:
-            return
-        rendered = render_template(
-            by_name[choice].text, template_variables(self.thread.ticket, await self._me())
-        )
-        self.body_area.insert(rendered.text)
+        if choice is not None:
+            await self._insert_template(by_name[choice])
+
+    def use_template(self, template: Template) -> None:
+        """Insert a template chosen in the command palette."""
+        self.run_worker(self._insert_template(template), group="composer-ui", exit_on_error=False)
+
+    async def _insert_template(self, template: Template) -> None:
+        """Insert on a line of its own, with the ticket's values filled in."""
+        rendered = render_template(template.text, template_variables(self.thread.ticket, await self._me()))
+        text = rendered.text
+        if "\ufffd" in text:
+            self.notify(
+                f"{template.path.name} is not valid UTF-8; unreadable bytes are shown as \ufffd.",
+                severity="warning",
+                markup=False,
+            )
+        _row, column = self.body_area.cursor_location
+        if column > 0:
+            text = "\n" + text
+        self.body_area.insert(text)
         self.body_area.focus()
         if rendered.unknown:
             names = ", ".join("{{" + name + "}}" for name in rendered.unknown)

@@ -10,16 +10,17 @@ haystack: a full scan of 50,000 haystacks costs 5-25 ms, the index answers in 1-
 from __future__ import annotations
 
 import re
-import threading
-from array import array
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import compress, repeat
-from operator import add, contains, itemgetter
+from operator import contains, itemgetter
 from typing import Literal, NamedTuple
 
+from frontline.domain.filter_index import GramIndex, IndexBuild, flags_from_bits
+from frontline.domain.filter_index import bits_from_rows as bits_from_rows  # re-exported
+from frontline.domain.filter_index import grams as grams  # re-exported
 from frontline.domain.models import SlaTarget, Status, Ticket
 from frontline.domain.text import clean_text, one_line
 
@@ -41,9 +42,6 @@ _NEEDS_AGENT = frozenset({Status.OPEN, Status.NEW})
 _NO_SLA = (2, 0.0)
 RECENT_QUERIES = 32  # filter results kept so backspacing is instant
 INDEX_MIN_TICKETS = 2_000  # below this a full scan costs well under a millisecond: no index
-INDEX_CHUNK = 8_192
-_TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
-_TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 
 
 def format_duration(delta: timedelta) -> str:
@@ -133,116 +131,6 @@ def haystack(ticket: Ticket) -> str:
     if _NEEDS_CLEANING.search(text):
         text = "\n".join(clean_text(part).replace("\n", " ") for part in parts)
     return text.lower()
-
-
-def grams(text: str) -> set[str]:
-    """Every character of `text` and every pair of adjacent characters."""
-    found = set(text)
-    found.update(map(add, text, text[1:]))
-    return found
-
-
-def bits_from_rows(rows: Iterable[int], count: int) -> int:
-    """A bitset (bit i set for each row i) from row numbers below `count`, in linear time."""
-    flags = bytearray(count)
-    deque(map(flags.__setitem__, rows, repeat(1)), maxlen=0)
-    return int(flags.translate(_TO_DIGITS)[::-1], 2)
-
-
-def flags_from_bits(bits: int, count: int) -> bytes:
-    """One byte per row, 1 where `bits` has the row's bit: what `itertools.compress` selects with."""
-    return format(bits, f"0{count}b")[::-1].encode("ascii").translate(_TO_FLAGS)
-
-
-def _new_rows() -> array[int]:
-    return array("i")
-
-
-class GramIndex:
-    """For each character and each pair of adjacent characters, the tickets whose haystack holds it.
-
-    A one- or two-character term is answered exactly; a longer one gets the tickets holding all of its
-    pairs, a small superset that the caller checks with `in`. Sets of tickets are Python ints used as
-    bitsets (bit i = ticket i), so combining terms costs microseconds at 50,000 tickets. Pairs found in
-    few tickets keep a row list instead: a bitset costs count/8 bytes however few bits it has.
-    """
-
-    def __init__(self, haystacks: Sequence[str], cancelled: threading.Event | None = None) -> None:
-        self.count = count = len(haystacks)
-        self.everything = (1 << count) - 1
-        self._bits: dict[str, int] = {}
-        self._rows: dict[str, array[int]] = {}
-        rare = max(count // 32, 1)
-        # Chunks keep the row lists being inverted small (about 4 MB at a time, not 50 at 50,000).
-        for start in range(0, count, INDEX_CHUNK):
-            if cancelled is not None and cancelled.is_set():
-                return
-            postings: defaultdict[str, array[int]] = defaultdict(_new_rows)
-            get = postings.__getitem__
-            for offset, text in enumerate(haystacks[start : start + INDEX_CHUNK]):
-                deque(map(array.append, map(get, grams(text)), repeat(offset)), maxlen=0)
-            size = min(INDEX_CHUNK, count - start)
-            for gram, rows in postings.items():
-                bits = self._bits.get(gram)
-                known = self._rows.get(gram) if bits is None else None
-                if bits is None and (len(known) if known else 0) + len(rows) < rare:
-                    found = array("l", map(start.__add__, rows))
-                    self._rows[gram] = known + found if known else found
-                    continue
-                if known:
-                    bits = bits_from_rows(self._rows.pop(gram), count)
-                self._bits[gram] = (bits or 0) | bits_from_rows(rows, size) << start
-
-    def tickets_with(self, gram: str) -> int:
-        """The bitset of tickets whose haystack contains `gram` (one or two characters)."""
-        bits = self._bits.get(gram)
-        if bits is not None:
-            return bits
-        rows = self._rows.get(gram)
-        return bits_from_rows(rows, self.count) if rows else 0
-
-    def candidates(self, term: str) -> int:
-        """Tickets that may contain `term`: exactly those that do when it has one or two characters."""
-        bits = self.everything
-        for gram in {term} if len(term) <= 2 else set(map(add, term, term[1:])):
-            bits &= self.tickets_with(gram)
-            if not bits:
-                break
-        return bits
-
-    def update(self, index: int, old: str, new: str) -> None:
-        """Ticket `index`'s haystack changed from `old` to `new`."""
-        before, after = grams(old), grams(new)
-        bit = 1 << index
-        for gram in before - after:
-            if gram in self._bits:
-                self._bits[gram] &= ~bit
-            elif gram in self._rows:
-                self._rows[gram].remove(index)
-        for gram in after - before:
-            if gram in self._bits:
-                self._bits[gram] |= bit
-            else:
-                self._rows.setdefault(gram, array("l")).append(index)
-
-
-class _IndexBuild:
-    """A `GramIndex` being built on a daemon thread from a snapshot of the haystacks."""
-
-    def __init__(self, haystacks: list[str], *, background: bool) -> None:
-        self.haystacks = haystacks
-        self.changed: set[int] = set()  # tickets updated in place since the snapshot
-        self.cancelled = threading.Event()
-        self.result: GramIndex | None = None
-        if background:
-            threading.Thread(target=self._run, name="queue-index", daemon=True).start()
-        else:
-            self._run()
-
-    def _run(self) -> None:
-        index = GramIndex(self.haystacks, self.cancelled)
-        if not self.cancelled.is_set():
-            self.result = index
 
 
 def cell_text(text: str) -> str:
@@ -337,7 +225,7 @@ class QueueModel:
         self.index_from = max(index_from, 2)
         self.generation = 0  # bumped whenever a ticket behind an index changes: row caches key on it
         self._index: GramIndex | None = None
-        self._index_build: _IndexBuild | None = None
+        self._index_build: IndexBuild | None = None
         self._permute: Callable[[bytes | bytearray], tuple[int, ...]] | None = None
         self.sort_mode: SortMode = sort
         self.query = ""
@@ -421,7 +309,7 @@ class QueueModel:
         """
         if self._index is not None or self._index_build is not None or self.total < self.index_from:
             return
-        self._index_build = _IndexBuild(list(self._haystacks), background=background)
+        self._index_build = IndexBuild(list(self._haystacks), background=background)
 
     @property
     def index_ready(self) -> bool:

@@ -292,7 +292,7 @@ QUERIES += ["[bold]", "grace 1", "acme inv", "globex 🔥", "at", "café 3", "mi
 
 
 def test_gram_index_matches_exactly_what_a_scan_matches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("frontline.domain.queue.INDEX_CHUNK", 7)  # several chunks: pairs turn common midway
+    monkeypatch.setattr("frontline.domain.filter_index.INDEX_CHUNK", 7)  # several chunks: pairs turn common midway
     tickets = varied_tickets(60)
     scanned = QueueModel(tickets, now=NOW, index_from=10**9)
     indexed = QueueModel(tickets, now=NOW, index_from=2)

@@ -1,0 +1,312 @@
+"""Building the queue's lines: column layout, the header and one ticket row as a `Strip`, with caches.
+
+Rows are cached by content (ticket, cursor, marker, countdown text), so a page of known rows costs a
+few dict lookups. When the list is plain (no border, padding or effects) and every line filter only
+maps each segment's style, the styles are mapped through the filters once and rows come out ready for
+the compositor. Ticket text arrives cleaned (`QueueModel.row_text`) and becomes plain Segments, never
+markup; widths are measured in terminal cells so CJK and emoji stay aligned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+from textual.filter import ANSIToTruecolor, DimFilter, LineFilter, Monochrome, NoColor
+from textual.strip import Strip
+
+from frontline.domain.queue import QueueModel, format_age, format_sla
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its cell width when there is room, and whether it is dropped first when narrow."""
+
+    name: str
+    title: str
+    width: int
+    drop_rank: int = 0  # 0 = always shown; higher ranks are dropped first
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("key", "id", 6),
+    Column("priority", "prio", 8, drop_rank=5),
+    Column("status", "status", 7),
+    Column("sla", "sla", 7),
+    Column("subject", "subject", 20),
+    Column("requester", "requester", 18, drop_rank=4),
+    Column("organization", "organization", 16, drop_rank=2),
+    Column("assignee", "assignee", 14, drop_rank=3),
+    Column("age", "age", 4, drop_rank=6),
+    Column("linked_bug", "bug", 10, drop_rank=1),
+)
+TITLES = {column.name: column.title for column in COLUMNS}
+CLOCK_COLUMNS = frozenset({"sla", "age"})  # formatted at paint time: they count down
+MAX_CACHED_ROWS = 1_500  # ~30 pages; every cached row is objects a full GC collection walks
+SORTED_COLUMN = {"sla": "sla", "priority": "priority", "updated": "age", "waiting": "age"}
+MARKERS = {"new": "●", "changed": "◆"}
+# Line filters that map each segment's style on its own: rows can be built with pre-mapped styles.
+STYLE_MAP_FILTERS = (ANSIToTruecolor, DimFilter, Monochrome, NoColor)
+
+
+def fit(text: str, width: int) -> str:
+    """`text` padded or cut (with an ellipsis) to exactly `width` terminal cells."""
+    if width <= 0:
+        return ""
+    if text.isascii():
+        if len(text) <= width:
+            return text.ljust(width)
+        return text[: width - 1] + "…"
+    length = cell_len(text)
+    if length <= width:
+        return text + " " * (width - length)
+    return set_cell_size(text, width - 1) + "…"
+
+
+def layout_columns(width: int, key_width: int) -> list[tuple[str, int]]:
+    """Column widths for a list `width` cells wide: drop optional columns until subject has room."""
+    widths = {column.name: column.width for column in COLUMNS}
+    widths["key"] = min(max(key_width, 5), 14)
+    shown = list(COLUMNS)
+    min_subject = COLUMNS[4].width
+
+    def spare() -> int:
+        fixed = sum(widths[c.name] for c in shown if c.name != "subject")
+        return width - 2 - fixed - len(shown)  # marker + gap, then one gap per column
+
+    for column in sorted((c for c in COLUMNS if c.drop_rank), key=lambda c: c.drop_rank):
+        if spare() >= min_subject:
+            break
+        shown.remove(column)
+    widths["subject"] = max(spare(), 1)
+    return [(column.name, widths[column.name]) for column in shown]
+
+
+class RowRenderer:
+    """The header and ticket rows of one `QueueList`, with the caches that make repaints cheap.
+
+    `styles` maps "" (plain), "cursor:" and each component class, with and without the "cursor:"
+    prefix, to a resolved Rich style; the widget resolves them (that needs the DOM) and hands them in.
+    """
+
+    def __init__(self) -> None:
+        self.styles: dict[str, Style] = {}
+        self._row_styles: dict[str, Style] = {}
+        self._mode: tuple[object, ...] | None = None
+        self._gutter: tuple[int, Style | None] = (0, None)  # scrollbar columns after each row, fill
+        self._column_cache: tuple[tuple[int, int], list[tuple[str, int]]] | None = None
+        self._used = 0
+        self._cells: dict[int, list[tuple[str, str]]] = {}
+        self._strips: dict[tuple[object, ...], Strip] = {}
+        self._fitted: dict[tuple[str, int], str] = {}
+        self._owner: tuple[QueueModel, int] | None = None
+
+    # -- cache control ---------------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        """Styles and a row mode are set: rows can be built (and prefetched)."""
+        return bool(self.styles) and self._mode is not None
+
+    @property
+    def prefiltered(self) -> bool:
+        """Rows come out already through the line filters (see `set_mode`)."""
+        return self._mode is not None and bool(self._mode[0])
+
+    def set_styles(self, styles: dict[str, Style]) -> None:
+        """New resolved styles (CSS, theme or focus changed): forget every built row."""
+        self.styles = self._row_styles = styles
+        self._mode = None
+        self._strips.clear()
+
+    def set_mode(
+        self, plain: bool, filters: Sequence[LineFilter], background: Color, gutter: int, fill: Style
+    ) -> None:
+        """Choose the styles rows are built with; a change forgets every cached row.
+
+        When the list is plain and every line filter only maps each segment's style (as Textual's
+        truecolor, dim, monochrome and no-colour filters do), the styles are mapped through the
+        filters once here instead of filtering every new row.
+        """
+        prefilter = plain and all(type(f) in STYLE_MAP_FILTERS for f in filters)
+        mode = (prefilter, tuple(filters), background, gutter, fill)
+        if mode == self._mode:
+            return
+        self._mode = mode
+        self._strips.clear()
+        if not prefilter:
+            self._row_styles, self._gutter = self.styles, (gutter, fill)
+            return
+
+        def mapped(style: Style) -> Style:
+            segments = [Segment(" ", style)]
+            for line_filter in filters:
+                segments = line_filter.apply(segments, background)
+            return segments[0].style or style
+
+        self._row_styles = {name: mapped(style) for name, style in self.styles.items()}
+        self._gutter = (gutter, mapped(fill))
+
+    @property
+    def filters(self) -> tuple[tuple[LineFilter, ...], Color | None]:
+        """The line filters a row still needs after `row` (none when prefiltered), and their background."""
+        mode = self._mode
+        if mode is None or mode[0]:
+            return (), None
+        return mode[1], mode[2]  # type: ignore[return-value]
+
+    def check_owner(self, model: QueueModel) -> None:
+        """Forget rendered rows when they may belong to other tickets (another model, a reload)."""
+        owner = self._owner
+        if owner is None or owner[0] is not model or owner[1] != model.generation:
+            self._cells.clear()
+            self._strips.clear()
+            self._owner = (model, model.generation)
+
+    def forget_row(self, model: QueueModel, index: int) -> None:
+        """Ticket `index` of `model` changed in place."""
+        self._cells.pop(index, None)
+        self._strips.clear()
+        self._owner = (model, model.generation)
+
+    def forget_layout(self) -> None:
+        self._column_cache = None
+
+    def forget(self) -> None:
+        """Drop every cached row."""
+        self._cells.clear()
+        self._strips.clear()
+        self._fitted.clear()
+
+    # -- building --------------------------------------------------------------------------------------
+
+    def columns(self, width: int, key_width: int) -> list[tuple[str, int]]:
+        cache_key = (width, key_width)
+        if self._column_cache is None or self._column_cache[0] != cache_key:
+            columns = layout_columns(width, key_width)
+            self._column_cache = (cache_key, columns)
+            self._used = sum(cell_width + 1 for _, cell_width in columns) + 2
+            self._cells.clear()
+            self._strips.clear()
+        return self._column_cache[1]
+
+    def header(self, model: QueueModel, width: int) -> Strip:
+        sorted_column = SORTED_COLUMN.get(model.sort_mode, "")
+        parts = ["  "]
+        for name, cell_width in self.columns(width, model.key_width):
+            title = TITLES[name] + (" ▾" if name == sorted_column else "")
+            parts.append(fit(title, cell_width))
+            parts.append(" ")
+        text = fit("".join(parts), width)
+        return Strip([Segment(text, self.styles["queue--header"])], width)
+
+    def empty(self, text: str, width: int) -> Strip:
+        return Strip([Segment(fit(" " + text, width), self.styles["queue--empty"])], width)
+
+    def row(self, model: QueueModel, position: int, cursor: int, now: datetime, width: int) -> Strip:
+        """One ticket line, cached until its ticket, marker, countdown text, layout or styles change."""
+        ticket = model.ticket_at(position)
+        marker = model.seen.marker(ticket)
+        sla_text, sla_state = format_sla(ticket.sla, now)
+        age_text = format_age(ticket.updated_at, now)
+        is_cursor = position == cursor
+        index = model.visible[position]
+        key = (index, is_cursor, marker, sla_text, sla_state, age_text)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > MAX_CACHED_ROWS:
+                self._strips.clear()
+            strip = self._build(model, position, width, marker, is_cursor, (sla_text, sla_state), age_text)
+            self._strips[key] = strip
+        return strip
+
+    def _cells_of(self, model: QueueModel, position: int, width: int) -> list[tuple[str, str]]:
+        """(column, text fitted to its width) for the columns that do not tick (those get "")."""
+        columns = self.columns(width, model.key_width)
+        index = model.visible[position]
+        cells = self._cells.get(index)
+        if cells is None:
+            if len(self._cells) > MAX_CACHED_ROWS:
+                self._cells.clear()
+            row = model.row_text(position)
+            fitted = self._fitted
+            if len(fitted) > MAX_CACHED_ROWS:
+                fitted.clear()
+            cells = []
+            for name, cell_width in columns:
+                if name in CLOCK_COLUMNS:
+                    cells.append((name, ""))
+                    continue
+                text = getattr(row, name)
+                if name == "subject":  # nearly always unique: caching it would only evict the others
+                    cells.append((name, fit(text, cell_width)))
+                    continue
+                # Names, orgs, statuses repeat across thousands of rows: fit each once.
+                cell = fitted.get((text, cell_width))
+                if cell is None:
+                    cell = fitted[(text, cell_width)] = fit(text, cell_width)
+                cells.append((name, cell))
+            self._cells[index] = cells
+        return cells
+
+    def _build(
+        self,
+        model: QueueModel,
+        position: int,
+        width: int,
+        marker: str | None,
+        is_cursor: bool,
+        sla: tuple[str, str],
+        age_text: str,
+    ) -> Strip:
+        """Neighbouring cells of the same style are merged into one Segment (fewer segments to filter)."""
+        ticket = model.ticket_at(position)
+        columns = self.columns(width, model.key_width)
+        sla_text, sla_state = sla
+        prefix = "cursor:" if is_cursor else ""
+        styles = self._row_styles
+        plain = styles[prefix]
+        segments: list[Segment] = []
+        if marker is None:
+            run_text, run_style = "  ", plain
+        else:
+            segments.append(Segment(MARKERS[marker], styles[f"{prefix}queue--marker-{marker}"]))
+            run_text, run_style = " ", plain
+        cells = self._cells_of(model, position, width)
+        used = self._used
+        for (name, text), (_, cell_width) in zip(cells, columns, strict=True):
+            style = plain
+            if name == "subject":
+                if marker is not None:
+                    style = styles[prefix + "queue--unseen"]
+            elif name == "sla":
+                text = fit(sla_text, cell_width)
+                if sla_state != "none":
+                    style = styles[f"{prefix}queue--sla-{sla_state}"]
+            elif name == "priority":
+                priority = ticket.priority
+                if priority is not None and priority.rank <= 1:
+                    style = styles[f"{prefix}queue--priority-{priority.value}"]
+            elif name == "age":
+                text = fit(age_text, cell_width)
+                style = styles[prefix + "queue--muted"]
+            # The gap after a cell takes the cell's style: only colours and bold differ, invisible on a space.
+            if style is run_style:
+                run_text += text + " "
+            else:
+                segments.append(Segment(run_text, run_style))
+                run_text, run_style = text + " ", style
+        if used < width:
+            run_text += " " * (width - used)
+        segments.append(Segment(run_text, run_style))
+        if used > width:
+            return Strip(segments, width).crop(0, width)
+        gutter, fill = self._gutter
+        if gutter > 0:  # the scrollbar's columns, filled as Textual's styles cache would
+            segments.append(Segment(" " * gutter, fill))
+        return Strip(segments, width + max(gutter, 0))

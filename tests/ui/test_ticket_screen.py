@@ -252,3 +252,20 @@ async def test_keys_pressed_while_the_ticket_loads_say_so_and_change_nothing() -
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen.thread is not None
+
+
+class BuggyHelpdesk(FakeHelpdesk):
+    async def get_ticket(self, ticket_id: str) -> Ticket:
+        raise RuntimeError("a bug in an adapter")
+
+
+async def test_an_unexpected_error_in_a_worker_is_shown_and_logged_not_swallowed() -> None:
+    app = TicketApp(BuggyHelpdesk())
+    notes: list[tuple[str, str]] = []
+    app.notify = lambda message, **kw: notes.append((str(message), str(kw.get("title"))))  # type: ignore[method-assign]
+    async with app.run_test() as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert any(title == "Unexpected error" and "a bug in an adapter" in message for message, title in notes)
+    log = (app.data_dir / "errors.log").read_text(encoding="utf-8")
+    assert "RuntimeError: a bug in an adapter" in log

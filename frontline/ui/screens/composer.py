@@ -42,6 +42,7 @@ from frontline.ui.screens.conversation import local_time
 from frontline.ui.screens.draft_access import draft_store
 from frontline.ui.screens.pickers import ChoiceScreen, ConfirmScreen, MacroPreviewScreen
 from frontline.ui.screens.review import ReviewScreen
+from frontline.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from frontline.domain.desk import Desk
@@ -53,7 +54,7 @@ PUBLIC_BANNER = "PUBLIC REPLY — the customer will see this"
 INTERNAL_BANNER = "Internal note — only agents see this"
 
 
-class ComposerScreen(Screen[str | None]):
+class ComposerScreen(ReportsWorkerErrors, Screen[str | None]):
     """Write one reply or note for `thread`; dismisses with "sent", "postponed", "discarded" or None.
 
     Args:

@@ -23,6 +23,7 @@ from frontline.ui.navigation import TicketNeighbours
 from frontline.ui.screens.conversation import CommentCard, header_content, local_time
 from frontline.ui.screens.draft_access import draft_store
 from frontline.ui.screens.pickers import ChoiceScreen, TextPromptScreen
+from frontline.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from frontline.domain.desk import Desk
@@ -44,7 +45,7 @@ NEEDS_LOADED_TICKET = frozenset(
 """Actions that act on the ticket as loaded: disabled while it loads or after loading failed."""
 
 
-class TicketScreen(Screen[None]):
+class TicketScreen(ReportsWorkerErrors, Screen[None]):
     """One ticket and its conversation.
 
     Args:

@@ -95,6 +95,18 @@ class GramIndex:
                 break
         return bits
 
+    def append(self, text: str) -> None:
+        """A ticket was added after the last one, with haystack `text`."""
+        index = self.count
+        self.count += 1
+        bit = 1 << index
+        self.everything |= bit
+        for gram in grams(text):
+            if gram in self._bits:
+                self._bits[gram] |= bit
+            else:
+                self._rows.setdefault(gram, array("l")).append(index)
+
     def update(self, index: int, old: str, new: str) -> None:
         """Ticket `index`'s haystack changed from `old` to `new`."""
         before, after = grams(old), grams(new)

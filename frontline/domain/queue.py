@@ -42,6 +42,7 @@ _NEEDS_AGENT = frozenset({Status.OPEN, Status.NEW})
 _NO_SLA = (2, 0.0)
 RECENT_QUERIES = 32  # filter results kept so backspacing is instant
 INDEX_MIN_TICKETS = 2_000  # below this a full scan costs well under a millisecond: no index
+INDEX_REUSE_MAX_CHANGES = 256  # a refresh changing more tickets (or 1% of the view) rebuilds the index
 
 
 def format_duration(delta: timedelta) -> str:
@@ -249,13 +250,51 @@ class QueueModel:
         if now is not None:
             self._now = now
         self.generation += 1
-        self._drop_index()
-        self.tickets = list(tickets)
-        self._haystacks = [haystack(ticket) for ticket in self.tickets]
-        self._index_of = {ticket.id: index for index, ticket in enumerate(self.tickets)}
-        self._rows = [None] * len(self.tickets)
-        self.key_width = max((len(ticket.display_key) for ticket in self.tickets), default=0)
+        tickets = list(tickets)
+        haystacks = [haystack(ticket) for ticket in tickets]
+        if not self._keep_index(tickets, haystacks):
+            self._drop_index()
+        self.tickets = tickets
+        self._haystacks = haystacks
+        self._index_of = {ticket.id: index for index, ticket in enumerate(tickets)}
+        self._rows = [None] * len(tickets)
+        self.key_width = max((len(ticket.display_key) for ticket in tickets), default=0)
         self._resort()
+
+    def _keep_index(self, tickets: list[Ticket], haystacks: list[str]) -> bool:
+        """Update the ready index in place when a reload kept the tickets in order and changed few.
+
+        A refresh usually brings the same tickets with a handful updated or added at the end; updating
+        those costs microseconds where a rebuild costs about a second of CPU at 50,000 tickets.
+        """
+        index = self._ready_index()
+        old = self.tickets
+        if index is None or len(tickets) < len(old) or len(tickets) < self.index_from:
+            return False
+        if any(a.id != b.id for a, b in zip(old, tickets, strict=False)):
+            return False
+        old_haystacks = self._haystacks
+        changed = [i for i in range(len(old)) if old_haystacks[i] != haystacks[i]]
+        if len(changed) + len(tickets) - len(old) > max(INDEX_REUSE_MAX_CHANGES, len(old) // 100):
+            return False
+        for position in changed:
+            index.update(position, old_haystacks[position], haystacks[position])
+        for text in haystacks[len(old) :]:
+            index.append(text)
+        return True
+
+    def remove_ticket(self, ticket_id: str) -> bool:
+        """Take a ticket out of the view (it no longer belongs there); False when it was not in it."""
+        index = self._index_of.get(ticket_id)
+        if index is None:
+            return False
+        self.generation += 1
+        self._drop_index()  # positions after it shift: the index is rebuilt when the view is shown
+        del self.tickets[index], self._haystacks[index], self._rows[index]
+        self._index_of = {ticket.id: position for position, ticket in enumerate(self.tickets)}
+        self._recent.clear()
+        self._resort()
+        return True
 
     def apply_refresh(
         self, new_tickets: Sequence[Ticket], seen: SeenTickets | None = None, *, now: datetime | None = None

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import gc
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from rich.cells import cell_len
 from support.fake_helpdesk import FIXED_NOW, FakeHelpdesk
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from frontline.adapters.http import ConnectionState
 from frontline.config import Settings
 from frontline.domain.clock import fixed_clock
 from frontline.domain.desk import Desk
-from frontline.domain.models import CommentDraft, Status, TicketUpdate
+from frontline.domain.models import CommentDraft, Page, Status, Ticket, TicketUpdate
 from frontline.domain.queue import QueueModel
-from frontline.errors import Unavailable
+from frontline.errors import AuthError, FrontlineError, Unavailable
 from frontline.ui.app import FrontlineApp
+from frontline.ui.keymap import live_bindings
 from frontline.ui.screens.queue import QueueScreen, settle_loaded_tickets
 from frontline.ui.widgets.queue_list import QueueList, fit, layout_columns
 from frontline.ui.widgets.status_bar import StatusBar
@@ -298,3 +302,235 @@ def test_settled_tickets_are_still_freed_when_a_refresh_replaces_them() -> None:
         assert gc.get_freeze_count() < frozen - 300  # each ticket is several frozen objects
     finally:
         gc.unfreeze()
+
+
+class MovingClock:
+    """A clock the test moves forward."""
+
+    def __init__(self) -> None:
+        self.now = FIXED_NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class SignedClient:
+    """Stands in for `ApiClient`: the desk reads its connection state from `adapter.client.state`."""
+
+    state: ConnectionState = ConnectionState.ONLINE
+
+
+@dataclass
+class CountingHelpdesk(FakeHelpdesk):
+    """Counts view loads per view; `fail_with` makes the next loads fail (and sets the client state)."""
+
+    loads: dict[str, int] = field(default_factory=dict)
+    fail_with: FrontlineError | None = None
+    client: SignedClient = field(default_factory=SignedClient)
+
+    async def list_view_tickets(
+        self, view_id: str, cursor: str | None = None, page_size: int = 100
+    ) -> Page[Ticket]:
+        if self.fail_with is not None:
+            if isinstance(self.fail_with, AuthError):
+                self.client.state = ConnectionState.SIGNED_OUT
+            raise self.fail_with
+        self.client.state = ConnectionState.ONLINE
+        self.loads[view_id] = self.loads.get(view_id, 0) + 1
+        return await super().list_view_tickets(view_id, cursor, page_size)
+
+
+def moving_app(helpdesk: FakeHelpdesk, clock: MovingClock, settings: Settings | None = None) -> FrontlineApp:
+    return FrontlineApp(Desk(helpdesk, profile_name="test", clock=clock), settings, clock=clock)
+
+
+async def test_keys_typed_in_the_same_burst_as_slash_land_in_the_filter() -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        screen = queue_screen(app)
+        driver = app._driver
+        assert driver is not None
+        for key, character in (("slash", "/"), ("i", "i"), ("n", "n"), ("v", "v")):
+            event = events.Key(key, character)
+            event.set_sender(app)
+            driver.send_message(event)  # as the terminal delivers a burst: no pause between keys
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.query_one("#queue-filter", Input).value == "inv"
+        assert "filter: inv" in screen.status_bar.text
+        await pilot.press("slash")  # in the filter, "/" is text
+        assert screen.query_one("#queue-filter", Input).value == "inv/"
+
+
+async def test_rebinding_the_vim_key_keeps_the_arrow_key() -> None:
+    app = make_app(settings=Settings(keymap={"queue.down": "n"}))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        queue = queue_screen(app).queue_list
+        await pilot.press("down")
+        assert queue.cursor == 1
+        await pilot.press("n")
+        assert queue.cursor == 2
+        await pilot.press("j")  # rebound away
+        assert queue.cursor == 2
+        await pilot.press("pagedown", "home")
+        assert queue.cursor == 0
+
+
+async def test_ctrl_d_moves_half_a_page_and_pagedown_a_whole_one() -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        queue = queue_screen(app).queue_list
+        page = queue.scrollable_content_region.height - 1
+        await pilot.press("ctrl+d")
+        assert queue.cursor == page // 2
+        await pilot.press("ctrl+u")
+        assert queue.cursor == 0
+        await pilot.press("pagedown")
+        assert queue.cursor == page
+        await pilot.press("pageup")
+        assert queue.cursor == 0
+
+
+async def test_view_keys_beyond_the_last_view_are_hidden() -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        screen = queue_screen(app)
+        ids = {live.active.binding.id for live in live_bindings(screen)}
+        assert {"queue.view-1", "queue.view-3"} <= ids
+        assert not ids & {"queue.view-4", "queue.view-7", "queue.view-9"}
+
+
+async def test_updated_column_is_named_for_what_it_shows_and_its_sort_arrow_fits() -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        header = next(line for line in screen_text(app).splitlines() if " subject " in line)
+        assert " updated " in header and " age" not in header
+        await pilot.press("s", "s")  # priority, then recently updated
+        await pilot.pause()
+        header = next(line for line in screen_text(app).splitlines() if " subject " in line)
+        assert "updated ▾" in header
+
+
+async def test_escape_after_walking_with_j_leaves_the_cursor_on_the_last_ticket_viewed() -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        queue = queue_screen(app).queue_list
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        await pilot.press("J", "J")
+        await settle(pilot)
+        viewed = app.screen.ticket_id  # type: ignore[attr-defined]
+        assert viewed == queue.model.ticket_at(3).id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        assert queue.highlighted_ticket_id == viewed
+
+
+async def test_a_local_write_updates_other_views_and_switching_reloads_a_dirty_one() -> None:
+    helpdesk = CountingHelpdesk()
+    clock = MovingClock()
+    app = moving_app(helpdesk, clock)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        screen = queue_screen(app)
+        await pilot.press("2")  # "Your tickets" (mine): load it too
+        await settle(pilot)
+        target = next(t for t in screen.queue_list.model.tickets if t.status is not Status.SOLVED)
+        assert screen.models["all"].position_of(target.id) is not None
+        loads_before = dict(helpdesk.loads)
+        await app.desk.submit(target.id, TicketUpdate(status=Status.SOLVED))
+        await pilot.pause()
+        # The current view keeps the row (no jumping), updated; an "unsolved" view drops it at once.
+        assert (
+            screen.models["mine"].tickets[screen.models["mine"]._index_of[target.id]].status is Status.SOLVED
+        )
+        assert screen.models["all"].position_of(target.id) is None
+        await pilot.press("1")
+        await settle(pilot)
+        assert helpdesk.loads["all"] == loads_before["all"] + 1  # marked dirty by the write: reloaded
+        assert "All unsolved 39" in screen_text(app)
+
+
+async def test_switching_to_a_view_shows_its_own_sync_age_and_reloads_it_when_stale() -> None:
+    helpdesk = CountingHelpdesk()
+    clock = MovingClock()
+    app = moving_app(helpdesk, clock, Settings(ui={"refresh_seconds": 600}))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        screen = queue_screen(app)
+        clock.now += timedelta(minutes=3)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "synced just now" in screen.status_bar.text
+        await pilot.press("1")  # loaded 3 minutes ago, within the refresh interval: shown as cached
+        await settle(pilot)
+        assert helpdesk.loads["all"] == 1
+        assert "synced 3m ago" in screen.status_bar.text
+        clock.now += timedelta(minutes=10)
+        await pilot.press("2")  # now older than the interval: reloaded on the way in
+        await settle(pilot)
+        assert helpdesk.loads["mine"] == 2
+        assert "synced just now" in screen.status_bar.text
+
+
+async def test_auto_refresh_follows_the_desks_rate_limit_budget() -> None:
+    helpdesk = CountingHelpdesk()
+    clock = MovingClock()
+    app = moving_app(helpdesk, clock, Settings(ui={"refresh_seconds": 60}))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        screen = queue_screen(app)
+        app.desk.pages_per_view["all"] = 100  # a huge view: 100 requests a load
+        budget = app.desk.refresh_seconds("all", 60)
+        assert budget > 60
+        clock.now += timedelta(seconds=61)
+        screen.auto_refresh()
+        await settle(pilot)
+        assert helpdesk.loads["all"] == 1
+        clock.now += timedelta(seconds=budget)
+        screen.auto_refresh()
+        await settle(pilot)
+        assert helpdesk.loads["all"] == 2
+
+
+async def test_failed_refresh_shows_the_connection_state_and_the_last_good_sync() -> None:
+    helpdesk = CountingHelpdesk()
+    clock = MovingClock()
+    app = moving_app(helpdesk, clock)
+    app.report_error = lambda error: None  # type: ignore[method-assign]
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        screen = queue_screen(app)
+        assert "synced just now · online" in screen.status_bar.text
+        clock.now += timedelta(minutes=5)
+        helpdesk.fail_with = AuthError("Fake Helpdesk rejected the credentials (401).")
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.pause(1.1)  # the bar ticks once a second
+        text = screen.status_bar.text
+        assert "refresh failed" in text and "synced 5m ago" in text and "not signed in" in text
+        assert "online" not in text and "just now" not in text
+
+
+async def test_narrow_status_bar_keeps_the_connection_state_and_shift_clock() -> None:
+    helpdesk = CountingHelpdesk()
+    clock = MovingClock()
+    app = moving_app(helpdesk, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"billing")
+        await pilot.pause()
+        clock.now += timedelta(minutes=75)
+        await pilot.pause(1.1)
+        bar = screen_text(app).splitlines()[-2]
+        assert "online" in bar and "shift 1h15m" in bar
+        assert "billing" in bar  # the filter is kept, shortened parts go first
+        assert cell_len(bar.rstrip()) <= 80

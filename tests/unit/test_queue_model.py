@@ -292,7 +292,8 @@ QUERIES += ["[bold]", "grace 1", "acme inv", "globex 🔥", "at", "café 3", "mi
 
 
 def test_gram_index_matches_exactly_what_a_scan_matches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("frontline.domain.filter_index.INDEX_CHUNK", 7)  # several chunks: pairs turn common midway
+    # Several chunks: pairs turn common midway.
+    monkeypatch.setattr("frontline.domain.filter_index.INDEX_CHUNK", 7)
     tickets = varied_tickets(60)
     scanned = QueueModel(tickets, now=NOW, index_from=10**9)
     indexed = QueueModel(tickets, now=NOW, index_from=2)
@@ -320,7 +321,7 @@ def test_gram_index_candidates_are_exact_for_short_terms_and_a_superset_for_long
     assert index.candidates("bc") == 0b001
 
 
-def test_index_follows_in_place_updates_and_is_dropped_by_a_reload() -> None:
+def test_index_follows_in_place_updates_and_a_reload() -> None:
     tickets = varied_tickets(40)
     model = QueueModel(tickets, now=NOW, index_from=2)
     model.prepare_index(background=False)
@@ -333,8 +334,8 @@ def test_index_follows_in_place_updates_and_is_dropped_by_a_reload() -> None:
     assert sorted(ids(model)) == ["1005", "1006"]
     model.set_filter("quokka sighting")
     assert ids(model) == ["1005"]
-    model.replace(tickets)
-    assert not model.index_ready
+    model.replace(tickets)  # the same tickets in the same order: the index is updated, not rebuilt
+    assert model.index_ready
     model.set_filter("quokka")
     assert ids(model) == []
 
@@ -343,3 +344,43 @@ def test_small_views_are_never_indexed() -> None:
     model = QueueModel(varied_tickets(10), now=NOW)
     model.prepare_index(background=False)
     assert not model.index_ready
+
+
+def test_a_refresh_that_changes_a_few_tickets_updates_the_index_instead_of_rebuilding_it() -> None:
+    tickets = varied_tickets(60)
+    model = QueueModel(tickets, now=NOW, index_from=2)
+    model.prepare_index(background=False)
+    index = model._ready_index()
+    refreshed = list(tickets)
+    refreshed[7] = tickets[7].model_copy(update={"subject": "Quokka sighting"})
+    refreshed.append(tickets[0].model_copy(update={"id": "2000", "key": "#2000", "subject": "New quokka"}))
+    model.apply_refresh(refreshed)
+    assert model.index_ready and model._ready_index() is index
+    model.set_filter("quokka")
+    assert sorted(ids(model)) == ["1007", "2000"]
+    scanned = QueueModel(refreshed, now=NOW, index_from=10**9)
+    for query in QUERIES:
+        model.set_filter(query)
+        scanned.set_filter(query)
+        assert ids(model) == ids(scanned), query
+
+
+def test_a_refresh_that_reorders_or_removes_tickets_rebuilds_the_index() -> None:
+    tickets = varied_tickets(60)
+    model = QueueModel(tickets, now=NOW, index_from=2)
+    model.prepare_index(background=False)
+    model.apply_refresh(tickets[1:])
+    assert not model.index_ready
+
+
+def test_remove_ticket_takes_it_out_of_the_view() -> None:
+    tickets = varied_tickets(30)
+    model = QueueModel(tickets, now=NOW)
+    model.set_filter("grace")
+    shown = len(model)
+    assert model.remove_ticket("1000")  # Grace Hopper's
+    assert model.total == 29 and len(model) == shown - 1
+    assert model.position_of("1000") is None
+    assert not model.remove_ticket("1000")
+    model.set_filter("")
+    assert sorted(ids(model)) == sorted(t.id for t in tickets[1:])

@@ -1,13 +1,17 @@
 """The queue screen: views as tabs, the virtual ticket list, `/` filter, sort, refresh and the status bar.
 
 All helpdesk I/O runs in `@work` async workers that call `app.desk`; the UI never waits on the network.
-A failed load keeps the rows already shown and reports the error through `app.report_error`.
+A failed load keeps the rows already shown and reports the error through `app.report_error`. Every
+view remembers when it last loaded: switching to one that is older than its refresh interval, or that a
+local write may have changed, reloads it, and the status bar shows the age of the data on screen.
 """
 
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -17,7 +21,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tab, Tabs
 
-from frontline.domain.models import Ticket, View
+from frontline.domain.models import Status, Ticket, View
 from frontline.domain.queue import SORT_LABELS, QueueModel, SeenTickets, SortMode
 from frontline.domain.text import one_line
 from frontline.errors import FrontlineError
@@ -28,6 +32,11 @@ if TYPE_CHECKING:
     from frontline.ui.app import FrontlineApp
 
 MAX_REPLY_NOTICES = 3
+MAX_VIEW_KEYS = 9
+REFRESH_CHECK_SECONDS = 1.0
+"""How often the active view's age is compared with its refresh interval (a comparison, no I/O)."""
+DONE = frozenset({Status.SOLVED, Status.CLOSED})
+UNSOLVED_VIEW_WORDS = frozenset({"unsolved", "open"})
 FILTER_PLACEHOLDER = "Filter: id, subject, requester, org, assignee, status, tag… (enter keeps, esc clears)"
 
 
@@ -48,11 +57,18 @@ def tab_id(index: int) -> str:
     return f"view-{index}"
 
 
+def holds_only_unsolved(view: View) -> bool:
+    """Whether the view's title says it lists unsolved tickets ("Your unsolved tickets", "All open")."""
+    return bool(UNSOLVED_VIEW_WORDS & set(re.findall(r"\w+", view.title.lower())))
+
+
 class QueueScreen(Screen[None]):
     """The engineer's home: one tab per view, the tickets of the active one, always fresh."""
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="queue.filter"),
+        # A priority binding runs as the key arrives, before the keys typed after it are routed: a
+        # burst such as "/ref" (fast typing, a paste) lands in the filter, not on the list.
+        Binding("slash", "filter", "Filter", id="queue.filter", priority=True),
         Binding("escape", "clear_filter", "Clear filter", id="queue.clear-filter", show=False),
         Binding("s", "cycle_sort", "Sort", id="queue.sort"),
         Binding("R", "refresh", "Refresh", id="queue.refresh"),
@@ -60,7 +76,7 @@ class QueueScreen(Screen[None]):
         Binding("left_square_bracket", "previous_view", "Previous view", id="queue.prev-view"),
         *[
             Binding(str(n), f"switch_view({n - 1})", f"View {n}", id=f"queue.view-{n}", show=False)
-            for n in range(1, 10)
+            for n in range(1, MAX_VIEW_KEYS + 1)
         ],
     ]
 
@@ -83,9 +99,13 @@ class QueueScreen(Screen[None]):
         self.sort_mode: SortMode = "sla"
         self.query_text = ""
         self._loaded: set[str] = set()
+        self._synced_at: dict[str, datetime] = {}
+        self._dirty: set[str] = set()  # loaded views a local write may have changed
+        self._failed: set[str] = set()  # views whose last load failed
         self._counts: dict[str, int] = {}
         self._loading = False
         self._unsubscribe: Callable[[], None] | None = None
+        self._ticket_screen: Screen[None] | None = None
 
     @property
     def frontline(self) -> FrontlineApp:
@@ -115,7 +135,7 @@ class QueueScreen(Screen[None]):
         self.queue_list.empty_text = "Loading views…"
         self.queue_list.focus()
         self._unsubscribe = self.frontline.desk.subscribe(self._ticket_changed)
-        self.set_interval(self.frontline.settings.ui.refresh_seconds, self._auto_refresh)
+        self.set_interval(REFRESH_CHECK_SECONDS, self.auto_refresh)
         self.set_interval(15, self.queue_list.refresh)  # SLA countdowns and ages tick
         self._update_status()
         self.load_views()
@@ -133,6 +153,7 @@ class QueueScreen(Screen[None]):
             self.views = await self.frontline.desk.views()
         except FrontlineError as error:
             self.frontline.report_error(error)
+            self.status_bar.sync_failed = True
             self.queue_list.empty_text = f"Could not load views: {error.message} Press R to retry."
             self.queue_list.refresh()
             return
@@ -140,6 +161,7 @@ class QueueScreen(Screen[None]):
             self.queue_list.empty_text = "This helpdesk lists no views for you."
             self.queue_list.refresh()
             return
+        self.refresh_bindings()  # the number keys for views that exist
         tabs = self.query_one(Tabs)
         await tabs.clear()
         for index, view in enumerate(self.views):
@@ -181,6 +203,8 @@ class QueueScreen(Screen[None]):
             tickets = await app.desk.load_view(view_id, on_progress=on_progress)
         except FrontlineError as error:
             app.report_error(error)
+            self._failed.add(view_id)
+            self._update_status()
             if first:
                 self.queue_list.empty_text = f"Could not load this view: {error.message} Press R to retry."
                 self.queue_list.refresh()
@@ -204,8 +228,11 @@ class QueueScreen(Screen[None]):
             self._announce_replies(result.customer_replies)
         settle_loaded_tickets()
         self._loaded.add(view_id)
+        self._synced_at[view_id] = app.clock()
+        self._dirty.discard(view_id)
+        self._failed.discard(view_id)
         self._set_count(view_id, len(tickets))
-        self.status_bar.last_sync = app.clock()
+        self._update_status()
         if view_id == self.current_view_id:
             self.queue_list.empty_text = "No tickets in this view."
             self.queue_list.model_changed(keep_ticket_id=keep)
@@ -224,17 +251,53 @@ class QueueScreen(Screen[None]):
         if app.settings.ui.bell:
             app.bell()
 
-    def _auto_refresh(self) -> None:
-        if self.current_view_id in self._loaded and not self._loading:
-            self.load_view(self.current_view_id)
+    def refresh_interval(self, view_id: str) -> timedelta:
+        """The configured interval, stretched by the desk so big views stay within the rate limit."""
+        configured = self.frontline.settings.ui.refresh_seconds
+        return timedelta(seconds=self.frontline.desk.refresh_seconds(view_id, configured))
+
+    def is_stale(self, view_id: str) -> bool:
+        """Never loaded, changed by a local write, or older than its refresh interval."""
+        synced = self._synced_at.get(view_id)
+        if synced is None or view_id in self._dirty:
+            return True
+        return self.frontline.clock() - synced >= self.refresh_interval(view_id)
+
+    def auto_refresh(self) -> None:
+        """Reload the active view once it is older than its refresh interval (checked every second)."""
+        view_id = self.current_view_id
+        if view_id is None or view_id not in self._loaded or self._loading:
+            return
+        synced = self._synced_at.get(view_id)
+        if synced is None or self.frontline.clock() - synced >= self.refresh_interval(view_id):
+            self.load_view(view_id)
 
     def _ticket_changed(self, ticket: Ticket) -> None:
-        """A submit from this app changed a ticket: update its row in place in every view."""
+        """A submit from this app changed a ticket: update it in every cached view.
+
+        The active view updates the row in place (rows do not jump under the cursor). Other views drop
+        a solved ticket when their title says they hold unsolved ones. The write may also move the
+        ticket into or out of views in ways only the helpdesk knows, so every loaded view is marked
+        dirty and reloads when it is next shown.
+        """
         self.seen.mark(ticket)
-        for model in self.models.values():
-            position = model.update_ticket(ticket)
-            if position is not None and model is self.queue_list.model:
-                self.queue_list.refresh_position(position)
+        shown = self.queue_list.model
+        by_id = {view.id: view for view in self.views}
+        for view_id, model in self.models.items():
+            view = by_id.get(view_id)
+            if (
+                model is not shown
+                and ticket.status in DONE
+                and view is not None
+                and holds_only_unsolved(view)
+                and model.remove_ticket(ticket.id)
+            ):
+                self._set_count(view_id, model.total)
+            else:
+                position = model.update_ticket(ticket)
+                if position is not None and model is shown:
+                    self.queue_list.refresh_position(position)
+        self._dirty.update(self._loaded)
 
     # -- views -----------------------------------------------------------------------------------------
 
@@ -277,8 +340,17 @@ class QueueScreen(Screen[None]):
         self.queue_list.empty_text = "No tickets in this view." if view_id in self._loaded else "Loading…"
         self.queue_list.set_model(model)
         self._update_status()
-        if view_id not in self._loaded:
+        if self.is_stale(view_id):
             self.load_view(view_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Number keys exist only for the views there are (help and the palette list no others)."""
+        if action == "filter" and self.focused is self.query_one("#queue-filter", Input):
+            return False  # typing in the filter: the key is text (a "/" in a path)
+        if action == "switch_view" and parameters:
+            index = parameters[0]
+            return isinstance(index, int) and 0 <= index < len(self.views)
+        return True
 
     def action_switch_view(self, index: int) -> None:
         if 0 <= index < len(self.views):
@@ -307,9 +379,13 @@ class QueueScreen(Screen[None]):
             self.load_view(self.current_view_id)
 
     def action_filter(self) -> None:
+        """Show the filter and focus it at once, so the keys typed right after `/` are routed to it.
+
+        `Widget.focus` is deferred behind the keys already queued; `Screen.set_focus` is not.
+        """
         field = self.query_one("#queue-filter", Input)
         field.add_class("-shown")
-        field.focus()
+        self.set_focus(field)
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#queue-filter", Input)
@@ -351,7 +427,19 @@ class QueueScreen(Screen[None]):
         except ImportError:
             self.notify("The ticket view is not available in this build.", severity="warning")
             return
-        self.app.push_screen(TicketScreen(event.ticket_id, neighbours=model))
+        screen = TicketScreen(event.ticket_id, neighbours=model)
+        self._ticket_screen = screen
+        self.app.push_screen(screen)
+
+    def on_screen_resume(self) -> None:
+        """Back from a ticket: put the cursor on the ticket last viewed there (after `J`/`K`)."""
+        screen, self._ticket_screen = self._ticket_screen, None
+        ticket_id = getattr(screen, "ticket_id", None)
+        if not isinstance(ticket_id, str):
+            return
+        position = self.queue_list.model.position_of(ticket_id)
+        if position is not None:
+            self.queue_list.move_cursor(position)
 
     def _update_status(self) -> None:
         bar = self.status_bar
@@ -361,6 +449,9 @@ class QueueScreen(Screen[None]):
         bar.shown = len(model)
         bar.total = model.total
         bar.sort_label = SORT_LABELS[self.sort_mode]
+        view_id = self.current_view_id
+        bar.last_sync = self._synced_at.get(view_id) if view_id is not None else None
+        bar.sync_failed = view_id in self._failed if view_id is not None else bar.sync_failed
         bar.filter_text = one_line(self.query_text)
 
     def queue_actions(self) -> list[tuple[str, str, str]]:

@@ -45,12 +45,20 @@ class QueueList(ScrollView, can_focus=True):
     """The ticket rows of one view, with a cursor, a fixed header line and new/changed markers."""
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", id="queue.down", show=False),
-        Binding("k,up", "cursor_up", "Up", id="queue.up", show=False),
-        Binding("g,home", "cursor_top", "Top", id="queue.top", show=False),
-        Binding("G,end", "cursor_bottom", "Bottom", id="queue.bottom", show=False),
-        Binding("ctrl+d,pagedown", "page_down", "Page down", id="queue.page-down", show=False),
-        Binding("ctrl+u,pageup", "page_up", "Page up", id="queue.page-up", show=False),
+        # The vim/mutt keys carry the ids, so `[keymap]` rebinds them; arrows and paging keys are bound
+        # on their own (no id, not listed, not rebindable) and keep working whatever the keymap says.
+        Binding("j", "cursor_down", "Down", id="queue.down", show=False),
+        Binding("k", "cursor_up", "Up", id="queue.up", show=False),
+        Binding("g", "cursor_top", "Top", id="queue.top", show=False),
+        Binding("G", "cursor_bottom", "Bottom", id="queue.bottom", show=False),
+        Binding("ctrl+d", "half_page_down", "Half page down", id="queue.page-down", show=False),
+        Binding("ctrl+u", "half_page_up", "Half page up", id="queue.page-up", show=False),
+        Binding("down", "cursor_down", show=False),
+        Binding("up", "cursor_up", show=False),
+        Binding("home", "cursor_top", show=False),
+        Binding("end", "cursor_bottom", show=False),
+        Binding("pagedown", "page_down", show=False),
+        Binding("pageup", "page_up", show=False),
         Binding("enter", "open", "Open", id="queue.open"),
     ]
 
@@ -252,6 +260,12 @@ class QueueList(ScrollView, can_focus=True):
 
     def action_page_up(self) -> None:
         self._move(self.cursor - self._page_rows)
+
+    def action_half_page_down(self) -> None:
+        self._move(self.cursor + max(self._page_rows // 2, 1))
+
+    def action_half_page_up(self) -> None:
+        self._move(self.cursor - max(self._page_rows // 2, 1))
 
     def action_open(self) -> None:
         ticket_id = self.highlighted_ticket_id

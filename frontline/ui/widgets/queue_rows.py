@@ -42,7 +42,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("requester", "requester", 18, drop_rank=4),
     Column("organization", "organization", 16, drop_rank=2),
     Column("assignee", "assignee", 14, drop_rank=3),
-    Column("age", "age", 4, drop_rank=6),
+    Column("age", "updated", 9, drop_rank=6),  # time since the last update: what both time sorts use
     Column("linked_bug", "bug", 10, drop_rank=1),
 )
 TITLES = {column.name: column.title for column in COLUMNS}
@@ -199,7 +199,9 @@ class RowRenderer:
         sorted_column = SORTED_COLUMN.get(model.sort_mode, "")
         parts = ["  "]
         for name, cell_width in self.columns(width, model.key_width):
-            title = TITLES[name] + (" ▾" if name == sorted_column else "")
+            title = TITLES[name]
+            if name == sorted_column:  # the arrow stays visible: the title gives way, not the arrow
+                title = (title if len(title) + 2 <= cell_width else title[: max(cell_width - 2, 0)]) + " ▾"
             parts.append(fit(title, cell_width))
             parts.append(" ")
         text = fit("".join(parts), width)

@@ -1,13 +1,17 @@
 """The one-line status bar under the queue: where you are, how fresh the data is, and the shift clock.
 
 It re-renders once a second but only rebuilds its Content when the text actually changed, so the tick
-costs a few string operations. Helpdesk-provided names are shown as plain text, never markup.
+costs a few string operations. Helpdesk-provided names are shown as plain text, never markup. When the
+line is wider than the terminal, the less important parts are shortened or dropped first, so the
+connection state and the shift clock stay visible at 80 columns.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from rich.cells import cell_len, set_cell_size
 from textual.app import RenderResult
 from textual.content import Content
 from textual.reactive import reactive
@@ -19,20 +23,80 @@ CONNECTION_LABELS = {
     "online": "online",
     "offline": "offline",
     "rate-limited": "rate-limited",
+    "not signed in": "not signed in",
     "unknown": "connecting",
 }
+ALARM_STATES = {"offline": "-offline", "not signed in": "-offline", "rate-limited": "-rate-limited"}
+SEPARATOR = " · "
+# The order in which parts give way when the line does not fit: each step drops or shortens one kind.
+SHRINK_STEPS: tuple[tuple[str, str], ...] = (
+    ("helpdesk", "drop"),
+    ("sort", "drop"),
+    ("profile", "drop"),
+    ("count", "short"),
+    ("sync", "short"),
+    ("filter", "short"),
+    ("view", "cut"),
+)
+MIN_VIEW_TITLE = 8
+
+
+def ago(last_sync: datetime, now: datetime) -> str:
+    """ "just now", "2m ago", "3h ago"."""
+    seconds = (now - last_sync).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m ago"
+    return f"{int(seconds // 3600)}h ago"
 
 
 def synced_label(last_sync: datetime | None, now: datetime) -> str:
     """ "synced just now", "synced 2m ago", or "not synced yet"."""
     if last_sync is None:
         return "not synced yet"
-    seconds = (now - last_sync).total_seconds()
-    if seconds < 60:
-        return "synced just now"
-    if seconds < 3600:
-        return f"synced {int(seconds // 60)}m ago"
-    return f"synced {int(seconds // 3600)}h ago"
+    return f"synced {ago(last_sync, now)}"
+
+
+@dataclass
+class Part:
+    """One piece of the bar: its kind (for shrinking), full text and shorter form."""
+
+    kind: str
+    text: str
+    short: str | None = None
+
+
+def fit_parts(parts: list[Part], width: int) -> str:
+    """Join `parts`, shortening and dropping them in `SHRINK_STEPS` order until the line fits `width`."""
+    current = list(parts)
+
+    def joined() -> str:
+        return SEPARATOR.join(part.text for part in current)
+
+    line = joined()
+    for kind, how in SHRINK_STEPS:
+        if cell_len(line) <= width:
+            return line
+        for index, part in enumerate(current):
+            if part.kind != kind:
+                continue
+            if how == "drop":
+                del current[index]
+            elif how == "short" and part.short is not None:
+                current[index] = Part(kind, part.short)
+            elif how == "cut":
+                over = cell_len(line) - width
+                keep = cell_len(part.text) - over - 1
+                if keep >= MIN_VIEW_TITLE:
+                    current[index] = Part(kind, set_cell_size(part.text, keep) + "…")
+                else:
+                    del current[index]
+            break
+        line = joined()
+    if cell_len(line) <= width:
+        return line
+    return set_cell_size(line, max(width - 1, 0)) + "…"
 
 
 class StatusBar(Widget):
@@ -53,10 +117,18 @@ class StatusBar(Widget):
     shown: reactive[int] = reactive(0)
     total: reactive[int] = reactive(0)
     last_sync: reactive[datetime | None] = reactive(None)
+    """When the current view last loaded successfully."""
+    sync_failed: reactive[bool] = reactive(False)
+    """The last attempt to load the current view failed (the data is as of `last_sync`)."""
     sort_label: reactive[str] = reactive("")
     filter_text: reactive[str] = reactive("")
     activity: reactive[str] = reactive("")
     _text: reactive[str] = reactive("")
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._parts: list[Part] = []
+        self._rendered: tuple[str, int, Content] | None = None
 
     def on_mount(self) -> None:
         self.tick()
@@ -71,27 +143,41 @@ class StatusBar(Widget):
             return
         now = clock()
         state = str(getattr(desk.connection_state, "value", desk.connection_state))
-        for name in ("offline", "rate-limited"):
-            self.set_class(state == name, f"-{name}")
-        parts = [desk.profile_name, desk.helpdesk_name]
+        for name in ("-offline", "-rate-limited"):
+            self.set_class(ALARM_STATES.get(state) == name, name)
+        parts = [Part("profile", desk.profile_name), Part("helpdesk", desk.helpdesk_name)]
         if self.view_title:
-            parts.append(self.view_title)
+            parts.append(Part("view", self.view_title))
         if self.shown != self.total:
-            parts.append(f"{self.shown:,} of {self.total:,} tickets")
+            parts.append(
+                Part("count", f"{self.shown:,} of {self.total:,} tickets", f"{self.shown:,}/{self.total:,}")
+            )
         else:
-            parts.append(f"{self.total:,} tickets")
-        parts.append(self.activity or synced_label(self.last_sync, now))
-        if state == "unknown" and self.last_sync is not None:
+            parts.append(Part("count", f"{self.total:,} tickets", f"{self.total:,}"))
+        parts.append(self._sync_part(now))
+        if state == "unknown" and self.last_sync is not None and not self.sync_failed:
             state = "online"  # helpdesks without an HTTP client (tests) never report a state
-        parts.append(CONNECTION_LABELS.get(state, state))
+        if state != "unknown" or not self.sync_failed:
+            parts.append(Part("connection", CONNECTION_LABELS.get(state, state)))
         if self.sort_label:
-            parts.append(f"sort: {self.sort_label}")
+            parts.append(Part("sort", f"sort: {self.sort_label}"))
         if self.filter_text:
-            parts.append(f"filter: {self.filter_text}")
+            parts.append(Part("filter", f"filter: {self.filter_text}", f"/{self.filter_text}"))
         started = getattr(app, "shift_started_at", None)
         if started is not None:
-            parts.append(f"shift {format_duration(now - started)}")
-        self._text = " · ".join(parts)
+            parts.append(Part("shift", f"shift {format_duration(now - started)}"))
+        self._parts = parts
+        self._text = SEPARATOR.join(part.text for part in parts)
+
+    def _sync_part(self, now: datetime) -> Part:
+        if self.activity:
+            return Part("sync", self.activity)
+        if self.last_sync is None:
+            return Part("sync", "refresh failed" if self.sync_failed else "not synced yet")
+        age = ago(self.last_sync, now)
+        if self.sync_failed:
+            return Part("sync", f"refresh failed, synced {age}", f"failed, {age}")
+        return Part("sync", f"synced {age}", age)
 
     def _watch_any(self) -> None:
         if self.is_mounted:
@@ -101,13 +187,22 @@ class StatusBar(Widget):
     watch_shown = _watch_any
     watch_total = _watch_any
     watch_last_sync = _watch_any
+    watch_sync_failed = _watch_any
     watch_sort_label = _watch_any
     watch_filter_text = _watch_any
     watch_activity = _watch_any
 
     @property
     def text(self) -> str:
+        """The whole line, before any shortening for the terminal's width."""
         return self._text
 
     def render(self) -> RenderResult:
-        return Content(self._text)
+        width = self.content_size.width
+        cached = self._rendered
+        if cached is not None and cached[0] == self._text and cached[1] == width:
+            return cached[2]
+        line = fit_parts(self._parts, width) if width > 0 else self._text
+        content = Content(line)
+        self._rendered = (self._text, width, content)
+        return content

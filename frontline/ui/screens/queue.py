@@ -345,7 +345,7 @@ class QueueScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Number keys exist only for the views there are (help and the palette list no others)."""
-        if action == "filter" and self.focused is self.query_one("#queue-filter", Input):
+        if action == "filter" and getattr(self.focused, "id", None) == "queue-filter":
             return False  # typing in the filter: the key is text (a "/" in a path)
         if action == "switch_view" and parameters:
             index = parameters[0]

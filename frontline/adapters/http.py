@@ -48,6 +48,8 @@ class ConnectionState(StrEnum):
     OFFLINE = "offline"
     RATE_LIMITED = "rate-limited"
     SIGNED_OUT = "not signed in"
+    SERVER_ERROR = "helpdesk error"
+    """The server answered, with a 5xx: up but failing, not a network problem."""
 
 
 class ApiClient:
@@ -152,7 +154,7 @@ class ApiClient:
                 await self._sleep(delay)
                 continue
             if response.status_code >= 500:
-                self.state = ConnectionState.OFFLINE
+                self.state = ConnectionState.SERVER_ERROR
                 if is_read and attempt < self.max_retries:
                     attempt += 1
                     await self._sleep(_backoff(attempt))

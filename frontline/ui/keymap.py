@@ -145,7 +145,7 @@ def validate_keymap(
 
 
 def _clashes(keymap: Mapping[str, str], classes: Iterable[type[DOMNode]]) -> list[str]:
-    """A rebound key that another binding on the same screen (or the app) uses: only one would fire.
+    """A rebound key that another listed binding on the same screen (or the app) uses: only one would fire.
 
     The first class is taken to be the app: its bindings are active on every screen.
     """
@@ -158,8 +158,10 @@ def _clashes(keymap: Mapping[str, str], classes: Iterable[type[DOMNode]]) -> lis
         by_key: dict[str, list[str]] = {}
         extra = app_bindings if index else []
         for binding in [*declared_bindings(node_class), *extra]:
-            label = binding.id or binding.action
-            source = keymap.get(binding.id, binding.key) if binding.id else binding.key
+            if not binding.id:
+                continue  # unlisted aliases (arrows) and Textual's own keys: not the person's bindings
+            label = binding.id
+            source = keymap.get(binding.id, binding.key)
             for key in _normalize_key_list(source).split(","):
                 if label not in by_key.setdefault(key, []):
                     by_key[key].append(label)

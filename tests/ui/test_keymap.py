@@ -109,7 +109,7 @@ def test_collected_ids_cover_app_and_screens() -> None:
     known = collect_binding_ids([FrontlineApp, *BOUND_CLASSES])
 
     assert {"app.quit", "app.help", "queue.refresh", "queue.down", "ticket.reply", "help.close"} <= set(known)
-    assert known["queue.down"].key == "j,down"
+    assert known["queue.down"].key == "j"
     assert known["ticket.reply"].owner == "TicketScreen"
 
 
@@ -125,3 +125,10 @@ def test_unbound_ids_in_bindings_are_ignored() -> None:
         BINDINGS = [Binding("x", "noop", "No id")]
 
     assert "noop" not in collect_binding_ids([Screenish])
+
+
+async def test_rebinding_a_key_next_to_its_arrow_alias_is_not_a_clash() -> None:
+    app, _ = make_app({"queue.down": "n,down"})
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app.settings_problems == []

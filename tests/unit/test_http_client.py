@@ -220,3 +220,20 @@ async def test_401_marks_the_connection_signed_out() -> None:
         await client.get_json("/x")
     assert client.state is ConnectionState.SIGNED_OUT
     assert "Couldn't authenticate you. Check the token" in info.value.message
+
+
+async def test_5xx_marks_a_failing_helpdesk_not_a_network_outage() -> None:
+    rec = Recorder([httpx.Response(503, text="down for maintenance")] * 4)
+    client = rec.client()
+    with pytest.raises(Unavailable):
+        await client.get_json("/x")
+    assert client.state is ConnectionState.SERVER_ERROR
+
+
+async def test_network_failure_marks_offline() -> None:
+    request = httpx.Request("GET", "https://acme.example.com/x")
+    rec = Recorder([httpx.ConnectError("refused", request=request)] * 4)
+    client = rec.client()
+    with pytest.raises(Unavailable):
+        await client.get_json("/x")
+    assert client.state is ConnectionState.OFFLINE

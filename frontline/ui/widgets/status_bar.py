@@ -24,9 +24,15 @@ CONNECTION_LABELS = {
     "offline": "offline",
     "rate-limited": "rate-limited",
     "not signed in": "not signed in",
+    "helpdesk error": "helpdesk error",
     "unknown": "connecting",
 }
-ALARM_STATES = {"offline": "-offline", "not signed in": "-offline", "rate-limited": "-rate-limited"}
+ALARM_STATES = {
+    "offline": "-offline",
+    "not signed in": "-offline",
+    "helpdesk error": "-offline",
+    "rate-limited": "-rate-limited",
+}
 SEPARATOR = " · "
 # The order in which parts give way when the line does not fit: each step drops or shortens one kind.
 SHRINK_STEPS: tuple[tuple[str, str], ...] = (

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult, SuspendNotSupported
@@ -38,23 +38,21 @@ from frontline.domain.compose import (
 from frontline.domain.models import Person, Status, TicketThread, TicketUpdate
 from frontline.domain.text import one_line
 from frontline.errors import ConflictError, FrontlineError, WriteOutcomeUnknown
+from frontline.ui.screens.base import FrontlineScreen
 from frontline.ui.screens.conversation import local_time
 from frontline.ui.screens.draft_access import draft_store
 from frontline.ui.screens.pickers import ChoiceScreen, ConfirmScreen, MacroPreviewScreen
 from frontline.ui.screens.review import ReviewScreen
-from frontline.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
-    from frontline.domain.desk import Desk
     from frontline.store.drafts import DraftStore
-    from frontline.ui.app import FrontlineApp
 
 AUTOSAVE_SECONDS = 0.5
 PUBLIC_BANNER = "PUBLIC REPLY — the customer will see this"
 INTERNAL_BANNER = "Internal note — only agents see this"
 
 
-class ComposerScreen(ReportsWorkerErrors, Screen[str | None]):
+class ComposerScreen(FrontlineScreen, Screen[str | None]):
     """Write one reply or note for `thread`; dismisses with "sent", "postponed", "discarded" or None.
 
     Args:
@@ -96,14 +94,6 @@ class ComposerScreen(ReportsWorkerErrors, Screen[str | None]):
         self._finished = False
         self._sending = False
         self.saved_at_label = ""
-
-    @property
-    def frontline(self) -> FrontlineApp:
-        return cast("FrontlineApp", self.app)
-
-    @property
-    def desk(self) -> Desk:
-        return self.frontline.desk
 
     @property
     def drafts(self) -> DraftStore | None:

@@ -12,7 +12,7 @@ import gc
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,11 +25,12 @@ from frontline.domain.models import Status, Ticket, View
 from frontline.domain.queue import SORT_LABELS, QueueModel, SeenTickets, SortMode
 from frontline.domain.text import one_line
 from frontline.errors import FrontlineError
+from frontline.ui.screens.base import FrontlineScreen
 from frontline.ui.widgets.queue_list import QueueList
 from frontline.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from frontline.ui.app import FrontlineApp
+    pass
 
 MAX_REPLY_NOTICES = 3
 MAX_VIEW_KEYS = 9
@@ -62,7 +63,7 @@ def holds_only_unsolved(view: View) -> bool:
     return bool(UNSOLVED_VIEW_WORDS & set(re.findall(r"\w+", view.title.lower())))
 
 
-class QueueScreen(Screen[None]):
+class QueueScreen(FrontlineScreen, Screen[None]):
     """The engineer's home: one tab per view, the tickets of the active one, always fresh."""
 
     BINDINGS = [
@@ -106,10 +107,6 @@ class QueueScreen(Screen[None]):
         self._loading = False
         self._unsubscribe: Callable[[], None] | None = None
         self._ticket_screen: Screen[None] | None = None
-
-    @property
-    def frontline(self) -> FrontlineApp:
-        return cast("FrontlineApp", self.app)
 
     @property
     def queue_list(self) -> QueueList:

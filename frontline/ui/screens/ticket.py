@@ -7,7 +7,7 @@ without going back, via the `TicketNeighbours` the queue passes in.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -20,14 +20,13 @@ from textual.widgets import Footer, Static
 from frontline.domain.models import Priority, Status, Ticket, TicketThread, TicketUpdate
 from frontline.errors import ConflictError, FrontlineError
 from frontline.ui.navigation import TicketNeighbours
+from frontline.ui.screens.base import FrontlineScreen
 from frontline.ui.screens.conversation import CommentCard, header_content, local_time
 from frontline.ui.screens.draft_access import draft_store
 from frontline.ui.screens.pickers import ChoiceScreen, TextPromptScreen
-from frontline.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
-    from frontline.domain.desk import Desk
-    from frontline.ui.app import FrontlineApp
+    pass
 
 
 def parse_tags(text: str) -> tuple[str, ...]:
@@ -45,7 +44,7 @@ NEEDS_LOADED_TICKET = frozenset(
 """Actions that act on the ticket as loaded: disabled while it loads or after loading failed."""
 
 
-class TicketScreen(ReportsWorkerErrors, Screen[None]):
+class TicketScreen(FrontlineScreen, Screen[None]):
     """One ticket and its conversation.
 
     Args:
@@ -98,14 +97,6 @@ class TicketScreen(ReportsWorkerErrors, Screen[None]):
         self.ticket_id = ticket_id
         self.neighbours = neighbours
         self.thread: TicketThread | None = None
-
-    @property
-    def frontline(self) -> FrontlineApp:
-        return cast("FrontlineApp", self.app)
-
-    @property
-    def desk(self) -> Desk:
-        return self.frontline.desk
 
     @property
     def ticket(self) -> Ticket | None:

@@ -1,0 +1,23 @@
+"""What every frontline screen shares: typed access to the app and its desk, and worker error reporting."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from frontline.domain.desk import Desk
+from frontline.ui.worker_errors import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    from frontline.ui.app import FrontlineApp
+
+
+class FrontlineScreen(ReportsWorkerErrors):
+    """Mix into a Screen (before `Screen`): `self.frontline` is the app, `self.desk` its helpdesk."""
+
+    @property
+    def frontline(self) -> FrontlineApp:
+        return cast("FrontlineApp", self.app)
+
+    @property
+    def desk(self) -> Desk:
+        return self.frontline.desk

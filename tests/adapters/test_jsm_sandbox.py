@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from support.sandbox_control import SleepRecorder, control_client
 
 from frontline.adapters.jsm import JsmAdapter, build_jsm_adapter
 from frontline.domain.models import CommentDraft, Priority, Status, TicketUpdate
@@ -25,20 +26,8 @@ def sandbox() -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def control(sandbox: SandboxServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=f"{sandbox.urls['jsm']}/__sandbox__", timeout=10) as client:
-        client.delete("/faults")
-        client.delete("/requests")
+    with control_client(sandbox, "jsm") as client:
         yield client
-        client.delete("/faults")
-        client.post("/reset").raise_for_status()
-
-
-class SleepRecorder:
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
 
 
 @pytest.fixture

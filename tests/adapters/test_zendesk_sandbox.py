@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from support.sandbox_control import SleepRecorder, control_client
 
 from frontline.adapters.zendesk import ZendeskAdapter, build_zendesk_adapter
 from frontline.domain.models import CommentDraft, Status, Ticket, TicketUpdate
@@ -25,21 +26,8 @@ def sandbox() -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def control(sandbox: SandboxServer) -> Iterator[httpx.Client]:
-    """Plain HTTP to the sandbox's control routes; the seeded state is restored after each test."""
-    with httpx.Client(base_url=f"{sandbox.urls['zendesk']}/__sandbox__", timeout=10) as client:
-        client.delete("/faults")
-        client.delete("/requests")
+    with control_client(sandbox, "zendesk") as client:
         yield client
-        client.delete("/faults")
-        client.post("/reset").raise_for_status()
-
-
-class SleepRecorder:
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
 
 
 @pytest.fixture

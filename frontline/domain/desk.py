@@ -112,12 +112,14 @@ class Desk:
         while True:
             page = await self.adapter.list_view_tickets(view_id, cursor, page_size)
             pages += 1
-            self.pages_per_view[view_id] = max(pages, self.pages_per_view.get(view_id, 0))
             tickets.extend(page.items)
             if on_progress is not None:
                 on_progress(len(tickets))
             cursor = page.next_cursor
-            if cursor is None or (limit is not None and len(tickets) >= limit):
+            if cursor is None:
+                self.pages_per_view[view_id] = pages  # a whole load: what a refresh will cost
+                break
+            if limit is not None and len(tickets) >= limit:
                 break
         return tickets[:limit] if limit is not None else tickets
 

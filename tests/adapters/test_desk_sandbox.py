@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from support.sandbox_control import control_client
 
 from frontline.adapters.registry import build_helpdesk
 from frontline.domain.desk import Desk
@@ -16,9 +17,8 @@ from frontline.sandbox.server import SandboxServer
 
 @pytest.fixture
 def control(sandbox: SandboxServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=f"{sandbox.urls['zendesk']}/__sandbox__", timeout=10) as client:
+    with control_client(sandbox, "zendesk") as client:
         yield client
-        client.delete("/faults")
 
 
 @pytest.fixture
@@ -32,10 +32,14 @@ async def desk(sandbox: SandboxServer) -> AsyncIterator[Desk]:
     await desk.close()
 
 
-async def first_ticket_id(desk: Desk) -> str:
+async def ticket_under_fault(desk: Desk, control: httpx.Client, fault: str) -> tuple[str, str | None, int]:
+    """A ticket of the first view, its revision and comment count, with `fault` armed for the next write."""
     views = await desk.views()
-    tickets = await desk.load_view(views[0].id, limit=5)
-    return tickets[0].id
+    (ticket,) = await desk.load_view(views[0].id, limit=1)
+    thread = await desk.open_ticket(ticket.id)
+    before = comment_count(control, ticket.id)
+    control.post("/faults", json={"spec": fault}).raise_for_status()
+    return ticket.id, thread.ticket.revision, before
 
 
 def comment_count(control: httpx.Client, ticket_id: str) -> int:
@@ -43,15 +47,14 @@ def comment_count(control: httpx.Client, ticket_id: str) -> int:
 
 
 async def test_dropped_answer_after_commit_is_reconciled_as_sent(desk: Desk, control: httpx.Client) -> None:
-    ticket_id = await first_ticket_id(desk)
-    thread = await desk.open_ticket(ticket_id)
-    before = comment_count(control, ticket_id)
-    control.post("/faults", json={"spec": "drop_after_commit:count=1:method=PUT"}).raise_for_status()
+    ticket_id, revision, before = await ticket_under_fault(
+        desk, control, "drop_after_commit:count=1:method=PUT"
+    )
 
     update = TicketUpdate(
         comment=CommentDraft(body="Deployed the fix; please retry.", public=True),
         status=Status.PENDING,
-        revision=thread.ticket.revision,
+        revision=revision,
     )
     ticket = await desk.submit(ticket_id, update)
 
@@ -62,13 +65,10 @@ async def test_dropped_answer_after_commit_is_reconciled_as_sent(desk: Desk, con
 async def test_connection_reset_before_the_write_says_it_did_not_arrive(
     desk: Desk, control: httpx.Client
 ) -> None:
-    ticket_id = await first_ticket_id(desk)
-    thread = await desk.open_ticket(ticket_id)
-    before = comment_count(control, ticket_id)
-    control.post("/faults", json={"spec": "reset:count=1:method=PUT"}).raise_for_status()
+    ticket_id, revision, before = await ticket_under_fault(desk, control, "reset:count=1:method=PUT")
 
     update = TicketUpdate(
-        comment=CommentDraft(body="Internal: checking logs.", public=False), revision=thread.ticket.revision
+        comment=CommentDraft(body="Internal: checking logs.", public=False), revision=revision
     )
     with pytest.raises(Unavailable) as info:
         await desk.submit(ticket_id, update)
@@ -83,13 +83,8 @@ async def test_connection_reset_before_the_write_says_it_did_not_arrive(
 async def test_unreadable_answer_after_commit_is_reconciled_as_sent(
     desk: Desk, control: httpx.Client
 ) -> None:
-    ticket_id = await first_ticket_id(desk)
-    thread = await desk.open_ticket(ticket_id)
-    before = comment_count(control, ticket_id)
-    control.post("/faults", json={"spec": "malformed:count=1:method=PUT"}).raise_for_status()
-    update = TicketUpdate(
-        comment=CommentDraft(body="We found the cause.", public=True), revision=thread.ticket.revision
-    )
+    ticket_id, revision, before = await ticket_under_fault(desk, control, "malformed:count=1:method=PUT")
+    update = TicketUpdate(comment=CommentDraft(body="We found the cause.", public=True), revision=revision)
 
     await desk.submit(ticket_id, update)
     assert comment_count(control, ticket_id) == before + 1
@@ -98,13 +93,10 @@ async def test_unreadable_answer_after_commit_is_reconciled_as_sent(
 async def test_server_error_on_a_write_is_checked_before_saying_it_failed(
     desk: Desk, control: httpx.Client
 ) -> None:
-    ticket_id = await first_ticket_id(desk)
-    thread = await desk.open_ticket(ticket_id)
-    before = comment_count(control, ticket_id)
-    control.post("/faults", json={"spec": "5xx:count=1:method=PUT:status=502"}).raise_for_status()
+    ticket_id, revision, before = await ticket_under_fault(desk, control, "5xx:count=1:method=PUT:status=502")
     update = TicketUpdate(
         comment=CommentDraft(body="Internal: repro on staging.", public=False),
-        revision=thread.ticket.revision,
+        revision=revision,
     )
     with pytest.raises(Unavailable) as info:  # the sandbox's 502 answers before applying anything
         await desk.submit(ticket_id, update)

@@ -2,7 +2,7 @@
 
 Every failure a user can meet is a `FrontlineError` with a short `title` and a message that says what
 happened and what to do next. Adapters translate HTTP and network failures into these in one place
-(`frontline.adapters.http`); screens and the CLI only ever see these classes.
+(`frontline.connectors.http`); screens and the CLI only ever see these classes.
 """
 
 from __future__ import annotations
@@ -109,3 +109,9 @@ class Unsupported(FrontlineError):
     """The connected system cannot do this (see the adapter's capabilities)."""
 
     title = "Not supported here"
+
+
+class StoreError(FrontlineError):
+    """The local database cannot be opened, failed, or is from a newer frontline."""
+
+    title = "Local data problem"

@@ -12,8 +12,10 @@ import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
+from frontline.domain.drafts import Draft
 from frontline.domain.models import (
     CommentDraft,
     MacroPreview,
@@ -60,19 +62,22 @@ class ComposerState:
             and not self.tags_remove
         )
 
-    def draft_fields(self) -> dict[str, object]:
-        """Keyword arguments for `DraftStore.save` (everything but profile, ticket and time)."""
-        return {
-            "body": self.body,
-            "public": self.public,
-            "submit_status": self.submit_status,
-            "priority": self.priority,
-            "assignee_id": self.assignee_id,
-            "group_id": self.group_id,
-            "tags_add": self.tags_add,
-            "tags_remove": self.tags_remove,
-            "macro_id": self.macro_id,
-        }
+    def to_draft(self, profile: str, ticket_id: str, saved_at: datetime) -> Draft:
+        """This state as a `Draft` to keep, for `profile`'s ticket, saved at `saved_at`."""
+        return Draft(
+            profile=profile,
+            ticket_id=ticket_id,
+            saved_at=saved_at,
+            body=self.body,
+            public=self.public,
+            submit_status=self.submit_status,
+            priority=self.priority,
+            assignee_id=self.assignee_id,
+            group_id=self.group_id,
+            tags_add=tuple(self.tags_add),
+            tags_remove=tuple(self.tags_remove),
+            macro_id=self.macro_id,
+        )
 
 
 def build_update(state: ComposerState, ticket: Ticket) -> TicketUpdate:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from frontline.adapters.adf import adf_to_text
+from frontline.connectors.atlassian.adf import adf_to_text
 from frontline.sandbox.atlassian import (
     PRIORITY_BY_NAME,
     IssueRecord,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from frontline.adapters.adf import text_to_adf
+from frontline.connectors.atlassian.adf import text_to_adf
 from frontline.sandbox.atlassian import (
     Account,
     CommentRecord,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from frontline.adapters.adf import text_to_adf
+from frontline.connectors.atlassian.adf import text_to_adf
 from frontline.sandbox.atlassian import (
     CATEGORY_IDS,
     PRIORITY_BY_ID,

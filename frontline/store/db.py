@@ -20,15 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from frontline.errors import FrontlineError
+from frontline.errors import StoreError
+
+__all__ = ["DATABASE_FILE_NAME", "MIGRATIONS", "Migration", "Store", "StoreError"]
 
 DATABASE_FILE_NAME = "frontline.sqlite3"
-
-
-class StoreError(FrontlineError):
-    """The local database cannot be opened or is from a newer frontline."""
-
-    title = "Local data problem"
 
 
 @dataclass(frozen=True)

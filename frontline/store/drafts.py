@@ -9,48 +9,20 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from frontline.domain.drafts import Draft
 from frontline.domain.models import Priority, Status
 from frontline.store.db import Store
+
+__all__ = ["Draft", "DraftStore"]
 
 _E = TypeVar("_E", Status, Priority)
 
 
-@dataclass(frozen=True)
-class Draft:
-    """Everything the composer holds for one ticket: the text and the submit-as choices."""
-
-    profile: str
-    ticket_id: str
-    body: str
-    public: bool
-    saved_at: datetime
-    submit_status: Status | None = None
-    priority: Priority | None = None
-    assignee_id: str | None = None
-    group_id: str | None = None
-    tags_add: tuple[str, ...] = ()
-    tags_remove: tuple[str, ...] = ()
-    macro_id: str | None = None
-
-    def is_blank(self) -> bool:
-        """Nothing worth keeping: no text and no field change."""
-        return (
-            not self.body.strip()
-            and self.submit_status is None
-            and self.priority is None
-            and self.assignee_id is None
-            and self.group_id is None
-            and not self.tags_add
-            and not self.tags_remove
-        )
-
-
 class DraftStore:
-    """Drafts in the local database (`frontline.store.db.Store`)."""
+    """Drafts in the local database (`frontline.store.db.Store`); implements `DraftRepository`."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -90,7 +62,7 @@ class DraftStore:
         return draft
 
     def put(self, draft: Draft) -> None:
-        """Insert or replace a whole `Draft`."""
+        """Insert or replace a whole `Draft` in one committed transaction."""
         self.store.execute(
             """
             INSERT INTO drafts (profile, ticket_id, body, public, submit_status, priority, assignee_id,

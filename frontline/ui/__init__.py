@@ -1,1 +1,1 @@
-"""The Textual console. Screens call `frontline.domain.desk.Desk`; nothing here talks HTTP."""
+"""The Textual console. Screens call `frontline.services.desk.Desk`; nothing here talks HTTP."""

@@ -1,4 +1,4 @@
-"""The Textual application: thin glue between settings, the desk and the screens."""
+"""The Textual application: thin glue between a `Session` (from `frontline.bootstrap`) and the screens."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from frontline import locations
+from frontline.bootstrap import Session
 from frontline.config import Settings
-from frontline.domain.clock import Clock, utc_now
-from frontline.domain.desk import Desk
+from frontline.domain.clock import Clock
+from frontline.domain.ports import DraftRepository
 from frontline.errors import AuthError, FrontlineError, RateLimited, Unavailable
+from frontline.services.desk import Desk
 from frontline.ui.commands import FrontlineCommands
 from frontline.ui.keymap import apply_keymap
 from frontline.ui.screens.composer import ComposerScreen
@@ -45,10 +46,8 @@ class FrontlineApp(App[None]):
     """The shift console.
 
     Args:
-        desk: the connected helpdesk session.
-        settings: loaded settings (theme, keymap, refresh interval ...).
-        clock: "now" for SLA countdowns, ages and the shift clock.
-        data_dir: where drafts and other local state live (defaults to `locations.data_dir()`).
+        session: the profile's objects (desk, stores, clock, settings), built by `frontline.bootstrap`;
+            the app closes it on exit.
         config_path: the config file a theme picked in the palette is saved to.
     """
 
@@ -60,23 +59,41 @@ class FrontlineApp(App[None]):
         HELP_BINDING,
     ]
 
-    def __init__(
-        self,
-        desk: Desk,
-        settings: Settings | None = None,
-        *,
-        clock: Clock = utc_now,
-        data_dir: Path | None = None,
-        config_path: Path | None = None,
-    ) -> None:
+    def __init__(self, session: Session, *, config_path: Path | None = None) -> None:
         super().__init__()
-        self.desk = desk
-        self.settings = settings or Settings()
-        self.clock = clock
-        self.data_dir = data_dir or locations.data_dir()
+        self.session = session
         self.config_path = config_path
-        self.shift_started_at: datetime = clock()
+        self.shift_started_at: datetime = session.clock()
         self.settings_problems: list[str] = []
+        self._store_error_reported = False
+
+    @property
+    def desk(self) -> Desk:
+        return self.session.desk
+
+    @property
+    def settings(self) -> Settings:
+        return self.session.settings
+
+    @property
+    def clock(self) -> Clock:
+        return self.session.clock
+
+    @property
+    def data_dir(self) -> Path:
+        return self.session.data_dir
+
+    def drafts(self) -> DraftRepository | None:
+        """The draft store, or None when the local database is unusable (reported once)."""
+        drafts = self.session.drafts
+        if self.session.store_error is not None and not self._store_error_reported:
+            self._store_error_reported = True
+            self.report_error(self.session.store_error)
+        return drafts
+
+    async def on_unmount(self) -> None:
+        """Close the HTTP clients and the database."""
+        await self.session.aclose()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_THEME_VARIABLE_DEFAULTS)
@@ -95,7 +112,11 @@ class FrontlineApp(App[None]):
             self.notify(
                 "\n".join(problems), title="Settings problems", severity="warning", timeout=20, markup=False
             )
-        self.push_screen(QueueScreen())
+        self.push_screen(self.first_screen())
+
+    def first_screen(self) -> Screen[None]:
+        """The screen the console opens on: the queue."""
+        return QueueScreen()
 
     def action_show_help(self) -> None:
         show_help(self)

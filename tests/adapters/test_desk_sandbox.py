@@ -8,11 +8,11 @@ import httpx
 import pytest
 from support.sandbox_control import control_client
 
-from frontline.adapters.registry import build_helpdesk
-from frontline.domain.desk import Desk
+from frontline.cli.demo import demo_session
 from frontline.domain.models import CommentDraft, Status, TicketUpdate
 from frontline.errors import Unavailable
 from frontline.sandbox.server import SandboxServer
+from frontline.services.desk import Desk
 
 
 @pytest.fixture
@@ -23,13 +23,10 @@ def control(sandbox: SandboxServer) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 async def desk(sandbox: SandboxServer) -> AsyncIterator[Desk]:
-    adapter = build_helpdesk(
-        "zendesk", base_url=sandbox.urls["zendesk"], email=sandbox.email, token=sandbox.token
-    )
-    desk = Desk(adapter, profile_name="test")
-    await desk.connect()
-    yield desk
-    await desk.close()
+    session = demo_session(sandbox, "zendesk")
+    await session.desk.connect()
+    yield session.desk
+    await session.aclose()
 
 
 async def ticket_under_fault(desk: Desk, control: httpx.Client, fault: str) -> tuple[str, str | None, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from frontline.adapters.jsm_mapping import (
+from frontline.connectors.jsm.mapping import (
     choose_transition,
     map_comment,
     map_issue,

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from support.sandbox_control import SleepRecorder, control_client
 
-from frontline.adapters.jsm import JsmAdapter, build_jsm_adapter
+from frontline.connectors.jsm.client import JsmAdapter, build_jsm_adapter
 from frontline.domain.models import CommentDraft, Priority, Status, TicketUpdate
 from frontline.errors import AuthError, ConfigError, NotFound, RateLimited, ValidationFailed
 from frontline.sandbox.server import SandboxServer

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from frontline.adapters.registry import HELPDESK_KINDS, build_helpdesk
-from frontline.adapters.zendesk import ZendeskAdapter, build_zendesk_adapter, normalise_base_url
+from frontline.connectors.registry import HELPDESK_KINDS, build_helpdesk
+from frontline.connectors.zendesk.client import ZendeskAdapter, build_zendesk_adapter, normalise_base_url
 from frontline.domain.models import CommentDraft, Status, TicketUpdate
 from frontline.errors import (
     AuthError,
@@ -385,9 +385,9 @@ def test_registry_builds_zendesk_and_rejects_unknown_kinds() -> None:
 
 def test_registry_imports_jsm_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[Any, ...]] = []
-    fake = types.ModuleType("frontline.adapters.jsm")
+    fake = types.ModuleType("frontline.connectors.jsm.client")
     fake.build_jsm_adapter = lambda *args, **kwargs: calls.append((*args, kwargs)) or "jsm-adapter"  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "frontline.adapters.jsm", fake)
+    monkeypatch.setitem(sys.modules, "frontline.connectors.jsm.client", fake)
     result = build_helpdesk("jsm", base_url="https://x.atlassian.net", email="e@x.example", token="t")
     assert result == "jsm-adapter"
     assert calls == [("https://x.atlassian.net", "e@x.example", "t", {"transport": None})]

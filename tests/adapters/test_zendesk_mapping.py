@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from frontline.adapters.zendesk_mapping import (
+from frontline.connectors.zendesk.mapping import (
     MAX_BODY_CHARS,
     UNKNOWN_TIME,
     expect_list,

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from support.sandbox_control import SleepRecorder, control_client
 
-from frontline.adapters.zendesk import ZendeskAdapter, build_zendesk_adapter
+from frontline.connectors.zendesk.client import ZendeskAdapter, build_zendesk_adapter
 from frontline.domain.models import CommentDraft, Status, Ticket, TicketUpdate
 from frontline.errors import AuthError, ConflictError
 from frontline.sandbox.server import SandboxServer

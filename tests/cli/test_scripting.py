@@ -16,12 +16,12 @@ import pytest
 from keyring.backends import fail
 from support.fake_helpdesk import FIXED_NOW, FakeHelpdesk
 
-from frontline import locations, scripting
-from frontline.cli import build_parser
+from frontline import locations
+from frontline.bootstrap import Session, open_session, session_for_helpdesk
+from frontline.cli import build_parser, scripting
+from frontline.cli.output import cell_width
 from frontline.config import Settings
-from frontline.domain.desk import Desk
 from frontline.domain.models import Status
-from frontline.scripting_output import cell_width
 
 CONFIG = """
 [profiles.acme.helpdesk]
@@ -29,6 +29,7 @@ kind = "zendesk"
 base_url = "https://acme.zendesk.test"
 email = "ada@acme.test"
 token_env = "ZENDESK_TOKEN"
+views = ["360002", "360001"]
 """
 
 TICKET_KEYS = [
@@ -56,8 +57,8 @@ def helpdesk(config: Path) -> FakeHelpdesk:
     return FakeHelpdesk(ticket_count=12)
 
 
-def factory_for(helpdesk: FakeHelpdesk) -> Callable[[Settings, str], Desk]:
-    return lambda settings, name: Desk(helpdesk, profile_name=name, clock=lambda: FIXED_NOW)
+def factory_for(helpdesk: FakeHelpdesk) -> Callable[[Settings, str], Session]:
+    return lambda settings, name: session_for_helpdesk(helpdesk, profile_name=name, clock=lambda: FIXED_NOW)
 
 
 def run(helpdesk: FakeHelpdesk | None, *argv: str, stdin: str = "") -> tuple[int, str, str]:
@@ -66,7 +67,7 @@ def run(helpdesk: FakeHelpdesk | None, *argv: str, stdin: str = "") -> tuple[int
     out, err = io.StringIO(), io.StringIO()
     kwargs: dict[str, object] = {"out": out, "err": err}
     if helpdesk is not None:
-        kwargs["desk_factory"] = factory_for(helpdesk)
+        kwargs["session_factory"] = factory_for(helpdesk)
     if args.handler is scripting.run_reply:
         kwargs["stdin"] = io.StringIO(stdin)
     code = args.handler(args, **kwargs)
@@ -211,7 +212,7 @@ def test_no_profile_is_exit_2_with_next_steps() -> None:
     assert "frontline demo" in err
 
 
-def test_missing_token_with_real_open_desk(config: Path) -> None:
+def test_missing_token_with_the_real_session_factory(config: Path) -> None:
     code, _, err = run(None, "queue")
     assert code == 2
     assert "frontline: Missing credentials" in err
@@ -219,14 +220,15 @@ def test_missing_token_with_real_open_desk(config: Path) -> None:
     assert "export ZENDESK_TOKEN=" in err
 
 
-def test_open_desk_uses_env_token_and_profile_views(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_open_session_uses_env_token_and_profile_views(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZENDESK_TOKEN", "env-token")
     from frontline.config import load_settings
 
-    desk = scripting.open_desk(load_settings(), "acme")
+    session = open_session(load_settings(), "acme")
 
-    assert desk.profile_name == "acme"
-    assert desk.adapter.kind == "zendesk"
+    assert session.desk.profile_name == "acme"
+    assert session.helpdesk.kind == "zendesk"
+    assert session.desk.view_ids == ("360002", "360001")
 
 
 def test_login_stores_the_token(

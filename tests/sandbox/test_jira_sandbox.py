@@ -8,7 +8,7 @@ import httpx
 import pytest
 from support.spec_check import PLATFORM_SPEC, check
 
-from frontline.adapters.adf import text_to_adf
+from frontline.connectors.atlassian.adf import text_to_adf
 from frontline.sandbox.server import SandboxServer
 
 API = "/rest/api/3"

@@ -10,22 +10,15 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from support.apps import make_app
 from support.fake_helpdesk import FIXED_NOW, FakeHelpdesk
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from frontline.domain.clock import fixed_clock
-from frontline.domain.desk import Desk
 from frontline.domain.models import Status
-from frontline.ui.app import FrontlineApp
 
 SIZE = (140, 40)
 SnapCompare = Callable[..., bool]
-
-
-def make_app(helpdesk: FakeHelpdesk | None = None) -> FrontlineApp:
-    desk = Desk(helpdesk or FakeHelpdesk(), profile_name="test", clock=fixed_clock(FIXED_NOW))
-    return FrontlineApp(desk, clock=fixed_clock(FIXED_NOW))
 
 
 async def settle(pilot: Pilot[Any]) -> None:

@@ -1,7 +1,7 @@
 """An in-memory helpdesk for UI tests and snapshots: deterministic, instant, no HTTP.
 
 Adapter behaviour over HTTP is tested against the sandbox; this fake exists so UI tests can pin pictures
-and flows without a server. It honours the same contract (`HelpdeskAdapter`) and raises the same errors.
+and flows without a server. It honours the same contract (`Helpdesk`) and raises the same errors.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from frontline.adapters.base import HelpdeskAdapter, HelpdeskCapabilities
 from frontline.domain.models import (
     Comment,
     Macro,
@@ -25,6 +24,7 @@ from frontline.domain.models import (
     TicketUpdate,
     View,
 )
+from frontline.domain.ports import ConnectionState, Helpdesk, HelpdeskCapabilities
 from frontline.errors import ConflictError, NotFound
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -43,7 +43,7 @@ NAMES = ["Grace Hopper", "Linus Berg", "Mina Park", "Omar Haddad", "李雷", "Zo
 
 
 @dataclass
-class FakeHelpdesk(HelpdeskAdapter):
+class FakeHelpdesk(Helpdesk):
     """Seeded tickets across three views; records every update it receives."""
 
     ticket_count: int = 40
@@ -51,10 +51,15 @@ class FakeHelpdesk(HelpdeskAdapter):
     now: datetime = FIXED_NOW
     updates: list[tuple[str, TicketUpdate]] = field(default_factory=list)
     conflict_next_update: bool = False
+    state: ConnectionState = ConnectionState.ONLINE
 
     kind = "fake"
     display_name = "Fake Helpdesk"
     capabilities = HelpdeskCapabilities(macros=True, sla=True, safe_update=True)
+
+    @property
+    def connection_state(self) -> ConnectionState:
+        return self.state
 
     def __post_init__(self) -> None:
         rng = random.Random(self.seed)

@@ -1,4 +1,4 @@
-"""A FrontlineApp that opens straight on one ticket, for ticket screen and composer tests."""
+"""A FrontlineApp that opens straight on one ticket (themes and keymap installed as in the console)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from textual import events
+from textual.screen import Screen
 
 from frontline.config import Settings
-from frontline.domain.clock import fixed_clock
-from frontline.domain.desk import Desk
 from frontline.ui.app import FrontlineApp
 from frontline.ui.screens.ticket import TicketScreen
-from support.fake_helpdesk import FIXED_NOW, FakeHelpdesk
+from support.apps import make_session
+from support.fake_helpdesk import FakeHelpdesk
 
 
 @dataclass
@@ -45,16 +44,14 @@ class TicketApp(FrontlineApp):
         settings: Settings | None = None,
     ) -> None:
         self.helpdesk = helpdesk or FakeHelpdesk()
-        desk = Desk(self.helpdesk, profile_name="test", clock=fixed_clock(FIXED_NOW))
-        super().__init__(desk, settings, clock=fixed_clock(FIXED_NOW), data_dir=data_dir)
+        super().__init__(make_session(self.helpdesk, settings=settings, data_dir=data_dir))
         self.start_ticket_id = ticket_id
         self.neighbours = neighbours
         self.copied: list[str] = []
         self.opened: list[str] = []
 
-    def on_mount(self, event: events.Mount) -> None:
-        event.prevent_default()
-        self.push_screen(TicketScreen(self.start_ticket_id, neighbours=self.neighbours))
+    def first_screen(self) -> Screen[None]:
+        return TicketScreen(self.start_ticket_id, neighbours=self.neighbours)
 
     def copy_to_clipboard(self, text: str) -> None:
         self.copied.append(text)

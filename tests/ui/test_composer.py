@@ -12,9 +12,9 @@ from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
 from frontline import locations
-from frontline.adapters.base import HelpdeskCapabilities
 from frontline.domain.compose import SCISSORS_LINE
 from frontline.domain.models import Status
+from frontline.domain.ports import HelpdeskCapabilities
 from frontline.store.db import Store
 from frontline.store.drafts import DraftStore
 from frontline.ui.commands import template_commands

@@ -12,8 +12,7 @@ import pytest
 from support.pilot import settle
 from textual.widgets import TextArea
 
-from frontline.adapters.registry import build_helpdesk
-from frontline.domain.desk import Desk
+from frontline.cli.demo import demo_session
 from frontline.domain.models import Status
 from frontline.sandbox.server import SandboxServer
 from frontline.ui.app import FrontlineApp
@@ -35,17 +34,15 @@ def control(sandbox: SandboxServer) -> Iterator[dict[str, httpx.Client]]:
 
 
 async def make_app(sandbox: SandboxServer, helpdesk: str) -> FrontlineApp:
-    adapter = build_helpdesk(
-        helpdesk, base_url=sandbox.urls[helpdesk], email=sandbox.email, token=sandbox.token
-    )
-    return FrontlineApp(Desk(adapter, profile_name=f"demo-{helpdesk}"))
+    """The app exactly as `frontline demo` builds it."""
+    return FrontlineApp(demo_session(sandbox, helpdesk))
 
 
 @pytest.fixture
 async def zendesk_app(sandbox: SandboxServer) -> AsyncIterator[FrontlineApp]:
     app = await make_app(sandbox, "zendesk")
     yield app
-    await app.desk.close()
+    await app.session.aclose()
 
 
 @pytest.mark.parametrize("helpdesk", ["zendesk", "jsm"])
@@ -78,7 +75,7 @@ async def test_demo_opens_queue_moves_cursor_and_reads_a_ticket(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
-    await app.desk.close()
+    await app.session.aclose()
 
 
 async def test_reply_and_solve_reaches_the_helpdesk_once_and_updates_the_queue(

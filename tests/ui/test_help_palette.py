@@ -5,14 +5,12 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from support.fake_helpdesk import FakeHelpdesk
+from support.apps import make_app
 from support.pilot import settle
 from textual.command import CommandList, CommandPalette
 
 from frontline import locations
 from frontline.config import Settings
-from frontline.domain.desk import Desk
-from frontline.ui.app import FrontlineApp
 from frontline.ui.commands import (
     action_commands,
     template_commands,
@@ -23,12 +21,8 @@ from frontline.ui.screens.help import HelpScreen
 from frontline.ui.screens.queue import QueueScreen
 
 
-def make_app(settings: Settings | None = None) -> FrontlineApp:
-    return FrontlineApp(Desk(FakeHelpdesk(), profile_name="test"), settings or Settings())
-
-
 async def test_themes_install_and_configured_theme_is_active() -> None:
-    app = make_app(Settings(ui={"theme": "frontline-high-contrast"}))
+    app = make_app(settings=Settings(ui={"theme": "frontline-high-contrast"}))
     async with app.run_test() as pilot:
         await settle(pilot)
         assert app.theme == "frontline-high-contrast"
@@ -41,7 +35,7 @@ async def test_unknown_theme_and_broken_user_theme_fall_back_with_one_message() 
     user_themes = locations.user_themes_dir()
     user_themes.mkdir(parents=True)
     (user_themes / "broken.toml").write_text('name = "broken"\nprimary = "#nothex"\n')
-    app = make_app(Settings(ui={"theme": "broken"}))
+    app = make_app(settings=Settings(ui={"theme": "broken"}))
     async with app.run_test() as pilot:
         await settle(pilot)
         assert app.theme == "frontline-dark"
@@ -76,7 +70,7 @@ async def test_palette_lists_actions_views_templates_and_themes() -> None:
     templates = locations.templates_dir()
     templates.mkdir(parents=True)
     (templates / "refund.md").write_text("Hi {{requester_name}}, the refund is on its way.")
-    app = make_app(Settings(keymap={"queue.refresh": "f5"}))
+    app = make_app(settings=Settings(keymap={"queue.refresh": "f5"}))
     async with app.run_test() as pilot:
         await settle(pilot)
         actions = {command.title: command for command in action_commands(app, app.screen)}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from support.apps import make_app
 from support.fake_helpdesk import FakeHelpdesk
 from support.pilot import settle
 from textual.binding import Binding
 
 from frontline.config import Settings
-from frontline.domain.desk import Desk
 from frontline.domain.models import Page, Ticket
 from frontline.ui.app import BOUND_CLASSES, FrontlineApp
 from frontline.ui.keymap import collect_binding_ids, is_valid_key
@@ -30,14 +30,14 @@ class CountingHelpdesk(FakeHelpdesk):
         return await super().list_view_tickets(view_id, cursor, page_size)
 
 
-def make_app(keymap: dict[str, str] | None = None) -> tuple[FrontlineApp, CountingHelpdesk]:
+def keymap_app(keymap: dict[str, str] | None = None) -> tuple[FrontlineApp, CountingHelpdesk]:
     helpdesk = CountingHelpdesk()
     settings = Settings(keymap=keymap or {})
-    return FrontlineApp(Desk(helpdesk, profile_name="test"), settings), helpdesk
+    return make_app(helpdesk, settings=settings), helpdesk
 
 
 async def test_rebound_key_fires_the_action_and_the_old_one_does_not() -> None:
-    app, helpdesk = make_app({"queue.refresh": "f5"})
+    app, helpdesk = keymap_app({"queue.refresh": "f5"})
     async with app.run_test() as pilot:
         await settle(pilot)
         before = helpdesk.view_loads
@@ -53,7 +53,7 @@ async def test_rebound_key_fires_the_action_and_the_old_one_does_not() -> None:
 
 
 async def test_default_key_works_without_keymap() -> None:
-    app, helpdesk = make_app()
+    app, helpdesk = keymap_app()
     async with app.run_test() as pilot:
         await settle(pilot)
         before = helpdesk.view_loads
@@ -63,7 +63,7 @@ async def test_default_key_works_without_keymap() -> None:
 
 
 async def test_help_shows_the_users_key_not_the_default() -> None:
-    app, _ = make_app({"queue.refresh": "f5", "queue.down": "n,down"})
+    app, _ = keymap_app({"queue.refresh": "f5", "queue.down": "n,down"})
     async with app.run_test() as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
@@ -83,7 +83,7 @@ async def test_help_shows_the_users_key_not_the_default() -> None:
 
 async def test_unknown_and_bad_entries_are_reported_and_the_rest_applies() -> None:
     keymap = {"queue.refesh": "f5", "queue.sort": "ctlr+s", "queue.filter": "f", "app.quit": ""}
-    app, _ = make_app(keymap)
+    app, _ = keymap_app(keymap)
     async with app.run_test() as pilot:
         await settle(pilot)
         problems = app.settings_problems
@@ -100,7 +100,7 @@ async def test_unknown_and_bad_entries_are_reported_and_the_rest_applies() -> No
 
 
 async def test_clash_with_another_binding_is_reported() -> None:
-    app, _ = make_app({"queue.refresh": "s"})
+    app, _ = keymap_app({"queue.refresh": "s"})
     async with app.run_test():
         assert any("'s'" in p and "queue.sort" in p for p in app.settings_problems)
 
@@ -128,7 +128,7 @@ def test_unbound_ids_in_bindings_are_ignored() -> None:
 
 
 async def test_rebinding_a_key_next_to_its_arrow_alias_is_not_a_clash() -> None:
-    app, _ = make_app({"queue.down": "n,down"})
+    app, _ = keymap_app({"queue.down": "n,down"})
     async with app.run_test() as pilot:
         await settle(pilot)
         assert app.settings_problems == []

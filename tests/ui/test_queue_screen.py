@@ -7,16 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from rich.cells import cell_len
+from support.apps import make_app
 from support.fake_helpdesk import FIXED_NOW, FakeHelpdesk
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from frontline.adapters.http import ConnectionState
 from frontline.config import Settings
-from frontline.domain.clock import fixed_clock
-from frontline.domain.desk import Desk
 from frontline.domain.models import CommentDraft, Page, Status, Ticket, TicketUpdate
+from frontline.domain.ports import ConnectionState
 from frontline.domain.queue import QueueModel
 from frontline.errors import AuthError, FrontlineError, Unavailable
 from frontline.ui.app import FrontlineApp
@@ -24,11 +23,6 @@ from frontline.ui.keymap import live_bindings
 from frontline.ui.screens.queue import QueueScreen, settle_loaded_tickets
 from frontline.ui.widgets.queue_list import QueueList, fit, layout_columns
 from frontline.ui.widgets.status_bar import StatusBar
-
-
-def make_app(helpdesk: FakeHelpdesk | None = None, settings: Settings | None = None) -> FrontlineApp:
-    desk = Desk(helpdesk or FakeHelpdesk(), profile_name="test", clock=fixed_clock(FIXED_NOW))
-    return FrontlineApp(desk, settings, clock=fixed_clock(FIXED_NOW))
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -142,7 +136,7 @@ async def test_switching_views_by_number_and_brackets() -> None:
 
 async def test_refresh_marks_new_and_changed_and_notifies_customer_replies() -> None:
     helpdesk = FakeHelpdesk()
-    app = make_app(helpdesk, Settings(ui={"bell": True}))
+    app = make_app(helpdesk, settings=Settings(ui={"bell": True}))
     bells: list[bool] = []
     app.bell = lambda: bells.append(True)  # type: ignore[method-assign]
     async with app.run_test(size=(140, 30)) as pilot:
@@ -315,34 +309,26 @@ class MovingClock:
 
 
 @dataclass
-class SignedClient:
-    """Stands in for `ApiClient`: the desk reads its connection state from `adapter.client.state`."""
-
-    state: ConnectionState = ConnectionState.ONLINE
-
-
-@dataclass
 class CountingHelpdesk(FakeHelpdesk):
-    """Counts view loads per view; `fail_with` makes the next loads fail (and sets the client state)."""
+    """Counts view loads per view; `fail_with` makes the next loads fail (and sets the connection state)."""
 
     loads: dict[str, int] = field(default_factory=dict)
     fail_with: FrontlineError | None = None
-    client: SignedClient = field(default_factory=SignedClient)
 
     async def list_view_tickets(
         self, view_id: str, cursor: str | None = None, page_size: int = 100
     ) -> Page[Ticket]:
         if self.fail_with is not None:
             if isinstance(self.fail_with, AuthError):
-                self.client.state = ConnectionState.SIGNED_OUT
+                self.state = ConnectionState.SIGNED_OUT
             raise self.fail_with
-        self.client.state = ConnectionState.ONLINE
+        self.state = ConnectionState.ONLINE
         self.loads[view_id] = self.loads.get(view_id, 0) + 1
         return await super().list_view_tickets(view_id, cursor, page_size)
 
 
 def moving_app(helpdesk: FakeHelpdesk, clock: MovingClock, settings: Settings | None = None) -> FrontlineApp:
-    return FrontlineApp(Desk(helpdesk, profile_name="test", clock=clock), settings, clock=clock)
+    return make_app(helpdesk, settings=settings, clock=clock)
 
 
 async def test_keys_typed_in_the_same_burst_as_slash_land_in_the_filter() -> None:

@@ -9,8 +9,8 @@ from support.fake_helpdesk import FIXED_NOW, ME, FakeHelpdesk
 from support.ticket_app import ListNeighbours, TicketApp
 from textual.widgets import Input, Static
 
-from frontline.adapters.base import HelpdeskCapabilities
 from frontline.domain.models import Attachment, Comment, Priority, Status, Ticket
+from frontline.domain.ports import HelpdeskCapabilities
 from frontline.ui.screens.conversation import CommentCard, ShowMore
 from frontline.ui.screens.pickers import ChoiceScreen, TextPromptScreen
 from frontline.ui.screens.ticket import TicketScreen, parse_tags

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from frontline.adapters.adf import adf_to_text, text_to_adf, validate_adf
+from frontline.connectors.atlassian.adf import adf_to_text, text_to_adf, validate_adf
 
 
 def test_text_to_adf_paragraphs_and_hard_breaks() -> None:

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from support.fake_helpdesk import FIXED_NOW, ME, FakeHelpdesk
 
-from frontline.adapters.base import HelpdeskCapabilities
 from frontline.domain.clock import fixed_clock
-from frontline.domain.desk import Desk, write_landed
 from frontline.domain.models import Comment, CommentDraft, Status, Ticket, TicketThread, TicketUpdate
+from frontline.domain.ports import HelpdeskCapabilities
 from frontline.errors import ConflictError, ValidationFailed
+from frontline.services.desk import Desk, write_landed
 
 
 def make_desk(helpdesk: FakeHelpdesk | None = None) -> Desk:

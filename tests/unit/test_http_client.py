@@ -7,7 +7,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from frontline.adapters.http import ApiClient, ConnectionState
+from frontline.connectors.http import ApiClient
+from frontline.domain.ports import ConnectionState
 from frontline.errors import (
     AuthError,
     ConflictError,

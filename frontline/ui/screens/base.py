@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from frontline.domain.desk import Desk
+from frontline.domain.ports import DraftRepository
+from frontline.services.desk import Desk
 from frontline.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
@@ -21,3 +22,8 @@ class FrontlineScreen(ReportsWorkerErrors):
     @property
     def desk(self) -> Desk:
         return self.frontline.desk
+
+    @property
+    def drafts(self) -> DraftRepository | None:
+        """The draft store, or None when the local database is unusable (reported once)."""
+        return self.frontline.drafts()

@@ -12,7 +12,6 @@ import subprocess
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult, SuspendNotSupported
@@ -40,12 +39,8 @@ from frontline.domain.text import one_line
 from frontline.errors import ConflictError, FrontlineError, WriteOutcomeUnknown
 from frontline.ui.screens.base import FrontlineScreen
 from frontline.ui.screens.conversation import local_time
-from frontline.ui.screens.draft_access import draft_store
 from frontline.ui.screens.pickers import ChoiceScreen, ConfirmScreen, MacroPreviewScreen
 from frontline.ui.screens.review import ReviewScreen
-
-if TYPE_CHECKING:
-    from frontline.store.drafts import DraftStore
 
 AUTOSAVE_SECONDS = 0.5
 PUBLIC_BANNER = "PUBLIC REPLY — the customer will see this"
@@ -94,10 +89,6 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         self._finished = False
         self._sending = False
         self.saved_at_label = ""
-
-    @property
-    def drafts(self) -> DraftStore | None:
-        return draft_store(self.app)
 
     @property
     def ticket_id(self) -> str:
@@ -211,9 +202,8 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
                 drafts.delete(profile, self.ticket_id)
                 self.saved_at_label = ""
             else:
-                saved = drafts.save(
-                    profile, self.ticket_id, saved_at=self.frontline.clock(), **self.state.draft_fields()
-                )  # type: ignore[arg-type]
+                saved = self.state.to_draft(profile, self.ticket_id, self.frontline.clock())
+                drafts.put(saved)
                 self.saved_at_label = f"Draft saved {local_time(saved.saved_at)}"
         except FrontlineError as error:
             self.frontline.report_error(error)

@@ -22,7 +22,6 @@ from frontline.errors import ConflictError, FrontlineError
 from frontline.ui.navigation import TicketNeighbours
 from frontline.ui.screens.base import FrontlineScreen
 from frontline.ui.screens.conversation import CommentCard, header_content, local_time
-from frontline.ui.screens.draft_access import draft_store
 from frontline.ui.screens.pickers import ChoiceScreen, TextPromptScreen
 
 if TYPE_CHECKING:
@@ -158,7 +157,7 @@ class TicketScreen(FrontlineScreen, Screen[None]):
     def show_draft_banner(self) -> None:
         """Say so when an unsent reply or note waits for this ticket."""
         banner = self.query_one("#ticket-draft", Static)
-        drafts = draft_store(self.app)
+        drafts = self.drafts
         draft = drafts.load(self.desk.profile_name, self.ticket_id) if drafts else None
         if draft is None or draft.is_blank():
             banner.remove_class("-visible")

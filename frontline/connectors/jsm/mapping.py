@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from frontline.adapters.adf import adf_to_text
+from frontline.connectors.atlassian.adf import adf_to_text
 from frontline.domain.models import Comment, Organization, Person, Priority, SlaTarget, Status, Ticket
 
 PRIORITY_BY_NAME = {

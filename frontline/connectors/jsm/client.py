@@ -13,9 +13,8 @@ from typing import Any, ClassVar
 
 import httpx
 
-from frontline.adapters.base import HelpdeskAdapter, HelpdeskCapabilities
-from frontline.adapters.http import ApiClient
-from frontline.adapters.jsm_mapping import (
+from frontline.connectors.http import ApiClient
+from frontline.connectors.jsm.mapping import (
     PRIORITY_NAMES,
     choose_transition,
     map_comment,
@@ -24,6 +23,7 @@ from frontline.adapters.jsm_mapping import (
     merge_request,
 )
 from frontline.domain.models import Comment, Page, Person, Status, Ticket, TicketUpdate, View
+from frontline.domain.ports import ConnectionState, Helpdesk, HelpdeskCapabilities
 from frontline.errors import ConfigError, MalformedResponse, NotFound, Unsupported, ValidationFailed
 
 SD = "/rest/servicedeskapi"
@@ -33,7 +33,7 @@ _ISSUE_FIELDS = "summary,status,priority,assignee,reporter,labels,created,update
 _LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
-class JsmAdapter(HelpdeskAdapter):
+class JsmAdapter(Helpdesk):
     """One Jira Service Management site.
 
     Args:
@@ -62,6 +62,10 @@ class JsmAdapter(HelpdeskAdapter):
         self.client = client
         self.site_url = site_url.rstrip("/")
         self.desk_ids = desk_ids
+
+    @property
+    def connection_state(self) -> ConnectionState:
+        return self.client.state
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -11,14 +11,14 @@ from importlib import import_module
 
 import httpx
 
-from frontline.adapters.base import HelpdeskAdapter
+from frontline.domain.ports import Helpdesk
 from frontline.errors import ConfigError
 
-HelpdeskFactory = Callable[..., HelpdeskAdapter]
+HelpdeskFactory = Callable[..., Helpdesk]
 
 _FACTORIES: dict[str, tuple[str, str]] = {
-    "zendesk": ("frontline.adapters.zendesk", "build_zendesk_adapter"),
-    "jsm": ("frontline.adapters.jsm", "build_jsm_adapter"),
+    "zendesk": ("frontline.connectors.zendesk.client", "build_zendesk_adapter"),
+    "jsm": ("frontline.connectors.jsm.client", "build_jsm_adapter"),
 }
 
 HELPDESK_KINDS: tuple[str, ...] = tuple(_FACTORIES)
@@ -32,7 +32,7 @@ def build_helpdesk(
     email: str,
     token: str,
     transport: httpx.AsyncBaseTransport | None = None,
-) -> HelpdeskAdapter:
+) -> Helpdesk:
     """A connected (not yet verified) adapter for `kind`.
 
     Raises:

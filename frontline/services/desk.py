@@ -1,6 +1,6 @@
 """The desk: one signed-in helpdesk session, the entry point screens and the CLI call.
 
-It wraps a `HelpdeskAdapter` with the logic that is not vendor-specific: paging a whole view, loading a
+It wraps a `Helpdesk` with the logic that is not vendor-specific: paging a whole view, loading a
 ticket and its conversation together, and remembering who "me" is. UI code calls this, never adapters.
 """
 
@@ -11,8 +11,6 @@ import math
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from frontline.adapters.base import HelpdeskAdapter, HelpdeskCapabilities
-from frontline.adapters.http import ConnectionState
 from frontline.domain.clock import Clock, utc_now
 from frontline.domain.models import (
     Comment,
@@ -24,6 +22,7 @@ from frontline.domain.models import (
     TicketUpdate,
     View,
 )
+from frontline.domain.ports import ConnectionState, Helpdesk, HelpdeskCapabilities
 from frontline.errors import (
     FrontlineError,
     MalformedResponse,
@@ -53,7 +52,7 @@ class Desk:
 
     def __init__(
         self,
-        adapter: HelpdeskAdapter,
+        adapter: Helpdesk,
         *,
         profile_name: str,
         view_ids: Sequence[str] = (),
@@ -85,8 +84,7 @@ class Desk:
 
     @property
     def connection_state(self) -> ConnectionState:
-        client = getattr(self.adapter, "client", None)
-        return getattr(client, "state", ConnectionState.UNKNOWN)
+        return self.adapter.connection_state
 
     async def connect(self) -> Person:
         """Check the credentials and learn who "me" is."""

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from frontline.config import load_settings
-from frontline.domain.desk import Desk
+from typing import TYPE_CHECKING
+
+from frontline.bootstrap import Session, build_session
+from frontline.config import HelpdeskSettings, Settings, load_settings
+
+if TYPE_CHECKING:
+    from frontline.sandbox.server import SandboxServer
 
 TRACKERS = ("jira", "github")
 
@@ -17,19 +22,21 @@ def run_demo(
     Drafts are kept under the profile name `demo-<helpdesk>`, so they survive a restart of the demo.
     """
     settings = load_settings()
-    from frontline.adapters.registry import build_helpdesk
     from frontline.sandbox.server import SandboxServer
 
     server = SandboxServer(seed=seed, tickets=tickets, systems=(helpdesk, *TRACKERS), faults=faults)
     server.start()
     try:
-        adapter = build_helpdesk(
-            helpdesk, base_url=server.urls[helpdesk], email=server.email, token=server.token
-        )
-        desk = Desk(adapter, profile_name=f"demo-{helpdesk}")
+        session = demo_session(server, helpdesk, settings)
         from frontline.ui.app import FrontlineApp
 
-        FrontlineApp(desk, settings).run()
+        FrontlineApp(session).run()
     finally:
         server.stop()
     return 0
+
+
+def demo_session(server: SandboxServer, helpdesk: str, settings: Settings | None = None) -> Session:
+    """A session on the running sandbox's `helpdesk`, with the demo's own profile name."""
+    section = HelpdeskSettings(kind=helpdesk, base_url=server.urls[helpdesk], email=server.email)
+    return build_session(f"demo-{helpdesk}", section, server.token, settings=settings)

@@ -1,6 +1,6 @@
 """What `frontline queue/show/reply` print: the documented JSON shapes and aligned, cleaned text.
 
-The JSON schema is written out in `frontline.scripting`'s docstring. Human output passes every piece of
+The JSON schema is written out in `frontline.cli.scripting`'s docstring. Human output passes every piece of
 ticket text through `clean_text`/`one_line`, so hostile ticket text cannot drive the terminal.
 """
 

@@ -66,19 +66,19 @@ def _register_sandbox(subcommands: argparse._SubParsersAction[argparse.ArgumentP
 
 
 def _register_scripting(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from frontline import scripting
+    from frontline.cli import scripting
 
     scripting.register(subcommands)
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from frontline.demo import run_demo
+    from frontline.cli.demo import run_demo
 
     return run_demo(helpdesk=args.helpdesk, tickets=args.tickets, seed=args.seed, faults=args.faults)
 
 
 def _run_console(args: argparse.Namespace) -> int:
-    from frontline.console import run_console
+    from frontline.cli.console import run_console
 
     return run_console(profile=args.profile)
 

@@ -23,9 +23,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from frontline.adapters.base import HelpdeskAdapter, HelpdeskCapabilities
-from frontline.adapters.http import ApiClient, Sleep
-from frontline.adapters.zendesk_mapping import (
+from frontline.connectors.http import ApiClient, Sleep
+from frontline.connectors.zendesk.mapping import (
     Json,
     expect_list,
     expect_object,
@@ -52,6 +51,7 @@ from frontline.domain.models import (
     TicketUpdate,
     View,
 )
+from frontline.domain.ports import ConnectionState, Helpdesk, HelpdeskCapabilities
 from frontline.errors import (
     AuthError,
     ConfigError,
@@ -102,7 +102,7 @@ class ApiTokenAuth(httpx.Auth):
         return "ApiTokenAuth(<hidden>)"
 
 
-class ZendeskAdapter(HelpdeskAdapter):
+class ZendeskAdapter(Helpdesk):
     """One Zendesk Support account, over the shared `ApiClient` (retries, 429, error translation)."""
 
     kind: ClassVar[str] = "zendesk"
@@ -128,6 +128,10 @@ class ZendeskAdapter(HelpdeskAdapter):
     def agent_base_url(self) -> str:
         """Where agents open tickets in a browser (`https://{sub}.zendesk.com`)."""
         return self.client.base_url
+
+    @property
+    def connection_state(self) -> ConnectionState:
+        return self.client.state
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -34,52 +34,27 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TextIO, TypeVar
 
 from frontline import locations
+from frontline.bootstrap import Session, open_session
+from frontline.cli.output import comment_json, format_queue, format_thread, ticket_json
 from frontline.config import Settings, load_settings
 from frontline.credentials import HELPDESK, delete_token, get_token, keyring_status, set_token
-from frontline.domain.desk import Desk
 from frontline.domain.models import CommentDraft, Person, Ticket, TicketUpdate, View
 from frontline.domain.models import Status as TicketStatus
 from frontline.domain.text import one_line
 from frontline.errors import ConfigError, CredentialsError, FrontlineError, InputError, NotFound, Unsupported
-from frontline.scripting_output import comment_json, format_queue, format_thread, ticket_json
+from frontline.services.desk import Desk
 
 T = TypeVar("T")
-DeskFactory = Callable[[Settings, str], Desk]
+SessionFactory = Callable[[Settings, str], Session]
+"""Builds a profile's session; `frontline.bootstrap.open_session`, or a test's fake."""
 Handler = Callable[[argparse.Namespace], int]
 
 EXIT_HELPDESK = 1
 EXIT_CONFIG = 2
 SUBMIT_AS = {"open": "open", "pending": "pending", "hold": "hold", "on-hold": "hold", "solved": "solved"}
-
-
-def open_desk(settings: Settings, profile_name: str, *, transport: Any = None) -> Desk:
-    """A desk on the profile's helpdesk with its token (not yet connected).
-
-    Raises:
-        ConfigError: unknown profile, missing base URL or unknown helpdesk kind.
-        CredentialsError: no token in the keyring or the profile's env var.
-    """
-    from frontline.adapters.registry import build_helpdesk
-
-    profile = settings.get_profile(profile_name)
-    helpdesk = profile.helpdesk
-    if not helpdesk.base_url:
-        raise ConfigError(
-            f"Profile {profile_name!r} has no helpdesk address: set base_url under "
-            f"[profiles.{profile_name}.helpdesk] in {locations.config_file()}."
-        )
-    credential = get_token(profile_name, HELPDESK, token_env=helpdesk.token_env)
-    adapter = build_helpdesk(
-        helpdesk.kind,
-        base_url=helpdesk.base_url,
-        email=helpdesk.email,
-        token=credential.token,
-        transport=transport,
-    )
-    return Desk(adapter, profile_name=profile_name, view_ids=helpdesk.views)
 
 
 # -- argparse wiring ------------------------------------------------------------------------------------
@@ -114,7 +89,7 @@ def add_queue_arguments(parser: argparse.ArgumentParser) -> None:
     _add_profile(parser)
     parser.add_argument("--view", metavar="ID", help="view id or title (default: the profile's first view)")
     parser.add_argument("--limit", type=int, metavar="N", help="at most N tickets (default: all)")
-    parser.add_argument("--json", action="store_true", help="print JSON (schema: frontline.scripting)")
+    parser.add_argument("--json", action="store_true", help="print JSON (schema: frontline.cli.scripting)")
 
 
 def add_show_arguments(parser: argparse.ArgumentParser) -> None:
@@ -156,7 +131,7 @@ def add_doctor_arguments(parser: argparse.ArgumentParser) -> None:
 def run_queue(
     args: argparse.Namespace,
     *,
-    desk_factory: DeskFactory = open_desk,
+    session_factory: SessionFactory = open_session,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
@@ -173,13 +148,13 @@ def run_queue(
             _print(format_queue(view, tickets, desk.clock()), out)
         return 0
 
-    return _guard(lambda: _with_desk(args, desk_factory, work), err)
+    return _guard(lambda: _with_session(args, session_factory, work), err)
 
 
 def run_show(
     args: argparse.Namespace,
     *,
-    desk_factory: DeskFactory = open_desk,
+    session_factory: SessionFactory = open_session,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
@@ -197,13 +172,13 @@ def run_show(
             _print(format_thread(thread.ticket, thread.comments, desk.clock()), out)
         return 0
 
-    return _guard(lambda: _with_desk(args, desk_factory, work), err)
+    return _guard(lambda: _with_session(args, session_factory, work), err)
 
 
 def run_reply(
     args: argparse.Namespace,
     *,
-    desk_factory: DeskFactory = open_desk,
+    session_factory: SessionFactory = open_session,
     out: TextIO | None = None,
     err: TextIO | None = None,
     stdin: TextIO | None = None,
@@ -229,7 +204,7 @@ def run_reply(
             _print(f"Added {kind} to {key}; status is now {ticket.status.label}.", out)
         return 0
 
-    return _guard(lambda: _with_desk(args, desk_factory, work), err)
+    return _guard(lambda: _with_session(args, session_factory, work), err)
 
 
 def run_login(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -276,7 +251,7 @@ def run_login(args: argparse.Namespace, *, out: TextIO | None = None, err: TextI
 def run_doctor(
     args: argparse.Namespace,
     *,
-    desk_factory: DeskFactory = open_desk,
+    session_factory: SessionFactory = open_session,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
@@ -326,7 +301,7 @@ def run_doctor(
         return await desk.connect(), await desk.views()
 
     try:
-        me, views = asyncio.run(_in_desk(desk_factory(settings, name), connect))
+        me, views = asyncio.run(_in_session(session_factory(settings, name), connect))
     except (ConfigError, CredentialsError) as error:
         return failed("helpdesk", error, EXIT_CONFIG)
     except FrontlineError as error:
@@ -387,17 +362,19 @@ def _profile_name(settings: Settings, requested: str | None) -> str:
     return name
 
 
-def _with_desk(args: argparse.Namespace, factory: DeskFactory, work: Callable[[Desk], Awaitable[int]]) -> int:
+def _with_session(
+    args: argparse.Namespace, factory: SessionFactory, work: Callable[[Desk], Awaitable[int]]
+) -> int:
     settings = load_settings()
     name = _profile_name(settings, getattr(args, "profile", None))
-    return asyncio.run(_in_desk(factory(settings, name), work))
+    return asyncio.run(_in_session(factory(settings, name), work))
 
 
-async def _in_desk(desk: Desk, work: Callable[[Desk], Awaitable[T]]) -> T:
+async def _in_session(session: Session, work: Callable[[Desk], Awaitable[T]]) -> T:
     try:
-        return await work(desk)
+        return await work(session.desk)
     finally:
-        await desk.close()
+        await session.aclose()
 
 
 async def _fetch_queue(desk: Desk, wanted: str | None, limit: int | None) -> tuple[View, list[Ticket]]:

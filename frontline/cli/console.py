@@ -18,10 +18,10 @@ def run_console(*, profile: str | None = None) -> int:
             "To connect a real helpdesk, add a [profiles.NAME.helpdesk] section to\n"
             f"{locations.config_file()} (see the README), then run `frontline login NAME`."
         )
-    from frontline.scripting import open_desk
+    from frontline.bootstrap import open_session
 
-    desk = open_desk(settings, name)
+    session = open_session(settings, name)
     from frontline.ui.app import FrontlineApp
 
-    FrontlineApp(desk, settings).run()
+    FrontlineApp(session).run()
     return 0

@@ -1,4 +1,4 @@
-"""The shared HTTP client: one place that retries, honours rate limits and translates failures.
+"""The shared, vendor-neutral HTTP client: retries, rate limits and failures translated in one place.
 
 Every adapter talks through `ApiClient`. It turns httpx exceptions and HTTP error statuses into the
 `frontline.errors` tree, so nothing above the adapters imports httpx. Retry rules:
@@ -17,11 +17,11 @@ import email.utils
 import json
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from enum import StrEnum
 from typing import Any
 
 import httpx
 
+from frontline.domain.ports import ConnectionState
 from frontline.errors import (
     AuthError,
     ConflictError,
@@ -38,18 +38,6 @@ from frontline.errors import (
 Sleep = Callable[[float], Awaitable[None]]
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 _USER_AGENT = "frontline/0.1 (+https://github.com/frontline)"
-
-
-class ConnectionState(StrEnum):
-    """What the last request said about the connection, for the status bar."""
-
-    UNKNOWN = "unknown"
-    ONLINE = "online"
-    OFFLINE = "offline"
-    RATE_LIMITED = "rate-limited"
-    SIGNED_OUT = "not signed in"
-    SERVER_ERROR = "helpdesk error"
-    """The server answered, with a 5xx: up but failing, not a network problem."""
 
 
 class ApiClient:

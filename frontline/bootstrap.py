@@ -1,0 +1,165 @@
+"""The one composition root: everything a profile needs, built in one place and closed in one place.
+
+The console, the CLI, the demo and the tests all get their objects from here, so the concrete classes
+(connectors, the SQLite store) are named only in this module and in the CLI. Building is cheap and
+offline: nothing here talks to the network; `Session.desk.connect()` does, later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from frontline import locations
+from frontline.config import HelpdeskSettings, Settings
+from frontline.domain.clock import Clock, utc_now
+from frontline.domain.ports import DraftRepository, Helpdesk, Tracker
+from frontline.errors import ConfigError, StoreError
+from frontline.services.desk import Desk
+
+
+@dataclass
+class Session:
+    """One profile's object graph: the helpdesk and its desk, trackers, local stores and clock.
+
+    The local database is opened on first use (`drafts`), so a command that never needs it (`queue`,
+    `show`) never touches the disk, and a database that cannot be opened is reported once
+    (`store_error`) while the rest keeps working.
+    """
+
+    profile_name: str
+    settings: Settings
+    helpdesk: Helpdesk
+    desk: Desk
+    clock: Clock
+    data_dir: Path
+    trackers: Mapping[str, Tracker] = field(default_factory=dict)
+    store_error: StoreError | None = None
+    _drafts: DraftRepository | None = None
+    _drafts_opened: bool = False
+    _closables: list[Any] = field(default_factory=list)
+
+    @property
+    def drafts(self) -> DraftRepository | None:
+        """The draft store, or None when the local database is unusable (see `store_error`)."""
+        if not self._drafts_opened:
+            self._drafts_opened = True
+            if self._drafts is None:
+                self._drafts = self._open_drafts()
+        return self._drafts
+
+    def _open_drafts(self) -> DraftRepository | None:
+        from frontline.store.db import Store
+        from frontline.store.drafts import DraftStore
+
+        try:
+            store = Store.open(self.data_dir)
+        except StoreError as error:
+            self.store_error = error
+            return None
+        self._closables.append(store)
+        return DraftStore(store)
+
+    async def aclose(self) -> None:
+        """Close HTTP clients and the database; safe to call more than once."""
+        await self.desk.close()
+        for tracker in self.trackers.values():
+            await tracker.aclose()
+        while self._closables:
+            self._closables.pop().close()
+
+
+def session_for_helpdesk(
+    helpdesk: Helpdesk,
+    *,
+    profile_name: str,
+    settings: Settings | None = None,
+    view_ids: Sequence[str] = (),
+    trackers: Mapping[str, Tracker] | None = None,
+    drafts: DraftRepository | None = None,
+    data_dir: Path | None = None,
+    clock: Clock = utc_now,
+) -> Session:
+    """A session around an already built helpdesk (the demo's sandbox connector, a test's fake)."""
+    desk = Desk(helpdesk, profile_name=profile_name, view_ids=view_ids, clock=clock)
+    return Session(
+        profile_name=profile_name,
+        settings=settings or Settings(),
+        helpdesk=helpdesk,
+        desk=desk,
+        clock=clock,
+        data_dir=data_dir or locations.data_dir(),
+        trackers=dict(trackers or {}),
+        _drafts=drafts,
+        _drafts_opened=drafts is not None,
+    )
+
+
+def build_session(
+    profile_name: str,
+    helpdesk_settings: HelpdeskSettings,
+    token: str,
+    *,
+    settings: Settings | None = None,
+    transport: Any = None,
+    data_dir: Path | None = None,
+    clock: Clock = utc_now,
+) -> Session:
+    """A session on a helpdesk described by `helpdesk_settings`, signed in with `token`.
+
+    Raises:
+        ConfigError: the helpdesk kind is unknown or its connector rejects the address or credentials.
+    """
+    from frontline.connectors.registry import build_helpdesk
+
+    helpdesk = build_helpdesk(
+        helpdesk_settings.kind,
+        base_url=helpdesk_settings.base_url,
+        email=helpdesk_settings.email,
+        token=token,
+        transport=transport,
+    )
+    return session_for_helpdesk(
+        helpdesk,
+        profile_name=profile_name,
+        settings=settings,
+        view_ids=helpdesk_settings.views,
+        data_dir=data_dir,
+        clock=clock,
+    )
+
+
+def open_session(
+    settings: Settings,
+    profile_name: str,
+    *,
+    transport: Any = None,
+    data_dir: Path | None = None,
+    clock: Clock = utc_now,
+) -> Session:
+    """A session on the profile's helpdesk with its stored token (not yet connected).
+
+    Raises:
+        ConfigError: unknown profile, missing base URL or unknown helpdesk kind.
+        CredentialsError: no token in the keyring or the profile's env var.
+    """
+    from frontline.credentials import HELPDESK, get_token
+
+    helpdesk = settings.get_profile(profile_name).helpdesk
+    if not helpdesk.base_url:
+        raise ConfigError(
+            f"Profile {profile_name!r} has no helpdesk address: set base_url under "
+            f"[profiles.{profile_name}.helpdesk] in {locations.config_file()}."
+        )
+    credential = get_token(profile_name, HELPDESK, token_env=helpdesk.token_env)
+    return build_session(
+        profile_name,
+        helpdesk,
+        credential.token,
+        settings=settings,
+        transport=transport,
+        data_dir=data_dir,
+        clock=clock,
+    )

@@ -1,0 +1,268 @@
+"""The contracts the domain needs from the outside world: helpdesk, bug tracker, local stores, clock.
+
+Connectors (`frontline.connectors.*`) and stores (`frontline.store`) implement these and import only the
+domain; services depend on these and never on a concrete class. Capabilities are data, not subclasses:
+callers ask `helpdesk.capabilities.internal_notes`, never `isinstance(helpdesk, ZendeskAdapter)`. Optional
+operations have safe defaults that raise `Unsupported`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import ClassVar, Protocol
+
+from frontline.domain.clock import Clock, utc_now
+from frontline.domain.drafts import Draft
+from frontline.domain.models import (
+    Bug,
+    BugReport,
+    Comment,
+    Macro,
+    MacroPreview,
+    Page,
+    Person,
+    Priority,
+    Status,
+    Ticket,
+    TicketUpdate,
+    View,
+)
+from frontline.errors import Unsupported
+
+__all__ = [
+    "Clock",
+    "ConnectionState",
+    "DraftRepository",
+    "Helpdesk",
+    "HelpdeskCapabilities",
+    "Tracker",
+    "TrackerCapabilities",
+    "utc_now",
+]
+
+
+class ConnectionState(StrEnum):
+    """What the last request said about the connection, for the status bar."""
+
+    UNKNOWN = "unknown"
+    ONLINE = "online"
+    OFFLINE = "offline"
+    RATE_LIMITED = "rate-limited"
+    SIGNED_OUT = "not signed in"
+    SERVER_ERROR = "helpdesk error"
+    """The server answered, with a 5xx: up but failing, not a network problem."""
+
+
+@dataclass(frozen=True)
+class HelpdeskCapabilities:
+    """What a connected helpdesk can do; the UI hides actions that are not listed here."""
+
+    internal_notes: bool = True
+    macros: bool = False
+    assign: bool = True
+    tags: bool = True
+    priorities: bool = True
+    sla: bool = False
+    safe_update: bool = False
+    search: bool = False
+    description_in_comments: bool = True
+    """Zendesk's first comment is the description; JSM keeps it apart, so the desk shows it first."""
+    statuses: tuple[Status, ...] = field(
+        default=(Status.OPEN, Status.PENDING, Status.HOLD, Status.SOLVED),
+    )
+    priority_values: tuple[Priority, ...] = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
+    max_page_size: int = 100
+
+
+class Helpdesk(ABC):
+    """A connection to one helpdesk account, speaking its REST API over one `httpx.AsyncClient`.
+
+    Every method may raise the `frontline.errors` classes produced by `frontline.connectors.http`:
+    `AuthError`, `PermissionDenied`, `NotFound`, `ConflictError`, `ValidationFailed`, `RateLimited`,
+    `Unavailable` (`WriteOutcomeUnknown` for writes), `MalformedResponse`.
+    """
+
+    kind: ClassVar[str]
+    display_name: ClassVar[str]
+    capabilities: ClassVar[HelpdeskCapabilities]
+
+    @abstractmethod
+    async def whoami(self) -> Person:
+        """The signed-in agent; used to validate credentials and to resolve "assign to me".
+
+        Raises:
+            AuthError: the credentials were refused.
+            Unavailable: the helpdesk could not be reached.
+        """
+
+    @abstractmethod
+    async def list_views(self) -> list[View]:
+        """The views (or queues) the agent can work from, in the helpdesk's own order.
+
+        Raises:
+            PermissionDenied: the account may not list views.
+        """
+
+    @abstractmethod
+    async def list_view_tickets(
+        self, view_id: str, cursor: str | None = None, page_size: int = 100
+    ) -> Page[Ticket]:
+        """One page of the tickets in a view; pass the returned `next_cursor` to continue.
+
+        Raises:
+            NotFound: the view does not exist or is not visible.
+        """
+
+    @abstractmethod
+    async def get_ticket(self, ticket_id: str) -> Ticket:
+        """One ticket with its people resolved.
+
+        Raises:
+            NotFound: no such ticket.
+        """
+
+    @abstractmethod
+    async def list_comments(self, ticket_id: str) -> list[Comment]:
+        """The whole conversation, oldest first, public replies and internal notes alike.
+
+        Raises:
+            NotFound: no such ticket.
+        """
+
+    @abstractmethod
+    async def update_ticket(self, ticket_id: str, update: TicketUpdate) -> Ticket:
+        """Apply a comment and field changes in one write and return the ticket as it is now.
+
+        Raises:
+            ConflictError: the ticket changed since `update.revision` (the caller keeps its draft).
+            ValidationFailed: the helpdesk refused a field value.
+            WriteOutcomeUnknown: the connection failed after sending; the write may have landed.
+        """
+
+    async def view_count(self, view_id: str) -> int | None:
+        """How many tickets a view holds, or None when unknown or still being computed.
+
+        Raises:
+            NotFound: the view does not exist or is not visible.
+        """
+        return None
+
+    async def list_macros(self) -> list[Macro]:
+        """Active macros usable by the agent; empty when the helpdesk has none.
+
+        Raises:
+            PermissionDenied: the account may not read macros.
+        """
+        return []
+
+    async def preview_macro(self, ticket_id: str, macro_id: str) -> MacroPreview:
+        """What a macro would change on a ticket, without changing anything.
+
+        Raises:
+            Unsupported: this helpdesk has no macros.
+        """
+        raise Unsupported(f"{self.display_name} has no macros.")
+
+    async def aclose(self) -> None:
+        """Release the HTTP connection pool.
+
+        Raises:
+            Nothing: closing twice or after a failure is safe.
+        """
+        return None
+
+
+@dataclass(frozen=True)
+class TrackerCapabilities:
+    """What a connected bug tracker can do; the escalation form offers only these fields."""
+
+    labels: bool = True
+    components: bool = False
+    priority: bool = False
+    remote_links: bool = False
+    """Jira: a link object on the issue pointing back at the ticket (upserted by `globalId`)."""
+    markdown_body: bool = True
+    """GitHub takes Markdown; Jira takes ADF, converted by the connector."""
+
+
+class Tracker(ABC):
+    """A connection to one bug tracker project or repository (Jira Software, GitHub Issues).
+
+    Every method may raise the same `frontline.errors` classes as `Helpdesk`.
+    """
+
+    kind: ClassVar[str]
+    display_name: ClassVar[str]
+    capabilities: ClassVar[TrackerCapabilities]
+
+    @property
+    @abstractmethod
+    def connection_state(self) -> ConnectionState:
+        """What the last request said about the connection."""
+
+    @abstractmethod
+    async def create_bug(self, report: BugReport) -> Bug:
+        """File `report` as a new issue and return it.
+
+        Raises:
+            ValidationFailed: the tracker refused a field (a required field is missing, say).
+            WriteOutcomeUnknown: the connection failed after sending; the issue may exist.
+        """
+
+    @abstractmethod
+    async def find_bug_for_ticket(self, ticket_ref: str) -> Bug | None:
+        """The issue already filed for a ticket (by its marker or link), so nothing is filed twice.
+
+        Raises:
+            Unavailable: the tracker could not be searched; the caller must not create blindly.
+        """
+
+    @abstractmethod
+    async def get_bug(self, key: str) -> Bug:
+        """An issue's current state (for the queue's bug column and the handoff).
+
+        Raises:
+            NotFound: no such issue, or it is not visible.
+        """
+
+    async def aclose(self) -> None:
+        """Release the HTTP connection pool.
+
+        Raises:
+            Nothing: closing twice is safe.
+        """
+        return None
+
+
+class DraftRepository(Protocol):
+    """Where unsent replies and notes are kept, one per profile and ticket (`frontline.store.drafts`)."""
+
+    def put(self, draft: Draft) -> None:
+        """Insert or replace the ticket's draft.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def load(self, profile: str, ticket_id: str) -> Draft | None:
+        """The saved draft, or None.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def delete(self, profile: str, ticket_id: str) -> bool:
+        """Remove a draft; True when there was one.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def list(self, profile: str) -> list[Draft]:
+        """Every draft of a profile, newest first.
+
+        Raises:
+            StoreError: the local database failed.
+        """

@@ -6,12 +6,12 @@ ticket text through `clean_text`/`one_line`, so hostile ticket text cannot drive
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from frontline.domain.models import Comment, Organization, Person, Ticket, View
+from frontline.domain.presentation import cell_width, fit_cell, format_sla
 from frontline.domain.text import clean_text, one_line
 
 
@@ -63,46 +63,6 @@ def comment_json(comment: Comment) -> dict[str, Any]:
     }
 
 
-def cell_width(text: str) -> int:
-    """Terminal columns `text` takes: wide East Asian characters count two, combining marks none."""
-    width = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
-    return width
-
-
-def _fit(text: str, width: int) -> str:
-    """Cut to `width` columns (with an ellipsis) and pad to exactly `width`."""
-    if cell_width(text) > width:
-        while text and cell_width(text) > width - 1:
-            text = text[:-1]
-        text += "…"
-    return text + " " * (width - cell_width(text))
-
-
-def format_duration(delta: timedelta) -> str:
-    minutes = int(abs(delta.total_seconds()) // 60)
-    sign = "-" if delta.total_seconds() < 0 else ""
-    if minutes >= 48 * 60:
-        return f"{sign}{minutes // 1440}d"
-    if minutes >= 60:
-        return f"{sign}{minutes // 60}h{minutes % 60:02d}m"
-    return f"{sign}{minutes}m"
-
-
-def sla_label(ticket: Ticket, now: datetime) -> str:
-    if ticket.sla is None:
-        return ""
-    if ticket.sla.paused:
-        return "paused"
-    left = ticket.sla.remaining(now)
-    if left is None:
-        return "breached" if ticket.sla.is_breached(now) else ""
-    return format_duration(left)
-
-
 def format_queue(view: View, tickets: Sequence[Ticket], now: datetime) -> str:
     """Aligned columns; every cell is cleaned, folded onto one line and cut to its column."""
     header = ("TICKET", "PRIORITY", "STATUS", "SLA", "UPDATED", "REQUESTER", "SUBJECT")
@@ -111,7 +71,7 @@ def format_queue(view: View, tickets: Sequence[Ticket], now: datetime) -> str:
             one_line(ticket.display_key),
             ticket.priority.value if ticket.priority else "-",
             ticket.status.label,
-            sla_label(ticket, now) or "-",
+            format_sla(ticket.sla, now)[0],
             ticket.updated_at.strftime("%Y-%m-%d %H:%M"),
             one_line(ticket.requester.name) if ticket.requester else "-",
             one_line(ticket.subject),
@@ -121,7 +81,7 @@ def format_queue(view: View, tickets: Sequence[Ticket], now: datetime) -> str:
     widths = [min(max(cell_width(row[i]) for row in [header, *rows]), 24) for i in range(len(header) - 1)]
     lines = [f"{one_line(view.title)} ({view.id}): {len(rows)} tickets"]
     for row in [header, *rows]:
-        lines.append("  ".join([*(_fit(cell, w) for cell, w in zip(row, widths, strict=False)), row[-1]]))
+        lines.append("  ".join([*(fit_cell(cell, w) for cell, w in zip(row, widths, strict=False)), row[-1]]))
     return "\n".join(lines)
 
 
@@ -135,7 +95,7 @@ def format_thread(ticket: Ticket, comments: Sequence[Comment], now: datetime) ->
     lines = [
         f"{one_line(ticket.display_key)}  {one_line(ticket.subject)}",
         f"Status: {ticket.status.label}   Priority: {ticket.priority.value if ticket.priority else '-'}"
-        f"   SLA: {sla_label(ticket, now) or '-'}",
+        f"   SLA: {format_sla(ticket.sla, now)[0]}",
         f"Requester: {name(ticket.requester)}   Organization: {organization}"
         f"   Assignee: {name(ticket.assignee)}",
     ]

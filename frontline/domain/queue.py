@@ -13,7 +13,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import compress, repeat
 from operator import contains, itemgetter
 from typing import Literal, NamedTuple
@@ -22,10 +22,12 @@ from frontline.domain.filter_index import GramIndex, IndexBuild, flags_from_bits
 from frontline.domain.filter_index import bits_from_rows as bits_from_rows  # re-exported
 from frontline.domain.filter_index import grams as grams  # re-exported
 from frontline.domain.models import SlaTarget, Status, Ticket
-from frontline.domain.text import clean_text, one_line
+from frontline.domain.presentation import AT_RISK as AT_RISK  # re-exported
+from frontline.domain.presentation import SlaState as SlaState  # re-exported
+from frontline.domain.presentation import cell_text
+from frontline.domain.text import clean_text
 
 SortMode = Literal["sla", "priority", "updated", "waiting"]
-SlaState = Literal["breached", "at-risk", "ok", "paused", "none"]
 Marker = Literal["new", "changed"]
 
 SORT_MODES: tuple[SortMode, ...] = ("sla", "priority", "updated", "waiting")
@@ -35,7 +37,6 @@ SORT_LABELS: dict[SortMode, str] = {
     "updated": "recently updated",
     "waiting": "waiting longest",
 }
-AT_RISK = timedelta(hours=1)
 # A customer's reply moves a ticket from "waiting on the customer" (or done) back to "needs an agent".
 _AWAITING_CUSTOMER = frozenset({Status.PENDING, Status.SOLVED, Status.HOLD})
 _NEEDS_AGENT = frozenset({Status.OPEN, Status.NEW})
@@ -43,49 +44,6 @@ _NO_SLA = (2, 0.0)
 RECENT_QUERIES = 32  # filter results kept so backspacing is instant
 INDEX_MIN_TICKETS = 2_000  # below this a full scan costs well under a millisecond: no index
 INDEX_REUSE_MAX_CHANGES = 256  # a refresh changing more tickets (or 1% of the view) rebuilds the index
-
-
-def format_duration(delta: timedelta) -> str:
-    """A compact duration for narrow columns: "<1m", "45m", "3h05m", "2d4h"."""
-    minutes = int(abs(delta.total_seconds()) // 60)
-    if minutes < 1:
-        return "<1m"
-    if minutes < 60:
-        return f"{minutes}m"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours}h{minutes:02d}m"
-    days, hours = divmod(hours, 24)
-    return f"{days}d{hours}h"
-
-
-def format_sla(sla: SlaTarget | None, now: datetime) -> tuple[str, SlaState]:
-    """The SLA countdown cell and its state; breached shows how long ago, with a minus sign."""
-    if sla is None:
-        return "—", "none"
-    if sla.paused:
-        return "paused", "paused"
-    if sla.is_breached(now):
-        since = sla.due_at if sla.due_at is not None and sla.due_at <= now else sla.breached_at
-        return "-" + format_duration(now - since if since is not None else timedelta(0)), "breached"
-    remaining = sla.remaining(now)
-    if remaining is None:
-        return "—", "none"
-    return format_duration(remaining), "at-risk" if remaining < AT_RISK else "ok"
-
-
-def format_age(moment: datetime, now: datetime) -> str:
-    """How long ago, in one unit: "now", "5m", "3h", "2d", "1y"."""
-    seconds = (now - moment).total_seconds()
-    if seconds < 60:
-        return "now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)}h"
-    if seconds < 365 * 86400:
-        return f"{int(seconds // 86400)}d"
-    return f"{int(seconds // (365 * 86400))}y"
 
 
 def sla_sort_key(sla: SlaTarget | None, now: datetime) -> tuple[int, float]:
@@ -132,13 +90,6 @@ def haystack(ticket: Ticket) -> str:
     if _NEEDS_CLEANING.search(text):
         text = "\n".join(clean_text(part).replace("\n", " ") for part in parts)
     return text.lower()
-
-
-def cell_text(text: str) -> str:
-    """`one_line`, skipping the regexes for the common already-clean single-line text."""
-    if text.isprintable() and "  " not in text and text == text.strip():
-        return text
-    return one_line(text)
 
 
 def query_terms(query: str) -> tuple[str, ...]:

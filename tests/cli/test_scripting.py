@@ -19,9 +19,9 @@ from support.fake_helpdesk import FIXED_NOW, FakeHelpdesk
 from frontline import locations
 from frontline.bootstrap import Session, open_session, session_for_helpdesk
 from frontline.cli import build_parser, scripting
-from frontline.cli.output import cell_width
 from frontline.config import Settings
 from frontline.domain.models import Status
+from frontline.domain.presentation import cell_width
 
 CONFIG = """
 [profiles.acme.helpdesk]

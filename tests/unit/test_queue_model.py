@@ -7,13 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from frontline.domain.models import Organization, Person, Priority, SlaTarget, Status, Ticket
+from frontline.domain.presentation import format_age, format_sla
 from frontline.domain.queue import (
     GramIndex,
     QueueModel,
     SeenTickets,
     customer_replied,
-    format_age,
-    format_sla,
     haystack,
 )
 

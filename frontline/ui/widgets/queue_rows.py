@@ -20,7 +20,8 @@ from textual.color import Color
 from textual.filter import ANSIToTruecolor, DimFilter, LineFilter, Monochrome, NoColor
 from textual.strip import Strip
 
-from frontline.domain.queue import QueueModel, format_age, format_sla
+from frontline.domain.presentation import format_age, format_sla
+from frontline.domain.queue import QueueModel
 
 
 @dataclass(frozen=True)

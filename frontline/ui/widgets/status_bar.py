@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from frontline.domain.queue import format_duration
+from frontline.domain.presentation import format_duration
 
 CONNECTION_LABELS = {
     "online": "online",

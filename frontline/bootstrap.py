@@ -7,8 +7,7 @@ offline: nothing here talks to the network; `Session.desk.connect()` does, later
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,59 +15,32 @@ from frontline import locations
 from frontline.config import HelpdeskSettings, Settings
 from frontline.domain.clock import Clock, utc_now
 from frontline.domain.ports import DraftRepository, Helpdesk, Tracker
-from frontline.errors import ConfigError, StoreError
+from frontline.errors import ConfigError
 from frontline.services.desk import Desk
+from frontline.services.session import Closable, Session
+
+__all__ = ["Session", "build_session", "open_session", "session_for_helpdesk"]
 
 
-@dataclass
-class Session:
-    """One profile's object graph: the helpdesk and its desk, trackers, local stores and clock.
+def sqlite_drafts(data_dir: Path) -> Callable[[], tuple[DraftRepository, Closable]]:
+    """Opens the SQLite draft store under `data_dir` when first needed.
 
-    The local database is opened on first use (`drafts`), so a command that never needs it (`queue`,
-    `show`) never touches the disk, and a database that cannot be opened is reported once
-    (`store_error`) while the rest keeps working.
+    Raises (when called):
+        StoreError: the database cannot be opened or is from a newer frontline.
     """
 
-    profile_name: str
-    settings: Settings
-    helpdesk: Helpdesk
-    desk: Desk
-    clock: Clock
-    data_dir: Path
-    trackers: Mapping[str, Tracker] = field(default_factory=dict)
-    store_error: StoreError | None = None
-    _drafts: DraftRepository | None = None
-    _drafts_opened: bool = False
-    _closables: list[Any] = field(default_factory=list)
-
-    @property
-    def drafts(self) -> DraftRepository | None:
-        """The draft store, or None when the local database is unusable (see `store_error`)."""
-        if not self._drafts_opened:
-            self._drafts_opened = True
-            if self._drafts is None:
-                self._drafts = self._open_drafts()
-        return self._drafts
-
-    def _open_drafts(self) -> DraftRepository | None:
+    def open_drafts() -> tuple[DraftRepository, Closable]:
         from frontline.store.db import Store
         from frontline.store.drafts import DraftStore
 
-        try:
-            store = Store.open(self.data_dir)
-        except StoreError as error:
-            self.store_error = error
-            return None
-        self._closables.append(store)
-        return DraftStore(store)
+        store = Store.open(data_dir)
+        return DraftStore(store), store
 
-    async def aclose(self) -> None:
-        """Close HTTP clients and the database; safe to call more than once."""
-        await self.desk.close()
-        for tracker in self.trackers.values():
-            await tracker.aclose()
-        while self._closables:
-            self._closables.pop().close()
+    return open_drafts
+
+
+def _given(drafts: DraftRepository) -> Callable[[], tuple[DraftRepository, Closable | None]]:
+    return lambda: (drafts, None)
 
 
 def session_for_helpdesk(
@@ -84,16 +56,16 @@ def session_for_helpdesk(
 ) -> Session:
     """A session around an already built helpdesk (the demo's sandbox connector, a test's fake)."""
     desk = Desk(helpdesk, profile_name=profile_name, view_ids=view_ids, clock=clock)
+    data_dir = data_dir or locations.data_dir()
     return Session(
         profile_name=profile_name,
         settings=settings or Settings(),
         helpdesk=helpdesk,
         desk=desk,
         clock=clock,
-        data_dir=data_dir or locations.data_dir(),
+        data_dir=data_dir,
         trackers=dict(trackers or {}),
-        _drafts=drafts,
-        _drafts_opened=drafts is not None,
+        open_drafts=_given(drafts) if drafts is not None else sqlite_drafts(data_dir),
     )
 
 

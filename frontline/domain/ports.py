@@ -77,16 +77,21 @@ class HelpdeskCapabilities:
 
 
 class Helpdesk(ABC):
-    """A connection to one helpdesk account, speaking its REST API over one `httpx.AsyncClient`.
+    """A connection to one helpdesk account.
 
-    Every method may raise the `frontline.errors` classes produced by `frontline.connectors.http`:
-    `AuthError`, `PermissionDenied`, `NotFound`, `ConflictError`, `ValidationFailed`, `RateLimited`,
-    `Unavailable` (`WriteOutcomeUnknown` for writes), `MalformedResponse`.
+    Every method may raise the `frontline.errors` classes: `AuthError`, `PermissionDenied`, `NotFound`,
+    `ConflictError`, `ValidationFailed`, `RateLimited`, `Unavailable` (`WriteOutcomeUnknown` for writes),
+    `MalformedResponse`. The `Raises:` sections name the ones a caller is expected to handle specially.
     """
 
     kind: ClassVar[str]
     display_name: ClassVar[str]
     capabilities: ClassVar[HelpdeskCapabilities]
+
+    @property
+    @abstractmethod
+    def connection_state(self) -> ConnectionState:
+        """What the last request said about the connection (online, offline, rate-limited ...)."""
 
     @abstractmethod
     async def whoami(self) -> Person:

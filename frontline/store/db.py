@@ -131,13 +131,18 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run statements atomically: all of them are committed, or none when the block raises."""
-        with self._lock:
+        """Run statements atomically: all of them are committed, or none when the block raises.
+
+        Raises:
+            StoreError: the database failed (disk full, locked too long, closed, corrupted).
+        """
+        with self._lock, self._translated():
             self._connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self._connection
             except BaseException:
-                self._connection.execute("ROLLBACK")
+                if self._connection.in_transaction:
+                    self._connection.execute("ROLLBACK")
                 raise
             self._connection.execute("COMMIT")
 
@@ -147,13 +152,21 @@ class Store:
             connection.execute(sql, parameters)
 
     def fetch_all(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
+        with self._lock, self._translated():
             return list(self._connection.execute(sql, parameters).fetchall())
 
     def fetch_one(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        with self._lock:
+        with self._lock, self._translated():
             row: sqlite3.Row | None = self._connection.execute(sql, parameters).fetchone()
             return row
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """SQLite's exceptions become one `StoreError` that names the file, never a traceback."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise StoreError(f"The local database {self.path} failed: {error}.") from error
 
     def close(self) -> None:
         with self._lock:

@@ -8,14 +8,15 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from frontline.bootstrap import Session
 from frontline.config import Settings
 from frontline.domain.clock import Clock
 from frontline.domain.ports import DraftRepository
 from frontline.errors import AuthError, FrontlineError, RateLimited, Unavailable
 from frontline.services.desk import Desk
+from frontline.services.session import Session
 from frontline.ui.commands import FrontlineCommands
 from frontline.ui.keymap import apply_keymap
 from frontline.ui.screens.composer import ComposerScreen
@@ -124,7 +125,7 @@ class FrontlineApp(App[None]):
     def report_error(self, error: FrontlineError) -> None:
         """The one place that decides how an error is shown: transient ones warn, others are errors."""
         transient = isinstance(error, Unavailable | RateLimited)
-        severity = "warning" if transient else "error"
+        severity: SeverityLevel = "warning" if transient else "error"
         timeout = 6 if transient else 12
         if isinstance(error, AuthError):
             timeout = 30

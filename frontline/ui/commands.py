@@ -63,7 +63,7 @@ class PaletteCommand:
 _SKIPPED_ACTIONS = {"command_palette", "show_help"}
 
 
-def action_commands(app: App[object], screen: Screen[object]) -> list[PaletteCommand]:
+def action_commands(app: App[Any], screen: Screen[object]) -> list[PaletteCommand]:
     """The enabled bindings of `screen` (screen ones, then app-wide), titled "namespace: verb"."""
     commands: list[PaletteCommand] = []
     for live in live_bindings(screen):
@@ -84,14 +84,14 @@ def action_commands(app: App[object], screen: Screen[object]) -> list[PaletteCom
     return commands
 
 
-def _find_screen(app: App[object], protocol: type[Any]) -> Screen[object] | None:
+def _find_screen(app: App[Any], protocol: type[Any]) -> Screen[object] | None:
     for screen in reversed(app.screen_stack):
         if isinstance(screen, protocol):
             return screen
     return None
 
 
-def view_commands(app: App[object]) -> list[PaletteCommand]:
+def view_commands(app: App[Any]) -> list[PaletteCommand]:
     """One entry per view of the queue screen, wherever it is in the stack."""
     screen = _find_screen(app, ViewsScreen)
     if screen is None:
@@ -108,7 +108,7 @@ def view_commands(app: App[object]) -> list[PaletteCommand]:
     ]
 
 
-def template_commands(app: App[object]) -> list[PaletteCommand]:
+def template_commands(app: App[Any]) -> list[PaletteCommand]:
     """One entry per template file in the config dir's `templates/`."""
     templates = discover_templates(locations.templates_dir())
 
@@ -125,7 +125,7 @@ def template_commands(app: App[object]) -> list[PaletteCommand]:
     ]
 
 
-def theme_commands(app: App[object]) -> list[PaletteCommand]:
+def theme_commands(app: App[Any]) -> list[PaletteCommand]:
     """One entry per registered theme; choosing one switches and remembers it."""
     config_path = getattr(app, "config_path", None)
     names = sorted(app.available_themes, key=lambda name: (not name.startswith("frontline"), name))

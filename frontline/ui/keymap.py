@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from textual.app import App
 from textual.binding import ActiveBinding, Binding
@@ -172,7 +173,7 @@ def _clashes(keymap: Mapping[str, str], classes: Iterable[type[DOMNode]]) -> lis
     return problems
 
 
-def apply_keymap(app: App[object], keymap: Mapping[str, str], classes: Iterable[type[DOMNode]]) -> list[str]:
+def apply_keymap(app: App[Any], keymap: Mapping[str, str], classes: Iterable[type[DOMNode]]) -> list[str]:
     """Validate `keymap` against the bindings of `type(app)` and `classes`, apply what is valid.
 
     Returns the problems to show the person once (an empty list when everything applied).

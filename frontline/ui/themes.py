@@ -21,6 +21,7 @@ import threading
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from textual.app import App
@@ -189,7 +190,7 @@ def load_themes(builtin_dir: Path, user_dir: Path | None) -> ThemeLoadResult:
     return result
 
 
-def install_themes(app: App[object], settings: Settings) -> list[str]:
+def install_themes(app: App[Any], settings: Settings) -> list[str]:
     """Register built-in and user themes on `app` and activate `settings.ui.theme`; returns problems.
 
     Call from `on_mount` and show the problems once. An unknown theme name falls back to `frontline-dark`.
@@ -208,7 +209,7 @@ def install_themes(app: App[object], settings: Settings) -> list[str]:
     return result.problems
 
 
-def switch_theme(app: App[object], name: str, *, config_path: Path | None = None) -> None:
+def switch_theme(app: App[Any], name: str, *, config_path: Path | None = None) -> None:
     """Activate a registered theme now and remember it in the config file (written off the UI thread)."""
     app.theme = name
     settings = getattr(app, "settings", None)

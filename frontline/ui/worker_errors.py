@@ -11,6 +11,7 @@ from __future__ import annotations
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.worker import Worker, WorkerState
@@ -23,7 +24,7 @@ ERROR_LOG = "errors.log"
 class ReportsWorkerErrors:
     """Mix into a Screen (before `Screen`) to report its workers' uncaught errors."""
 
-    app: App[object]
+    app: App[Any]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR or event.worker.error is None:
@@ -31,7 +32,7 @@ class ReportsWorkerErrors:
         report_worker_error(self.app, event.worker.error)
 
 
-def report_worker_error(app: App[object], error: BaseException) -> None:
+def report_worker_error(app: App[Any], error: BaseException) -> None:
     """Show an uncaught worker error: ours with its own message, a bug with where the details are."""
     if isinstance(error, FrontlineError):
         report = getattr(app, "report_error", None)
@@ -49,7 +50,7 @@ def report_worker_error(app: App[object], error: BaseException) -> None:
     )
 
 
-def _append_to_log(app: App[object], error: BaseException) -> Path | None:
+def _append_to_log(app: App[Any], error: BaseException) -> Path | None:
     data_dir = getattr(app, "data_dir", None)
     if not isinstance(data_dir, Path):
         return None

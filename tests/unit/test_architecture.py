@@ -1,43 +1,69 @@
-"""Dependencies point one way: ui -> domain -> adapters/store. Below ui nothing imports Textual.
+"""The layering holds at run time: what each layer loads when imported on its own, and module sizes.
 
-(Rich is not checked: httpx itself imports it when its optional CLI dependencies are installed.)
+The full import graph is checked by `lint-imports` (contracts in pyproject.toml, run by `.ci/check`); these
+tests pin what a user feels: importing the domain never loads HTTP, Textual or the sandbox.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-NON_UI_MODULES = [
-    "frontline.domain.models",
-    "frontline.services.desk",
-    "frontline.domain.text",
-    "frontline.domain.queue",
-    "frontline.domain.compose",
-    "frontline.connectors.zendesk.client",
-    "frontline.connectors.jsm.client",
-    "frontline.connectors.registry",
-    "frontline.store.drafts",
-    "frontline.credentials",
-    "frontline.cli.scripting",
-    "frontline.cli.output",
-    "frontline.sandbox.server",
-    "frontline.connectors.http",
-    "frontline.domain.ports",
-    "frontline.config",
-    "frontline.errors",
-    "frontline.cli",
-]
+PACKAGE = Path(__file__).resolve().parents[2] / "frontline"
+MAX_MODULE_LINES = 450
 
 
-@pytest.mark.parametrize("module", NON_UI_MODULES)
-def test_module_does_not_import_textual(module: str) -> None:
+def modules_under(*packages: str) -> list[str]:
+    names: list[str] = []
+    for package in packages:
+        root = PACKAGE.parent / package.replace(".", "/")
+        for path in sorted(root.rglob("*.py")):
+            parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+def loaded_after_import(module: str, roots: tuple[str, ...]) -> list[str]:
     code = (
         f"import sys, {module}\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual')\n"
+        f"roots = {roots!r}\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in roots or m.startswith('frontline.sandbox'))\n"
         "print(','.join(bad))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "", f"{module} pulled in {result.stdout.strip()}"
+    return [name for name in result.stdout.strip().split(",") if name]
+
+
+@pytest.mark.parametrize("module", modules_under("frontline.domain"))
+def test_domain_module_loads_no_http_ui_database_or_sandbox(module: str) -> None:
+    loaded = loaded_after_import(module, ("httpx", "textual", "rich", "sqlite3", "starlette", "uvicorn"))
+    assert loaded == [], f"{module} pulled in {loaded}"
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        *modules_under("frontline.services", "frontline.store"),
+        "frontline.bootstrap",
+        "frontline.config",
+        "frontline.credentials",
+        "frontline.errors",
+        "frontline.connectors.http",
+        "frontline.connectors.registry",
+    ],
+)
+def test_module_below_the_ui_does_not_import_textual(module: str) -> None:
+    loaded = [name for name in loaded_after_import(module, ("textual",)) if name.startswith("textual")]
+    assert loaded == [], f"{module} pulled in {loaded}"
+
+
+def test_no_module_is_over_the_size_limit() -> None:
+    sizes = {
+        str(path.relative_to(PACKAGE.parent)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in PACKAGE.rglob("*.py")
+    }
+    too_big = {name: lines for name, lines in sizes.items() if lines > MAX_MODULE_LINES}
+    assert too_big == {}, f"split these along their seams: {too_big}"

@@ -9,6 +9,7 @@ are Textual's own hidden bindings without an id (scrolling, focus cycling).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -114,7 +115,7 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-def show_help(app: App[object]) -> None:
+def show_help(app: App[Any]) -> None:
     """Open the help for the current screen (does nothing when it is already open)."""
     if isinstance(app.screen, HelpScreen):
         return

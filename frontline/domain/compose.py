@@ -62,6 +62,21 @@ class ComposerState:
             and not self.tags_remove
         )
 
+    @classmethod
+    def from_draft(cls, draft: Draft) -> ComposerState:
+        """The composer as `draft` left it; with `to_draft`, the one place the two field sets meet."""
+        return cls(
+            body=draft.body,
+            public=draft.public,
+            submit_status=draft.submit_status,
+            priority=draft.priority,
+            assignee_id=draft.assignee_id,
+            group_id=draft.group_id,
+            tags_add=tuple(draft.tags_add),
+            tags_remove=tuple(draft.tags_remove),
+            macro_id=draft.macro_id,
+        )
+
     def to_draft(self, profile: str, ticket_id: str, saved_at: datetime) -> Draft:
         """This state as a `Draft` to keep, for `profile`'s ticket, saved at `saved_at`."""
         return Draft(

@@ -165,6 +165,25 @@ def test_every_composer_field_is_saved_with_the_draft() -> None:
     assert {name: getattr(draft, name) for name in composer_fields} == dataclasses.asdict(state)
 
 
+def test_a_draft_comes_back_as_the_composer_left_it() -> None:
+    """`from_draft` reads every shared field, so a restored composer equals the one that was saved."""
+    state = ComposerState(
+        body="Hello\n\nfixed — 🎉",
+        public=False,
+        submit_status=Status.PENDING,
+        priority=Priority.HIGH,
+        assignee_id="1",
+        group_id="5102",
+        tags_add=("vip",),
+        tags_remove=("api",),
+        macro_id="m1",
+    )
+    defaults = ComposerState()
+    assert all(getattr(state, f.name) != getattr(defaults, f.name) for f in dataclasses.fields(state))
+    draft = state.to_draft("p", "7", datetime(2026, 11, 23, tzinfo=UTC))
+    assert ComposerState.from_draft(draft) == state
+
+
 def test_a_macro_that_moves_the_ticket_to_a_group_sends_and_shows_it() -> None:
     preview = MacroPreview(
         macro=Macro(id="m2", title="Refund approved"),

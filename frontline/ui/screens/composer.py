@@ -1,45 +1,42 @@
 """The reply composer: public reply or internal note, templates, macros, `$EDITOR`, submit-as, review, send.
 
-Nothing leaves the machine before the review step's `y`. The draft is saved to the local database at most
-half a second behind the keyboard and whenever the composer closes, and it is deleted only once the
-helpdesk accepted the reply. A failed send (409 conflict, network) keeps the draft and says what to do.
+Nothing leaves the machine before the review step's `y`. What happens to the draft (restored on opening,
+saved at most half a second behind the keyboard and on leaving, deleted only once the helpdesk accepted
+the reply) is `frontline.services.drafts.DraftKeeper`'s job; this screen renders, keeps the timer, and
+says what to do when a send fails.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import tempfile
-from dataclasses import replace
-from pathlib import Path
+from functools import cached_property
 
 from textual import work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
-from frontline import locations
 from frontline.domain.compose import (
     ComposerState,
     Template,
     apply_macro,
     build_editor_buffer,
     build_update,
-    discover_templates,
     editor_command,
-    parse_editor_buffer,
-    render_template,
     template_variables,
 )
 from frontline.domain.models import Person, Status, TicketThread, TicketUpdate
 from frontline.domain.text import one_line
 from frontline.errors import ConflictError, FrontlineError, WriteOutcomeUnknown
+from frontline.services.drafts import DraftKeeper, DraftLeftBehind, DraftNotKept
 from frontline.ui.screens.base import FrontlineScreen
+from frontline.ui.screens.composer_editor import edit_in_editor
+from frontline.ui.screens.composer_inserts import choose_macro, choose_template, insert_template
 from frontline.ui.screens.conversation import local_time
-from frontline.ui.screens.pickers import ChoiceScreen, ConfirmScreen, MacroPreviewScreen
+from frontline.ui.screens.pickers import ConfirmScreen
 from frontline.ui.screens.review import ReviewScreen
 
 AUTOSAVE_SECONDS = 0.5
@@ -85,14 +82,17 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         self.state = ComposerState(public=public)
         self.start_with_macro = start_with_macro
         self._save_timer: Timer | None = None
-        self._dirty = False
-        self._finished = False
         self._sending = False
         self.saved_at_label = ""
 
     @property
     def ticket_id(self) -> str:
         return self.thread.ticket.id
+
+    @cached_property
+    def keeper(self) -> DraftKeeper:
+        """This ticket's draft; built on first use, once the screen can reach the app's store."""
+        return DraftKeeper.for_desk(self.desk, self.drafts, self.ticket_id)
 
     @property
     def body_area(self) -> TextArea:
@@ -116,24 +116,17 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        draft = self.drafts.load(self.desk.profile_name, self.ticket_id) if self.drafts else None
-        if draft is not None and not draft.is_blank():
-            self.state = ComposerState(
-                body=draft.body,
-                public=draft.public or not self.desk.capabilities.internal_notes,
-                submit_status=draft.submit_status,
-                priority=draft.priority,
-                assignee_id=draft.assignee_id,
-                group_id=draft.group_id,
-                tags_add=draft.tags_add,
-                tags_remove=draft.tags_remove,
-                macro_id=draft.macro_id,
-            )
-            self.body_area.load_text(draft.body)
-            self.body_area.move_cursor(self.body_area.document.end)
-            self.set_notice(f"Restored draft from {local_time(draft.saved_at)}")
-        if not self.desk.capabilities.internal_notes:
-            self.state.public = True
+        try:
+            restored = self.keeper.restore()
+        except FrontlineError as error:
+            self.frontline.report_error(error)
+            restored = None
+        restored_at = self.keeper.saved_at
+        if restored is not None and restored_at is not None:
+            self.state = restored
+            self.show_body(restored.body)
+            self.set_notice(f"Restored draft from {local_time(restored_at)}")
+        self.state = self.keeper.conform(self.state)
         self.show_mode()
         self.body_area.focus()
         if self.start_with_macro:
@@ -170,8 +163,19 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
             parts.append(self.saved_at_label)
         self.query_one("#composer-fields", Static).update(Content("  ·  ".join(parts)))
 
+    def show_body(self, text: str) -> None:
+        """Replace the text area's contents, cursor at the end."""
+        self.body_area.load_text(text)
+        self.body_area.move_cursor(self.body_area.document.end)
+
     def set_notice(self, text: str) -> None:
         self.query_one("#composer-notice", Static).update(Content(text))
+
+    def show_saved(self) -> None:
+        """The "Draft saved" note after the fields, from what the keeper last wrote."""
+        saved_at = self.keeper.saved_at
+        self.saved_at_label = f"Draft saved {local_time(saved_at)}" if saved_at is not None else ""
+        self.show_fields()
 
     # Drafts
 
@@ -181,41 +185,27 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
 
     def schedule_save(self) -> None:
         """Save soon: at most AUTOSAVE_SECONDS behind the last change, however fast the typing."""
-        self._dirty = True
-        if self._save_timer is None and not self._finished:
+        if self._save_timer is None and not self.keeper.closed:
             self._save_timer = self.set_timer(AUTOSAVE_SECONDS, self.flush_draft)
 
-    def flush_draft(self, *, show: bool = True) -> None:
-        """Write the draft now (or forget it when blank); a no-op once sent or discarded."""
+    def stop_autosave(self) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        if not self._dirty or self._finished:
-            return
-        self._dirty = False
-        drafts = self.drafts
-        if drafts is None:
-            return
-        profile = self.desk.profile_name
+
+    def flush_draft(self, *, show: bool = True) -> None:
+        """The autosave tick, and leaving: the keeper writes what changed; a store failure is reported."""
+        self.stop_autosave()
         try:
-            if self.state.is_blank():
-                drafts.delete(profile, self.ticket_id)
-                self.saved_at_label = ""
-            else:
-                saved = self.state.to_draft(profile, self.ticket_id, self.frontline.clock())
-                drafts.put(saved)
-                self.saved_at_label = f"Draft saved {local_time(saved.saved_at)}"
+            wrote = self.keeper.flush(self.state)
         except FrontlineError as error:
             self.frontline.report_error(error)
             return
-        if show:
-            self.show_fields()
+        if wrote and show:
+            self.show_saved()
 
     def _finish(self, result: str) -> None:
-        self._finished = True
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
+        self.stop_autosave()
         self.dismiss(result)
 
     # Actions
@@ -259,8 +249,11 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
             )
             if not confirmed:
                 return
-        if self.drafts is not None:
-            self.drafts.delete(self.desk.profile_name, self.ticket_id)
+        try:
+            self.keeper.discard()
+        except FrontlineError as error:
+            self.frontline.report_error(error)
+            return
         self.notify("Draft discarded.", timeout=3)
         self._finish("discarded")
 
@@ -283,30 +276,39 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
 
     @work(group="ticket-write", exclusive=False, exit_on_error=False)
     async def send(self, update: TicketUpdate) -> None:
-        """The one write; the draft is deleted only after the helpdesk accepted it."""
+        """The one write of the reviewed `update`; the keeper deletes the draft only once it was accepted."""
         self._sending = True
         self.refresh_bindings()
         self.set_notice("Sending…")
         self.body_area.read_only = True
         try:
-            ticket = await self.desk.submit(self.ticket_id, update)
-        except FrontlineError as error:
-            self._dirty = True
-            self.flush_draft()
+            ticket = await self.keeper.send(self.desk, self.thread.ticket, self.state)
+        except DraftLeftBehind as error:
             self.frontline.report_error(error)
-            self.set_notice(f"Not sent: {error.message} {self._what_to_do(error)}")
+            ticket = error.ticket
+        except FrontlineError as error:
+            self.not_sent(error)
             return
         finally:
             self._sending = False
             self.body_area.read_only = False
             self.refresh_bindings()
-        if self.drafts is not None:
-            self.drafts.delete(self.desk.profile_name, self.ticket_id)
         kind = "Reply" if update.comment and update.comment.public else "Note"
         if update.comment is None:
             kind = "Changes"
         self.notify(f"{kind} sent to {ticket.display_key} · status {ticket.status.label}", timeout=4)
         self._finish("sent")
+
+    def not_sent(self, error: FrontlineError) -> None:
+        """Report a failed send and say what to do; the keeper kept the draft, or says it could not."""
+        if isinstance(error, DraftNotKept):
+            self.frontline.report_error(error.send_error)
+            self.frontline.report_error(error)
+            self.set_notice(f"Not sent: {error.send_error.message} {error.message}")
+            return
+        self.frontline.report_error(error)
+        self.show_saved()
+        self.set_notice(f"Not sent: {error.message} {self._what_to_do(error)}")
 
     @staticmethod
     def _what_to_do(error: FrontlineError) -> str:
@@ -322,84 +324,27 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         """Suspend the app and edit the draft in $VISUAL/$EDITOR with the thread quoted below the scissors."""
         command = editor_command(self.frontline.settings.ui.editor, os.environ)
         buffer = build_editor_buffer(self.state.body, self.thread, public=self.state.public)
-        handle, name = tempfile.mkstemp(prefix=f"frontline-{self.ticket_id}-", suffix=".md")
-        path = Path(name)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(buffer)
-            try:
-                with self.app.suspend():
-                    result = subprocess.run([*command, str(path)], check=False)
-            except SuspendNotSupported:
-                self.notify("This terminal cannot hand over to an editor.", severity="error", timeout=6)
-                return
-            except OSError as error:
-                self.notify(
-                    f"Could not start the editor {command[0]!r}: {error.strerror or error}. "
-                    "Set ui.editor in the config, or $VISUAL / $EDITOR.",
-                    severity="error",
-                    timeout=10,
-                    markup=False,
-                )
-                return
-            if result.returncode != 0:
-                self.notify(
-                    f"The editor exited with status {result.returncode}; the draft is unchanged.",
-                    severity="warning",
-                    timeout=6,
-                )
-                return
-            text = parse_editor_buffer(path.read_text(encoding="utf-8", errors="replace"))
-        finally:
-            path.unlink(missing_ok=True)
-        self.body_area.load_text(text)
-        self.body_area.move_cursor(self.body_area.document.end)
+        text = edit_in_editor(self.app, command, buffer, ticket_id=self.ticket_id)
+        if text is None:
+            return
+        self.show_body(text)
         self.state.body = text
-        self._dirty = True
         self.flush_draft()
         self.body_area.focus()
 
     @work(group="composer-ui", exclusive=True, exit_on_error=False)
     async def action_template(self) -> None:
-        directory = locations.templates_dir()
-        templates = discover_templates(directory)
-        if not templates:
-            self.notify(f"No templates yet: add Markdown files to {directory}.", timeout=8, markup=False)
-            return
-        by_name = {template.name: template for template in templates}
-        choice = await self.app.push_screen_wait(
-            ChoiceScreen("Insert template", [(t.name, t.name) for t in templates])
-        )
-        if choice is not None:
-            await self._insert_template(by_name[choice])
+        template = await choose_template(self.app)
+        if template is not None:
+            await self._insert_template(template)
 
     def use_template(self, template: Template) -> None:
         """Insert a template chosen in the command palette."""
         self.run_worker(self._insert_template(template), group="composer-ui", exit_on_error=False)
 
     async def _insert_template(self, template: Template) -> None:
-        """Insert on a line of its own, with the ticket's values filled in."""
-        rendered = render_template(template.text, template_variables(self.thread.ticket, await self._me()))
-        text = rendered.text
-        if "\ufffd" in text:
-            self.notify(
-                f"{template.path.name} is not valid UTF-8; unreadable bytes are shown as \ufffd.",
-                severity="warning",
-                markup=False,
-            )
-        _row, column = self.body_area.cursor_location
-        if column > 0:
-            text = "\n" + text
-        self.body_area.insert(text)
-        self.body_area.focus()
-        if rendered.unknown:
-            names = ", ".join("{{" + name + "}}" for name in rendered.unknown)
-            self.notify(
-                f"Unknown template variables left as typed: {names}",
-                severity="warning",
-                timeout=8,
-                markup=False,
-            )
+        variables = template_variables(self.thread.ticket, await self._me())
+        insert_template(self.app, self.body_area, template, variables)
 
     async def _me(self) -> Person | None:
         if self.desk.me is not None:
@@ -412,31 +357,11 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
     @work(group="composer-ui", exclusive=True, exit_on_error=False)
     async def action_macro(self) -> None:
         """Pick a macro, preview what it changes, and fill the composer; nothing is sent until review."""
-        try:
-            macros = await self.desk.macros()
-        except FrontlineError as error:
-            self.frontline.report_error(error)
+        preview = await choose_macro(self.frontline, self.desk, self.ticket_id)
+        if preview is None:
             return
-        if not macros:
-            self.notify("This helpdesk has no macros for you.", timeout=4)
-            return
-        choice = await self.app.push_screen_wait(
-            ChoiceScreen("Apply a macro", [(m.id, m.title) for m in macros])
-        )
-        if choice is None:
-            return
-        try:
-            preview = await self.desk.preview_macro(self.ticket_id, choice)
-        except FrontlineError as error:
-            self.frontline.report_error(error)
-            return
-        if not await self.app.push_screen_wait(MacroPreviewScreen(preview)):
-            return
-        self.state = apply_macro(self.state, preview, self.thread.ticket)
-        if not self.desk.capabilities.internal_notes:
-            self.state = replace(self.state, public=True)
-        self.body_area.load_text(self.state.body)
-        self.body_area.move_cursor(self.body_area.document.end)
+        self.state = self.keeper.conform(apply_macro(self.state, preview, self.thread.ticket))
+        self.show_body(self.state.body)
         self.show_mode()
         self.set_notice(
             f"Macro “{one_line(preview.macro.title)}” applied. Nothing is sent until you review (ctrl+s)."

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Static
 
 from frontline.domain.models import Priority, Status, Ticket, TicketThread, TicketUpdate
 from frontline.errors import ConflictError, FrontlineError
+from frontline.services.drafts import DraftKeeper
 from frontline.ui.navigation import TicketNeighbours
 from frontline.ui.screens.base import FrontlineScreen
 from frontline.ui.screens.conversation import CommentCard, header_content, local_time
@@ -157,9 +158,12 @@ class TicketScreen(FrontlineScreen, Screen[None]):
     def show_draft_banner(self) -> None:
         """Say so when an unsent reply or note waits for this ticket."""
         banner = self.query_one("#ticket-draft", Static)
-        drafts = self.drafts
-        draft = drafts.load(self.desk.profile_name, self.ticket_id) if drafts else None
-        if draft is None or draft.is_blank():
+        try:
+            draft = DraftKeeper.for_desk(self.desk, self.drafts, self.ticket_id).pending()
+        except FrontlineError as error:
+            self.frontline.report_error(error)
+            draft = None
+        if draft is None:
             banner.remove_class("-visible")
             return
         kind = "public reply" if draft.public else "internal note"

@@ -1,0 +1,208 @@
+"""The life of one ticket's draft: restored when the composer opens, kept while the engineer types, and
+deleted only once the helpdesk accepted the write.
+
+The composer screen owns the timing (its debounce timer) and the rendering; every rule about what is kept
+and when lives here, so it is tested without a terminal. Store failures (`StoreError`) are raised to the
+caller and never touch the caller's `ComposerState`: what was typed stays in memory when the disk fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from frontline.domain.clock import Clock
+from frontline.domain.compose import ComposerState, build_update
+from frontline.domain.drafts import Draft
+from frontline.domain.models import Ticket
+from frontline.domain.ports import DraftRepository, HelpdeskCapabilities
+from frontline.errors import FrontlineError, InputError, StoreError
+from frontline.services.desk import Desk
+
+__all__ = ["DraftKeeper", "DraftLeftBehind", "DraftNotKept"]
+
+
+class DraftNotKept(StoreError):
+    """Sending failed and saving the draft failed too; `send_error` says why it was not sent."""
+
+    def __init__(self, store_error: StoreError, send_error: FrontlineError) -> None:
+        super().__init__(
+            f"{store_error.message} The text is still in the composer: copy it somewhere safe.",
+            store_error.title,
+        )
+        self.send_error = send_error
+
+
+class DraftLeftBehind(StoreError):
+    """The helpdesk accepted the write but the local draft could not be deleted; `ticket` is the result."""
+
+    def __init__(self, store_error: StoreError, ticket: Ticket) -> None:
+        super().__init__(
+            f"Sent, but the local copy of the draft could not be deleted ({store_error.message}). "
+            "If the composer offers it again, discard it rather than sending it twice.",
+            store_error.title,
+        )
+        self.ticket = ticket
+
+
+class DraftKeeper:
+    """One profile's draft for one ticket.
+
+    Args:
+        drafts: where drafts are kept; None when the local database is unusable (nothing is kept, and
+            the composer still works).
+        profile: the profile the draft belongs to.
+        ticket_id: the ticket being answered.
+        clock: stamps each save.
+        capabilities: the helpdesk's; without internal notes every draft is a public reply.
+    """
+
+    def __init__(
+        self,
+        drafts: DraftRepository | None,
+        *,
+        profile: str,
+        ticket_id: str,
+        clock: Clock,
+        capabilities: HelpdeskCapabilities,
+    ) -> None:
+        self.drafts = drafts
+        self.profile = profile
+        self.ticket_id = ticket_id
+        self.clock = clock
+        self.capabilities = capabilities
+        self.saved_at: datetime | None = None
+        """When the kept draft was saved (restored or written here); None when none is kept."""
+        self.closed = False
+        """Sent or discarded: autosave (`flush`) writes nothing more."""
+        self._kept: ComposerState | None = None
+        """A copy of what the store holds, so autosave writes only when something changed."""
+
+    @classmethod
+    def for_desk(cls, desk: Desk, drafts: DraftRepository | None, ticket_id: str) -> DraftKeeper:
+        """The keeper for `ticket_id` on `desk`'s profile, clock and capabilities."""
+        return cls(
+            drafts,
+            profile=desk.profile_name,
+            ticket_id=ticket_id,
+            clock=desk.clock,
+            capabilities=desk.capabilities,
+        )
+
+    def conform(self, state: ComposerState) -> ComposerState:
+        """`state` as this helpdesk can send it: a public reply when it has no internal notes."""
+        if state.public or self.capabilities.internal_notes:
+            return state
+        return replace(state, public=True)
+
+    def pending(self) -> Draft | None:
+        """The unsent draft waiting for this ticket (blank ones do not count), for the ticket's banner.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+        if self.drafts is None:
+            return None
+        draft = self.drafts.load(self.profile, self.ticket_id)
+        return draft if draft is not None and not draft.is_blank() else None
+
+    def restore(self) -> ComposerState | None:
+        """The composer as the saved draft left it (`saved_at` says when), or None without one.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+        draft = self.pending()
+        if draft is None:
+            return None
+        state = self.conform(ComposerState.from_draft(draft))
+        self._kept = replace(state)
+        self.saved_at = draft.saved_at
+        return state
+
+    def save(self, state: ComposerState) -> Draft | None:
+        """Keep `state` now, or delete the draft when `state` is blank; returns the draft kept.
+
+        Raises:
+            StoreError: the local database failed; `state` is untouched and the next save tries again.
+        """
+        if self.drafts is None:
+            return None
+        if state.is_blank():
+            self._forget()
+            return None
+        draft = state.to_draft(self.profile, self.ticket_id, self.clock())
+        self.drafts.put(draft)
+        self._kept = replace(state)
+        self.saved_at = draft.saved_at
+        return draft
+
+    def flush(self, state: ComposerState) -> bool:
+        """The autosave tick, and leaving the composer: save `state` if it differs from what is kept.
+
+        Returns True when the store was written (saved or deleted). Writes nothing once sent or
+        discarded, so a late tick cannot bring a sent reply back.
+
+        Raises:
+            StoreError: the local database failed; the next flush tries again.
+        """
+        if self.closed or self.drafts is None:
+            return False
+        unchanged = state.is_blank() if self._kept is None else state == self._kept
+        if unchanged:
+            return False
+        self.save(state)
+        return True
+
+    async def send(self, desk: Desk, ticket: Ticket, state: ComposerState) -> Ticket:
+        """Send `state` to `ticket` as one write; the draft is deleted only once the helpdesk accepted it.
+
+        On any failure (a conflict, a lost connection, an unknown outcome, even a cancelled send) the
+        draft is saved with `state` as it is then, and the error is raised again.
+
+        Raises:
+            InputError: `state` changes nothing on the ticket.
+            FrontlineError: what `Desk.submit` raised; the draft is kept.
+            DraftNotKept: sending failed and saving the draft failed too.
+            DraftLeftBehind: sent, but the draft could not be deleted.
+        """
+        update = build_update(state, ticket)
+        if update.is_empty():
+            raise InputError("Nothing to send: write something or choose a status.")
+        try:
+            sent = await desk.submit(ticket.id, update)
+        except BaseException as error:
+            self._keep_after_failure(state, error)
+            raise
+        self.closed = True
+        try:
+            self._forget()
+        except StoreError as store_error:
+            raise DraftLeftBehind(store_error, sent) from store_error
+        return sent
+
+    def discard(self) -> bool:
+        """Delete the draft for good; True when one was kept.
+
+        Raises:
+            StoreError: the local database failed; the draft is still there and autosave goes on.
+        """
+        existed = self._forget()
+        self.closed = True
+        return existed
+
+    def _keep_after_failure(self, state: ComposerState, error: BaseException) -> None:
+        try:
+            self.save(state)
+        except StoreError as store_error:
+            if isinstance(error, FrontlineError):
+                raise DraftNotKept(store_error, error) from error
+            error.add_note(f"The draft could not be saved either: {store_error.message}")
+
+    def _forget(self) -> bool:
+        if self.drafts is None:
+            return False
+        existed = self.drafts.delete(self.profile, self.ticket_id)
+        self._kept = None
+        self.saved_at = None
+        return existed

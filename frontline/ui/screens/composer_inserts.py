@@ -1,0 +1,87 @@
+"""What the composer can fill in from a list: reply templates and the helpdesk's macros.
+
+Nothing here sends anything: a template adds text where the cursor is, a macro fills the composer only
+after its preview was accepted, and the review step (ctrl+s) still comes before any write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.widgets import TextArea
+
+from frontline import locations
+from frontline.domain.compose import Template, discover_templates, render_template
+from frontline.domain.models import MacroPreview
+from frontline.errors import FrontlineError
+from frontline.services.desk import Desk
+from frontline.ui.screens.pickers import ChoiceScreen, MacroPreviewScreen
+
+if TYPE_CHECKING:
+    from frontline.ui.app import FrontlineApp
+
+
+async def choose_template(app: App[object]) -> Template | None:
+    """Pick one of the templates folder's files; None when cancelled or there are none (said where)."""
+    directory = locations.templates_dir()
+    templates = discover_templates(directory)
+    if not templates:
+        app.notify(f"No templates yet: add Markdown files to {directory}.", timeout=8, markup=False)
+        return None
+    by_name = {template.name: template for template in templates}
+    choice = await app.push_screen_wait(
+        ChoiceScreen("Insert template", [(template.name, template.name) for template in templates])
+    )
+    return by_name[choice] if choice is not None else None
+
+
+def insert_template(
+    app: App[object], area: TextArea, template: Template, variables: Mapping[str, str]
+) -> None:
+    """Insert `template` on a line of its own with `variables` filled in; say what could not be filled."""
+    rendered = render_template(template.text, variables)
+    text = rendered.text
+    if "\ufffd" in text:
+        app.notify(
+            f"{template.path.name} is not valid UTF-8; unreadable bytes are shown as \ufffd.",
+            severity="warning",
+            markup=False,
+        )
+    _row, column = area.cursor_location
+    if column > 0:
+        text = "\n" + text
+    area.insert(text)
+    area.focus()
+    if rendered.unknown:
+        names = ", ".join("{{" + name + "}}" for name in rendered.unknown)
+        app.notify(
+            f"Unknown template variables left as typed: {names}",
+            severity="warning",
+            timeout=8,
+            markup=False,
+        )
+
+
+async def choose_macro(app: FrontlineApp, desk: Desk, ticket_id: str) -> MacroPreview | None:
+    """Pick a macro and accept its preview; None when cancelled, there are none, or it failed (reported)."""
+    try:
+        macros = await desk.macros()
+    except FrontlineError as error:
+        app.report_error(error)
+        return None
+    if not macros:
+        app.notify("This helpdesk has no macros for you.", timeout=4)
+        return None
+    choice = await app.push_screen_wait(ChoiceScreen("Apply a macro", [(m.id, m.title) for m in macros]))
+    if choice is None:
+        return None
+    try:
+        preview = await desk.preview_macro(ticket_id, choice)
+    except FrontlineError as error:
+        app.report_error(error)
+        return None
+    if not await app.push_screen_wait(MacroPreviewScreen(preview)):
+        return None
+    return preview

@@ -1,7 +1,9 @@
 """Settings: defaults < TOML file < `FRONTLINE_*` environment < command-line flags.
 
 The file lives at `locations.config_file()`. Tokens never live here: a profile names where its token
-comes from (the keyring, or the env var in `token_env`), see `frontline.credentials`.
+comes from (the keyring, or the env var in `token_env`), see `frontline.credentials`. A profile's
+helpdesk and escalation sections are read by their connector's own settings model, chosen by `kind`
+from `frontline.connectors.registry`.
 """
 
 from __future__ import annotations
@@ -9,9 +11,9 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -20,72 +22,78 @@ from pydantic_settings import (
 )
 
 from frontline import locations
+from frontline.connectors.registry import CONNECTORS, connector, connectors
+from frontline.connectors.settings import HelpdeskSettings, TrackerSettings
+from frontline.connectors.spec import Role
 from frontline.errors import ConfigError
 
-HelpdeskKind = Literal["zendesk", "jsm"]
-TrackerKind = Literal["jira", "github"]
+__all__ = [
+    "HelpdeskSettings",
+    "ProfileSettings",
+    "Settings",
+    "TrackerSettings",
+    "UiSettings",
+    "load_settings",
+]
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 
-class HelpdeskSettings(_Section):
-    """The helpdesk a profile works on."""
-
-    kind: HelpdeskKind = "zendesk"
-    """Which helpdesk this is: `zendesk` or `jsm` (Jira Service Management)."""
-
-    base_url: str = ""
-    """The account's address, for example `https://acme.zendesk.com`."""
-
-    email: str = ""
-    """The agent's sign-in email (used with API tokens)."""
-
-    views: list[str] = Field(default_factory=list)
-    """View (or queue) ids to show, in order; empty shows every active view."""
-
-    token_env: str | None = None
-    """Environment variable holding the token when no keyring is available, e.g. `ZENDESK_TOKEN`."""
-
-    @field_validator("base_url")
-    @classmethod
-    def _strip_slash(cls, value: str) -> str:
-        value = value.strip().rstrip("/")
-        if value and not value.startswith(("https://", "http://")):
-            raise ValueError(
-                "must start with https:// (for example https://acme.zendesk.com; http:// is only for a "
-                "local sandbox)"
-            )
-        return value
+_OTHER_KIND = "(not a known kind)"
+"""The union tag for sections whose kind no connector has."""
 
 
-class TrackerSettings(_Section):
-    """A bug tracker tickets are escalated to (used by escalation)."""
+def _by_kind(base: type[BaseModel], role: Role) -> Any:
+    """The `role` connectors' settings models as one type that pydantic picks from by `kind`.
 
-    kind: TrackerKind = "jira"
-    """`jira` (Jira Software) or `github` (GitHub Issues)."""
+    A missing `kind` means `base`'s default. An unknown kind, or a section that is not a table, is
+    validated by `base` itself, whose error names the known kinds ("Input should be 'zendesk' or 'jsm'").
+    """
+    specs = connectors(role)
+    known = {spec.kind for spec in specs}
+    default = base.model_fields["kind"].default
 
-    base_url: str = ""
-    """`https://acme.atlassian.net` or `https://api.github.com`."""
+    def tag(value: Any) -> str:
+        if isinstance(value, dict):
+            kind = value.get("kind", default)
+        else:
+            kind = getattr(value, "kind", None) if isinstance(value, base) else None
+        return kind if isinstance(kind, str) and kind in known else _OTHER_KIND
 
-    project: str = ""
-    """Jira project key (`ENG`) or GitHub `owner/repo`."""
+    def as_input(value: Any) -> Any:
+        # A plain base model (built in code, e.g. by the demo) is re-read by its kind's own model.
+        return value.model_dump(exclude_unset=True) if type(value) is base else value
 
-    email: str = ""
-    """Sign-in email for Jira API tokens; unused for GitHub."""
+    members = [Annotated[spec.settings, Tag(spec.kind)] for spec in specs]
+    members.append(Annotated[base, Tag(_OTHER_KIND)])
+    return Annotated[Union[tuple(members)], Discriminator(tag), BeforeValidator(as_input)]  # noqa: UP007
 
-    token_env: str | None = None
-    """Environment variable holding the tracker token when no keyring is available."""
+
+if TYPE_CHECKING:  # type checkers see the common base; pydantic sees the per-connector union
+    HelpdeskSection = HelpdeskSettings
+    TrackerSection = TrackerSettings
+else:
+    HelpdeskSection = _by_kind(HelpdeskSettings, "helpdesk")
+    TrackerSection = _by_kind(TrackerSettings, "tracker")
+
+
+def _default_helpdesk() -> HelpdeskSettings:
+    """The default kind's own settings model, empty."""
+    kind = HelpdeskSettings.model_fields["kind"].default
+    settings = connector(kind, "helpdesk").settings()
+    assert isinstance(settings, HelpdeskSettings)
+    return settings
 
 
 class ProfileSettings(_Section):
     """A named binding of one helpdesk to its escalation targets."""
 
-    helpdesk: HelpdeskSettings = Field(default_factory=HelpdeskSettings)
-    """The helpdesk this profile reads and writes."""
+    helpdesk: HelpdeskSection = Field(default_factory=_default_helpdesk)
+    """The helpdesk this profile reads and writes; its `kind` picks the connector's settings model."""
 
-    escalation: list[TrackerSettings] = Field(default_factory=list)
+    escalation: list[TrackerSection] = Field(default_factory=list)
     """Bug trackers to escalate into, first one is the default."""
 
 
@@ -197,16 +205,31 @@ def _describe(exc: ValidationError, path: Path) -> str:
     lines = [f"Problems in the settings (file {path}, or FRONTLINE_* environment variables):"]
     env_keys = {k for k in os.environ if k.startswith("FRONTLINE_")}
     for error in exc.errors():
-        key = ".".join(str(part) for part in error["loc"])
-        env_name = "FRONTLINE_" + "__".join(str(p) for p in error["loc"]).upper()
+        loc = _as_written(error["loc"])
+        key = ".".join(str(part) for part in loc)
+        env_name = "FRONTLINE_" + "__".join(str(p) for p in loc).upper()
         where = f" (from {env_name})" if env_name in env_keys else ""
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             message = "unknown key (check the spelling)"
-            if str(error["loc"][-1]).lower() in SECRET_KEYS:
+            if str(loc[-1]).lower() in SECRET_KEYS:
                 message = (
                     "tokens never go in the config file: run `frontline login PROFILE` to keep it in the "
                     "system keyring, or name an environment variable with token_env"
                 )
         lines.append(f"  {key}{where}: {message}")
     return "\n".join(lines)
+
+
+def _as_written(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """An error location as the file spells it: without the tag pydantic inserts after a section
+    chosen by kind (`profiles.acme.helpdesk.<tag>.base_url`, `profiles.acme.escalation.0.<tag>.kind`)."""
+    tags = {spec.kind for spec in CONNECTORS} | {_OTHER_KIND}
+    at = None
+    if len(loc) > 3 and loc[0] == "profiles" and loc[2] == "helpdesk":
+        at = 3
+    elif len(loc) > 4 and loc[0] == "profiles" and loc[2] == "escalation" and isinstance(loc[3], int):
+        at = 4
+    if at is None or loc[at] not in tags:
+        return loc
+    return loc[:at] + loc[at + 1 :]

@@ -1,7 +1,9 @@
 """The shared, vendor-neutral HTTP client: retries, rate limits and failures translated in one place.
 
 Every adapter talks through `ApiClient`. It turns httpx exceptions and HTTP error statuses into the
-`frontline.errors` tree, so nothing above the adapters imports httpx. Retry rules:
+`frontline.errors` tree, so nothing above the adapters imports httpx. It knows no vendor's error body:
+each connector passes its own `parse_error` (see `frontline.connectors.spec.ErrorParser`); without one,
+only a JSON `message` or a plain-text body is shown. Retry rules:
 
 - 429 (and GitHub's 403 with `x-ratelimit-remaining: 0`) waits `Retry-After` (or backs off
   exponentially when the header is missing) and retries, for reads and writes alike: a throttled
@@ -21,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from frontline.connectors.spec import ErrorBody, ErrorParser, parse_message_error
 from frontline.domain.ports import ConnectionState
 from frontline.errors import (
     AuthError,
@@ -47,6 +50,7 @@ class ApiClient:
         base_url: the vendor's base URL (`https://acme.zendesk.com`).
         service: a name for messages ("Zendesk").
         auth: httpx auth built from the keyring-backed secret; only sent to `base_url`'s host.
+        parse_error: the connector's reader of its JSON error bodies (detail and per-field messages).
         transport: an httpx transport for tests (`httpx.MockTransport`), else the default.
         max_retries: retries after the first attempt for 429s and for failed reads.
         max_retry_wait: longest `Retry-After` honoured in place; longer ones raise `RateLimited`.
@@ -59,6 +63,7 @@ class ApiClient:
         *,
         service: str,
         auth: httpx.Auth | None = None,
+        parse_error: ErrorParser = parse_message_error,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 20.0,
         max_retries: int = 3,
@@ -71,6 +76,7 @@ class ApiClient:
         self.max_retries = max_retries
         self.max_retry_wait = max_retry_wait
         self._sleep = sleep
+        self._parse_error = parse_error
         self.state = ConnectionState.UNKNOWN
         self.rate_limit_remaining: int | None = None
         self._client = httpx.AsyncClient(
@@ -207,9 +213,18 @@ class ApiClient:
             )
         return Unavailable(f"Cannot reach {self.service} ({what}). Check the network; nothing was lost.")
 
+    def _error_body(self, response: httpx.Response) -> ErrorBody:
+        """The connector's reading of a JSON error body; a short plain-text body (not HTML) as is."""
+        try:
+            body = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            text = response.text.strip() if response.content else ""
+            return ErrorBody(text[:200] if not text.startswith("<") else "", {})
+        return self._parse_error(response.status_code, body)
+
     def _status_error(self, response: httpx.Response) -> FrontlineError:
         status = response.status_code
-        detail = _error_detail(response)
+        detail, fields = self._error_body(response)
         suffix = f": {detail}" if detail else "."
         if detail and not detail.endswith((".", "!", "?")):
             suffix += "."
@@ -231,9 +246,7 @@ class ApiClient:
         if status == 410:
             return NotFound(f"{self.service} has retired this API (410){suffix}")
         if status in (400, 422):
-            return ValidationFailed(
-                f"{self.service} refused the request ({status}){suffix}", details=_error_fields(response)
-            )
+            return ValidationFailed(f"{self.service} refused the request ({status}){suffix}", details=fields)
         return FrontlineError(f"{self.service} answered {status}{suffix}")
 
 
@@ -273,60 +286,3 @@ def _describe_transport_error(exc: httpx.TransportError) -> str:
     if isinstance(exc, httpx.RemoteProtocolError):
         return "connection closed by the server"
     return "network error"
-
-
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None
-
-
-def _error_detail(response: httpx.Response) -> str:
-    """The human part of a vendor error body (Zendesk, Jira and GitHub shapes), or plain text."""
-    body = _json_or_none(response)
-    parts: list[str] = []
-    if isinstance(body, dict):
-        error = body.get("error")
-        if isinstance(error, dict):
-            parts += [str(error.get(k)) for k in ("title", "message") if error.get(k)]
-        elif isinstance(error, str):
-            parts.append(error)
-        for key in ("description", "message"):
-            if isinstance(body.get(key), str):
-                parts.append(body[key])
-        messages = body.get("errorMessages")
-        if isinstance(messages, list):
-            parts += [str(m) for m in messages]
-        errors = body.get("errors")
-        if isinstance(errors, list):
-            for item in errors:
-                if isinstance(item, dict):
-                    parts.append(str(item.get("detail") or item.get("title") or item.get("message") or ""))
-        parts += [f"{field}: {msgs}" for field, msgs in _error_fields(response).items()]
-    elif body is None and response.content:
-        text = response.text.strip()
-        if text and not text.startswith("<"):
-            parts.append(text[:200])
-    unique = [p for i, p in enumerate(parts) if p and p not in parts[:i]]
-    return "; ".join(unique)[:500]
-
-
-def _error_fields(response: httpx.Response) -> dict[str, list[str]]:
-    """Per-field validation messages: Zendesk `details`, Jira `errors` (a dict)."""
-    body = _json_or_none(response)
-    fields: dict[str, list[str]] = {}
-    if not isinstance(body, dict):
-        return fields
-    details = body.get("details")
-    if isinstance(details, dict):
-        for field, items in details.items():
-            if isinstance(items, list):
-                fields[field] = [
-                    str(i.get("description", i)) if isinstance(i, dict) else str(i) for i in items
-                ]
-    errors = body.get("errors")
-    if isinstance(errors, dict):
-        for field, message in errors.items():
-            fields[field] = [str(message)]
-    return fields

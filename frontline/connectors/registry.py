@@ -1,28 +1,63 @@
-"""Which adapter serves which helpdesk kind: the one place that maps a profile's `kind` to code.
+"""Every connector frontline knows, in one list: the one place that maps a config `kind` to code.
 
-Vendor modules are imported lazily so starting frontline for Zendesk never imports the JSM code (and
-the other way round).
+Config validation (which kinds a section may name, and which settings model reads it),
+`HELPDESK_KINDS`, `TRACKER_KINDS` and `build_helpdesk` all derive from `CONNECTORS`.
+
+Adding a vendor:
+1. Create `frontline/connectors/<kind>/` with a light `__init__.py` (no httpx) defining its settings
+   model (a subclass of `HelpdeskSettings` or `TrackerSettings` with `kind: Literal["<kind>"]`) and a
+   `CONNECTOR = ConnectorSpec(...)`: display name, role, auth, error parser (`errors.py`), and the
+   factory as `"<package>.client:build_..."`, imported only when a connector is built.
+2. Add one line for it to `CONNECTORS` below.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from importlib import import_module
+from typing import TYPE_CHECKING
 
-import httpx
-
-from frontline.domain.ports import Helpdesk
+from frontline.connectors import github, jira, jsm, zendesk
+from frontline.connectors.spec import ConnectorSpec, Role
 from frontline.errors import ConfigError
 
-HelpdeskFactory = Callable[..., Helpdesk]
+if TYPE_CHECKING:
+    import httpx
 
-_FACTORIES: dict[str, tuple[str, str]] = {
-    "zendesk": ("frontline.connectors.zendesk.client", "build_zendesk_adapter"),
-    "jsm": ("frontline.connectors.jsm.client", "build_jsm_adapter"),
-}
+    from frontline.domain.ports import Helpdesk
 
-HELPDESK_KINDS: tuple[str, ...] = tuple(_FACTORIES)
+CONNECTORS: tuple[ConnectorSpec, ...] = (
+    zendesk.CONNECTOR,
+    jsm.CONNECTOR,
+    jira.CONNECTOR,
+    github.CONNECTOR,
+)
+"""One line per connector, helpdesks in the order they are offered."""
+
+
+def connectors(role: Role) -> tuple[ConnectorSpec, ...]:
+    """The connectors serving `role`, in registry order."""
+    return tuple(spec for spec in CONNECTORS if spec.role == role)
+
+
+HELPDESK_KINDS: tuple[str, ...] = tuple(spec.kind for spec in connectors("helpdesk"))
 """The helpdesk kinds a profile may name, in the order they are offered."""
+
+TRACKER_KINDS: tuple[str, ...] = tuple(spec.kind for spec in connectors("tracker"))
+"""The tracker kinds an escalation entry may name."""
+
+
+def connector(kind: str, role: Role) -> ConnectorSpec:
+    """The connector for `kind` (case and surrounding spaces ignored).
+
+    Raises:
+        ConfigError: no `role` connector has that kind; the message lists the known kinds.
+    """
+    key = kind.strip().lower()
+    candidates = connectors(role)
+    for spec in candidates:
+        if spec.kind == key:
+            return spec
+    known = ", ".join(spec.kind for spec in candidates)
+    raise ConfigError(f"Unknown {role} kind {kind!r}; known kinds: {known}.")
 
 
 def build_helpdesk(
@@ -33,15 +68,11 @@ def build_helpdesk(
     token: str,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Helpdesk:
-    """A connected (not yet verified) adapter for `kind`.
+    """A connected (not yet verified) adapter for `kind`; its client module is imported here.
 
     Raises:
         ConfigError: `kind` is not a known helpdesk, or the factory rejects the base URL or credentials.
     """
-    key = kind.strip().lower()
-    if key not in _FACTORIES:
-        known = ", ".join(HELPDESK_KINDS)
-        raise ConfigError(f"Unknown helpdesk kind {kind!r}; known kinds: {known}.")
-    module_name, factory_name = _FACTORIES[key]
-    factory: HelpdeskFactory = getattr(import_module(module_name), factory_name)
-    return factory(base_url, email, token, transport=transport)
+    factory = connector(kind, "helpdesk").load_factory()
+    helpdesk: Helpdesk = factory(base_url, email, token, transport=transport)
+    return helpdesk

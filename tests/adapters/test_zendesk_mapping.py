@@ -9,20 +9,21 @@ from typing import Any
 
 import pytest
 
+from frontline.connectors.zendesk.macros import macro_preview, to_macro
 from frontline.connectors.zendesk.mapping import (
-    MAX_BODY_CHARS,
-    UNKNOWN_TIME,
-    expect_list,
-    html_to_text,
-    index_by_id,
-    macro_preview,
     to_comment,
-    to_macro,
     to_person,
     to_sla,
     to_ticket,
     to_view,
     to_view_count,
+)
+from frontline.connectors.zendesk.parsing import (
+    MAX_BODY_CHARS,
+    UNKNOWN_TIME,
+    expect_list,
+    html_to_text,
+    index_by_id,
 )
 from frontline.domain.models import Macro, Priority, Status
 from frontline.errors import MalformedResponse

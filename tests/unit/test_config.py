@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 
 from frontline import locations
-from frontline.config import Settings, load_settings
+from frontline.config import HelpdeskSettings, ProfileSettings, Settings, load_settings
+from frontline.connectors.github import GitHubSettings
+from frontline.connectors.jira import JiraSettings
+from frontline.connectors.jsm import JsmSettings
+from frontline.connectors.zendesk import ZendeskSettings
 from frontline.errors import ConfigError
 
 CONFIG = """
@@ -188,6 +192,56 @@ def test_bad_kind_is_reported() -> None:
 
     with pytest.raises(ConfigError, match=r"profiles\.acme\.helpdesk\.kind"):
         load_settings()
+
+
+def test_bad_kind_names_the_known_kinds() -> None:
+    write_config(
+        '[profiles.acme.helpdesk]\nkind = "freshdesk"\n\n[[profiles.acme.escalation]]\nkind = "gitlab"\n'
+    )
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+
+    lines = [line.strip() for line in str(caught.value).splitlines()[1:]]
+    assert lines == [
+        "profiles.acme.helpdesk.kind: Input should be 'zendesk' or 'jsm'",
+        "profiles.acme.escalation.0.kind: Input should be 'jira' or 'github'",
+    ]
+
+
+def test_each_kind_is_read_by_its_connectors_settings_model() -> None:
+    write_config(CONFIG + '\n[[profiles.acme.escalation]]\nkind = "github"\nproject = "acme/app"\n')
+
+    settings = load_settings()
+
+    assert isinstance(settings.get_profile("acme").helpdesk, ZendeskSettings)
+    assert isinstance(settings.get_profile("globex").helpdesk, JsmSettings)
+    assert [type(t) for t in settings.get_profile("acme").escalation] == [JiraSettings, GitHubSettings]
+    assert isinstance(Settings(profiles={"x": {}}).get_profile("x").helpdesk, ZendeskSettings)
+
+
+def test_problems_in_a_kind_section_name_the_key_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    write_config('[profiles.globex.helpdesk]\nkind = "jsm"\nqueues = ["1:2"]\n')
+    monkeypatch.setenv("FRONTLINE_PROFILES__GLOBEX__HELPDESK__BASE_URL", "globex.atlassian.net")
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+
+    message = str(caught.value)
+    assert (
+        "profiles.globex.helpdesk.base_url (from FRONTLINE_PROFILES__GLOBEX__HELPDESK__BASE_URL): " in message
+    )
+    assert "profiles.globex.helpdesk.queues: unknown key" in message
+
+
+def test_a_helpdesk_section_built_in_code_is_read_by_its_kind() -> None:
+    section = HelpdeskSettings(kind="jsm", base_url="https://globex.atlassian.net/", email="ada@globex.test")
+
+    profile = ProfileSettings(helpdesk=section)
+
+    assert isinstance(profile.helpdesk, JsmSettings)
+    assert profile.helpdesk.base_url == "https://globex.atlassian.net"
+    assert profile.helpdesk.email == "ada@globex.test"
 
 
 def test_bad_env_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,19 +1,27 @@
-"""The shared HTTP policy: retries, rate limits and error translation, over httpx.MockTransport."""
+"""The shared HTTP policy: retries, rate limits and error translation, over httpx.MockTransport.
+
+Vendor error bodies are read by the connector's parser (passed in); the client alone reads only a
+JSON `message` or a plain-text body.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
 
+from frontline.connectors import jira, zendesk
 from frontline.connectors.http import ApiClient
+from frontline.connectors.spec import ErrorBody, ErrorParser
 from frontline.domain.ports import ConnectionState
 from frontline.errors import (
     AuthError,
     ConflictError,
     MalformedResponse,
     NotFound,
+    PermissionDenied,
     RateLimited,
     Unavailable,
     ValidationFailed,
@@ -131,20 +139,23 @@ async def test_write_5xx_is_not_retried() -> None:
 
 
 @pytest.mark.parametrize(
-    ("response", "error", "fragment"),
+    ("parser", "response", "error", "fragment"),
     [
         (
+            zendesk.parse_error,
             httpx.Response(401, json={"error": "Couldn't authenticate you"}),
             AuthError,
             "Couldn't authenticate",
         ),
         (
+            zendesk.parse_error,
             httpx.Response(404, json={"error": "RecordNotFound", "description": "Not found"}),
             NotFound,
             "RecordNotFound",
         ),
-        (httpx.Response(409, json={}), ConflictError, "changed by someone else"),
+        (zendesk.parse_error, httpx.Response(409, json={}), ConflictError, "changed by someone else"),
         (
+            jira.parse_error,
             httpx.Response(
                 400, json={"errorMessages": [], "errors": {"description": "Operation value must be an ADF"}}
             ),
@@ -152,20 +163,57 @@ async def test_write_5xx_is_not_retried() -> None:
             "description: ['Operation value must be an ADF']",
         ),
         (
+            jira.parse_error,
             httpx.Response(410, json={"errorMessages": ["The requested API has been removed."]}),
             NotFound,
             "removed",
         ),
-        (httpx.Response(400, text="Bad request: page too deep"), ValidationFailed, "page too deep"),
+        (None, httpx.Response(400, text="Bad request: page too deep"), ValidationFailed, "page too deep"),
+        (
+            None,
+            httpx.Response(403, json={"message": "Resource not accessible"}),
+            PermissionDenied,
+            "accessible",
+        ),
     ],
 )
 async def test_status_errors_are_translated(
-    response: httpx.Response, error: type[Exception], fragment: str
+    parser: ErrorParser | None, response: httpx.Response, error: type[Exception], fragment: str
 ) -> None:
     rec = Recorder([response])
+    client = rec.client(parse_error=parser) if parser else rec.client()
     with pytest.raises(error) as info:
-        await rec.client().get_json("/x")
+        await client.get_json("/x")
     assert fragment in str(info.value)
+
+
+async def test_without_a_parser_vendor_shapes_are_not_read() -> None:
+    rec = Recorder([httpx.Response(404, json={"error": "RecordNotFound", "description": "Not found"})])
+    with pytest.raises(NotFound) as info:
+        await rec.client().get_json("/x")
+    assert info.value.message == "Acme has no such record, or it is not visible to you (404)."
+
+
+async def test_the_connector_parser_gets_status_and_decoded_body() -> None:
+    seen: list[tuple[int, Any]] = []
+
+    def parse(status: int, body: Any) -> ErrorBody:
+        seen.append((status, body))
+        return ErrorBody("Title is required", {"title": ["missing"]})
+
+    rec = Recorder([httpx.Response(422, json={"oops": 1})])
+    with pytest.raises(ValidationFailed) as info:
+        await rec.client(parse_error=parse).send_json("POST", "/t", {})
+    assert seen == [(422, {"oops": 1})]
+    assert info.value.details == {"title": ["missing"]}
+    assert "refused the request (422): Title is required." in info.value.message
+
+
+async def test_html_error_pages_are_not_shown() -> None:
+    rec = Recorder([httpx.Response(400, text="<html><body>Bad</body></html>")])
+    with pytest.raises(ValidationFailed) as info:
+        await rec.client().get_json("/x")
+    assert info.value.message == "Acme refused the request (400)."
 
 
 async def test_validation_details_per_field() -> None:
@@ -176,7 +224,7 @@ async def test_validation_details_per_field() -> None:
     }
     rec = Recorder([httpx.Response(422, json=body)])
     with pytest.raises(ValidationFailed) as info:
-        await rec.client().send_json("PUT", "/t", {})
+        await rec.client(parse_error=zendesk.parse_error).send_json("PUT", "/t", {})
     assert info.value.details == {"status": ["Status: closed is not valid"]}
 
 
@@ -216,7 +264,7 @@ async def test_errors_never_contain_the_credentials() -> None:
 
 async def test_401_marks_the_connection_signed_out() -> None:
     rec = Recorder([httpx.Response(401, json={"error": "Couldn't authenticate you"})])
-    client = rec.client()
+    client = rec.client(parse_error=zendesk.parse_error)
     with pytest.raises(AuthError) as info:
         await client.get_json("/x")
     assert client.state is ConnectionState.SIGNED_OUT

@@ -128,7 +128,8 @@ def _inline_text(content: Any) -> str:
         if not isinstance(node, dict):
             continue
         kind = node.get("type")
-        attrs = node.get("attrs") if isinstance(node.get("attrs"), dict) else {}
+        raw_attrs = node.get("attrs")
+        attrs = raw_attrs if isinstance(raw_attrs, dict) else {}
         if kind == "text":
             out.append(str(node.get("text") or ""))
         elif kind == "hardBreak":

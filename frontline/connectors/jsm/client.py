@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import httpx
 
 from frontline.connectors.http import ApiClient
+from frontline.connectors.jsm import CONNECTOR
 from frontline.connectors.jsm.mapping import (
     PRIORITY_NAMES,
     choose_transition,
@@ -42,8 +43,8 @@ class JsmAdapter(Helpdesk):
         desk_ids: which service desks' queues to offer; empty means all of them.
     """
 
-    kind: ClassVar[str] = "jsm"
-    display_name: ClassVar[str] = "Jira Service Management"
+    kind: ClassVar[str] = CONNECTOR.kind
+    display_name: ClassVar[str] = CONNECTOR.display_name
     capabilities: ClassVar[HelpdeskCapabilities] = HelpdeskCapabilities(
         description_in_comments=False,
         internal_notes=True,
@@ -123,9 +124,10 @@ class JsmAdapter(Helpdesk):
         )
         if not isinstance(page, dict):
             raise MalformedResponse("Jira Service Management sent a queue page that is not an object.")
-        values = page.get("values") if isinstance(page.get("values"), list) else []
+        raw_values, raw_size = page.get("values"), page.get("size")
+        values = raw_values if isinstance(raw_values, list) else []
         tickets = [t for t in (map_issue(v, self.site_url) for v in values) if t is not None]
-        size = page.get("size") if isinstance(page.get("size"), int) else len(values)
+        size = raw_size if isinstance(raw_size, int) else len(values)
         last = page.get("isLastPage") is not False or size == 0
         return Page[Ticket](items=tickets, next_cursor=None if last else str(start + size))
 
@@ -252,8 +254,9 @@ def build_jsm_adapter(
     site = str(url).rstrip("/")
     client = ApiClient(
         site,
-        service="Jira Service Management",
+        service=CONNECTOR.display_name,
         auth=httpx.BasicAuth(email.strip(), token),
+        parse_error=CONNECTOR.parse_error,
         transport=transport,
         **client_options,
     )

@@ -16,30 +16,25 @@ wrong and this one does not:
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Generator
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
 from frontline.connectors.http import ApiClient, Sleep
+from frontline.connectors.zendesk import CONNECTOR
+from frontline.connectors.zendesk.auth import ApiTokenAuth, BearerAuth
+from frontline.connectors.zendesk.macros import macro_preview, to_macro
 from frontline.connectors.zendesk.mapping import (
-    Json,
-    expect_list,
-    expect_object,
-    index_by_id,
-    macro_preview,
     missing_user_ids,
-    parse_time,
     to_comment,
-    to_macro,
     to_person,
     to_ticket,
     to_view,
     to_view_count,
     users_in,
 )
+from frontline.connectors.zendesk.parsing import Json, expect_list, expect_object, index_by_id, parse_time
 from frontline.domain.models import (
     Comment,
     Macro,
@@ -73,40 +68,11 @@ _TICKET_PEOPLE = ("requester_id", "assignee_id", "submitter_id")
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
-class BearerAuth(httpx.Auth):
-    """`Authorization: Bearer <OAuth access token>`."""
-
-    def __init__(self, token: str) -> None:
-        self._header = f"Bearer {token}"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self._header
-        yield request
-
-    def __repr__(self) -> str:
-        return "BearerAuth(<hidden>)"
-
-
-class ApiTokenAuth(httpx.Auth):
-    """Zendesk API-token basic auth: `base64("{email}/token:{api_token}")`; the token never shows in repr."""
-
-    def __init__(self, email: str, token: str) -> None:
-        raw = f"{email}/token:{token}".encode()
-        self._header = "Basic " + base64.b64encode(raw).decode("ascii")
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self._header
-        yield request
-
-    def __repr__(self) -> str:
-        return "ApiTokenAuth(<hidden>)"
-
-
 class ZendeskAdapter(Helpdesk):
     """One Zendesk Support account, over the shared `ApiClient` (retries, 429, error translation)."""
 
-    kind: ClassVar[str] = "zendesk"
-    display_name: ClassVar[str] = "Zendesk"
+    kind: ClassVar[str] = CONNECTOR.kind
+    display_name: ClassVar[str] = CONNECTOR.display_name
     capabilities: ClassVar[HelpdeskCapabilities] = HelpdeskCapabilities(
         internal_notes=True,
         macros=True,
@@ -406,6 +372,12 @@ def build_zendesk_adapter(
     auth: httpx.Auth = BearerAuth(token) if oauth else ApiTokenAuth(email.strip(), token)
     extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
     client = ApiClient(
-        url, service="Zendesk", auth=auth, transport=transport, max_retries=max_retries, **extra
+        url,
+        service=CONNECTOR.display_name,
+        auth=auth,
+        parse_error=CONNECTOR.parse_error,
+        transport=transport,
+        max_retries=max_retries,
+        **extra,
     )
     return ZendeskAdapter(client)

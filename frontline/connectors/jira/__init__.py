@@ -1,0 +1,45 @@
+"""Jira Software as an escalation tracker: its settings section and connector spec.
+
+Settings only for now: escalation connectors come later, so there is no factory yet. The error
+parser is the Jira platform's, shared with JSM (`frontline.connectors.atlassian.errors`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from frontline.connectors.atlassian.errors import parse_error
+from frontline.connectors.settings import TrackerSettings
+from frontline.connectors.spec import AuthSpec, ConnectorSpec
+
+__all__ = ["CONNECTOR", "JiraSettings", "parse_error"]
+
+
+class JiraSettings(TrackerSettings):
+    """A Jira Software project bugs are escalated to."""
+
+    kind: Literal["jira"] = "jira"
+    """`jira`: Jira Software."""
+
+    base_url: str = ""
+    """The Jira site's address, for example `https://acme.atlassian.net`."""
+
+    project: str = ""
+    """The project key bugs are filed in, for example `ENG`."""
+
+    email: str = ""
+    """The Atlassian account email that signs in together with the API token."""
+
+
+CONNECTOR = ConnectorSpec(
+    kind="jira",
+    display_name="Jira",
+    role="tracker",
+    settings=JiraSettings,
+    auth=AuthSpec(
+        scheme="Atlassian API token with the account's email (Basic `{email}:{token}`)",
+        needs_email=True,
+        token_env="JIRA_TOKEN",
+    ),
+    parse_error=parse_error,
+)

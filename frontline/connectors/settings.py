@@ -1,0 +1,90 @@
+"""The config sections every connector's settings model extends: one helpdesk, many trackers.
+
+A vendor package subclasses one of these, narrows `kind` to its own value and may retell a field's
+docstring for its product; `frontline.config` then picks the subclass by `kind`. The field names,
+defaults and messages here are the config file's public format: change them only on purpose.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+def _check_kind(value: Any, known: tuple[str, ...]) -> Any:
+    """Refuse a kind no connector has, with pydantic's own wording for a wrong literal."""
+    if isinstance(value, str) and value in known:
+        return value
+    names = [repr(kind) for kind in known]
+    expected = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+
+
+class HelpdeskSettings(_Section):
+    """The helpdesk a profile works on."""
+
+    kind: str = "zendesk"
+    """Which helpdesk this is: a connector kind such as `zendesk` or `jsm` (Jira Service Management)."""
+
+    base_url: str = ""
+    """The account's address, for example `https://acme.zendesk.com`."""
+
+    email: str = ""
+    """The agent's sign-in email (used with API tokens)."""
+
+    views: list[str] = Field(default_factory=list)
+    """View (or queue) ids to show, in order; empty shows every active view."""
+
+    token_env: str | None = None
+    """Environment variable holding the token when no keyring is available, e.g. `ZENDESK_TOKEN`."""
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _known_kind(cls, value: Any) -> Any:
+        # Imported here: the registry imports the connector packages, which import this module.
+        from frontline.connectors.registry import HELPDESK_KINDS
+
+        return _check_kind(value, HELPDESK_KINDS)
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError(
+                "must start with https:// (for example https://acme.zendesk.com; http:// is only for a "
+                "local sandbox)"
+            )
+        return value
+
+
+class TrackerSettings(_Section):
+    """A bug tracker tickets are escalated to (used by escalation)."""
+
+    kind: str = "jira"
+    """Which tracker this is: a connector kind such as `jira` (Jira Software) or `github` (GitHub Issues)."""
+
+    base_url: str = ""
+    """`https://acme.atlassian.net` or `https://api.github.com`."""
+
+    project: str = ""
+    """Jira project key (`ENG`) or GitHub `owner/repo`."""
+
+    email: str = ""
+    """Sign-in email for Jira API tokens; unused for GitHub."""
+
+    token_env: str | None = None
+    """Environment variable holding the tracker token when no keyring is available."""
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _known_kind(cls, value: Any) -> Any:
+        from frontline.connectors.registry import TRACKER_KINDS
+
+        return _check_kind(value, TRACKER_KINDS)

@@ -47,7 +47,8 @@ from frontline.domain.models import (
     Status,
     Ticket,
 )
-from frontline.domain.queue import QueueModel, SeenTickets
+from frontline.domain.queue import QueueModel
+from frontline.domain.seen import SeenTickets
 from frontline.ui.screens.queue import settle_loaded_tickets
 from frontline.ui.widgets.queue_list import QueueList
 

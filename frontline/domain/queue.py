@@ -9,26 +9,22 @@ haystack: a full scan of 50,000 haystacks costs 5-25 ms, the index answers in 1-
 
 from __future__ import annotations
 
-import re
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import compress, repeat
 from operator import contains, itemgetter
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from frontline.domain.filter_index import GramIndex, IndexBuild, flags_from_bits
-from frontline.domain.filter_index import bits_from_rows as bits_from_rows  # re-exported
-from frontline.domain.filter_index import grams as grams  # re-exported
-from frontline.domain.models import SlaTarget, Status, Ticket
-from frontline.domain.presentation import AT_RISK as AT_RISK  # re-exported
-from frontline.domain.presentation import SlaState as SlaState  # re-exported
+from frontline.domain.haystack import haystack, query_terms
+from frontline.domain.models import Status, Ticket
 from frontline.domain.presentation import cell_text
-from frontline.domain.text import clean_text
+from frontline.domain.queue_rules import NO_SLA_KEY, customer_replied, sla_sort_key
+from frontline.domain.seen import Marker, SeenTickets
 
 SortMode = Literal["sla", "priority", "updated", "waiting"]
-Marker = Literal["new", "changed"]
 
 SORT_MODES: tuple[SortMode, ...] = ("sla", "priority", "updated", "waiting")
 SORT_LABELS: dict[SortMode, str] = {
@@ -37,92 +33,10 @@ SORT_LABELS: dict[SortMode, str] = {
     "updated": "recently updated",
     "waiting": "waiting longest",
 }
-# A customer's reply moves a ticket from "waiting on the customer" (or done) back to "needs an agent".
-_AWAITING_CUSTOMER = frozenset({Status.PENDING, Status.SOLVED, Status.HOLD})
-_NEEDS_AGENT = frozenset({Status.OPEN, Status.NEW})
-_NO_SLA = (2, 0.0)
+_STATUS_LABELS = {status: status.label for status in Status}
 RECENT_QUERIES = 32  # filter results kept so backspacing is instant
 INDEX_MIN_TICKETS = 2_000  # below this a full scan costs well under a millisecond: no index
 INDEX_REUSE_MAX_CHANGES = 256  # a refresh changing more tickets (or 1% of the view) rebuilds the index
-
-
-def sla_sort_key(sla: SlaTarget | None, now: datetime) -> tuple[int, float]:
-    """Breached first (most overdue first), then soonest due; paused and no SLA last."""
-    if sla is None or sla.paused:
-        return _NO_SLA
-    due = sla.due_at or sla.breached_at
-    if due is None:
-        return _NO_SLA
-    return (0 if sla.is_breached(now) else 1, due.timestamp())
-
-
-def customer_replied(before: Ticket, after: Ticket) -> bool:
-    """The ticket moved from waiting-on-customer (pending/on-hold/solved) back to open/new."""
-    return (
-        before.status in _AWAITING_CUSTOMER
-        and after.status in _NEEDS_AGENT
-        and after.updated_at > before.updated_at
-    )
-
-
-_STATUS_LABELS = {status: status.label for status in Status}
-_NEEDS_CLEANING = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def haystack(ticket: Ticket) -> str:
-    """Everything `/` matches against, lowercased; fields joined by newlines so terms never span two."""
-    parts = [ticket.id, ticket.key, ticket.subject, _STATUS_LABELS[ticket.status]]
-    if ticket.priority is not None:
-        parts.append(ticket.priority.value)
-    requester = ticket.requester
-    if requester is not None:
-        parts.append(requester.name)
-        if requester.email:
-            parts.append(requester.email)
-    if ticket.organization is not None:
-        parts.append(ticket.organization.name)
-    if ticket.assignee is not None:
-        parts.append(ticket.assignee.name)
-    if ticket.linked_bug:
-        parts.append(ticket.linked_bug)
-    parts.extend(ticket.tags)
-    text = "\n".join(parts)
-    if _NEEDS_CLEANING.search(text):
-        text = "\n".join(clean_text(part).replace("\n", " ") for part in parts)
-    return text.lower()
-
-
-def query_terms(query: str) -> tuple[str, ...]:
-    return tuple(query.lower().split())
-
-
-class SeenTickets:
-    """When the engineer last looked at each ticket (its `updated_at` then), shared by every view.
-
-    A ticket never seen is "new"; one whose `updated_at` moved since is "changed since you looked".
-    """
-
-    def __init__(self) -> None:
-        self._seen: dict[str, datetime] = {}
-
-    def __contains__(self, ticket_id: object) -> bool:
-        return ticket_id in self._seen
-
-    def mark(self, ticket: Ticket) -> None:
-        """The engineer looked at `ticket` as it is now (opened it, or changed it themselves)."""
-        self._seen[ticket.id] = ticket.updated_at
-
-    def baseline(self, tickets: Iterable[Ticket]) -> None:
-        """Treat tickets met for the first time on a view's first load as seen: nothing is new yet."""
-        seen = self._seen
-        for ticket in tickets:
-            seen.setdefault(ticket.id, ticket.updated_at)
-
-    def marker(self, ticket: Ticket) -> Marker | None:
-        looked = self._seen.get(ticket.id)
-        if looked is None:
-            return "new"
-        return "changed" if ticket.updated_at > looked else None
 
 
 class RowText(NamedTuple):
@@ -398,7 +312,8 @@ class QueueModel:
             self._permute = itemgetter(*self._sorted)
         return list(compress(self._sorted, self._permute(flags)))
 
-    def _sort_keys(self) -> list[object]:
+    def _sort_keys(self) -> list[Any]:
+        """One comparable key per ticket, in load order; the key's shape depends on the sort mode."""
         now = self._now or datetime.now().astimezone()
         tickets = self.tickets
         mode = self.sort_mode
@@ -406,7 +321,7 @@ class QueueModel:
             return [-t.updated_at.timestamp() for t in tickets]
         if mode == "waiting":
             return [(t.updated_at.timestamp(), t.created_at.timestamp()) for t in tickets]
-        sla_keys = [sla_sort_key(t.sla, now) if t.sla is not None else _NO_SLA for t in tickets]
+        sla_keys = [sla_sort_key(t.sla, now) if t.sla is not None else NO_SLA_KEY for t in tickets]
         ranks = [t.priority.rank if t.priority is not None else 4 for t in tickets]
         if mode == "sla":
             return list(zip(sla_keys, ranks, strict=True))

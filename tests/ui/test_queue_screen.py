@@ -430,15 +430,14 @@ async def test_a_local_write_updates_other_views_and_switching_reloads_a_dirty_o
         await pilot.press("2")  # "Your tickets" (mine): load it too
         await settle(pilot)
         target = next(t for t in screen.queue_list.model.tickets if t.status is not Status.SOLVED)
-        assert screen.models["all"].position_of(target.id) is not None
+        assert screen.sync.models["all"].position_of(target.id) is not None
         loads_before = dict(helpdesk.loads)
         await app.desk.submit(target.id, TicketUpdate(status=Status.SOLVED))
         await pilot.pause()
         # The current view keeps the row (no jumping), updated; an "unsolved" view drops it at once.
-        assert (
-            screen.models["mine"].tickets[screen.models["mine"]._index_of[target.id]].status is Status.SOLVED
-        )
-        assert screen.models["all"].position_of(target.id) is None
+        mine = screen.sync.models["mine"]
+        assert mine.tickets[mine._index_of[target.id]].status is Status.SOLVED
+        assert screen.sync.models["all"].position_of(target.id) is None
         await pilot.press("1")
         await settle(pilot)
         assert helpdesk.loads["all"] == loads_before["all"] + 1  # marked dirty by the write: reloaded
@@ -478,11 +477,11 @@ async def test_auto_refresh_follows_the_desks_rate_limit_budget() -> None:
         budget = app.desk.refresh_seconds("all", 60)
         assert budget > 60
         clock.now += timedelta(seconds=61)
-        screen.auto_refresh()
+        screen.refresh_when_due()
         await settle(pilot)
         assert helpdesk.loads["all"] == 1
         clock.now += timedelta(seconds=budget)
-        screen.auto_refresh()
+        screen.refresh_when_due()
         await settle(pilot)
         assert helpdesk.loads["all"] == 2
 

@@ -6,15 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from frontline.domain.filter_index import GramIndex
+from frontline.domain.haystack import haystack
 from frontline.domain.models import Organization, Person, Priority, SlaTarget, Status, Ticket
 from frontline.domain.presentation import format_age, format_sla
-from frontline.domain.queue import (
-    GramIndex,
-    QueueModel,
-    SeenTickets,
-    customer_replied,
-    haystack,
-)
+from frontline.domain.queue import QueueModel
+from frontline.domain.queue_rules import customer_replied
+from frontline.domain.seen import SeenTickets
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -1,18 +1,15 @@
 """The queue screen: views as tabs, the virtual ticket list, `/` filter, sort, refresh and the status bar.
 
-All helpdesk I/O runs in `@work` async workers that call `app.desk`; the UI never waits on the network.
-A failed load keeps the rows already shown and reports the error through `app.report_error`. Every
-view remembers when it last loaded: switching to one that is older than its refresh interval, or that a
-local write may have changed, reloads it, and the status bar shows the age of the data on screen.
+All helpdesk I/O runs in `@work` async workers that call the screen's `QueueSync`; the UI never waits on
+the network. The sync service holds the rules (which views are stale, when one is due for a refresh,
+what a local write does to every view, which changes are customer replies); this screen renders what it
+returns and reports failures through `app.report_error`, keeping the rows already shown.
 """
 
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,24 +18,18 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tab, Tabs
 
-from frontline.domain.models import Status, Ticket, View
-from frontline.domain.queue import SORT_LABELS, QueueModel, SeenTickets, SortMode
+from frontline.domain.models import Ticket, View
+from frontline.domain.queue import SORT_LABELS, QueueModel, SortMode
 from frontline.domain.text import one_line
 from frontline.errors import FrontlineError
+from frontline.services.queue_sync import LocalWrite, QueueSync, reply_notices
 from frontline.ui.screens.base import FrontlineScreen
 from frontline.ui.widgets.queue_list import QueueList
 from frontline.ui.widgets.status_bar import StatusBar
 
-if TYPE_CHECKING:
-    pass
-
-MAX_REPLY_NOTICES = 3
 MAX_VIEW_KEYS = 9
 REFRESH_CHECK_SECONDS = 1.0
 """How often the active view's age is compared with its refresh interval (a comparison, no I/O)."""
-DONE = frozenset({Status.SOLVED, Status.CLOSED})
-UNSOLVED_VIEW_WORDS = frozenset({"unsolved", "open"})
-FILTER_PLACEHOLDER = "Filter: id, subject, requester, org, assignee, status, tag… (enter keeps, esc clears)"
 
 
 def settle_loaded_tickets() -> None:
@@ -56,11 +47,6 @@ def settle_loaded_tickets() -> None:
 def tab_id(index: int) -> str:
     """Tab ids are positional: helpdesk view ids are not always valid CSS identifiers."""
     return f"view-{index}"
-
-
-def holds_only_unsolved(view: View) -> bool:
-    """Whether the view's title says it lists unsolved tickets ("Your unsolved tickets", "All open")."""
-    return bool(UNSOLVED_VIEW_WORDS & set(re.findall(r"\w+", view.title.lower())))
 
 
 class QueueScreen(FrontlineScreen, Screen[None]):
@@ -91,22 +77,39 @@ class QueueScreen(FrontlineScreen, Screen[None]):
     }
     """
 
-    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        *,
+        sync: QueueSync | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.seen = SeenTickets()
-        self.views: list[View] = []
-        self.models: dict[str, QueueModel] = {}
-        self.current_view_id: str | None = None
-        self.sort_mode: SortMode = "sla"
         self.query_text = ""
-        self._loaded: set[str] = set()
-        self._synced_at: dict[str, datetime] = {}
-        self._dirty: set[str] = set()  # loaded views a local write may have changed
-        self._failed: set[str] = set()  # views whose last load failed
-        self._counts: dict[str, int] = {}
-        self._loading = False
+        self._sync = sync
         self._unsubscribe: Callable[[], None] | None = None
         self._ticket_screen: Screen[None] | None = None
+
+    @property
+    def sync(self) -> QueueSync:
+        """The desk's views and their freshness; made from the app's desk, clock and settings if not given."""
+        if self._sync is None:
+            app = self.frontline
+            self._sync = QueueSync(app.desk, clock=app.clock, refresh_seconds=app.settings.ui.refresh_seconds)
+        return self._sync
+
+    @property
+    def views(self) -> list[View]:
+        return self.sync.views
+
+    @property
+    def current_view_id(self) -> str | None:
+        return self.sync.current_view_id
+
+    @property
+    def sort_mode(self) -> SortMode:
+        return self.sync.sort_mode
 
     @property
     def queue_list(self) -> QueueList:
@@ -124,15 +127,15 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         yield Input(
             placeholder="Filter: id, subject, requester, org, assignee, status, tag…", id="queue-filter"
         )
-        yield QueueList(QueueModel(seen=self.seen), clock=self.frontline.clock, id="queue-list")
+        yield QueueList(QueueModel(seen=self.sync.seen), clock=self.frontline.clock, id="queue-list")
         yield StatusBar()
         yield Footer()
 
     def on_mount(self) -> None:
         self.queue_list.empty_text = "Loading views…"
         self.queue_list.focus()
-        self._unsubscribe = self.frontline.desk.subscribe(self._ticket_changed)
-        self.set_interval(REFRESH_CHECK_SECONDS, self.auto_refresh)
+        self._unsubscribe = self.sync.follow_local_writes(self._local_write)
+        self.set_interval(REFRESH_CHECK_SECONDS, self.refresh_when_due)
         self.set_interval(15, self.queue_list.refresh)  # SLA countdowns and ages tick
         self._update_status()
         self.load_views()
@@ -147,7 +150,7 @@ class QueueScreen(FrontlineScreen, Screen[None]):
     async def load_views(self) -> None:
         """Fetch the view list, make the tabs (activating the first loads it), then the counts."""
         try:
-            self.views = await self.frontline.desk.views()
+            await self.sync.load_views()
         except FrontlineError as error:
             self.frontline.report_error(error)
             self.status_bar.sync_failed = True
@@ -162,31 +165,20 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         tabs = self.query_one(Tabs)
         await tabs.clear()
         for index, view in enumerate(self.views):
-            if view.count is not None:
-                self._counts[view.id] = view.count
             await tabs.add_tab(Tab(self._tab_label(view), id=tab_id(index)))
         self.load_counts()
 
     @work(exclusive=True, group="queue-counts", exit_on_error=False)
     async def load_counts(self) -> None:
         """Ask the helpdesk how many tickets each view holds, for the tab labels (best effort)."""
-        for view in self.views:
-            if view.id in self._counts:
-                continue
-            try:
-                count = await self.frontline.desk.adapter.view_count(view.id)
-            except FrontlineError:
-                continue
-            if count is not None and view.id not in self._counts:
-                self._set_count(view.id, count)
+        await self.sync.load_counts(lambda view_id, _count: self._relabel(view_id))
 
     @work(exclusive=True, group="queue-load", exit_on_error=False)
     async def load_view(self, view_id: str) -> None:
         """Load (or reload) every ticket of a view, showing progress; keep old rows if it fails."""
         app = self.frontline
-        first = view_id not in self._loaded
-        self._loading = True
-        expected = self._counts.get(view_id)
+        first = not self.sync.is_loaded(view_id)
+        expected = self.sync.counts.get(view_id)
         progress = self.query_one("#queue-progress", Static)
 
         def on_progress(count: int) -> None:
@@ -197,38 +189,27 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         progress.set_class(first, "-loading")
         on_progress(0)
         try:
-            tickets = await app.desk.load_view(view_id, on_progress=on_progress)
+            tickets = await self.sync.fetch_view(view_id, on_progress=on_progress)
         except FrontlineError as error:
             app.report_error(error)
-            self._failed.add(view_id)
             self._update_status()
             if first:
                 self.queue_list.empty_text = f"Could not load this view: {error.message} Press R to retry."
                 self.queue_list.refresh()
             return
         finally:
-            self._loading = False
             progress.remove_class("-loading")
             self.status_bar.activity = ""
-        self._apply_tickets(view_id, tickets, first=first)
+        self._apply_tickets(view_id, tickets)
 
-    def _apply_tickets(self, view_id: str, tickets: list[Ticket], *, first: bool) -> None:
-        app = self.frontline
+    def _apply_tickets(self, view_id: str, tickets: list[Ticket]) -> None:
         settle_loaded_tickets()
-        model = self._model_for(view_id)
-        keep = self.queue_list.highlighted_ticket_id if model is self.queue_list.model else None
-        if first:
-            self.seen.baseline(tickets)
-            model.replace(tickets, now=app.clock())
-        else:
-            result = model.apply_refresh(tickets, self.seen, now=app.clock())
-            self._announce_replies(result.customer_replies)
+        shown = self.sync.models.get(view_id) is self.queue_list.model
+        keep = self.queue_list.highlighted_ticket_id if shown else None  # read before the rows change
+        loaded = self.sync.accept_view(view_id, tickets)
+        self._announce_replies(loaded.customer_replies)
         settle_loaded_tickets()
-        self._loaded.add(view_id)
-        self._synced_at[view_id] = app.clock()
-        self._dirty.discard(view_id)
-        self._failed.discard(view_id)
-        self._set_count(view_id, len(tickets))
+        self._relabel(view_id)
         self._update_status()
         if view_id == self.current_view_id:
             self.queue_list.empty_text = "No tickets in this view."
@@ -239,79 +220,36 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         if not replies:
             return
         app = self.frontline
-        if len(replies) <= MAX_REPLY_NOTICES:
-            for ticket in replies:
-                message = f"{one_line(ticket.display_key)} {one_line(ticket.subject)}"
-                app.notify(message, title="Customer replied", markup=False)
-        else:
-            app.notify(f"{len(replies)} tickets have new customer replies.", title="Customers replied")
+        for notice in reply_notices(replies):
+            app.notify(notice.message, title=notice.title, markup=False)
         if app.settings.ui.bell:
             app.bell()
 
-    def refresh_interval(self, view_id: str) -> timedelta:
-        """The configured interval, stretched by the desk so big views stay within the rate limit."""
-        configured = self.frontline.settings.ui.refresh_seconds
-        return timedelta(seconds=self.frontline.desk.refresh_seconds(view_id, configured))
+    def refresh_when_due(self) -> None:
+        """Reload the active view once it is older than its refresh interval (checked every second).
 
-    def is_stale(self, view_id: str) -> bool:
-        """Never loaded, changed by a local write, or older than its refresh interval."""
-        synced = self._synced_at.get(view_id)
-        if synced is None or view_id in self._dirty:
-            return True
-        return self.frontline.clock() - synced >= self.refresh_interval(view_id)
-
-    def auto_refresh(self) -> None:
-        """Reload the active view once it is older than its refresh interval (checked every second)."""
+        Not named `auto_refresh`: that is Textual's own repaint-interval property on every widget.
+        """
         view_id = self.current_view_id
-        if view_id is None or view_id not in self._loaded or self._loading:
-            return
-        synced = self._synced_at.get(view_id)
-        if synced is None or self.frontline.clock() - synced >= self.refresh_interval(view_id):
+        if view_id is not None and self.sync.auto_refresh_due(view_id):
             self.load_view(view_id)
 
-    def _ticket_changed(self, ticket: Ticket) -> None:
-        """A submit from this app changed a ticket: update it in every cached view.
-
-        The active view updates the row in place (rows do not jump under the cursor). Other views drop
-        a solved ticket when their title says they hold unsolved ones. The write may also move the
-        ticket into or out of views in ways only the helpdesk knows, so every loaded view is marked
-        dirty and reloads when it is next shown.
-        """
-        self.seen.mark(ticket)
-        shown = self.queue_list.model
-        by_id = {view.id: view for view in self.views}
-        for view_id, model in self.models.items():
-            view = by_id.get(view_id)
-            if (
-                model is not shown
-                and ticket.status in DONE
-                and view is not None
-                and holds_only_unsolved(view)
-                and model.remove_ticket(ticket.id)
-            ):
-                self._set_count(view_id, model.total)
-            else:
-                position = model.update_ticket(ticket)
-                if position is not None and model is shown:
-                    self.queue_list.refresh_position(position)
-        self._dirty.update(self._loaded)
+    def _local_write(self, write: LocalWrite) -> None:
+        """A submit from this app changed a ticket in the cached views: repaint what it touched."""
+        for view_id in write.removed_from:
+            self._relabel(view_id)
+        if write.shown_position is not None:
+            self.queue_list.refresh_position(write.shown_position)
 
     # -- views -----------------------------------------------------------------------------------------
 
-    def _model_for(self, view_id: str) -> QueueModel:
-        model = self.models.get(view_id)
-        if model is None:
-            model = QueueModel(seen=self.seen, sort=self.sort_mode, now=self.frontline.clock())
-            self.models[view_id] = model
-        return model
-
     def _tab_label(self, view: View) -> Content:
-        count = self._counts.get(view.id)
+        count = self.sync.counts.get(view.id)
         title = one_line(view.title)
         return Content.assemble(title, (f" {count:,}", "dim")) if count is not None else Content(title)
 
-    def _set_count(self, view_id: str, count: int) -> None:
-        self._counts[view_id] = count
+    def _relabel(self, view_id: str) -> None:
+        """Show a view's ticket count, as the sync service last recorded it, in its tab label."""
         for index, view in enumerate(self.views):
             if view.id == view_id:
                 tabs = self.query(f"#{tab_id(index)}").results(Tab)
@@ -329,15 +267,14 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         """Make a view current: show its cached rows at once, load it if it never was."""
         if view_id == self.current_view_id:
             return  # Tabs re-announces the active tab as tabs are added
-        self.current_view_id = view_id
-        model = self._model_for(view_id)
-        if model.sort_mode != self.sort_mode:
-            model.set_sort(self.sort_mode, now=self.frontline.clock())
+        model = self.sync.select(view_id)
         model.set_filter(self.query_text)
-        self.queue_list.empty_text = "No tickets in this view." if view_id in self._loaded else "Loading…"
+        self.queue_list.empty_text = (
+            "No tickets in this view." if self.sync.is_loaded(view_id) else "Loading…"
+        )
         self.queue_list.set_model(model)
         self._update_status()
-        if self.is_stale(view_id):
+        if self.sync.is_stale(view_id):
             self.load_view(view_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -364,7 +301,7 @@ class QueueScreen(FrontlineScreen, Screen[None]):
     def action_cycle_sort(self) -> None:
         model = self.queue_list.model
         keep = self.queue_list.highlighted_ticket_id
-        self.sort_mode = model.next_sort_mode()
+        self.sync.sort_mode = model.next_sort_mode()
         model.set_sort(self.sort_mode, now=self.frontline.clock())
         self.queue_list.model_changed(keep_ticket_id=keep)
         self._update_status()
@@ -417,7 +354,7 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         model = self.queue_list.model
         position = model.position_of(event.ticket_id)
         if position is not None:
-            self.seen.mark(model.ticket_at(position))
+            self.sync.seen.mark(model.ticket_at(position))
             self.queue_list.refresh_position(position)
         try:
             from frontline.ui.screens.ticket import TicketScreen
@@ -441,14 +378,14 @@ class QueueScreen(FrontlineScreen, Screen[None]):
     def _update_status(self) -> None:
         bar = self.status_bar
         model = self.queue_list.model
-        view = next((v for v in self.views if v.id == self.current_view_id), None)
+        view = self.sync.view(self.current_view_id)
         bar.view_title = one_line(view.title) if view else ""
         bar.shown = len(model)
         bar.total = model.total
         bar.sort_label = SORT_LABELS[self.sort_mode]
         view_id = self.current_view_id
-        bar.last_sync = self._synced_at.get(view_id) if view_id is not None else None
-        bar.sync_failed = view_id in self._failed if view_id is not None else bar.sync_failed
+        bar.last_sync = self.sync.synced_at(view_id) if view_id is not None else None
+        bar.sync_failed = self.sync.sync_failed(view_id) if view_id is not None else bar.sync_failed
         bar.filter_text = one_line(self.query_text)
 
     def queue_actions(self) -> list[tuple[str, str, str]]:

@@ -1,0 +1,277 @@
+"""Keeping one desk's views in step with the helpdesk: a queue per view, how fresh each is, when to reload.
+
+These are the rules the queue screen follows, kept apart from Textual so plain tests can pin them. A view
+is stale when it never loaded, when a local write may have changed it, or when it is older than its
+refresh interval (the configured one, stretched by the desk's rate-limit budget for big views). A failed
+load keeps the last good sync time. A write from this app updates the ticket in every cached view and
+drops it from "unsolved" views it has left. A refresh says which tickets a customer has answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from frontline.domain.clock import Clock
+from frontline.domain.models import Ticket, View
+from frontline.domain.queue import QueueModel, RefreshResult, SortMode
+from frontline.domain.queue_rules import no_longer_belongs
+from frontline.domain.seen import SeenTickets
+from frontline.domain.text import one_line
+from frontline.errors import FrontlineError
+from frontline.services.desk import Desk, ProgressCallback
+
+DEFAULT_REFRESH_SECONDS = 60
+MAX_REPLY_NOTICES = 3
+"""Up to this many customer replies are announced one by one; more are announced as one count."""
+
+
+@dataclass(frozen=True)
+class ViewLoaded:
+    """What a completed load did to a view, for the screen to paint."""
+
+    view_id: str
+    first: bool
+    """The view's first load: every ticket counts as seen, nothing is announced."""
+    count: int
+    refresh: RefreshResult | None
+    """New, changed and customer-replied tickets (None on a first load)."""
+
+    @property
+    def customer_replies(self) -> list[Ticket]:
+        """Tickets a customer answered since the last load: worth a notification."""
+        return self.refresh.customer_replies if self.refresh is not None else []
+
+
+@dataclass(frozen=True)
+class LocalWrite:
+    """Where a ticket changed by this app's own write landed in the cached views."""
+
+    ticket: Ticket
+    shown_position: int | None
+    """Its row in the view on screen, updated in place (None when that view does not show it)."""
+    removed_from: tuple[str, ...]
+    """Views that dropped it because it no longer belongs there (their counts changed)."""
+
+
+@dataclass(frozen=True)
+class ReplyNotice:
+    """One notification about customer replies: plain text, never markup (it holds ticket subjects)."""
+
+    title: str
+    message: str
+
+
+def reply_notices(replies: Sequence[Ticket], *, max_each: int = MAX_REPLY_NOTICES) -> list[ReplyNotice]:
+    """One notice per replied ticket, or a single count when there are too many to read."""
+    if len(replies) <= max_each:
+        return [
+            ReplyNotice("Customer replied", f"{one_line(ticket.display_key)} {one_line(ticket.subject)}")
+            for ticket in replies
+        ]
+    return [ReplyNotice("Customers replied", f"{len(replies)} tickets have new customer replies.")]
+
+
+class QueueSync:
+    """The desk's views, one `QueueModel` each, and when each was last in step with the helpdesk.
+
+    Args:
+        desk: the helpdesk session the views are read from (and whose writes are followed).
+        clock: the source of "now" for sync times and SLA sorting.
+        refresh_seconds: the configured interval between automatic refreshes of a view.
+        sort: the sort mode new view models start in (every view shares one).
+    """
+
+    def __init__(
+        self,
+        desk: Desk,
+        *,
+        clock: Clock,
+        refresh_seconds: int = DEFAULT_REFRESH_SECONDS,
+        sort: SortMode = "sla",
+    ) -> None:
+        self.desk = desk
+        self.clock = clock
+        self.refresh_seconds = refresh_seconds
+        self.sort_mode: SortMode = sort
+        self.seen = SeenTickets()
+        self.views: list[View] = []
+        self.models: dict[str, QueueModel] = {}
+        self.counts: dict[str, int] = {}
+        """How many tickets each view holds, as last learnt (for the tab labels)."""
+        self.current_view_id: str | None = None
+        self.loading = False
+        self._loaded: set[str] = set()
+        self._synced_at: dict[str, datetime] = {}
+        self._dirty: set[str] = set()  # loaded views a local write may have changed
+        self._failed: set[str] = set()  # views whose last load failed
+
+    # -- views -----------------------------------------------------------------------------------------
+
+    async def load_views(self) -> list[View]:
+        """Fetch the view list, keeping any counts the helpdesk sent with it.
+
+        Raises:
+            FrontlineError: the helpdesk could not list the views.
+        """
+        self.views = await self.desk.views()
+        for view in self.views:
+            if view.count is not None:
+                self.counts[view.id] = view.count
+        return self.views
+
+    async def load_counts(self, on_count: Callable[[str, int], None]) -> None:
+        """Ask how many tickets each view without a known count holds (best effort, errors skipped)."""
+        for view in list(self.views):
+            if view.id in self.counts:
+                continue
+            try:
+                count = await self.desk.adapter.view_count(view.id)
+            except FrontlineError:
+                continue
+            if count is not None and view.id not in self.counts:  # a load may have counted it meanwhile
+                self.counts[view.id] = count
+                on_count(view.id, count)
+
+    def view(self, view_id: str | None) -> View | None:
+        return next((view for view in self.views if view.id == view_id), None)
+
+    def model_for(self, view_id: str) -> QueueModel:
+        """The view's queue, made empty (in the shared sort mode) the first time it is asked for."""
+        model = self.models.get(view_id)
+        if model is None:
+            model = QueueModel(seen=self.seen, sort=self.sort_mode, now=self.clock())
+            self.models[view_id] = model
+        return model
+
+    def select(self, view_id: str) -> QueueModel:
+        """Make a view the one on screen; its queue is returned in the shared sort mode."""
+        self.current_view_id = view_id
+        model = self.model_for(view_id)
+        if model.sort_mode != self.sort_mode:
+            model.set_sort(self.sort_mode, now=self.clock())
+        return model
+
+    # -- freshness -------------------------------------------------------------------------------------
+
+    def is_loaded(self, view_id: str) -> bool:
+        return view_id in self._loaded
+
+    def synced_at(self, view_id: str) -> datetime | None:
+        """When the view last loaded completely; a failed load leaves it as it was."""
+        return self._synced_at.get(view_id)
+
+    def sync_failed(self, view_id: str) -> bool:
+        """Whether the view's last load failed (its rows are older than they look)."""
+        return view_id in self._failed
+
+    def is_dirty(self, view_id: str) -> bool:
+        """Whether a local write since the last load may have moved tickets into or out of the view."""
+        return view_id in self._dirty
+
+    def refresh_interval(self, view_id: str) -> timedelta:
+        """The configured interval, stretched by the desk so big views stay within the rate limit."""
+        return timedelta(seconds=self.desk.refresh_seconds(view_id, self.refresh_seconds))
+
+    def is_stale(self, view_id: str) -> bool:
+        """Never loaded, changed by a local write, or older than its refresh interval: reload on showing."""
+        synced = self._synced_at.get(view_id)
+        if synced is None or view_id in self._dirty:
+            return True
+        return self.clock() - synced >= self.refresh_interval(view_id)
+
+    def auto_refresh_due(self, view_id: str) -> bool:
+        """Whether a loaded view has outlived its refresh interval and no load is under way.
+
+        A view never loaded is left to its first load; a dirty one reloads when it is next shown.
+        """
+        if view_id not in self._loaded or self.loading:
+            return False
+        synced = self._synced_at.get(view_id)
+        return synced is None or self.clock() - synced >= self.refresh_interval(view_id)
+
+    # -- loading ---------------------------------------------------------------------------------------
+
+    async def fetch_view(self, view_id: str, *, on_progress: ProgressCallback | None = None) -> list[Ticket]:
+        """Every ticket of a view, from the helpdesk; nothing cached changes until `accept_view`.
+
+        Raises:
+            FrontlineError: the load failed; the view is marked failed and keeps its last sync time.
+        """
+        self.loading = True
+        try:
+            return await self.desk.load_view(view_id, on_progress=on_progress)
+        except FrontlineError:
+            self._failed.add(view_id)
+            raise
+        finally:
+            self.loading = False
+
+    def accept_view(self, view_id: str, tickets: list[Ticket]) -> ViewLoaded:
+        """Put a fresh load in the view's queue and record it as in step with the helpdesk now."""
+        first = view_id not in self._loaded
+        model = self.model_for(view_id)
+        refresh: RefreshResult | None = None
+        if first:
+            self.seen.baseline(tickets)
+            model.replace(tickets, now=self.clock())
+        else:
+            refresh = model.apply_refresh(tickets, self.seen, now=self.clock())
+        self._loaded.add(view_id)
+        self._synced_at[view_id] = self.clock()
+        self._dirty.discard(view_id)
+        self._failed.discard(view_id)
+        self.counts[view_id] = len(tickets)
+        return ViewLoaded(view_id=view_id, first=first, count=len(tickets), refresh=refresh)
+
+    async def load_view(self, view_id: str, *, on_progress: ProgressCallback | None = None) -> ViewLoaded:
+        """`fetch_view` then `accept_view`: one whole load.
+
+        Raises:
+            FrontlineError: the load failed; the view keeps its rows and its last sync time.
+        """
+        tickets = await self.fetch_view(view_id, on_progress=on_progress)
+        return self.accept_view(view_id, tickets)
+
+    # -- local writes ----------------------------------------------------------------------------------
+
+    def follow_local_writes(self, on_write: Callable[[LocalWrite], None]) -> Callable[[], None]:
+        """Apply every ticket the desk changes to the cached views, then tell `on_write`.
+
+        Returns a function that stops following.
+        """
+
+        def changed(ticket: Ticket) -> None:
+            on_write(self.apply_local_write(ticket))
+
+        return self.desk.subscribe(changed)
+
+    def apply_local_write(self, ticket: Ticket) -> LocalWrite:
+        """A write from this app changed a ticket: update it in every cached view.
+
+        The view on screen updates the row in place (rows do not jump under the cursor). Other views drop
+        a solved ticket when their title says they hold unsolved ones. The write may also move the ticket
+        into or out of views in ways only the helpdesk knows, so every loaded view is marked dirty and
+        reloads when it is next shown. The engineer has seen their own change: it is not "changed".
+        """
+        self.seen.mark(ticket)
+        shown_position: int | None = None
+        removed: list[str] = []
+        for view_id, model in self.models.items():
+            shown = view_id == self.current_view_id
+            view = self.view(view_id)
+            if (
+                not shown
+                and view is not None
+                and no_longer_belongs(ticket, view)
+                and model.remove_ticket(ticket.id)
+            ):
+                self.counts[view_id] = model.total
+                removed.append(view_id)
+                continue
+            position = model.update_ticket(ticket)
+            if shown:
+                shown_position = position
+        self._dirty.update(self._loaded)
+        return LocalWrite(ticket=ticket, shown_position=shown_position, removed_from=tuple(removed))

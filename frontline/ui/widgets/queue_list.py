@@ -44,6 +44,9 @@ THEME_COLOURS = {
 class QueueList(ScrollView, can_focus=True):
     """The ticket rows of one view, with a cursor, a fixed header line and new/changed markers."""
 
+    ALLOW_SELECT = False
+    """A double click opens the ticket; it does not select the rows' text."""
+
     BINDINGS = [
         # The vim/mutt keys carry the ids, so `[keymap]` rebinds them; arrows and paging keys are bound
         # on their own (no id, not listed, not rebindable) and keep working whatever the keymap says.
@@ -272,7 +275,7 @@ class QueueList(ScrollView, can_focus=True):
         if ticket_id is not None:
             self.post_message(self.Opened(self, ticket_id))
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None or offset.y < 1:
             return

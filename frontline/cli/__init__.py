@@ -1,8 +1,9 @@
 """The `frontline` command: the console itself, the demo, the sandbox and scriptable subcommands.
 
 Everything that can fail before the UI starts (bad config, missing token, unreachable helpdesk) is printed
-as a short message on stderr with exit code 2, never as a traceback. Heavy imports (Textual, uvicorn) happen
-only in the subcommand that needs them, so `frontline --help` and scripting stay fast.
+as a short message on stderr with its exit code (`frontline.cli.errors`), never as a traceback. Heavy
+imports (Textual, httpx, pydantic, uvicorn) happen only in the subcommand that runs, so `frontline --help`
+and scripting stay fast.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ import sys
 from collections.abc import Sequence
 
 from frontline import __version__
-from frontline.errors import ConfigError, CredentialsError, FrontlineError
-
-EXIT_USAGE = 2
+from frontline.cli.commands import add_subcommands
+from frontline.cli.errors import exit_code_for, guard
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,65 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"frontline {__version__}")
     parser.add_argument("--profile", help="profile from the config file (default: FRONTLINE_PROFILE)")
-    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    demo = subcommands.add_parser(
-        "demo",
-        help="open the console on the embedded sandbox helpdesk (no account needed)",
-        description="Start the sandbox helpdesk on a free loopback port and open the console on it.",
-    )
-    demo.add_argument(
-        "--helpdesk", choices=("zendesk", "jsm"), default="zendesk", help="which helpdesk to show"
-    )
-    demo.add_argument("--tickets", type=int, default=300, help="how many tickets to seed (default 300)")
-    demo.add_argument("--seed", type=int, default=1, help="seed for the generated data (default 1)")
-    demo.add_argument(
-        "--faults", default=None, help="inject faults, same syntax as `frontline sandbox --faults`"
-    )
-    demo.set_defaults(handler=_run_demo)
-
-    _register_sandbox(subcommands)
-    _register_scripting(subcommands)
+    add_subcommands(parser.add_subparsers(dest="command", metavar="COMMAND"))
     return parser
-
-
-def _register_sandbox(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from frontline.sandbox import cli as sandbox_cli
-
-    parser = subcommands.add_parser(
-        "sandbox",
-        help="run the fake Zendesk / JSM / Jira / GitHub servers on loopback",
-        description=sandbox_cli.DESCRIPTION,
-        epilog=sandbox_cli.EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sandbox_cli.add_arguments(parser)
-    parser.set_defaults(handler=sandbox_cli.run)
-
-
-def _register_scripting(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from frontline.cli import scripting
-
-    scripting.register(subcommands)
-
-
-def _run_demo(args: argparse.Namespace) -> int:
-    from frontline.cli.demo import run_demo
-
-    return run_demo(helpdesk=args.helpdesk, tickets=args.tickets, seed=args.seed, faults=args.faults)
 
 
 def _run_console(args: argparse.Namespace) -> int:
     from frontline.cli.console import run_console
 
     return run_console(profile=args.profile)
-
-
-def print_error(error: FrontlineError) -> None:
-    """A short, readable message on stderr: the title, then what happened and what to do."""
-    print(f"frontline: {error.title}", file=sys.stderr)
-    for line in error.message.splitlines():
-        print(f"  {line}", file=sys.stderr)
 
 
 def _stdin_anywhere(argv: list[str]) -> list[str]:
@@ -107,17 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(_stdin_anywhere(list(sys.argv[1:] if argv is None else argv)))
     handler = getattr(args, "handler", _run_console)
     try:
-        return int(handler(args) or 0)
-    except BrokenPipeError:
+        return int(guard(lambda: int(handler(args) or 0)))
+    except BrokenPipeError as error:
         # `frontline queue --json | head`: the reader left; say nothing more, as other CLIs do.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 1
-    except (ConfigError, CredentialsError) as error:
-        print_error(error)
-        return EXIT_USAGE
-    except FrontlineError as error:
-        print_error(error)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+        return int(exit_code_for(error))

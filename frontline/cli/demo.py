@@ -2,15 +2,49 @@
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from frontline.bootstrap import Session, build_session
-from frontline.config import HelpdeskSettings, Settings, load_settings
-
 if TYPE_CHECKING:
+    from frontline.bootstrap import Session
+    from frontline.config import Settings
     from frontline.sandbox.server import SandboxServer
 
 TRACKERS = ("jira", "github")
+
+
+class _HelpdeskKinds:
+    """The `--helpdesk` choices, read from the connector registry only when argparse shows or checks them.
+
+    The registry loads every connector's settings model (pydantic), which `frontline --help` must not.
+    """
+
+    def _kinds(self) -> tuple[str, ...]:
+        from frontline.connectors.registry import HELPDESK_KINDS
+
+        return HELPDESK_KINDS
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kinds())
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in self._kinds()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    helpdesk = parser.add_argument("--helpdesk", default="zendesk", help="which helpdesk to show")
+    # Set after add_argument, which formats the choices (and so would read the registry) straight away.
+    helpdesk.choices = _HelpdeskKinds()
+    parser.add_argument("--tickets", type=int, default=300, help="how many tickets to seed (default 300)")
+    parser.add_argument("--seed", type=int, default=1, help="seed for the generated data (default 1)")
+    parser.add_argument(
+        "--faults", default=None, help="inject faults, same syntax as `frontline sandbox --faults`"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_demo(helpdesk=args.helpdesk, tickets=args.tickets, seed=args.seed, faults=args.faults)
 
 
 def run_demo(
@@ -21,6 +55,8 @@ def run_demo(
     The user's settings still apply (theme, keymap, refresh interval); their profiles are not used.
     Drafts are kept under the profile name `demo-<helpdesk>`, so they survive a restart of the demo.
     """
+    from frontline.config import load_settings
+
     settings = load_settings()
     from frontline.sandbox.server import SandboxServer
 
@@ -38,5 +74,11 @@ def run_demo(
 
 def demo_session(server: SandboxServer, helpdesk: str, settings: Settings | None = None) -> Session:
     """A session on the running sandbox's `helpdesk`, with the demo's own profile name."""
-    section = HelpdeskSettings(kind=helpdesk, base_url=server.urls[helpdesk], email=server.email)
+    from frontline.bootstrap import build_session
+    from frontline.config import HelpdeskSettings
+
+    # Validated like a profile's section: `helpdesk` is a plain string from the command line.
+    section = HelpdeskSettings.model_validate(
+        {"kind": helpdesk, "base_url": server.urls[helpdesk], "email": server.email}
+    )
     return build_session(f"demo-{helpdesk}", section, server.token, settings=settings)

@@ -61,3 +61,32 @@ def test_console_with_a_profile_but_no_token_says_how_to_add_one() -> None:
     assert result.returncode == 2
     assert "frontline login acme" in result.stderr or "ACME_ZENDESK_TOKEN" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+HEAVY_PACKAGES = ("textual", "httpx", "pydantic", "starlette", "uvicorn")
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_stay_light(flag: str) -> None:
+    code = (
+        "import contextlib, io, sys\n"
+        "from frontline.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        f"    main([{flag!r}])\n"
+        f"heavy = sorted({{m for m in sys.modules if m.split('.')[0] in {HEAVY_PACKAGES!r}}})\n"
+        "print(','.join(heavy))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "", f"frontline {flag} imported {result.stdout.strip()}"
+
+
+def test_demo_offers_the_registry_helpdesk_kinds() -> None:
+    from frontline.connectors.registry import HELPDESK_KINDS
+
+    result = frontline("demo", "--help")
+    assert f"--helpdesk {{{','.join(HELPDESK_KINDS)}}}" in result.stdout
+    rejected = frontline("demo", "--helpdesk", "nope")
+    assert rejected.returncode == 2
+    assert "invalid choice: 'nope'" in rejected.stderr

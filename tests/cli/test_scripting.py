@@ -18,7 +18,7 @@ from support.fake_helpdesk import FIXED_NOW, FakeHelpdesk
 
 from frontline import locations
 from frontline.bootstrap import Session, open_session, session_for_helpdesk
-from frontline.cli import build_parser, scripting
+from frontline.cli import build_parser, reply
 from frontline.config import Settings
 from frontline.domain.models import Status
 from frontline.domain.presentation import cell_width
@@ -68,7 +68,7 @@ def run(helpdesk: FakeHelpdesk | None, *argv: str, stdin: str = "") -> tuple[int
     kwargs: dict[str, object] = {"out": out, "err": err}
     if helpdesk is not None:
         kwargs["session_factory"] = factory_for(helpdesk)
-    if args.handler is scripting.run_reply:
+    if args.handler is reply.run:
         kwargs["stdin"] = io.StringIO(stdin)
     code = args.handler(args, **kwargs)
     return code, out.getvalue(), err.getvalue()

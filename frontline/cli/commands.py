@@ -1,0 +1,53 @@
+"""Every `frontline` subcommand in one table: its name, its one-line help and the module that runs it.
+
+A command module defines `add_arguments(parser)` and `run(args, ...) -> int`. All of them are imported to
+build the parser, so they import only light modules at the top and the rest when they run: `frontline
+--help` never loads Textual, httpx or pydantic.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from importlib import import_module
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand; `description` defaults to the help as a sentence."""
+
+    name: str
+    help: str
+    module: str
+    description: str | None = None
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "demo",
+        "open the console on the embedded sandbox helpdesk (no account needed)",
+        "frontline.cli.demo",
+        "Start the sandbox helpdesk on a free loopback port and open the console on it.",
+    ),
+    Command(
+        "sandbox", "run the fake Zendesk / JSM / Jira / GitHub servers on loopback", "frontline.cli.sandbox"
+    ),
+    Command("queue", "list the tickets of a view", "frontline.cli.queue"),
+    Command("show", "print a ticket and its whole conversation", "frontline.cli.show"),
+    Command(
+        "reply", "add a public reply or internal note, optionally setting the status", "frontline.cli.reply"
+    ),
+    Command("login", "store a profile's API token in the system keyring", "frontline.cli.login"),
+    Command("doctor", "check config, credentials and connectivity", "frontline.cli.doctor"),
+)
+"""In the order `frontline --help` lists them."""
+
+
+def add_subcommands(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add every command's parser; each sets `handler` to its module's `run`."""
+    for command in COMMANDS:
+        module = import_module(command.module)
+        description = command.description or command.help[0].upper() + command.help[1:] + "."
+        parser = subcommands.add_parser(command.name, help=command.help, description=description)
+        module.add_arguments(parser)
+        parser.set_defaults(handler=module.run)

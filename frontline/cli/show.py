@@ -1,0 +1,50 @@
+"""`frontline show TICKET`: the ticket's header and its whole conversation."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, TextIO
+
+from frontline.cli.common import (
+    SessionFactory,
+    add_profile_argument,
+    open_profile_session,
+    print_json,
+    print_text,
+    with_session,
+)
+from frontline.cli.errors import ExitCode, guard
+
+if TYPE_CHECKING:
+    from frontline.services.desk import Desk
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_profile_argument(parser)
+    parser.add_argument("ticket", metavar="TICKET", help="ticket id, e.g. 1234 or SD-12")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def run(
+    args: argparse.Namespace,
+    *,
+    session_factory: SessionFactory = open_profile_session,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Print the ticket and its comments, oldest first; public replies and internal notes told apart."""
+    from frontline.cli.output import comment_json, format_thread, ticket_json
+
+    async def work(desk: Desk) -> int:
+        thread = await desk.open_ticket(args.ticket)
+        if args.json:
+            payload = {
+                "ticket": ticket_json(thread.ticket),
+                "comments": [comment_json(c) for c in thread.comments],
+            }
+            print_json(payload, out)
+        else:
+            print_text(format_thread(thread.ticket, thread.comments, desk.clock()), out)
+        return ExitCode.OK
+
+    return guard(lambda: with_session(args, session_factory, work), err)

@@ -125,7 +125,7 @@ def open_session(
             f"Profile {profile_name!r} has no helpdesk address: set base_url under "
             f"[profiles.{profile_name}.helpdesk] in {locations.config_file()}."
         )
-    credential = get_token(profile_name, HELPDESK, token_env=helpdesk.token_env)
+    credential = get_token(profile_name, HELPDESK, token_env=helpdesk.token_env, kind=helpdesk.kind)
     return build_session(
         profile_name,
         helpdesk,

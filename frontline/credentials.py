@@ -66,8 +66,12 @@ def keyring_status() -> KeyringStatus:
     return KeyringStatus(True, _backend_name(backend))
 
 
-def get_token(profile: str, system: str = HELPDESK, *, token_env: str | None) -> Credential:
+def get_token(
+    profile: str, system: str = HELPDESK, *, token_env: str | None, kind: str | None = None
+) -> Credential:
     """The token for `profile`'s `system`: the keyring first, then the `token_env` variable.
+
+    `kind` names the connector (`jsm`), so the advice names its usual variable (`JSM_TOKEN`).
 
     Raises:
         CredentialsError: neither source has a token; the message says exactly what to run or export.
@@ -90,10 +94,10 @@ def get_token(profile: str, system: str = HELPDESK, *, token_env: str | None) ->
         env_value = os.environ.get(token_env, "").strip()
         if env_value:
             return Credential(env_value, "env", f"from ${token_env} ({keyring_reason})")
-    raise CredentialsError(_missing_message(profile, system, token_env, status, keyring_reason))
+    raise CredentialsError(_missing_message(profile, system, token_env, status, keyring_reason, kind))
 
 
-def set_token(profile: str, system: str, token: str) -> str:
+def set_token(profile: str, system: str, token: str, *, kind: str | None = None) -> str:
     """Store `token` in the keyring; returns a sentence saying where it went.
 
     Raises:
@@ -104,7 +108,7 @@ def set_token(profile: str, system: str, token: str) -> str:
     user = entry_name(profile, system)
     status = keyring_status()
     if not status.usable:
-        raise CredentialsError(_no_keyring_message(profile, system, None, status))
+        raise CredentialsError(_no_keyring_message(profile, system, None, status, kind))
     failure: str | None = None
     try:
         keyring.set_password(SERVICE, user, token.strip())
@@ -147,10 +151,15 @@ def _backend_name(backend: KeyringBackend) -> str:
     return str(name)
 
 
-def _example_env(system: str) -> str:
-    return {"helpdesk": "ZENDESK_TOKEN", "jira": "JIRA_TOKEN", "github": "GITHUB_TOKEN"}.get(
-        system, f"{system.upper()}_TOKEN"
-    )
+def _example_env(system: str, kind: str | None) -> str:
+    """The connector's conventional token variable (from the registry), e.g. `JSM_TOKEN`."""
+    from frontline.connectors.registry import CONNECTORS
+
+    wanted = kind or ("zendesk" if system == HELPDESK else system)
+    for spec in CONNECTORS:
+        if spec.kind == wanted:
+            return spec.auth.token_env
+    return f"{wanted.upper()}_TOKEN"
 
 
 def _section(profile: str, system: str) -> str:
@@ -165,10 +174,15 @@ def _login_command(profile: str, system: str) -> str:
 
 
 def _missing_message(
-    profile: str, system: str, token_env: str | None, status: KeyringStatus, keyring_reason: str
+    profile: str,
+    system: str,
+    token_env: str | None,
+    status: KeyringStatus,
+    keyring_reason: str,
+    kind: str | None,
 ) -> str:
     if not status.usable:
-        return _no_keyring_message(profile, system, token_env, status)
+        return _no_keyring_message(profile, system, token_env, status, kind)
     lines = [f"No token for profile {profile!r} ({system}): {keyring_reason}"]
     if token_env:
         lines[0] += f", and ${token_env} is not set."
@@ -180,13 +194,15 @@ def _missing_message(
     return "\n".join(lines)
 
 
-def _no_keyring_message(profile: str, system: str, token_env: str | None, status: KeyringStatus) -> str:
+def _no_keyring_message(
+    profile: str, system: str, token_env: str | None, status: KeyringStatus, kind: str | None
+) -> str:
     lines = [f"No token for profile {profile!r} ({system}): {status.description}, so tokens come from"]
     if token_env:
         lines[0] += f" ${token_env}, which is not set."
         lines.append(f"Run `export {token_env}=<your API token>` (for example in your shell profile).")
     else:
-        example = _example_env(system)
+        example = _example_env(system, kind)
         lines[0] += " an environment variable, and the profile names none."
         lines.append(f'Add `token_env = "{example}"` under {_section(profile, system)}')
         lines.append(f"in the config file, then `export {example}=<your API token>`.")

@@ -40,6 +40,7 @@ def run(
 ) -> int:
     """Print one line per check on `out`; failures are checklist lines too, so `err` stays unused."""
     from frontline.config import load_settings
+    from frontline.connectors.registry import connector
     from frontline.credentials import HELPDESK, get_token
 
     def check(state: str, label: str, detail: str) -> None:
@@ -64,21 +65,22 @@ def run(
     except ConfigError as error:
         return failed("profile", error)
     helpdesk = profile.helpdesk
-    check("ok", "profile", f"{name}: {helpdesk.kind} at {helpdesk.base_url or '(no base_url)'}")
+    spec = connector(helpdesk.kind, "helpdesk")
+    check("ok", "profile", f"{name}: {spec.display_name} at {helpdesk.base_url or '(no base_url)'}")
     try:
-        credential = get_token(name, HELPDESK, token_env=helpdesk.token_env)
+        credential = get_token(name, HELPDESK, token_env=helpdesk.token_env, kind=helpdesk.kind)
     except CredentialsError as error:
         return failed("credentials", error)
     check("ok", "credentials", f"helpdesk {credential}")
     for tracker in profile.escalation:
+        tracker_spec = connector(tracker.kind, "tracker")
         try:
-            check(
-                "ok",
-                "credentials",
-                f"{tracker.kind} {get_token(name, tracker.kind, token_env=tracker.token_env)}",
-            )
+            token = get_token(name, tracker.kind, token_env=tracker.token_env, kind=tracker.kind)
+            check("ok", "credentials", f"{tracker_spec.display_name} {token}")
         except CredentialsError as error:
-            check("warn", "credentials", f"{tracker.kind}: {error.message.splitlines()[0]}")
+            check("warn", "credentials", f"{tracker_spec.display_name}: {error.message.splitlines()[0]}")
+        if tracker_spec.factory is None:
+            check("warn", "escalation", f"{tracker_spec.display_name}: frontline cannot file bugs there yet")
 
     async def connect(desk: Desk) -> tuple[Person, list[View]]:
         return await desk.connect(), await desk.views()

@@ -12,6 +12,7 @@ from frontline.errors import ConfigError, CredentialsError
 
 if TYPE_CHECKING:
     from frontline.config import TrackerSettings
+    from frontline.connectors.spec import Role
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,6 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Store (or with `--delete` remove) the token; without a keyring, explain the environment fallback."""
     from frontline.config import load_settings
+    from frontline.connectors.registry import connector
     from frontline.credentials import HELPDESK, delete_token, keyring_status, set_token
 
     def work() -> int:
@@ -37,13 +39,14 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
             known = ", ".join([HELPDESK, *trackers])
             raise ConfigError(f"Profile {name!r} has no system {system!r} (it has: {known}).")
         target = profile.helpdesk if system == HELPDESK else trackers[system]
+        role: Role = "helpdesk" if system == HELPDESK else "tracker"
         if args.delete:
             removed = delete_token(name, system)
             print_text(f"Removed the {system} token of {name!r}." if removed else "No token was stored.", out)
             return ExitCode.OK
         status = keyring_status()
         if not status.usable:
-            variable = target.token_env or f"{'ZENDESK' if system == HELPDESK else system.upper()}_TOKEN"
+            variable = target.token_env or connector(target.kind, role).auth.token_env
             where = "helpdesk" if system == HELPDESK else "escalation"
             raise CredentialsError(
                 f"Cannot store the token: {status.description}.\n"
@@ -58,7 +61,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
             )
         who = f"{target.email} at {target.base_url}" if target.email else target.base_url or system
         token = getpass.getpass(f"API token for {name} ({system}: {who}): ")
-        print_text(set_token(name, system, token), out)
+        print_text(set_token(name, system, token, kind=target.kind), out)
         print_text(f"Check the connection with `frontline doctor --profile {name}`.", out)
         return ExitCode.OK
 

@@ -102,6 +102,13 @@ def test_missing_tracker_token_names_the_system_flag() -> None:
 
 
 @pytest.mark.usefixtures("no_keyring")
+def test_the_advice_names_the_connectors_own_variable() -> None:
+    with pytest.raises(CredentialsError) as caught:
+        get_token("acme", "helpdesk", token_env=None, kind="jsm")
+    assert 'token_env = "JSM_TOKEN"' in str(caught.value)
+
+
+@pytest.mark.usefixtures("no_keyring")
 def test_no_backend_and_no_env_var_explains_the_fallback() -> None:
     with pytest.raises(CredentialsError) as caught:
         get_token("acme", "helpdesk", token_env=None)

@@ -10,9 +10,9 @@ import time
 
 import httpx
 
-from frontline.domain.clock import utc_now
+from frontline.sandbox.context import utc_now
 from frontline.sandbox.server import SandboxServer
-from frontline.sandbox.zendesk_store import ZendeskStore
+from frontline.sandbox.zendesk.store import ZendeskStore
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ import sys
 import threading
 from typing import TextIO
 
-from frontline.sandbox.system import CONTROL_PREFIX, SANDBOX_EMAIL, SANDBOX_TOKEN
+from frontline.sandbox.context import CONTROL_PREFIX, SANDBOX_EMAIL, SANDBOX_TOKEN
 
 DESCRIPTION = """\
 Run the sandbox: fake Zendesk Support, Jira Service Management, Jira and GitHub servers on loopback.

@@ -6,7 +6,6 @@ faulted and are not recorded. Each system adds its own state-inspection routes b
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.applications import Starlette
@@ -15,9 +14,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp
 
+from frontline.sandbox.context import CONTROL_PREFIX
 from frontline.sandbox.faults import FaultSpecError, parse_rules, rule_from_dict
+from frontline.sandbox.http_helpers import InvalidJson, json_body
 from frontline.sandbox.middleware import SandboxMiddleware, SystemRuntime
-from frontline.sandbox.system import CONTROL_PREFIX
 
 
 def build_app(runtime: SystemRuntime) -> ASGIApp:
@@ -106,12 +106,10 @@ def control_routes(runtime: SystemRuntime) -> list[BaseRoute]:
 
 
 async def _json_body(request: Request) -> Any:
-    raw = await request.body()
-    if not raw:
-        return {}
+    """The body, `{}` when empty, None when it is not JSON (the caller answers 400)."""
     try:
-        return json.loads(raw)
-    except ValueError:
+        return await json_body(request, empty={})
+    except InvalidJson:
         return None
 
 

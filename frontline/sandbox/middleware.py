@@ -17,9 +17,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from frontline.sandbox.context import CONTROL_PREFIX
 from frontline.sandbox.faults import FaultPlan, FaultRule
 from frontline.sandbox.recording import RecordedRequest, RequestLog
-from frontline.sandbox.system import CONTROL_PREFIX, SandboxSystem
+from frontline.sandbox.system import SandboxSystem
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ class SandboxMiddleware:
         """Answer in place of (or around) the handler; `raw_send` leads to the connection to cut."""
         mode = rule.mode
         if mode == "429":
-            await _throttled(self.runtime.system, rule.retry_after)(scope, receive, send)
+            await self.runtime.system.throttled(rule.retry_after)(scope, receive, send)
         elif mode == "5xx":
             status = self.runtime.plan.choose_status(rule)
             body = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
@@ -133,16 +134,6 @@ class SandboxMiddleware:
         headers.append((b"content-length", str(len(cut)).encode()))
         await send({"type": "http.response.start", "status": start.get("status", 200), "headers": headers})
         await send({"type": "http.response.body", "body": cut})
-
-
-def _throttled(system: SandboxSystem, retry_after: int) -> Response:
-    """The system's own 429 when it defines `throttled(retry_after)`, else a plain-text one."""
-    custom = getattr(system, "throttled", None)
-    if callable(custom):
-        return custom(retry_after)
-    return Response(
-        "Too Many Requests", 429, headers={"Retry-After": str(retry_after)}, media_type="text/plain"
-    )
 
 
 async def _buffer_body(receive: Receive) -> tuple[bytes, Receive]:

@@ -16,12 +16,12 @@ from types import TracebackType
 
 import uvicorn
 
-from frontline.domain.clock import Clock, utc_now
+from frontline.sandbox.context import SANDBOX_EMAIL, SANDBOX_TOKEN, Clock, SandboxContext, utc_now
 from frontline.sandbox.control import build_app
 from frontline.sandbox.faults import FaultPlan
 from frontline.sandbox.middleware import SystemRuntime
 from frontline.sandbox.registry import SystemUnavailable, load_system
-from frontline.sandbox.system import SANDBOX_EMAIL, SANDBOX_TOKEN, SandboxContext, SandboxSystem
+from frontline.sandbox.system import SandboxSystem
 
 log = logging.getLogger(__name__)
 

@@ -3,38 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import ClassVar
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from frontline.domain.clock import Clock, utc_now
-
-SANDBOX_EMAIL = "agent@sandbox.example"
-"""The sign-in email every sandbox system accepts."""
-
-SANDBOX_TOKEN = "sandbox-token"
-"""The API token every sandbox system accepts (it is not a secret: the sandbox is local and fake)."""
-
-CONTROL_PREFIX = "/__sandbox__"
-"""Control endpoints live under this prefix, which no vendor uses."""
-
-
-@dataclass
-class SandboxContext:
-    """What every system is built from: the seed, the size, the clock and the accepted credentials."""
-
-    seed: int = 1
-    tickets: int = 200
-    clock: Clock = utc_now
-    email: str = SANDBOX_EMAIL
-    token: str = SANDBOX_TOKEN
-    started_at: datetime = field(default_factory=utc_now)
-    revoked_tokens: set[str] = field(default_factory=set)
-    """Tokens expired at run time by the `token_expiry` fault."""
+from frontline.sandbox.context import SandboxContext
 
 
 class SandboxSystem(ABC):
@@ -65,6 +40,12 @@ class SandboxSystem(ABC):
     @abstractmethod
     def unauthorized(self, request: Request) -> Response:
         """The vendor's own 401 answer (status, headers and body shape)."""
+
+    def throttled(self, retry_after: int) -> Response:
+        """The answer to a `429` fault; vendors override it with their own status, headers and body."""
+        return Response(
+            "Too Many Requests", 429, headers={"Retry-After": str(retry_after)}, media_type="text/plain"
+        )
 
     def reset(self) -> None:
         """Restore the seeded state (control endpoint `POST /__sandbox__/reset`)."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from frontline.sandbox.jsm_seed import seed_jsm
-from frontline.sandbox.jsm_site import JsmSite
-from frontline.sandbox.system import SandboxContext
+from frontline.sandbox.context import SandboxContext
+from frontline.sandbox.jsm.seed import seed_jsm
+from frontline.sandbox.jsm.site import JsmSite
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

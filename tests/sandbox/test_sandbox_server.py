@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import io
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
+import frontline.sandbox
 from frontline.sandbox import cli, registry
 from frontline.sandbox.server import SandboxServer
 
@@ -122,3 +127,30 @@ def test_help_documents_credentials_control_and_faults() -> None:
         "drop_after_commit",
     ):
         assert needle in cli.EPILOG
+
+
+def test_the_sandbox_imports_nothing_from_the_product() -> None:
+    root = Path(frontline.sandbox.__file__).parent
+    product_imports = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            product_imports += [
+                f"{path.relative_to(root)}: {name}"
+                for name in names
+                if name.startswith("frontline") and not name.startswith("frontline.sandbox")
+            ]
+    assert product_imports == []
+
+
+def test_the_cli_module_loads_no_web_stack() -> None:
+    """`frontline --help` imports it to describe `frontline sandbox`; it must stay cheap."""
+    code = (
+        "import sys, frontline.sandbox.cli\n"
+        "heavy = ('starlette', 'uvicorn', 'httpx', 'pydantic')\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

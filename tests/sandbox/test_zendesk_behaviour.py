@@ -286,7 +286,7 @@ def test_reset_restores_seeded_state(zd: SandboxServer, client: httpx.Client, co
 def test_same_seed_same_data() -> None:
     from datetime import UTC, datetime
 
-    from frontline.sandbox.zendesk_store import ZendeskStore
+    from frontline.sandbox.zendesk.store import ZendeskStore
 
     def clock() -> datetime:
         return datetime(2026, 5, 4, tzinfo=UTC)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from frontline.sandbox.atlassian import (
+from frontline.sandbox.atlassian.records import (
     Account,
     CommentRecord,
     IssueRecord,

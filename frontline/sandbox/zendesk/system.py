@@ -1,13 +1,11 @@
 """The fake Zendesk Support system: auth, rate limits, `.json` paths, macros preview and control routes.
 
-The vendor paths live in `zendesk_routes`, the state and rules in `zendesk_store`, the JSON shapes in
-`zendesk_render`. This module ties them into a `SandboxSystem`.
+The vendor paths live in `routes`, the state and rules in `store`, the JSON shapes in `render`. This
+module ties them into a `SandboxSystem`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import math
 import time
 from typing import Any
@@ -17,11 +15,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from frontline.sandbox import zendesk_render as render
-from frontline.sandbox.system import SandboxContext, SandboxSystem
-from frontline.sandbox.zendesk_routes import ZendeskApi, base_url, json_body, path_int
-from frontline.sandbox.zendesk_seed import ME_ID
-from frontline.sandbox.zendesk_store import ZendeskError, ZendeskStore, normalize_tags
+from frontline.sandbox.context import SandboxContext
+from frontline.sandbox.http_helpers import base_url, basic_credentials, bearer_token, guarded
+from frontline.sandbox.system import SandboxSystem
+from frontline.sandbox.zendesk import render
+from frontline.sandbox.zendesk.formats import normalize_tags
+from frontline.sandbox.zendesk.params import json_body, path_int
+from frontline.sandbox.zendesk.routes import ZendeskApi
+from frontline.sandbox.zendesk.seed import ME_ID
+from frontline.sandbox.zendesk.store import ZendeskStore
 
 DEFAULT_RATE_LIMIT = 2500
 """Requests per minute (Enterprise Plus / High Volume); tests lower it through the control route."""
@@ -54,19 +56,15 @@ class ZendeskSystem(SandboxSystem):
 
     def authenticate(self, request: Request) -> bool:
         """API token basic auth (`{email}/token:{token}`) for any agent, or an OAuth bearer token."""
-        header = request.headers.get("authorization", "")
-        scheme, _, credentials = header.partition(" ")
         user_id: int | None = None
-        if scheme.lower() == "bearer" and credentials.strip() == self.context.token:
-            user_id = ME_ID
-        elif scheme.lower() == "basic":
-            try:
-                decoded = base64.b64decode(credentials.strip(), validate=True).decode()
-            except (binascii.Error, UnicodeDecodeError):
-                return False
-            login, _, secret = decoded.partition(":")
+        bearer = bearer_token(request)
+        basic = basic_credentials(request)
+        if bearer is not None:
+            user_id = ME_ID if self.context.accepts_token(bearer) else None
+        elif basic is not None:
+            login, secret = basic
             email, _, kind = login.partition("/")
-            if kind == "token" and secret == self.context.token:
+            if kind == "token" and self.context.accepts_token(secret):
                 user_id = self._agent_by_email(email)
         if user_id is None:
             return False
@@ -190,21 +188,11 @@ class ZendeskSystem(SandboxSystem):
             return JSONResponse({"limit": self.rate_limit, "remaining": remaining})
 
         return [
-            Route("/tickets/{ticket_id}", _control_guard(ticket_state), methods=["GET"]),
-            Route("/tickets/{ticket_id}/touch", _control_guard(touch), methods=["POST"]),
-            Route("/tickets/{ticket_id}/customer-reply", _control_guard(customer_reply), methods=["POST"]),
+            Route("/tickets/{ticket_id}", guarded(ticket_state), methods=["GET"]),
+            Route("/tickets/{ticket_id}/touch", guarded(touch), methods=["POST"]),
+            Route("/tickets/{ticket_id}/customer-reply", guarded(customer_reply), methods=["POST"]),
             Route("/rate-limit", rate_limit, methods=["GET", "POST"]),
         ]
-
-
-def _control_guard(handler: Any) -> Any:
-    async def guarded(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except ZendeskError as error:
-            return JSONResponse(error.body, status_code=error.status)
-
-    return guarded
 
 
 async def _invalid_endpoint(scope: Scope, receive: Receive, send: Send) -> None:

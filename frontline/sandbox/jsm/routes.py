@@ -1,49 +1,21 @@
-"""Fake Jira Service Management: `/rest/servicedeskapi/...` plus the platform calls an agent client needs.
-
-Shapes follow the official spec (`shared/specs/jira-servicedesk.json`): `start`/`limit`/`isLastPage`
-pages, `DateDTO`/`DurationDTO` values, plain-string comment bodies with a required `public` flag, and
-`ErrorResponse` errors.
-"""
+"""The service desk API (`/rest/servicedeskapi/...`): desks, queues, requests, comments, SLAs,
+participants and customer transitions, each answering JSM's own errors."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from frontline.sandbox.atlassian import (
-    CommentRecord,
-    IssueRecord,
-    atlassian_throttled,
-    atlassian_unauthorized,
-    base_url,
-    basic_auth_ok,
-    date_dto,
-    int_param,
-    jsm_error,
-    jsm_user,
-    paged,
-    read_json,
-)
-from frontline.sandbox.jira_platform import PlatformApi
-from frontline.sandbox.jsm_seed import CUSTOMER_TRANSITIONS, JSM_WORKFLOW
-from frontline.sandbox.jsm_site import QUEUE_FIELDS, JsmSite
-from frontline.sandbox.system import SandboxContext, SandboxSystem
-
-API = "/rest/servicedeskapi"
-MAX_LIMIT = 50
-_REQUEST_EXPANDS = [
-    "participant",
-    "status",
-    "sla",
-    "requestType",
-    "serviceDesk",
-    "attachment",
-    "action",
-    "comment",
-]
+from frontline.sandbox.atlassian.records import CommentRecord, IssueRecord, TransitionDef
+from frontline.sandbox.atlassian.responses import jsm_error, read_json
+from frontline.sandbox.atlassian.shapes import date_dto, jsm_user, paged
+from frontline.sandbox.http_helpers import base_url, int_param
+from frontline.sandbox.jsm.render import API, MAX_LIMIT, comment_json, desk_json, queue_json, request_json
+from frontline.sandbox.jsm.seed import CUSTOMER_TRANSITIONS, JSM_WORKFLOW, QueueDef
+from frontline.sandbox.jsm.site import QUEUE_FIELDS, JsmSite
 
 
 class JsmApi:
@@ -102,41 +74,6 @@ class JsmApi:
             extra,
         )
 
-    def _desk_json(self, base: str, desk: Any) -> dict[str, Any]:
-        return {
-            "id": desk.id,
-            "projectId": desk.project_id,
-            "projectKey": desk.project_key,
-            "projectName": desk.project_name,
-            "_links": {"self": f"{base}{API}/servicedesk/{desk.id}"},
-        }
-
-    def _queue_json(self, base: str, queue: Any, count: bool) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "id": queue.id,
-            "name": queue.name,
-            "jql": queue.jql,
-            "fields": list(QUEUE_FIELDS),
-            "_links": {"self": f"{base}{API}/servicedesk/{queue.desk_id}/queue/{queue.id}"},
-        }
-        if count:
-            body["issueCount"] = len(self.site.queue_issues(queue))
-        return body
-
-    def _comment_json(self, base: str, issue: IssueRecord, comment: CommentRecord) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "_expands": ["attachment", "renderedBody"],
-            "id": comment.id,
-            "body": comment.body,
-            "public": comment.public,
-            "created": date_dto(comment.created, self.site.now()),
-            "_links": {"self": f"{base}{API}/request/{issue.id}/comment/{comment.id}"},
-        }
-        author = self.site.accounts.get(comment.author_id)
-        if author:
-            body["author"] = jsm_user(base, author)
-        return body
-
     # -- service desks and queues ----------------------------------------------------------------------
     async def info(self, request: Request) -> Response:
         base = base_url(request)
@@ -153,16 +90,16 @@ class JsmApi:
 
     async def desks(self, request: Request) -> Response:
         base = base_url(request)
-        values = [self._desk_json(base, desk) for desk in self.site.desks.values()]
+        values = [desk_json(base, desk) for desk in self.site.desks.values()]
         return JSONResponse(self._page(request, values))
 
     async def desk(self, request: Request) -> Response:
         desk = self.site.desk(request.path_params["desk"])
         if desk is None:
             return jsm_error(404, "The service desk does not exist.", "sd.servicedesk.not.found")
-        return JSONResponse(self._desk_json(base_url(request), desk))
+        return JSONResponse(desk_json(base_url(request), desk))
 
-    def _desk_queues(self, request: Request) -> list[Any] | None:
+    def _desk_queues(self, request: Request) -> list[QueueDef] | None:
         desk = self.site.desk(request.path_params["desk"])
         if desk is None:
             return None
@@ -174,10 +111,10 @@ class JsmApi:
             return jsm_error(404, "The service desk does not exist.", "sd.servicedesk.not.found")
         count = request.query_params.get("includeCount", "false").lower() == "true"
         base = base_url(request)
-        values = [self._queue_json(base, q, count) for q in queues]
+        values = [queue_json(self.site, base, q, count) for q in queues]
         return JSONResponse(self._page(request, values, "includeCount=true" if count else ""))
 
-    def _find_queue(self, request: Request) -> Any:
+    def _find_queue(self, request: Request) -> QueueDef | None:
         queues = self._desk_queues(request) or []
         return next((q for q in queues if q.id == request.path_params["queue"]), None)
 
@@ -186,7 +123,7 @@ class JsmApi:
         if queue is None:
             return jsm_error(404, "The queue does not exist.", "sd.queue.not.found")
         count = request.query_params.get("includeCount", "false").lower() == "true"
-        return JSONResponse(self._queue_json(base_url(request), queue, count))
+        return JSONResponse(queue_json(self.site, base_url(request), queue, count))
 
     async def queue_issues(self, request: Request) -> Response:
         queue = self._find_queue(request)
@@ -222,57 +159,7 @@ class JsmApi:
         if issue is None:
             return self._not_found()
         expand = {e.strip() for raw in request.query_params.getlist("expand") for e in raw.split(",")}
-        return JSONResponse(self.request_json(request, issue, expand))
-
-    def request_json(self, request: Request, issue: IssueRecord, expand: set[str]) -> dict[str, Any]:
-        base, now = base_url(request), self.site.now()
-        desk = self.site.desks[issue.service_desk_id or "1"]
-        reporter = self.site.accounts[issue.reporter_id]
-        body: dict[str, Any] = {
-            "_expands": list(_REQUEST_EXPANDS),
-            "issueId": issue.id,
-            "issueKey": issue.key,
-            "summary": issue.summary,
-            "requestTypeId": issue.request_type_id or "",
-            "serviceDeskId": desk.id,
-            "createdDate": date_dto(issue.created, now),
-            "reporter": jsm_user(base, reporter),
-            "requestFieldValues": [
-                {"fieldId": "summary", "label": "Summary", "value": issue.summary},
-                {
-                    "fieldId": "description",
-                    "label": "Description",
-                    "value": issue.description,
-                },
-            ],
-            "currentStatus": self.site.request_status(issue),
-            "_links": {
-                "jiraRest": f"{base}/rest/api/2/issue/{issue.id}",
-                "web": f"{base}/servicedesk/customer/portal/{desk.id}/{issue.key}",
-                "agent": f"{base}/browse/{issue.key}",
-                "self": f"{base}{API}/request/{issue.id}",
-            },
-        }
-        if "serviceDesk" in expand:
-            body["serviceDesk"] = self._desk_json(base, desk)
-        if "participant" in expand:
-            people = [jsm_user(base, self.site.accounts[p]) for p in issue.participants]
-            body["participants"] = paged(
-                base, f"{API}/request/{issue.id}/participant", people, 0, MAX_LIMIT, len(people)
-            )
-        if "sla" in expand:
-            slas = self.site.sla_values(base, issue)
-            body["sla"] = paged(base, f"{API}/request/{issue.id}/sla", slas, 0, MAX_LIMIT, len(slas))
-        if "status" in expand:
-            statuses = [self.site.request_status(issue)]
-            body["status"] = paged(base, f"{API}/request/{issue.id}/status", statuses, 0, MAX_LIMIT, 1)
-        if "comment" in expand:
-            public = [c for c in self.site.comments(issue) if c.public]
-            values = [self._comment_json(base, issue, c) for c in public[:MAX_LIMIT]]
-            body["comments"] = paged(
-                base, f"{API}/request/{issue.id}/comment", values, 0, MAX_LIMIT, len(public)
-            )
-        return body
+        return JSONResponse(request_json(self.site, base_url(request), issue, expand))
 
     async def status(self, request: Request) -> Response:
         issue = self._request(request)
@@ -292,7 +179,7 @@ class JsmApi:
             for c in self.site.comments(issue)
             if (c.public and want_public) or (not c.public and want_internal)
         ]
-        values = [self._comment_json(base, issue, c) for c in chosen]
+        values = [comment_json(self.site, base, issue, c) for c in chosen]
         extra = "&".join(
             f"{k}={request.query_params[k]}" for k in ("public", "internal") if k in request.query_params
         )
@@ -305,7 +192,7 @@ class JsmApi:
         found = next((c for c in self.site.comments(issue) if c.id == request.path_params["comment"]), None)
         if found is None:
             return jsm_error(404, "The comment does not exist.", "sd.comment.not.found")
-        return JSONResponse(self._comment_json(base_url(request), issue, found))
+        return JSONResponse(comment_json(self.site, base_url(request), issue, found))
 
     async def add_comment(self, request: Request) -> Response:
         issue = self._request(request)
@@ -338,7 +225,7 @@ class JsmApi:
         )
         self.site.comments(issue).append(comment)
         self.site.touch(issue)
-        return JSONResponse(self._comment_json(base_url(request), issue, comment), status_code=201)
+        return JSONResponse(comment_json(self.site, base_url(request), issue, comment), status_code=201)
 
     async def slas(self, request: Request) -> Response:
         issue = self._request(request)
@@ -395,7 +282,7 @@ class JsmApi:
             paged(base, f"{API}/request/{issue.id}/participant", people, 0, MAX_LIMIT, len(people))
         )
 
-    def _customer_transitions(self, issue: IssueRecord) -> list[Any]:
+    def _customer_transitions(self, issue: IssueRecord) -> list[TransitionDef]:
         return [t for t in JSM_WORKFLOW.available(issue.status_id) if t.id in CUSTOMER_TRANSITIONS]
 
     async def transitions(self, request: Request) -> Response:
@@ -428,55 +315,3 @@ class JsmApi:
         issue.status_id = chosen.to
         self.site.touch(issue)
         return Response(status_code=204)
-
-
-class JsmSystem(SandboxSystem):
-    """Jira Service Management Cloud, with the platform issue API on the same site."""
-
-    name: ClassVar[str] = "jsm"
-    title: ClassVar[str] = "Jira Service Management"
-
-    def __init__(self, context: SandboxContext) -> None:
-        super().__init__(context)
-        self.site = JsmSite(context)
-
-    def routes(self) -> list[BaseRoute]:
-        return [*JsmApi(self.site).routes(), *PlatformApi(self.site).routes()]
-
-    def control_routes(self) -> list[BaseRoute]:
-        return [Route("/jsm/requests/{key}", self._inspect, methods=["GET"])]
-
-    async def _inspect(self, request: Request) -> Response:
-        """What the server holds for one request: status, fields and every comment with its visibility."""
-        issue = self.site.find(request.path_params["key"])
-        if issue is None:
-            return JSONResponse({"error": "no such request"}, status_code=404)
-        return JSONResponse(inspect_issue(self.site, issue))
-
-    def authenticate(self, request: Request) -> bool:
-        return basic_auth_ok(request, self.context)
-
-    def unauthorized(self, request: Request) -> Response:
-        return atlassian_unauthorized(request)
-
-    def throttled(self, retry_after: int) -> Response:
-        return atlassian_throttled(retry_after)
-
-    def reset(self) -> None:
-        self.site.reseed()
-
-
-def inspect_issue(site: Any, issue: IssueRecord) -> dict[str, Any]:
-    """A control-endpoint view of an issue, for tests asserting exactly-once writes."""
-    return {
-        "key": issue.key,
-        "status": site.status_of(issue).name,
-        "priority_id": issue.priority_id,
-        "assignee": issue.assignee_id,
-        "labels": list(issue.labels),
-        "participants": list(issue.participants),
-        "comments": [
-            {"id": c.id, "public": c.public, "body": c.body, "author": c.author_id}
-            for c in site.comments(issue)
-        ],
-    }

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from frontline.sandbox.zendesk_seed import ZendeskData
+    from frontline.sandbox.zendesk.seed import ZendeskData
 
 _TOKEN = re.compile(r'(-?)(?:(\w+)(<=|>=|:|<|>))?("[^"]*"|\S+)')
 _STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
@@ -65,8 +65,12 @@ def compile_query(query: str, me_id: int, data: ZendeskData) -> CompiledQuery:
         if test is None:
             compiled.text.append(value.lower())
             continue
-        compiled.ticket_tests.append((lambda t, test=test: not test(t)) if negate else test)
+        compiled.ticket_tests.append(_negated(test) if negate else test)
     return compiled
+
+
+def _negated(test: Predicate) -> Predicate:
+    return lambda ticket: not test(ticket)
 
 
 def _ticket_test(key: str, operator: str, value: str, me_id: int, data: ZendeskData) -> Predicate | None:

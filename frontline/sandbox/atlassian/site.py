@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from frontline.connectors.atlassian.adf import text_to_adf
-from frontline.sandbox.atlassian import (
+from frontline.sandbox.atlassian.adf import text_document
+from frontline.sandbox.atlassian.records import (
     CATEGORY_IDS,
     PRIORITY_BY_ID,
     Account,
@@ -21,10 +21,9 @@ from frontline.sandbox.atlassian import (
     IssueRecord,
     StatusDef,
     Workflow,
-    jira_date,
-    platform_user,
 )
-from frontline.sandbox.system import SandboxContext
+from frontline.sandbox.atlassian.shapes import jira_date, platform_user
+from frontline.sandbox.context import SandboxContext
 
 
 @dataclass(frozen=True)
@@ -105,6 +104,21 @@ class AtlassianSite:
         issue.updated = self.now()
         self.revision += 1
 
+    def inspect(self, issue: IssueRecord) -> dict[str, Any]:
+        """A control-route view of an issue, for tests asserting exactly-once writes."""
+        return {
+            "key": issue.key,
+            "status": self.status_of(issue).name,
+            "priority_id": issue.priority_id,
+            "assignee": issue.assignee_id,
+            "labels": list(issue.labels),
+            "participants": list(issue.participants),
+            "comments": [
+                {"id": c.id, "public": c.public, "body": c.body, "author": c.author_id}
+                for c in self.comments(issue)
+            ],
+        }
+
     # -- rendering -------------------------------------------------------------------------------
     def status_json(self, base: str, status: StatusDef) -> dict[str, Any]:
         category_id, category_name, colour = CATEGORY_IDS[status.category]
@@ -132,7 +146,7 @@ class AtlassianSite:
         body: dict[str, Any] = {
             "self": f"{base}/rest/api/3/issue/{issue.id}/comment/{comment.id}",
             "id": comment.id,
-            "body": comment.adf if comment.adf is not None else text_to_adf(comment.body),
+            "body": comment.adf if comment.adf is not None else text_document(comment.body),
             "created": jira_date(comment.created),
             "updated": jira_date(comment.created),
             "jsdPublic": comment.public,
@@ -164,7 +178,7 @@ class AtlassianSite:
         comments = self.comments(issue) if include("comment") else []
         description = issue.description_adf
         if description is None and issue.description:
-            description = text_to_adf(issue.description)
+            description = text_document(issue.description)
         fields: dict[str, Any] = {
             "summary": issue.summary,
             "status": self.status_json(base, status),

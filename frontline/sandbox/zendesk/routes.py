@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from frontline.sandbox import zendesk_render as render
-from frontline.sandbox.zendesk_catalog import ticket_fields
-from frontline.sandbox.zendesk_paging import (
+from frontline.sandbox.http_helpers import Handler, base_url, guarded
+from frontline.sandbox.zendesk import render
+from frontline.sandbox.zendesk.catalog import ticket_fields
+from frontline.sandbox.zendesk.errors import bad_request, not_found
+from frontline.sandbox.zendesk.formats import iso
+from frontline.sandbox.zendesk.paging import (
     cursor_envelope,
     cursor_window,
     offset_envelope,
     offset_window,
     wants_cursor,
 )
-from frontline.sandbox.zendesk_seed import ME_ID
-from frontline.sandbox.zendesk_store import ZendeskError, ZendeskStore, iso, not_found
+from frontline.sandbox.zendesk.params import id_list, includes, json_body, me, path_int
+from frontline.sandbox.zendesk.store import ZendeskStore
 
 if TYPE_CHECKING:
-    from frontline.sandbox.zendesk import ZendeskSystem
+    from frontline.sandbox.zendesk.system import ZendeskSystem
 
-Handler = Callable[[Request], Awaitable[Response]]
 _SEARCH_SORT = {
     "updated_at": "updated",
     "created_at": "created",
@@ -33,46 +34,6 @@ _SEARCH_SORT = {
     "status": "status",
     "ticket_type": "type",
 }
-
-
-def base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
-
-
-def me(request: Request) -> int:
-    return int(getattr(request.state, "zendesk_user_id", ME_ID))
-
-
-def includes(request: Request) -> set[str]:
-    return {part.strip() for part in request.query_params.get("include", "").split(",") if part.strip()}
-
-
-def path_int(request: Request, name: str) -> int:
-    try:
-        return int(request.path_params[name])
-    except (KeyError, ValueError):
-        raise not_found() from None
-
-
-def id_list(request: Request, limit: int = 100) -> list[int]:
-    raw = request.query_params.get("ids", "")
-    try:
-        ids = [int(part) for part in raw.split(",") if part.strip()]
-    except ValueError:
-        raise ZendeskError(400, {"error": "InvalidParameter", "description": "ids must be numbers"}) from None
-    if len(ids) > limit:
-        raise ZendeskError(400, {"error": "TooManyIds", "description": f"At most {limit} ids are allowed"})
-    return ids
-
-
-async def json_body(request: Request) -> Any:
-    raw = await request.body()
-    try:
-        return json.loads(raw) if raw else None
-    except ValueError:
-        raise ZendeskError(
-            400, {"error": "InvalidJSON", "description": "The request body is not valid JSON"}
-        ) from None
 
 
 class ZendeskApi:
@@ -118,7 +79,7 @@ class ZendeskApi:
             ("/api/v2/ticket_fields", self.list_ticket_fields, "GET"),
             ("/api/v2/attachments/{attachment_id}", self.show_attachment, "GET"),
         ]
-        return [Route(path, _guard(handler), methods=[method]) for path, handler, method in table]
+        return [Route(path, guarded(handler), methods=[method]) for path, handler, method in table]
 
     # -- people ------------------------------------------------------------------------------------
 
@@ -305,7 +266,7 @@ class ZendeskApi:
     def _search(self, request: Request) -> tuple[str, list[dict[str, Any]]]:
         query = request.query_params.get("query")
         if not query:
-            raise ZendeskError(400, {"error": "unavailable", "description": "query parameter is required"})
+            raise bad_request("unavailable", "query parameter is required")
         return self.store.search(query, me(request))
 
     async def search(self, request: Request) -> Response:
@@ -388,16 +349,3 @@ class ZendeskApi:
     async def show_attachment(self, request: Request) -> Response:
         attachment = self.store.attachment(path_int(request, "attachment_id"))
         return JSONResponse({"attachment": render.attachment_json(base_url(request), attachment)})
-
-
-def _guard(handler: Handler) -> Handler:
-    """Turn `ZendeskError` into the vendor's error answer."""
-
-    async def guarded(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except ZendeskError as error:
-            return JSONResponse(error.body, status_code=error.status)
-
-    guarded.__name__ = handler.__name__
-    return guarded

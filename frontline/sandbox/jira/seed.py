@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from frontline.connectors.atlassian.adf import text_to_adf
-from frontline.sandbox.atlassian import (
+from frontline.sandbox.atlassian.adf import text_document
+from frontline.sandbox.atlassian.records import (
     Account,
     CommentRecord,
     IssueRecord,
@@ -15,7 +15,7 @@ from frontline.sandbox.atlassian import (
     TransitionDef,
     Workflow,
 )
-from frontline.sandbox.jira_site import ProjectDef
+from frontline.sandbox.atlassian.site import ProjectDef
 
 TODO, IN_PROGRESS, IN_REVIEW, DONE = "1", "3", "10010", "10011"
 ENG_WORKFLOW = Workflow(
@@ -78,7 +78,7 @@ def seed_jira(seed: int, anchor: datetime, count: int = 30) -> list[IssueRecord]
             created=created,
             updated=created + timedelta(hours=rng.randrange(1, 300)),
             description=description,
-            description_adf=text_to_adf(description),
+            description_adf=text_document(description),
             comments=[],
             seq=index,
         )
@@ -111,5 +111,5 @@ def seed_jira(seed: int, anchor: datetime, count: int = 30) -> list[IssueRecord]
         hostile = issues[-1]
         hostile.summary = "[bold]pwn[/bold] \x1b]0;title\x07 \x1b[2J crash — 崩溃 — קריסה"
         hostile.description = "<script>alert(1)</script>\n\u202eexe.txt"
-        hostile.description_adf = text_to_adf(hostile.description)
+        hostile.description_adf = text_document(hostile.description)
     return issues

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from starlette.requests import Request
 
-from frontline.sandbox.zendesk_store import ZendeskError
+from frontline.sandbox.zendesk.errors import bad_request
 
 MAX_PAGE_SIZE = 100
 OFFSET_LIMIT = 10_000
@@ -29,12 +30,8 @@ def decode_cursor(cursor: str) -> Any:
         padded = cursor + "=" * (-len(cursor) % 4)
         return json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError):
-        raise ZendeskError(
-            400,
-            {
-                "error": "InvalidPaginationParameter",
-                "description": "page[after] or page[before] is not a valid cursor",
-            },
+        raise bad_request(
+            "InvalidPaginationParameter", "page[after] or page[before] is not a valid cursor"
         ) from None
 
 
@@ -43,13 +40,9 @@ def page_size(request: Request, default: int = MAX_PAGE_SIZE) -> int:
     try:
         size = int(raw)
     except ValueError:
-        raise ZendeskError(
-            400, {"error": "InvalidPaginationParameter", "description": f"page size {raw!r} is not a number"}
-        ) from None
+        raise bad_request("InvalidPaginationParameter", f"page size {raw!r} is not a number") from None
     if size < 1:
-        raise ZendeskError(
-            400, {"error": "InvalidPaginationParameter", "description": "page size must be positive"}
-        )
+        raise bad_request("InvalidPaginationParameter", "page size must be positive")
     return min(size, MAX_PAGE_SIZE)
 
 
@@ -59,8 +52,6 @@ def cursor_window(request: Request, total: int, keys: list[Any] | None = None) -
     With `keys` (ascending keyset keys) the cursor holds the neighbour's key, so pages stay stable
     while tickets move; without, it holds a position.
     """
-    from bisect import bisect_left, bisect_right
-
     size = page_size(request)
     after = request.query_params.get("page[after]")
     before = request.query_params.get("page[before]")
@@ -108,20 +99,15 @@ def offset_window(request: Request, total: int, default_size: int = MAX_PAGE_SIZ
     try:
         page = int(request.query_params.get("page", "1"))
     except ValueError:
-        raise ZendeskError(
-            400, {"error": "InvalidPaginationParameter", "description": "page is not a number"}
-        ) from None
+        raise bad_request("InvalidPaginationParameter", "page is not a number") from None
     page = max(page, 1)
     size = page_size(request, default_size)
     start = (page - 1) * size
     if start >= OFFSET_LIMIT:
-        raise ZendeskError(
-            400,
-            {
-                "error": "InvalidPaginationParameter",
-                "description": "Offset pagination is limited to the first 10000 records. "
-                "Use cursor pagination (page[size]) instead.",
-            },
+        raise bad_request(
+            "InvalidPaginationParameter",
+            "Offset pagination is limited to the first 10000 records. "
+            "Use cursor pagination (page[size]) instead.",
         )
     return page, start, min(start + size, total)
 

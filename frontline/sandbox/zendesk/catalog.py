@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontline.sandbox.zendesk_seed import (
+from frontline.sandbox.zendesk.seed import (
     FIELD_CUSTOMER_TIER,
     FIELD_ESCALATED,
     FIELD_JIRA_ISSUE,

@@ -12,19 +12,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from frontline.connectors.atlassian.adf import adf_to_text, validate_adf
-from frontline.sandbox.atlassian import (
-    PRIORITY_BY_ID,
-    PRIORITY_BY_NAME,
-    CommentRecord,
-    IssueRecord,
-    base_url,
-    int_param,
-    jira_error,
-    platform_user,
-    read_json,
-)
-from frontline.sandbox.jira_site import AtlassianSite, FieldSelection
+from frontline.sandbox.atlassian.adf import document_problems, document_text
+from frontline.sandbox.atlassian.records import PRIORITY_BY_ID, PRIORITY_BY_NAME, CommentRecord, IssueRecord
+from frontline.sandbox.atlassian.responses import jira_error, read_json
+from frontline.sandbox.atlassian.shapes import platform_user
+from frontline.sandbox.atlassian.site import AtlassianSite, FieldSelection
+from frontline.sandbox.http_helpers import base_url, int_param
 
 NOT_ADF = "Operation value must be an Atlassian Document (see the Atlassian Document Format)"
 EDITABLE = frozenset({"summary", "description", "priority", "assignee", "labels", "environment"})
@@ -35,7 +28,7 @@ def adf_problem(value: Any) -> str | None:
     """Jira's message for a rich-text value that is not a valid document, or None when it is fine."""
     if not isinstance(value, dict):
         return NOT_ADF
-    return "INVALID_INPUT" if validate_adf(value) else None
+    return "INVALID_INPUT" if document_problems(value) else None
 
 
 class PlatformApi:
@@ -151,7 +144,7 @@ class PlatformApi:
             issue.summary = fields["summary"]
         if "description" in fields:
             issue.description_adf = fields["description"]
-            issue.description = adf_to_text(fields["description"]) if fields["description"] else ""
+            issue.description = document_text(fields["description"]) if fields["description"] else ""
         if "priority" in fields:
             issue.priority_id = self._priority_id(fields["priority"])
         if "assignee" in fields:
@@ -173,7 +166,7 @@ class PlatformApi:
         comment = CommentRecord(
             id=self.site.new_comment_id(),
             author_id=self.site.me.account_id,
-            body=adf_to_text(adf),
+            body=document_text(adf),
             public=public,
             created=self.site.now(),
             adf=adf,
@@ -278,7 +271,7 @@ class PlatformApi:
             return error
         if not isinstance(body, dict) or adf_problem(body.get("body")):
             return jira_error(400, ["Comment body is not valid!"])
-        if not adf_to_text(body["body"]).strip():
+        if not document_text(body["body"]).strip():
             return jira_error(400, errors={"comment": "Comment body can not be empty!"})
         public = True
         for prop in body.get("properties") or []:

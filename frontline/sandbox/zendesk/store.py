@@ -6,15 +6,15 @@ carrying the vendor's status and body for everything the real API rejects.
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from frontline.domain.clock import Clock
-from frontline.sandbox import zendesk_seed as seed
-from frontline.sandbox.zendesk_catalog import CUSTOM_FIELD_IDS, MACROS, VIEWS
-from frontline.sandbox.zendesk_search import compile_query
+from frontline.sandbox.context import Clock
+from frontline.sandbox.zendesk import seed
+from frontline.sandbox.zendesk.catalog import CUSTOM_FIELD_IDS, MACROS, VIEWS
+from frontline.sandbox.zendesk.errors import ZendeskError, bad_request, closed_ticket, invalid, not_found
+from frontline.sandbox.zendesk.formats import html_to_text, iso, normalize_tags
+from frontline.sandbox.zendesk.search import compile_query
 
 STATUS_RANK = {name: rank for rank, name in enumerate(seed.STATUSES)}
 PRIORITY_RANK = {None: 0, "low": 1, "normal": 2, "high": 3, "urgent": 4}
@@ -29,33 +29,6 @@ SORT_COLUMNS = {
     "status": "status",
 }
 MAX_COMMENTS = 5000
-
-
-class ZendeskError(Exception):
-    """A vendor error answer: HTTP status plus the JSON body Zendesk sends."""
-
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
-        super().__init__(f"{status} {body}")
-        self.status = status
-        self.body = body
-
-
-def not_found() -> ZendeskError:
-    return ZendeskError(404, {"error": "RecordNotFound", "description": "Not found"})
-
-
-def invalid(details: dict[str, str]) -> ZendeskError:
-    """422 RecordInvalid with per-field details, as Zendesk reports validation errors."""
-    return ZendeskError(
-        422,
-        {
-            "error": "RecordInvalid",
-            "description": "Record validation errors",
-            "details": {
-                name: [{"description": text, "error": "InvalidValue"}] for name, text in details.items()
-            },
-        },
-    )
 
 
 def _sort_value(ticket: dict[str, Any], column: str) -> float:
@@ -137,7 +110,7 @@ class ZendeskStore:
 
     @staticmethod
     def _build_index(
-        tickets: Any, column: str, descending: bool
+        tickets: Iterable[dict[str, Any]], column: str, descending: bool
     ) -> tuple[list[int], list[tuple[float, int]]]:
         sign = -1 if descending else 1
         keys = sorted((sign * _sort_value(t, column), sign * t["id"]) for t in tickets)
@@ -196,24 +169,11 @@ class ZendeskStore:
             ZendeskError: 400 bad body, 404 unknown ticket, 409 stale stamp, 422 invalid or closed.
         """
         if not isinstance(payload, dict) or not isinstance(payload.get("ticket"), dict):
-            raise ZendeskError(
-                400, {"error": "InvalidEndpoint", "description": "ticket parameter is missing"}
-            )
+            raise bad_request("InvalidEndpoint", "ticket parameter is missing")
         changes = payload["ticket"]
         ticket = self.ticket(ticket_id)
         if ticket["status"] == "closed":
-            raise ZendeskError(
-                422,
-                {
-                    "error": "RecordInvalid",
-                    "description": "Record validation errors",
-                    "details": {
-                        "status": [
-                            {"description": "Status: closed prevents ticket update", "error": "ClosedTicket"}
-                        ]
-                    },
-                },
-            )
+            raise closed_ticket()
         self.check_stamp(ticket, changes)
         comment = self._validate_comment(changes.get("comment"), ticket, author_id)
         fields = self._validate_fields(changes)
@@ -362,7 +322,7 @@ class ZendeskStore:
         """`add` (PUT), `replace` (POST) or `remove` (DELETE) tags, honouring safe_update."""
         ticket = self.ticket(ticket_id)
         if not isinstance(payload, dict) or not isinstance(payload.get("tags"), list):
-            raise ZendeskError(400, {"error": "InvalidEndpoint", "description": "tags parameter is missing"})
+            raise bad_request("InvalidEndpoint", "tags parameter is missing")
         if ticket["status"] == "closed":
             raise invalid({"status": "Status: closed prevents ticket update"})
         self.check_stamp(ticket, payload)
@@ -396,32 +356,6 @@ class ZendeskStore:
         if ticket["status"] in ("pending", "solved", "hold"):
             ticket["status"] = "open"
         return comment
-
-
-_TAG_SPLIT = re.compile(r"[\s,]+")
-
-
-def normalize_tags(tags: list[str]) -> list[str]:
-    """Lower-case, space-free, unique, in first-seen order (Zendesk splits tags on spaces)."""
-    seen: dict[str, None] = {}
-    for raw in tags:
-        for tag in _TAG_SPLIT.split(raw.strip().lower()):
-            if tag:
-                seen.setdefault(tag, None)
-    return list(seen)
-
-
-_TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
-
-
-def html_to_text(markup: str) -> str:
-    return html.unescape(_TAGS.sub(" ", markup)).strip()
-
-
-def iso(timestamp: float) -> str:
-    from datetime import UTC, datetime
-
-    return datetime.fromtimestamp(int(timestamp), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _change_event(name: str, value: Any, previous: Any) -> dict[str, Any]:

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from frontline.sandbox.atlassian import IssueRecord, date_dto, duration_dto
-from frontline.sandbox.jira_site import AtlassianSite, ProjectDef
-from frontline.sandbox.jsm_seed import (
+from frontline.sandbox.atlassian.records import CommentRecord, IssueRecord
+from frontline.sandbox.atlassian.shapes import date_dto, duration_dto
+from frontline.sandbox.atlassian.site import AtlassianSite, ProjectDef
+from frontline.sandbox.context import SandboxContext
+from frontline.sandbox.jsm.seed import (
     DESKS,
     JSM_WORKFLOW,
     ORGANIZATIONS,
@@ -27,7 +29,6 @@ from frontline.sandbox.jsm_seed import (
     seed_comments,
     seed_jsm,
 )
-from frontline.sandbox.system import SandboxContext
 
 QUEUE_FIELDS = [
     "issuetype",
@@ -92,7 +93,7 @@ class JsmSite(AtlassianSite):
                 return desk
         return None
 
-    def comments(self, issue: IssueRecord) -> list:  # type: ignore[override]
+    def comments(self, issue: IssueRecord) -> list[CommentRecord]:
         if issue.comments is None:
             issue.comments = seed_comments(self.context.seed, issue, self.agent_ids, self.new_comment_id)
         return issue.comments

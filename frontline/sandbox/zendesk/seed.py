@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from frontline.sandbox.zendesk_corpus import (
+from frontline.sandbox.zendesk.corpus import (
     AGENT_NAMES,
     COMPANIES,
     FIRST_NAMES,

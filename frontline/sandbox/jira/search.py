@@ -18,8 +18,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from frontline.sandbox.atlassian import IssueRecord, base_url, jira_error, read_json
-from frontline.sandbox.jira_site import AtlassianSite, FieldSelection
+from frontline.sandbox.atlassian.records import IssueRecord
+from frontline.sandbox.atlassian.responses import jira_error, read_json
+from frontline.sandbox.atlassian.site import AtlassianSite, FieldSelection
+from frontline.sandbox.http_helpers import base_url
 
 GONE = (
     "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. "

@@ -1,38 +1,22 @@
-"""Fake Jira Software (platform v3) for escalations: project ENG, issue create with ADF, search, links.
-
-Issue read/edit/comment/transition routes come from `jira_platform`, search from `jira_search`; this
-module adds create, issue links, remote links (upsert by `globalId`), project and create metadata.
-"""
+"""The Jira Software routes the platform API does not cover: issue create (rich text as ADF), issue
+links, remote links (upserted by `globalId`), the project and its create metadata."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from frontline.connectors.atlassian.adf import adf_to_text
-from frontline.sandbox.atlassian import (
-    PRIORITY_BY_NAME,
-    IssueRecord,
-    RemoteLinkRecord,
-    atlassian_throttled,
-    atlassian_unauthorized,
-    avatar_urls,
-    base_url,
-    basic_auth_ok,
-    int_param,
-    jira_error,
-    platform_user,
-    read_json,
-)
-from frontline.sandbox.jira_platform import ISSUE_NOT_FOUND, PlatformApi, adf_problem
-from frontline.sandbox.jira_search import SearchApi
-from frontline.sandbox.jira_seed import ENG, ENGINEERS, TODO, seed_jira
-from frontline.sandbox.jira_site import AtlassianSite
-from frontline.sandbox.jsm import inspect_issue
-from frontline.sandbox.system import SandboxContext, SandboxSystem
+from frontline.sandbox.atlassian.adf import document_text
+from frontline.sandbox.atlassian.platform import ISSUE_NOT_FOUND, adf_problem
+from frontline.sandbox.atlassian.records import PRIORITY_BY_NAME, IssueRecord, RemoteLinkRecord
+from frontline.sandbox.atlassian.responses import jira_error, read_json
+from frontline.sandbox.atlassian.shapes import avatar_urls, platform_user
+from frontline.sandbox.http_helpers import base_url, int_param
+from frontline.sandbox.jira.seed import ENG, TODO
+from frontline.sandbox.jira.site import JiraSite
 
 _CREATABLE = frozenset(
     {"project", "issuetype", "summary", "description", "labels", "priority", "assignee", "environment"}
@@ -41,21 +25,6 @@ LINK_TYPES = {
     "relates": ("Relates", "relates to", "relates to"),
     "blocks": ("Blocks", "is blocked by", "blocks"),
 }
-
-
-class JiraSite(AtlassianSite):
-    """The ENG project and its engineers."""
-
-    def __init__(self, context: SandboxContext) -> None:
-        super().__init__(context)
-        self.me.account_id = "sandbox-agent"
-        self.add_account(self.me)
-        for engineer in ENGINEERS:
-            self.add_account(engineer)
-        self.projects[ENG.key] = ENG
-        for issue in seed_jira(context.seed, context.clock()):
-            self.add_issue(issue)
-        self.next_number = len(self.issues) + 1
 
 
 class JiraExtrasApi:
@@ -86,11 +55,11 @@ class JiraExtrasApi:
             for name in fields
             if name not in _CREATABLE
         }
-        project_ref = fields.get("project") if isinstance(fields.get("project"), dict) else {}
+        project_ref = _object(fields, "project")
         project = self.site.project(str(project_ref.get("key") or project_ref.get("id") or ""))
         if project is None:
             errors["project"] = "Specify a valid project ID or key"
-        type_ref = fields.get("issuetype") if isinstance(fields.get("issuetype"), dict) else {}
+        type_ref = _object(fields, "issuetype")
         issue_type = next(
             (
                 tid
@@ -109,11 +78,8 @@ class JiraExtrasApi:
         for rich in ("description", "environment"):
             if fields.get(rich) is not None and (problem := adf_problem(fields[rich])):
                 errors[rich] = problem
-        priority = fields.get("priority")
-        if priority is not None and not (
-            isinstance(priority, dict)
-            and (priority.get("id") or PRIORITY_BY_NAME.get(str(priority.get("name", "")).lower()))
-        ):
+        priority_id = _priority_id(fields.get("priority"))
+        if priority_id is None:
             errors["priority"] = "The priority selected is invalid."
         assignee = fields.get("assignee")
         assignee_id = assignee.get("accountId") if isinstance(assignee, dict) else None
@@ -122,7 +88,7 @@ class JiraExtrasApi:
         labels = fields.get("labels", [])
         if not isinstance(labels, list) or any(not isinstance(x, str) or " " in x for x in labels):
             errors["labels"] = "Labels must be strings without spaces."
-        if errors or project is None or issue_type is None:
+        if errors or project is None or issue_type is None or not isinstance(summary, str):
             return jira_error(400, errors=errors)
         now = self.site.now()
         number = self.site.next_number
@@ -134,15 +100,13 @@ class JiraExtrasApi:
             issue_type=issue_type,
             summary=summary,
             status_id=TODO,
-            priority_id=(priority.get("id") or PRIORITY_BY_NAME[priority["name"].lower()])
-            if priority
-            else "3",
+            priority_id=priority_id,
             reporter_id=self.site.me.account_id,
             assignee_id=assignee_id,
             labels=list(dict.fromkeys(labels)),
             created=now,
             updated=now,
-            description=adf_to_text(fields["description"]) if fields.get("description") else "",
+            description=document_text(fields["description"]) if fields.get("description") else "",
             description_adf=fields.get("description"),
             comments=[],
             seq=number,
@@ -304,45 +268,18 @@ class JiraExtrasApi:
         return JSONResponse({"issueTypes": page, "maxResults": limit, "startAt": start, "total": len(types)})
 
 
-class JiraSystem(SandboxSystem):
-    """Jira Cloud platform v3, with one Jira Software project (ENG)."""
+def _object(fields: dict[str, Any], name: str) -> dict[str, Any]:
+    """A reference field (`{"key": ...}`, `{"id": ...}`), or an empty one when it is not an object."""
+    value = fields.get(name)
+    return value if isinstance(value, dict) else {}
 
-    name: ClassVar[str] = "jira"
-    title: ClassVar[str] = "Jira"
 
-    def __init__(self, context: SandboxContext) -> None:
-        super().__init__(context)
-        self.site = JiraSite(context)
-
-    def routes(self) -> list[BaseRoute]:
-        return [
-            *JiraExtrasApi(self.site).routes(),
-            *SearchApi(self.site).routes(),
-            *PlatformApi(self.site).routes(),
-        ]
-
-    def control_routes(self) -> list[BaseRoute]:
-        return [Route("/jira/issues/{key}", self._inspect, methods=["GET"])]
-
-    async def _inspect(self, request: Request) -> Response:
-        issue = self.site.find(request.path_params["key"])
-        if issue is None:
-            return JSONResponse({"error": "no such issue"}, status_code=404)
-        body = inspect_issue(self.site, issue)
-        body["remote_links"] = [
-            {"id": link.id, "globalId": link.global_id, **link.payload} for link in issue.remote_links
-        ]
-        body["links"] = list(issue.links)
-        return JSONResponse(body)
-
-    def authenticate(self, request: Request) -> bool:
-        return basic_auth_ok(request, self.context)
-
-    def unauthorized(self, request: Request) -> Response:
-        return atlassian_unauthorized(request)
-
-    def throttled(self, retry_after: int) -> Response:
-        return atlassian_throttled(retry_after)
-
-    def reset(self) -> None:
-        self.site.reseed()
+def _priority_id(value: Any) -> str | None:
+    """The id a create's `priority` names (Medium when absent), or None when it names nothing valid."""
+    if value is None:
+        return "3"
+    if not isinstance(value, dict):
+        return None
+    if value.get("id"):
+        return str(value["id"])
+    return PRIORITY_BY_NAME.get(str(value.get("name", "")).lower())

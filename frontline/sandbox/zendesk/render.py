@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from frontline.sandbox.zendesk_seed import ZendeskData
-from frontline.sandbox.zendesk_store import iso
+from frontline.sandbox.zendesk.formats import iso
+from frontline.sandbox.zendesk.seed import ZendeskData
 
 
 def ticket_json(base: str, ticket: dict[str, Any], now: float, *, slas: bool = False) -> dict[str, Any]:

@@ -286,3 +286,16 @@ def _describe_transport_error(exc: httpx.TransportError) -> str:
     if isinstance(exc, httpx.RemoteProtocolError):
         return "connection closed by the server"
     return "network error"
+
+
+class OverApiClient:
+    """Mixin for connectors that talk through one `ApiClient`: the port's connection state and close."""
+
+    client: ApiClient
+
+    @property
+    def connection_state(self) -> ConnectionState:
+        return self.client.state
+
+    async def aclose(self) -> None:
+        await self.client.aclose()

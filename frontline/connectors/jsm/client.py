@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from frontline.connectors.http import ApiClient
+from frontline.connectors.http import ApiClient, OverApiClient
 from frontline.connectors.jsm import CONNECTOR
 from frontline.connectors.jsm.mapping import (
     PRIORITY_NAMES,
@@ -24,7 +24,7 @@ from frontline.connectors.jsm.mapping import (
     merge_request,
 )
 from frontline.domain.models import Comment, Page, Person, Status, Ticket, TicketUpdate, View
-from frontline.domain.ports import ConnectionState, Helpdesk, HelpdeskCapabilities
+from frontline.domain.ports import Helpdesk, HelpdeskCapabilities
 from frontline.errors import ConfigError, MalformedResponse, NotFound, Unsupported, ValidationFailed
 
 SD = "/rest/servicedeskapi"
@@ -34,7 +34,7 @@ _ISSUE_FIELDS = "summary,status,priority,assignee,reporter,labels,created,update
 _LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
-class JsmAdapter(Helpdesk):
+class JsmAdapter(OverApiClient, Helpdesk):
     """One Jira Service Management site.
 
     Args:
@@ -63,13 +63,6 @@ class JsmAdapter(Helpdesk):
         self.client = client
         self.site_url = site_url.rstrip("/")
         self.desk_ids = desk_ids
-
-    @property
-    def connection_state(self) -> ConnectionState:
-        return self.client.state
-
-    async def aclose(self) -> None:
-        await self.client.aclose()
 
     # -- people and views ----------------------------------------------------------------------------
     async def whoami(self) -> Person:

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from frontline.connectors.http import ApiClient, Sleep
+from frontline.connectors.http import ApiClient, OverApiClient, Sleep
 from frontline.connectors.zendesk import CONNECTOR
 from frontline.connectors.zendesk.auth import ApiTokenAuth, BearerAuth
 from frontline.connectors.zendesk.macros import macro_preview, to_macro
@@ -46,7 +46,7 @@ from frontline.domain.models import (
     TicketUpdate,
     View,
 )
-from frontline.domain.ports import ConnectionState, Helpdesk, HelpdeskCapabilities
+from frontline.domain.ports import Helpdesk, HelpdeskCapabilities
 from frontline.errors import (
     AuthError,
     ConfigError,
@@ -68,7 +68,7 @@ _TICKET_PEOPLE = ("requester_id", "assignee_id", "submitter_id")
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
-class ZendeskAdapter(Helpdesk):
+class ZendeskAdapter(OverApiClient, Helpdesk):
     """One Zendesk Support account, over the shared `ApiClient` (retries, 429, error translation)."""
 
     kind: ClassVar[str] = CONNECTOR.kind
@@ -94,13 +94,6 @@ class ZendeskAdapter(Helpdesk):
     def agent_base_url(self) -> str:
         """Where agents open tickets in a browser (`https://{sub}.zendesk.com`)."""
         return self.client.base_url
-
-    @property
-    def connection_state(self) -> ConnectionState:
-        return self.client.state
-
-    async def aclose(self) -> None:
-        await self.client.aclose()
 
     # --- reads ------------------------------------------------------------------------------------
 

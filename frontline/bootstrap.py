@@ -14,33 +14,30 @@ from typing import Any
 from frontline import locations
 from frontline.config import HelpdeskSettings, Settings
 from frontline.domain.clock import Clock, utc_now
-from frontline.domain.ports import DraftRepository, Helpdesk, Tracker
+from frontline.domain.ports import Helpdesk, Tracker
 from frontline.errors import ConfigError
 from frontline.services.desk import Desk
-from frontline.services.session import Closable, Session
+from frontline.services.session import LocalStores, Session
 
 __all__ = ["Session", "build_session", "open_session", "session_for_helpdesk"]
 
 
-def sqlite_drafts(data_dir: Path) -> Callable[[], tuple[DraftRepository, Closable]]:
-    """Opens the SQLite draft store under `data_dir` when first needed.
+def sqlite_stores(data_dir: Path) -> Callable[[], LocalStores]:
+    """Opens the SQLite drafts and outbox under `data_dir` when first needed.
 
     Raises (when called):
         StoreError: the database cannot be opened or is from a newer frontline.
     """
 
-    def open_drafts() -> tuple[DraftRepository, Closable]:
+    def open_stores() -> LocalStores:
         from frontline.store.db import Store
         from frontline.store.drafts import DraftStore
+        from frontline.store.outbox import OutboxStore
 
         store = Store.open(data_dir)
-        return DraftStore(store), store
+        return LocalStores(drafts=DraftStore(store), outbox=OutboxStore(store), closable=store)
 
-    return open_drafts
-
-
-def _given(drafts: DraftRepository) -> Callable[[], tuple[DraftRepository, Closable | None]]:
-    return lambda: (drafts, None)
+    return open_stores
 
 
 def session_for_helpdesk(
@@ -50,14 +47,24 @@ def session_for_helpdesk(
     settings: Settings | None = None,
     view_ids: Sequence[str] = (),
     trackers: Mapping[str, Tracker] | None = None,
-    drafts: DraftRepository | None = None,
+    stores: LocalStores | None = None,
     data_dir: Path | None = None,
     clock: Clock = utc_now,
 ) -> Session:
-    """A session around an already built helpdesk (the demo's sandbox connector, a test's fake)."""
-    desk = Desk(helpdesk, profile_name=profile_name, view_ids=view_ids, clock=clock)
+    """A session around an already built helpdesk (the demo's sandbox connector, a test's fake).
+
+    `stores` replaces the SQLite database under `data_dir` (tests pass repositories of their own).
+    """
     data_dir = data_dir or locations.data_dir()
-    return Session(
+    sessions: list[Session] = []
+    desk = Desk(
+        helpdesk,
+        profile_name=profile_name,
+        view_ids=view_ids,
+        clock=clock,
+        outbox=lambda: sessions[0].outbox(),
+    )
+    session = Session(
         profile_name=profile_name,
         settings=settings or Settings(),
         helpdesk=helpdesk,
@@ -65,8 +72,10 @@ def session_for_helpdesk(
         clock=clock,
         data_dir=data_dir,
         trackers=dict(trackers or {}),
-        open_drafts=_given(drafts) if drafts is not None else sqlite_drafts(data_dir),
+        open_stores=(lambda: stores) if stores is not None else sqlite_stores(data_dir),
     )
+    sessions.append(session)
+    return session
 
 
 def build_session(

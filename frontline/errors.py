@@ -99,6 +99,35 @@ class WriteOutcomeUnknown(Unavailable):
     title = "Not sure it was sent"
 
 
+class PartiallyApplied(FrontlineError):
+    """A multi-step write stopped midway: some changes landed (the reply, say) and the rest did not.
+
+    Sending the same write again would duplicate what landed; `not_applied` is what is still missing.
+    """
+
+    title = "Sent, but not everything applied"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        applied: tuple[str, ...],
+        not_applied: tuple[str, ...],
+        cause: FrontlineError | None = None,
+        title: str | None = None,
+    ) -> None:
+        super().__init__(message, title)
+        self.applied = applied
+        self.not_applied = not_applied
+        self.cause = cause
+
+
+class NotSent(Unavailable):
+    """The write did not land (a read-back shows it missing): sending again is safe."""
+
+    title = "Not sent"
+
+
 class MalformedResponse(FrontlineError):
     """The server answered with something that is not the documented shape."""
 

@@ -11,7 +11,14 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import TextIO
 
-from frontline.errors import ConfigError, CredentialsError, FrontlineError, InputError
+from frontline.errors import (
+    ConfigError,
+    CredentialsError,
+    FrontlineError,
+    InputError,
+    PartiallyApplied,
+    WriteOutcomeUnknown,
+)
 
 
 class ExitCode(IntEnum):
@@ -23,6 +30,12 @@ class ExitCode(IntEnum):
     the reader of our output going away."""
     CONFIG = 2
     """A configuration, credentials or input problem; argparse exits 2 on a usage error too."""
+    PARTIAL = 3
+    """A write was sent but not all of it applied (say the reply landed and the status change did not):
+    sending it again would duplicate what landed."""
+    UNKNOWN = 4
+    """A write may or may not have landed; it waits in the outbox and is checked before the next write to
+    that ticket (and by the console on start). Do not send it again."""
     INTERRUPTED = 130
     """Ctrl-C, as shells report SIGINT."""
 
@@ -31,11 +44,16 @@ _CONFIG_ERRORS = (ConfigError, CredentialsError, InputError)
 
 
 def exit_code_for(error: BaseException) -> ExitCode:
-    """The exit code of a failure: the person must fix something (2), Ctrl-C (130), or else 1."""
+    """The exit code of a failure: fix something (2), partly sent (3), not known yet (4), Ctrl-C (130),
+    or else 1 (for a write: it did not land, sending again is safe)."""
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
     if isinstance(error, _CONFIG_ERRORS):
         return ExitCode.CONFIG
+    if isinstance(error, PartiallyApplied):
+        return ExitCode.PARTIAL
+    if isinstance(error, WriteOutcomeUnknown):
+        return ExitCode.UNKNOWN
     return ExitCode.HELPDESK
 
 

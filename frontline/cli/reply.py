@@ -63,7 +63,8 @@ def run(
             status=TicketStatus(SUBMIT_AS[args.status]) if args.status else None,
             revision=thread.ticket.revision,
         )
-        ticket = await desk.submit(args.ticket, update)
+        known = [comment.id for comment in thread.comments]
+        ticket = await desk.submit(args.ticket, update, known_comment_ids=known)
         if args.json:
             print_json({"ticket": ticket_json(ticket), "comment": {"public": args.public}}, out)
         else:

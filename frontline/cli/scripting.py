@@ -5,8 +5,10 @@
 
 Every command takes `--profile NAME` (else `FRONTLINE_PROFILE`, the config's `profile`, or the only one).
 Errors go to stderr as a short message, never a traceback. Exit codes (`frontline.cli.errors.ExitCode`):
-0 success, 1 the helpdesk failed (unreachable, rejected, not found, conflict), 2 a configuration,
-credentials or input problem, 130 interrupted.
+0 success, 1 the helpdesk failed (unreachable, rejected, not found, conflict; for `reply`: it did not land,
+sending again is safe), 2 a configuration, credentials or input problem, 3 `reply` partly applied (the
+comment landed, a field change did not: do not send the comment again), 4 `reply` outcome unknown (it is
+kept in the outbox and checked before the next write to that ticket: do not send it again), 130 interrupted.
 
 JSON output (`--json`) is stable: keys are only ever added, never renamed or removed. Times are ISO 8601
 with a UTC offset; text fields are verbatim from the helpdesk (control characters arrive JSON-escaped).

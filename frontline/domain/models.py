@@ -102,6 +102,9 @@ class Comment(_Model):
     public: bool = True
     created_at: datetime
     attachments: tuple[Attachment, ...] = ()
+    source_body: str | None = None
+    """The text as its author sent it (Zendesk's Markdown `body`) when `body` is a rendered form of it;
+    matching a reply we sent compares against both."""
 
 
 class Ticket(_Model):

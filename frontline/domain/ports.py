@@ -29,6 +29,7 @@ from frontline.domain.models import (
     TicketUpdate,
     View,
 )
+from frontline.domain.outbox import OutboxEntry
 from frontline.errors import Unsupported
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "DraftRepository",
     "Helpdesk",
     "HelpdeskCapabilities",
+    "OutboxRepository",
     "Tracker",
     "TrackerCapabilities",
     "utc_now",
@@ -267,6 +269,56 @@ class DraftRepository(Protocol):
 
     def list(self, profile: str) -> list[Draft]:
         """Every draft of a profile, newest first.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+
+class OutboxRepository(Protocol):
+    """Where writes are recorded before they are sent (`frontline.store.outbox`, or memory).
+
+    A write that came from a draft takes the draft's place in the same transaction, and gives it back in
+    the same transaction if it turns out not to have landed: the text is always in exactly one place.
+    """
+
+    def record(self, entry: OutboxEntry, *, consume_draft: bool) -> None:
+        """Insert `entry`; with `consume_draft`, delete the ticket's draft in the same transaction.
+
+        Raises:
+            StoreError: the local database failed; nothing was recorded and the draft is untouched.
+        """
+
+    def update(self, entry: OutboxEntry, *, restore_draft: bool = False) -> None:
+        """Replace the entry; with `restore_draft`, put its draft back unless a newer one exists.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def get(self, entry_id: str) -> OutboxEntry | None:
+        """One entry by its identity.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def unsettled(self, profile: str, ticket_id: str | None = None) -> list[OutboxEntry]:
+        """Entries still queued, sending or unknown, oldest first.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def recent(self, profile: str, limit: int = 50) -> list[OutboxEntry]:
+        """The newest entries in any state, newest first.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def for_ticket(self, profile: str, ticket_id: str) -> list[OutboxEntry]:
+        """Every entry for one ticket, oldest first (to tell this write's comment from earlier ones).
 
         Raises:
             StoreError: the local database failed.

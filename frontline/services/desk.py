@@ -1,17 +1,18 @@
 """The desk: one signed-in helpdesk session, the entry point screens and the CLI call.
 
 It wraps a `Helpdesk` with the logic that is not vendor-specific: paging a whole view, loading a
-ticket and its conversation together, and remembering who "me" is. UI code calls this, never adapters.
+ticket and its conversation together, remembering who "me" is, and sending writes through the outbox
+(`services.outbox`). UI code calls this, never adapters.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterable, Sequence
 
 from frontline.domain.clock import Clock, utc_now
+from frontline.domain.drafts import Draft
 from frontline.domain.models import (
     Comment,
     Macro,
@@ -22,19 +23,12 @@ from frontline.domain.models import (
     TicketUpdate,
     View,
 )
-from frontline.domain.ports import ConnectionState, Helpdesk, HelpdeskCapabilities
-from frontline.errors import (
-    FrontlineError,
-    MalformedResponse,
-    Unavailable,
-    WriteOutcomeUnknown,
-)
+from frontline.domain.ports import ConnectionState, Helpdesk, HelpdeskCapabilities, OutboxRepository
+from frontline.errors import FrontlineError, PartiallyApplied
+from frontline.services.outbox import MemoryOutbox, Outbox
 
 AUTO_REFRESH_REQUESTS_PER_MINUTE = 30
 """The share of the account's rate limit automatic refreshes may use."""
-
-RECONCILE_SLACK = timedelta(minutes=5)
-"""How far our clock and the helpdesk's may disagree when matching a comment we just sent."""
 
 ProgressCallback = Callable[[int], None]
 TicketListener = Callable[[Ticket], None]
@@ -48,6 +42,8 @@ class Desk:
         profile_name: shown in the status bar and used to key local state (drafts).
         view_ids: the profile's chosen views, in order; empty means every view the helpdesk lists.
         clock: the source of "now" for SLA and age.
+        outbox: where writes are recorded before they are sent (opened on the first write); in memory
+            when not given.
     """
 
     def __init__(
@@ -57,6 +53,7 @@ class Desk:
         profile_name: str,
         view_ids: Sequence[str] = (),
         clock: Clock = utc_now,
+        outbox: Callable[[], OutboxRepository] | None = None,
     ) -> None:
         self.adapter = adapter
         self.profile_name = profile_name
@@ -66,8 +63,15 @@ class Desk:
         self._listeners: list[TicketListener] = []
         self.pages_per_view: dict[str, int] = {}
         """How many requests a full load of each view took last time (for the refresh budget)."""
-        self._unconfirmed: dict[str, datetime] = {}
-        """Tickets whose last write with a comment failed, and when it was sent."""
+        memory = MemoryOutbox()
+        self.outbox = Outbox(
+            adapter,
+            outbox or (lambda: memory),
+            profile=profile_name,
+            clock=clock,
+            whoami=self.whoami,
+            read_thread=self.open_ticket,
+        )
 
     def subscribe(self, listener: TicketListener) -> Callable[[], None]:
         """Call `listener` with every ticket this desk changes; returns a function that unsubscribes."""
@@ -153,77 +157,53 @@ class Desk:
             thread.insert(0, opening)
         return TicketThread(ticket=ticket, comments=tuple(thread))
 
-    async def submit(self, ticket_id: str, update: TicketUpdate) -> Ticket:
-        """Send a reply or note and field changes as one write; returns the ticket as it is now.
+    async def whoami(self) -> Person:
+        """The signed-in agent, asked of the helpdesk once."""
+        return self.me if self.me is not None else await self.connect()
 
-        Exactly-once for comments: when the answer to a write is lost (dropped connection, unreadable or
-        5xx answer), the desk reads the ticket back to learn whether it landed instead of guessing. After
-        any failed attempt that carried a comment, the next attempt first checks whether that comment
-        already arrived (multi-step helpdesks such as JSM post it before changing fields), and then sends
-        only what is still missing.
+    async def submit(
+        self,
+        ticket_id: str,
+        update: TicketUpdate,
+        *,
+        draft: Draft | None = None,
+        known_comment_ids: Iterable[str] = (),
+    ) -> Ticket:
+        """Send a reply or note and field changes as one write, through the outbox; returns the ticket.
+
+        The write is on disk before it is sent, and settled from the helpdesk's answer or, when the answer
+        is lost or garbled, from a read-back of the ticket (its author, visibility, time and text), so a
+        reply is sent once. `draft` is the draft it came from: it leaves the drafts in the same transaction
+        and comes back if the write did not land. `known_comment_ids` are the comments already on the
+        ticket when the engineer wrote (none of them can be this write).
 
         Raises:
-            WriteOutcomeUnknown: it could not tell, because the read-back failed too.
-            Unavailable: the read-back shows the write did not land; sending again is safe.
+            PartiallyApplied: part of it landed (the reply) and the rest did not (the status change).
+            WriteOutcomeUnknown: nobody can tell yet; it stays in the outbox and is checked later.
+            NotSent: a read-back shows it did not arrive; sending again is safe.
+            FrontlineError: the helpdesk refused it (conflict, validation, auth ...); it did not land.
         """
-        sent_at = self.clock()
-        if update.comment is not None and ticket_id in self._unconfirmed:
-            pending = await self._still_to_send(ticket_id, update)
-            if isinstance(pending, Ticket):
-                return self._changed(ticket_id, pending)
-            update = pending
         try:
-            try:
-                ticket = await self.adapter.update_ticket(ticket_id, update)
-            except (WriteOutcomeUnknown, MalformedResponse, Unavailable) as uncertain:
-                # The write may have been applied before the answer broke: ask the helpdesk.
-                ticket = await self._reconcile(ticket_id, update, sent_at, uncertain)
-        except FrontlineError:
-            if update.comment is not None:
-                self._unconfirmed.setdefault(ticket_id, sent_at)
+            ticket = await self.outbox.submit(
+                ticket_id, update, draft=draft, known_comment_ids=known_comment_ids
+            )
+        except PartiallyApplied:
+            await self._announce_fresh(ticket_id)
             raise
-        return self._changed(ticket_id, ticket)
+        return self._changed(ticket)
 
-    def _changed(self, ticket_id: str, ticket: Ticket) -> Ticket:
-        self._unconfirmed.pop(ticket_id, None)
-        for listener in list(self._listeners):
-            listener(ticket)
-        return ticket
-
-    async def _still_to_send(self, ticket_id: str, update: TicketUpdate) -> TicketUpdate | Ticket:
-        """After a failed attempt: the update without its comment if that already arrived.
-
-        Returns the ticket itself when nothing is left to send.
-        """
-        thread = await self.open_ticket(ticket_id)
-        since = self._unconfirmed[ticket_id] - RECONCILE_SLACK
-        comment_only = TicketUpdate(comment=update.comment)
-        if not write_landed(thread, comment_only, since=since, me=self.me):
-            return update
-        remaining = update.model_copy(update={"comment": None, "revision": thread.ticket.revision})
-        if remaining.is_empty() or write_landed(thread, remaining, since=since, me=self.me):
-            return thread.ticket
-        return remaining
-
-    async def _reconcile(
-        self, ticket_id: str, update: TicketUpdate, sent_at: datetime, uncertain: FrontlineError
-    ) -> Ticket:
-        """Decide from the helpdesk's own record whether an interrupted write was applied."""
+    async def _announce_fresh(self, ticket_id: str) -> None:
+        """After a partial write, tell listeners how the ticket looks now (if it can be read)."""
         try:
             thread = await self.open_ticket(ticket_id)
         except FrontlineError:
-            if not isinstance(uncertain, MalformedResponse):
-                raise uncertain from None
-            raise WriteOutcomeUnknown(
-                f"{uncertain.message} It may or may not have been applied, and the ticket could not be "
-                "read back: refresh it before sending again. Your draft is kept."
-            ) from None
-        if write_landed(thread, update, since=sent_at - RECONCILE_SLACK, me=self.me):
-            return thread.ticket
-        raise Unavailable(
-            f"Sending to {self.helpdesk_name} failed ({uncertain.title.lower()}), and the ticket shows the "
-            "change did not arrive. Your draft is kept; sending again is safe."
-        )
+            return
+        self._changed(thread.ticket)
+
+    def _changed(self, ticket: Ticket) -> Ticket:
+        for listener in list(self._listeners):
+            listener(ticket)
+        return ticket
 
     async def macros(self) -> list[Macro]:
         if not self.capabilities.macros:
@@ -235,34 +215,3 @@ class Desk:
 
     async def close(self) -> None:
         await self.adapter.aclose()
-
-
-def write_landed(thread: TicketThread, update: TicketUpdate, *, since: datetime, me: Person | None) -> bool:
-    """True when the ticket already shows `update`: its comment (by me, recent, same text) and fields."""
-    ticket = thread.ticket
-    if update.comment is not None:
-        wanted = _words(update.comment.body)
-        found = any(
-            _words(comment.body) == wanted
-            and comment.public == update.comment.public
-            and comment.created_at >= since
-            and (me is None or comment.author is None or comment.author.id == me.id)
-            for comment in thread.comments
-        )
-        if not found:
-            return False
-    if update.status is not None and ticket.status is not update.status:
-        return False
-    if update.priority is not None and ticket.priority is not update.priority:
-        return False
-    assignee_id = ticket.assignee.id if ticket.assignee is not None else None
-    if update.assignee_id is not None and assignee_id != update.assignee_id:
-        return False
-    return all(tag in ticket.tags for tag in update.tags_add) and not any(
-        tag in ticket.tags for tag in update.tags_remove
-    )
-
-
-def _words(text: str) -> str:
-    """Text compared by its words: helpdesks may re-wrap or trim what they store."""
-    return " ".join(text.split())

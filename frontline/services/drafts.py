@@ -8,6 +8,7 @@ caller and never touch the caller's `ComposerState`: what was typed stays in mem
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
@@ -16,7 +17,13 @@ from frontline.domain.compose import ComposerState, build_update
 from frontline.domain.drafts import Draft
 from frontline.domain.models import Ticket
 from frontline.domain.ports import DraftRepository, HelpdeskCapabilities
-from frontline.errors import FrontlineError, InputError, StoreError
+from frontline.errors import (
+    FrontlineError,
+    InputError,
+    PartiallyApplied,
+    StoreError,
+    WriteOutcomeUnknown,
+)
 from frontline.services.desk import Desk
 
 __all__ = ["DraftKeeper", "DraftLeftBehind", "DraftNotKept"]
@@ -154,32 +161,47 @@ class DraftKeeper:
         self.save(state)
         return True
 
-    async def send(self, desk: Desk, ticket: Ticket, state: ComposerState) -> Ticket:
-        """Send `state` to `ticket` as one write; the draft is deleted only once the helpdesk accepted it.
+    async def send(
+        self, desk: Desk, ticket: Ticket, state: ComposerState, *, known_comment_ids: Iterable[str] = ()
+    ) -> Ticket:
+        """Send `state` to `ticket` as one write, through the desk's outbox.
 
-        On any failure (a conflict, a lost connection, an unknown outcome, even a cancelled send) the
-        draft is saved with `state` as it is then, and the error is raised again.
+        The draft moves into the outbox in the same transaction that records the write, so after a crash
+        it is never offered again for a reply that landed. When the write did not land (refused, or a
+        read-back shows it missing) the draft is kept with `state` as it is then. When part of it landed,
+        or nobody can tell yet, the draft is not kept: sending it again could reach the customer twice,
+        and the outbox holds the text until the helpdesk says what happened.
 
         Raises:
             InputError: `state` changes nothing on the ticket.
-            FrontlineError: what `Desk.submit` raised; the draft is kept.
-            DraftNotKept: sending failed and saving the draft failed too.
-            DraftLeftBehind: sent, but the draft could not be deleted.
+            PartiallyApplied: part of it landed; the draft is gone (the comment is on the ticket).
+            WriteOutcomeUnknown: nobody can tell yet; the text is in the outbox, not in the drafts.
+            FrontlineError: it did not land (`NotSent`, a conflict ...); the draft is kept.
+            DraftNotKept: it did not land and saving the draft failed too.
         """
         update = build_update(state, ticket)
         if update.is_empty():
             raise InputError("Nothing to send: write something or choose a status.")
+        draft = state.to_draft(self.profile, self.ticket_id, self.clock())
         try:
-            sent = await desk.submit(ticket.id, update)
-        except BaseException as error:
+            sent = await desk.submit(ticket.id, update, draft=draft, known_comment_ids=known_comment_ids)
+        except (PartiallyApplied, WriteOutcomeUnknown):
+            self._outboxed()
+            raise
+        except FrontlineError as error:
             self._keep_after_failure(state, error)
             raise
-        self.closed = True
-        try:
-            self._forget()
-        except StoreError as store_error:
-            raise DraftLeftBehind(store_error, sent) from store_error
+        except BaseException:
+            self._outboxed()  # cancelled mid-send: the outbox holds it until a read-back says
+            raise
+        self._outboxed()
         return sent
+
+    def _outboxed(self) -> None:
+        """The text now lives in the outbox (sent, partly sent, or not known yet): nothing more to keep."""
+        self.closed = True
+        self._kept = None
+        self.saved_at = None
 
     def discard(self) -> bool:
         """Delete the draft for good; True when one was kept.
@@ -191,13 +213,11 @@ class DraftKeeper:
         self.closed = True
         return existed
 
-    def _keep_after_failure(self, state: ComposerState, error: BaseException) -> None:
+    def _keep_after_failure(self, state: ComposerState, error: FrontlineError) -> None:
         try:
             self.save(state)
         except StoreError as store_error:
-            if isinstance(error, FrontlineError):
-                raise DraftNotKept(store_error, error) from error
-            error.add_note(f"The draft could not be saved either: {store_error.message}")
+            raise DraftNotKept(store_error, error) from error
 
     def _forget(self) -> bool:
         if self.drafts is None:

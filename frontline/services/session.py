@@ -13,9 +13,10 @@ from typing import Protocol
 
 from frontline.config import Settings
 from frontline.domain.clock import Clock
-from frontline.domain.ports import DraftRepository, Helpdesk, Tracker
+from frontline.domain.ports import DraftRepository, Helpdesk, OutboxRepository, Tracker
 from frontline.errors import StoreError
 from frontline.services.desk import Desk
+from frontline.services.outbox import MemoryOutbox
 
 
 class Closable(Protocol):
@@ -24,13 +25,23 @@ class Closable(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class LocalStores:
+    """The local database's repositories, opened together (one SQLite file, shared transactions)."""
+
+    drafts: DraftRepository
+    outbox: OutboxRepository
+    closable: Closable | None = None
+
+
 @dataclass
 class Session:
     """One profile's object graph: the helpdesk and its desk, trackers, local stores and clock.
 
-    The local database is opened on first use (`drafts`), so a command that never needs it (`queue`,
-    `show`) never touches the disk, and a database that cannot be opened is reported once
-    (`store_error`) while the rest keeps working.
+    The local database is opened on first use (`drafts`, or the first write through the outbox), so a
+    command that never needs it (`queue`, `show`) never touches the disk, and a database that cannot be
+    opened is reported once (`store_error`) while the rest keeps working: writes then go through an
+    outbox in memory.
     """
 
     profile_name: str
@@ -39,27 +50,37 @@ class Session:
     desk: Desk
     clock: Clock
     data_dir: Path
-    open_drafts: Callable[[], tuple[DraftRepository, Closable | None]]
-    """Opens the draft store (and what to close with it); called once, on first use."""
+    open_stores: Callable[[], LocalStores]
+    """Opens the local repositories; called once, on first use."""
     trackers: Mapping[str, Tracker] = field(default_factory=dict)
     store_error: StoreError | None = None
-    _drafts: DraftRepository | None = None
-    _drafts_opened: bool = False
+    _stores: LocalStores | None = None
+    _stores_opened: bool = False
+    _memory_outbox: MemoryOutbox = field(default_factory=MemoryOutbox)
     _closables: list[Closable] = field(default_factory=list)
+
+    def _local(self) -> LocalStores | None:
+        if not self._stores_opened:
+            self._stores_opened = True
+            try:
+                self._stores = self.open_stores()
+            except StoreError as error:
+                self.store_error = error
+                return None
+            if self._stores.closable is not None:
+                self._closables.append(self._stores.closable)
+        return self._stores
 
     @property
     def drafts(self) -> DraftRepository | None:
         """The draft store, or None when the local database is unusable (see `store_error`)."""
-        if not self._drafts_opened:
-            self._drafts_opened = True
-            try:
-                self._drafts, closable = self.open_drafts()
-            except StoreError as error:
-                self.store_error = error
-                return None
-            if closable is not None:
-                self._closables.append(closable)
-        return self._drafts
+        stores = self._local()
+        return stores.drafts if stores is not None else None
+
+    def outbox(self) -> OutboxRepository:
+        """Where writes are recorded: the local database, or memory when it is unusable."""
+        stores = self._local()
+        return stores.outbox if stores is not None else self._memory_outbox
 
     async def aclose(self) -> None:
         """Close HTTP clients and the database; safe to call more than once."""

@@ -64,6 +64,33 @@ MIGRATIONS: tuple[Migration, ...] = (
         description="drafts: the group a macro assigns the ticket to",
         statements=("ALTER TABLE drafts ADD COLUMN group_id TEXT",),
     ),
+    Migration(
+        version=3,
+        description="outbox: every write, recorded before it is sent and settled by the answer",
+        statements=(
+            """
+            CREATE TABLE outbox (
+                id TEXT PRIMARY KEY,
+                profile TEXT NOT NULL,
+                ticket_id TEXT NOT NULL,
+                state TEXT NOT NULL,
+                update_json TEXT NOT NULL,
+                author_id TEXT,
+                known_comment_ids TEXT NOT NULL DEFAULT '[]',
+                draft_json TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                sent_at TEXT,
+                settled_at TEXT,
+                outcome TEXT NOT NULL DEFAULT '',
+                comment_id TEXT,
+                not_applied TEXT NOT NULL DEFAULT '[]'
+            )
+            """,
+            "CREATE INDEX outbox_by_state ON outbox (profile, state, ticket_id)",
+            "CREATE INDEX outbox_by_time ON outbox (profile, created_at)",
+        ),
+    ),
 )
 """Every schema step in order. Append new steps (cache, outbox, shift journal); never edit old ones."""
 

@@ -63,33 +63,8 @@ class DraftStore:
 
     def put(self, draft: Draft) -> None:
         """Insert or replace a whole `Draft` in one committed transaction."""
-        self.store.execute(
-            """
-            INSERT INTO drafts (profile, ticket_id, body, public, submit_status, priority, assignee_id,
-                                group_id, tags_add, tags_remove, macro_id, saved_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (profile, ticket_id) DO UPDATE SET
-                body = excluded.body, public = excluded.public, submit_status = excluded.submit_status,
-                priority = excluded.priority, assignee_id = excluded.assignee_id,
-                group_id = excluded.group_id,
-                tags_add = excluded.tags_add, tags_remove = excluded.tags_remove,
-                macro_id = excluded.macro_id, saved_at = excluded.saved_at
-            """,
-            (
-                draft.profile,
-                draft.ticket_id,
-                draft.body,
-                int(draft.public),
-                draft.submit_status.value if draft.submit_status else None,
-                draft.priority.value if draft.priority else None,
-                draft.assignee_id,
-                draft.group_id,
-                json.dumps(list(draft.tags_add)),
-                json.dumps(list(draft.tags_remove)),
-                draft.macro_id,
-                draft.saved_at.isoformat(),
-            ),
-        )
+        with self.store.transaction() as connection:
+            write_draft(connection, draft)
 
     def load(self, profile: str, ticket_id: str) -> Draft | None:
         row = self.store.fetch_one(
@@ -100,10 +75,7 @@ class DraftStore:
     def delete(self, profile: str, ticket_id: str) -> bool:
         """Forget a draft (sent or discarded); True when there was one."""
         with self.store.transaction() as connection:
-            cursor = connection.execute(
-                "DELETE FROM drafts WHERE profile = ? AND ticket_id = ?", (profile, ticket_id)
-            )
-            return cursor.rowcount > 0
+            return delete_draft(connection, profile, ticket_id)
 
     def list(self, profile: str) -> list[Draft]:
         """A profile's drafts, most recently saved first (for a "postponed" list and the handoff)."""
@@ -111,6 +83,88 @@ class DraftStore:
             "SELECT * FROM drafts WHERE profile = ? ORDER BY saved_at DESC, ticket_id", (profile,)
         )
         return [_draft_from_row(row) for row in rows]
+
+
+def write_draft(connection: sqlite3.Connection, draft: Draft, *, keep_existing: bool = False) -> None:
+    """Insert or replace `draft` inside the caller's transaction (`keep_existing`: only if none is there)."""
+    conflict = (
+        "DO NOTHING"
+        if keep_existing
+        else """DO UPDATE SET
+            body = excluded.body, public = excluded.public, submit_status = excluded.submit_status,
+            priority = excluded.priority, assignee_id = excluded.assignee_id,
+            group_id = excluded.group_id,
+            tags_add = excluded.tags_add, tags_remove = excluded.tags_remove,
+            macro_id = excluded.macro_id, saved_at = excluded.saved_at"""
+    )
+    connection.execute(
+        f"""
+        INSERT INTO drafts (profile, ticket_id, body, public, submit_status, priority, assignee_id,
+                            group_id, tags_add, tags_remove, macro_id, saved_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (profile, ticket_id) {conflict}
+        """,
+        (
+            draft.profile,
+            draft.ticket_id,
+            draft.body,
+            int(draft.public),
+            draft.submit_status.value if draft.submit_status else None,
+            draft.priority.value if draft.priority else None,
+            draft.assignee_id,
+            draft.group_id,
+            json.dumps(list(draft.tags_add)),
+            json.dumps(list(draft.tags_remove)),
+            draft.macro_id,
+            draft.saved_at.isoformat(),
+        ),
+    )
+
+
+def delete_draft(connection: sqlite3.Connection, profile: str, ticket_id: str) -> bool:
+    """Delete a draft inside the caller's transaction; True when there was one."""
+    cursor = connection.execute(
+        "DELETE FROM drafts WHERE profile = ? AND ticket_id = ?", (profile, ticket_id)
+    )
+    return cursor.rowcount > 0
+
+
+def draft_to_json(draft: Draft) -> str:
+    """A draft as JSON, for the outbox entry that carries it."""
+    return json.dumps(
+        {
+            "profile": draft.profile,
+            "ticket_id": draft.ticket_id,
+            "body": draft.body,
+            "public": draft.public,
+            "saved_at": draft.saved_at.isoformat(),
+            "submit_status": draft.submit_status.value if draft.submit_status else None,
+            "priority": draft.priority.value if draft.priority else None,
+            "assignee_id": draft.assignee_id,
+            "group_id": draft.group_id,
+            "tags_add": list(draft.tags_add),
+            "tags_remove": list(draft.tags_remove),
+            "macro_id": draft.macro_id,
+        }
+    )
+
+
+def draft_from_json(text: str) -> Draft:
+    data = json.loads(text)
+    return Draft(
+        profile=data["profile"],
+        ticket_id=data["ticket_id"],
+        body=data["body"],
+        public=bool(data["public"]),
+        saved_at=datetime.fromisoformat(data["saved_at"]),
+        submit_status=_enum_or_none(Status, data.get("submit_status")),
+        priority=_enum_or_none(Priority, data.get("priority")),
+        assignee_id=data.get("assignee_id"),
+        group_id=data.get("group_id"),
+        tags_add=tuple(data.get("tags_add") or ()),
+        tags_remove=tuple(data.get("tags_remove") or ()),
+        macro_id=data.get("macro_id"),
+    )
 
 
 def _draft_from_row(row: sqlite3.Row) -> Draft:

@@ -15,7 +15,10 @@ from frontline.errors import (
     FrontlineError,
     InputError,
     NotFound,
+    NotSent,
+    PartiallyApplied,
     Unavailable,
+    WriteOutcomeUnknown,
 )
 
 
@@ -29,6 +32,9 @@ from frontline.errors import (
         (ConflictError("x"), 1),
         (AuthError("x"), 1),
         (Unavailable("x"), 1),
+        (NotSent("x"), 1),
+        (PartiallyApplied("x", applied=("reply",), not_applied=("status solved",)), 3),
+        (WriteOutcomeUnknown("x"), 4),
         (FrontlineError("x"), 1),
         (BrokenPipeError(), 1),
         (KeyboardInterrupt(), 130),
@@ -43,6 +49,8 @@ def test_the_table_itself_is_stable() -> None:
         "OK": 0,
         "HELPDESK": 1,
         "CONFIG": 2,
+        "PARTIAL": 3,
+        "UNKNOWN": 4,
         "INTERRUPTED": 130,
     }
 

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -20,8 +21,9 @@ from frontline import locations
 from frontline.bootstrap import Session, open_session, session_for_helpdesk
 from frontline.cli import build_parser, reply
 from frontline.config import Settings
-from frontline.domain.models import Status
+from frontline.domain.models import Comment, Status, Ticket, TicketUpdate
 from frontline.domain.presentation import cell_width
+from frontline.errors import PartiallyApplied, Unavailable, WriteOutcomeUnknown
 
 CONFIG = """
 [profiles.acme.helpdesk]
@@ -370,3 +372,58 @@ def test_cli_output_into_a_closed_pipe_is_quiet(sandbox: object, tmp_path: Path)
     )
     assert result.stdout.startswith("{")
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr
+
+
+@dataclass
+class CommentThenRefusesStatus(FakeHelpdesk):
+    """Posts the comment, then the workflow refuses the status (as JSM reports it)."""
+
+    async def update_ticket(self, ticket_id: str, update: TicketUpdate) -> Ticket:
+        await super().update_ticket(ticket_id, TicketUpdate(comment=update.comment))
+        raise PartiallyApplied(
+            "the reply went through, but the status solved did not",
+            applied=("reply",),
+            not_applied=("status solved",),
+        )
+
+
+@dataclass
+class LosesAnswersWhileFlaky(FakeHelpdesk):
+    """While `flaky`: a write lands, its answer is lost, and the ticket cannot be read back after it."""
+
+    flaky: bool = True
+    wrote: bool = False
+
+    async def update_ticket(self, ticket_id: str, update: TicketUpdate) -> Ticket:
+        ticket = await super().update_ticket(ticket_id, update)
+        if self.flaky:
+            self.wrote = True
+            raise WriteOutcomeUnknown("The connection dropped after sending.")
+        return ticket
+
+    async def list_comments(self, ticket_id: str) -> list[Comment]:
+        if self.flaky and self.wrote:
+            raise Unavailable("Still offline.")
+        return await super().list_comments(ticket_id)
+
+
+def test_reply_exit_codes_tell_partly_sent_from_unknown(config: Path) -> None:
+    code, _, err = run(
+        CommentThenRefusesStatus(ticket_count=3),
+        "reply",
+        "1000",
+        "--public",
+        "--status",
+        "solved",
+        stdin="Shipped.",
+    )
+    assert code == 3 and "did not" in err
+
+    helpdesk = LosesAnswersWhileFlaky(ticket_count=3)
+    code, _, err = run(helpdesk, "reply", "1000", "--public", stdin="Shipped.")
+    assert code == 4 and "do not send it again" in err
+
+    helpdesk.flaky = False  # reachable again: the next write first settles the one in doubt
+    code, _, err = run(helpdesk, "reply", "1000", "--internal", stdin="Checked.")
+    assert (code, err) == (0, "")
+    assert sum(1 for c in helpdesk.comments["1000"] if c.body == "Shipped.") == 1

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
-from support.fake_helpdesk import FIXED_NOW, ME, FakeHelpdesk
+from support.fake_helpdesk import FIXED_NOW, FakeHelpdesk
 
 from frontline.domain.clock import fixed_clock
-from frontline.domain.models import Comment, CommentDraft, Status, Ticket, TicketThread, TicketUpdate
+from frontline.domain.models import CommentDraft, Status, Ticket, TicketUpdate
 from frontline.domain.ports import HelpdeskCapabilities
-from frontline.errors import ConflictError, ValidationFailed
-from frontline.services.desk import Desk, write_landed
+from frontline.errors import ConflictError, PartiallyApplied, ValidationFailed
+from frontline.services.desk import Desk
 
 
 def make_desk(helpdesk: FakeHelpdesk | None = None) -> Desk:
@@ -64,31 +63,6 @@ async def test_listeners_hear_about_submitted_changes() -> None:
     assert [t.status for t in heard] == [Status.PENDING]
 
 
-def thread_with(comment_body: str, *, public: bool = True, minutes_ago: int = 0) -> TicketThread:
-    ticket = Ticket(id="1", status=Status.PENDING, created_at=FIXED_NOW, updated_at=FIXED_NOW)
-    comment = Comment(
-        id="c",
-        author=ME,
-        body=comment_body,
-        public=public,
-        created_at=FIXED_NOW - timedelta(minutes=minutes_ago),
-    )
-    return TicketThread(ticket=ticket, comments=(comment,))
-
-
-def test_write_landed_matches_text_by_words_visibility_time_and_fields() -> None:
-    update = TicketUpdate(
-        comment=CommentDraft(body="Fixed.\n\nPlease retry.", public=True), status=Status.PENDING
-    )
-    since = FIXED_NOW - timedelta(minutes=5)
-    assert write_landed(thread_with("Fixed.  Please retry."), update, since=since, me=ME)
-    assert not write_landed(thread_with("Fixed. Please retry.", public=False), update, since=since, me=ME)
-    assert not write_landed(thread_with("Fixed. Please retry.", minutes_ago=30), update, since=since, me=ME)
-    assert not write_landed(thread_with("Something else"), update, since=since, me=ME)
-    solved = TicketUpdate(comment=update.comment, status=Status.SOLVED)
-    assert not write_landed(thread_with("Fixed. Please retry."), solved, since=since, me=ME)
-
-
 @dataclass
 class PostsCommentThenFailsHelpdesk(FakeHelpdesk):
     """Like JSM: the comment is posted first, then a status change the workflow refuses."""
@@ -104,27 +78,26 @@ class PostsCommentThenFailsHelpdesk(FakeHelpdesk):
         return await super().update_ticket(ticket_id, rest)
 
 
-async def test_resend_after_partial_failure_sends_only_what_is_missing() -> None:
+async def test_a_refusal_after_the_comment_was_posted_is_reported_as_partial() -> None:
+    """Even from a connector that does not say so itself: the reply landed, so it is not "not sent"."""
     helpdesk = PostsCommentThenFailsHelpdesk()
     desk = make_desk(helpdesk)
-    await desk.connect()
     update = TicketUpdate(comment=CommentDraft(body="Shipped the fix.", public=True), status=Status.SOLVED)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(PartiallyApplied) as caught:
         await desk.submit("1000", update)
+    assert caught.value.not_applied == ("status solved",)
+    assert isinstance(caught.value.cause, ValidationFailed)
     assert len(helpdesk.comments["1000"]) == 3
 
     helpdesk.refuse_status = False
-    ticket = await desk.submit("1000", update)
-
+    ticket = await desk.submit("1000", TicketUpdate(status=Status.SOLVED))
     assert ticket.status is Status.SOLVED
     assert len(helpdesk.comments["1000"]) == 3, "the reply must not be posted twice"
-    assert helpdesk.updates[-1][1].comment is None
 
 
 async def test_resend_after_a_failure_that_posted_nothing_sends_the_comment() -> None:
     helpdesk = FakeHelpdesk(conflict_next_update=True)
     desk = make_desk(helpdesk)
-    await desk.connect()
     update = TicketUpdate(comment=CommentDraft(body="Checking.", public=False))
     with pytest.raises(ConflictError):
         await desk.submit("1000", update)

@@ -18,17 +18,22 @@ from frontline.bootstrap import Session, session_for_helpdesk
 from frontline.domain.compose import ComposerState
 from frontline.domain.drafts import Draft
 from frontline.domain.models import Priority, Status, Ticket, TicketUpdate
+from frontline.domain.outbox import WriteState
 from frontline.domain.ports import HelpdeskCapabilities
 from frontline.errors import (
     ConflictError,
     InputError,
+    NotSent,
     StoreError,
     Unavailable,
     WriteOutcomeUnknown,
 )
-from frontline.services.drafts import DraftKeeper, DraftLeftBehind, DraftNotKept
+from frontline.services.drafts import DraftKeeper, DraftNotKept
+from frontline.services.outbox import MemoryOutbox
+from frontline.services.session import LocalStores
 from frontline.store.db import Store
 from frontline.store.drafts import DraftStore
+from frontline.store.outbox import OutboxStore
 
 TICKET_ID = "1000"
 
@@ -96,7 +101,8 @@ def store(tmp_path: Path) -> Iterator[DraftStore]:
 
 
 def session_on(helpdesk: FakeHelpdesk, drafts: DraftStore | BrokenStore) -> Session:
-    return session_for_helpdesk(helpdesk, profile_name="test", drafts=drafts, clock=TickingClock())
+    stores = LocalStores(drafts=drafts, outbox=MemoryOutbox(drafts))
+    return session_for_helpdesk(helpdesk, profile_name="test", stores=stores, clock=TickingClock())
 
 
 def keeper_on(session: Session) -> DraftKeeper:
@@ -262,32 +268,46 @@ async def test_a_conflict_keeps_the_draft_with_the_latest_text(store: DraftStore
     assert store.load("test", TICKET_ID) is None
 
 
-@pytest.mark.parametrize(
-    ("failure", "reads_fail", "raised"),
-    [
-        (Unavailable("Connection reset."), False, Unavailable),
-        (WriteOutcomeUnknown("Dropped mid-write."), True, WriteOutcomeUnknown),
-        (RuntimeError("a bug in a connector"), False, RuntimeError),
-    ],
-    ids=["unavailable", "outcome-unknown", "not-a-frontline-error"],
-)
-async def test_any_failed_send_keeps_the_draft(
-    store: DraftStore, failure: BaseException, reads_fail: bool, raised: type[BaseException]
-) -> None:
-    helpdesk = FailingHelpdesk(failure=failure, reads_fail=reads_fail)
+async def test_a_write_that_did_not_arrive_gives_the_draft_back(store: DraftStore) -> None:
+    helpdesk = FailingHelpdesk(failure=Unavailable("Connection reset."))
     session = session_on(helpdesk, store)
     keeper = keeper_on(session)
-    ticket = await ticket_of(session)
     state = ComposerState(body="never saved by a tick", public=False)
 
-    with pytest.raises(raised) as caught:
-        await keeper.send(session.desk, ticket, state)
+    with pytest.raises(NotSent):
+        await keeper.send(session.desk, await ticket_of(session), state)
 
-    if raised is WriteOutcomeUnknown:
-        assert type(caught.value) is WriteOutcomeUnknown, "the desk could not tell whether it landed"
     kept = store.load("test", TICKET_ID)
     assert kept is not None and kept.body == "never saved by a tick" and kept.public is False
     assert not keeper.closed
+
+
+@pytest.mark.parametrize(
+    ("failure", "raised"),
+    [
+        (WriteOutcomeUnknown("Dropped mid-write."), WriteOutcomeUnknown),
+        (RuntimeError("a bug in a connector"), RuntimeError),
+    ],
+    ids=["outcome-unknown", "not-a-frontline-error"],
+)
+async def test_a_write_nobody_can_place_yet_stays_in_the_outbox_not_the_drafts(
+    store: DraftStore, failure: BaseException, raised: type[BaseException]
+) -> None:
+    """Offering it as a draft again would invite a second send that reaches the customer twice."""
+    helpdesk = FailingHelpdesk(failure=failure, reads_fail=True)
+    session = session_on(helpdesk, store)
+    keeper = keeper_on(session)
+    state = ComposerState(body="maybe sent", public=True)
+    keeper.save(state)
+
+    with pytest.raises(raised):
+        await keeper.send(session.desk, await ticket_of(session), state)
+
+    assert store.load("test", TICKET_ID) is None
+    assert keeper.closed and keeper.flush(state) is False
+    (entry,) = session.outbox().unsettled("test", TICKET_ID)
+    assert entry.state is WriteState.UNKNOWN
+    assert entry.draft is not None and entry.draft.body == "maybe sent"
 
 
 async def test_nothing_to_send_is_refused_before_the_helpdesk(store: DraftStore) -> None:
@@ -339,36 +359,38 @@ def test_a_failed_discard_keeps_the_draft_and_autosave(store: DraftStore) -> Non
     assert store.load("test", TICKET_ID) is not None
 
 
-async def test_send_failure_with_a_broken_store_says_both(store: DraftStore) -> None:
+async def test_a_write_that_cannot_be_recorded_is_not_sent(store: DraftStore) -> None:
     broken = BrokenStore(store, broken=True)
-    session = session_on(FakeHelpdesk(conflict_next_update=True), broken)
+    helpdesk = FakeHelpdesk()
+    session = session_on(helpdesk, broken)
     keeper = keeper_on(session)
     state = ComposerState(body="only in memory")
 
     with pytest.raises(DraftNotKept) as caught:
         await keeper.send(session.desk, await ticket_of(session), state)
 
-    assert isinstance(caught.value, StoreError)
-    assert isinstance(caught.value.send_error, ConflictError)
+    assert helpdesk.updates == [], "nothing leaves before it is on disk"
+    assert isinstance(caught.value.send_error, StoreError)
     assert state.body == "only in memory"
 
 
-async def test_sent_but_the_draft_could_not_be_deleted(store: DraftStore) -> None:
-    broken = BrokenStore(store)
+async def test_the_draft_becomes_the_outbox_entry_in_one_step(tmp_path: Path) -> None:
+    database = Store.open(tmp_path / "data")
+    drafts, outbox = DraftStore(database), OutboxStore(database)
     helpdesk = FakeHelpdesk()
-    session = session_on(helpdesk, broken)
+    stores = LocalStores(drafts=drafts, outbox=outbox)
+    session = session_for_helpdesk(helpdesk, profile_name="test", stores=stores, clock=TickingClock())
     keeper = keeper_on(session)
     state = ComposerState(body="Fixed.")
     keeper.save(state)
-    broken.broken = True
 
-    with pytest.raises(DraftLeftBehind) as caught:
-        await keeper.send(session.desk, await ticket_of(session), state)
+    await keeper.send(session.desk, await ticket_of(session), state)
 
-    assert caught.value.ticket.id == TICKET_ID and len(helpdesk.updates) == 1
-    assert keeper.closed, "it was sent: autosave must not write it again"
-    broken.broken = False
-    assert keeper.flush(state) is False
+    assert drafts.load("test", TICKET_ID) is None
+    (entry,) = outbox.recent("test")
+    assert entry.state is WriteState.SENT and entry.draft is not None and entry.draft.body == "Fixed."
+    assert keeper.closed and keeper.flush(state) is False
+    database.close()
 
 
 def test_without_a_store_nothing_is_kept_and_nothing_fails() -> None:

@@ -27,6 +27,7 @@ from frontline.ui.screens.review import ReviewScreen
 from frontline.ui.screens.ticket import TicketScreen
 from frontline.ui.themes import APP_THEME_VARIABLE_DEFAULTS, install_themes
 from frontline.ui.widgets.queue_list import QueueList
+from frontline.ui.writes import Writes
 
 BOUND_CLASSES: tuple[type, ...] = (
     QueueScreen,
@@ -67,6 +68,8 @@ class FrontlineApp(App[None]):
         self.shift_started_at: datetime = session.clock()
         self.settings_problems: list[str] = []
         self._store_error_reported = False
+        self.writes = Writes(self)
+        """Sends in flight: the app runs them, so closing a screen never cancels one."""
 
     @property
     def desk(self) -> Desk:
@@ -118,6 +121,10 @@ class FrontlineApp(App[None]):
     def first_screen(self) -> Screen[None]:
         """The screen the console opens on: the queue."""
         return QueueScreen()
+
+    async def action_quit(self) -> None:
+        """Quit, after a send in flight has finished (bounded; `q` again quits at once)."""
+        self.writes.quit()
 
     def action_show_help(self) -> None:
         show_help(self)

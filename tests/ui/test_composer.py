@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from support.fake_helpdesk import FakeHelpdesk
 from support.ticket_app import TicketApp
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
@@ -18,6 +19,7 @@ from frontline.domain.ports import HelpdeskCapabilities
 from frontline.store.db import Store
 from frontline.store.drafts import DraftStore
 from frontline.ui.commands import template_commands
+from frontline.ui.screens import composer as composer_module
 from frontline.ui.screens.composer import INTERNAL_BANNER, PUBLIC_BANNER, ComposerScreen
 from frontline.ui.screens.pickers import ChoiceScreen, ConfirmScreen, MacroPreviewScreen
 from frontline.ui.screens.review import ReviewScreen
@@ -361,3 +363,55 @@ async def test_a_template_from_the_palette_goes_on_a_line_of_its_own() -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert composer.query_one(TextArea).text == "Fixed.\nThanks, Grace!"
+
+
+@pytest.fixture
+def slow_autosave(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The debounce timer never fires during the test: whatever is on disk was saved at once."""
+    monkeypatch.setattr(composer_module, "AUTOSAVE_SECONDS", 3600)
+
+
+def saved_body() -> str | None:
+    draft = saved_drafts().load("test", "1000")
+    return draft.body if draft is not None else None
+
+
+@pytest.mark.usefixtures("slow_autosave")
+async def test_a_paste_is_saved_at_once() -> None:
+    app = TicketApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await open_composer(app, pilot, "r")
+        await pilot.press(*"Hi ")
+        await pilot.pause()
+        assert saved_body() is None, "typing waits for the timer"
+        app.post_message(events.Paste("see KB-12"))
+        await pilot.pause()
+        assert composer.query_one(TextArea).text == "Hi see KB-12"
+        assert saved_body() == "Hi see KB-12"
+        composer.query_one(TextArea).insert("\n" + "a long template paragraph " * 3)
+        await pilot.pause()
+        assert saved_body() == composer.query_one(TextArea).text, "a large insertion is saved at once"
+
+
+@pytest.mark.usefixtures("slow_autosave")
+async def test_losing_focus_saves_at_once() -> None:
+    app = TicketApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        composer = await open_composer(app, pilot, "r")
+        await pilot.press(*"half")
+        await pilot.pause()
+        assert saved_body() is None
+        app.post_message(events.AppBlur())
+        await pilot.pause()
+        assert saved_body() == "half", "the terminal lost focus"
+        app.post_message(events.AppFocus())
+        await pilot.pause()
+        assert composer.query_one(TextArea).has_focus
+        await pilot.press(*" done")
+        composer.query_one(TextArea).blur()
+        await pilot.pause()
+        assert saved_body() == "half done", "the body lost focus"
+        composer.query_one(TextArea).focus()
+        await pilot.press(*"!")
+        app.app_suspend_signal.publish(app)
+        assert saved_body() == "half done!", "saved before the terminal is handed over"

@@ -1,18 +1,22 @@
 """The reply composer: public reply or internal note, templates, macros, `$EDITOR`, submit-as, review, send.
 
 Nothing leaves the machine before the review step's `y`. What happens to the draft (restored on opening,
-saved at most half a second behind the keyboard and on leaving, deleted only once the helpdesk accepted
-the reply) is `frontline.services.drafts.DraftKeeper`'s job; this screen renders, keeps the timer, and
-says what to do when a send fails.
+kept, deleted only once the helpdesk accepted the reply) is `frontline.services.drafts.DraftKeeper`'s job.
+This screen saves at most half a second behind the keyboard, and at once when the text could be lost
+sooner: when the body asks (`ComposerBody.SaveNow`: a paste, a large insertion, losing focus), before the
+terminal is handed over (`$EDITOR`, ctrl+z), when another screen covers it, and on every way out. The send
+itself is the app's (`frontline.ui.writes`), so leaving while it is in flight never cancels it; a
+composer opened meanwhile for the same ticket shows that send rather than a second copy of the draft.
 """
 
 from __future__ import annotations
 
 import os
-from functools import cached_property
+from dataclasses import replace
+from typing import Any
 
 from textual import work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
@@ -28,24 +32,37 @@ from frontline.domain.compose import (
     editor_command,
     template_variables,
 )
-from frontline.domain.models import Person, Status, TicketThread, TicketUpdate
+from frontline.domain.models import Status, TicketThread, TicketUpdate
 from frontline.domain.text import one_line
-from frontline.errors import ConflictError, FrontlineError, WriteOutcomeUnknown
-from frontline.services.drafts import DraftKeeper, DraftLeftBehind, DraftNotKept
+from frontline.errors import FrontlineError
+from frontline.services.drafts import DraftKeeper
 from frontline.ui.screens.base import FrontlineScreen
-from frontline.ui.screens.composer_editor import edit_in_editor
-from frontline.ui.screens.composer_inserts import choose_macro, choose_template, insert_template
+from frontline.ui.screens.composer_editor import ComposerBody, edit_in_editor
+from frontline.ui.screens.composer_inserts import (
+    choose_macro,
+    choose_template,
+    fields_summary,
+    insert_template,
+    signed_in_agent,
+)
 from frontline.ui.screens.conversation import local_time
 from frontline.ui.screens.pickers import ConfirmScreen
 from frontline.ui.screens.review import ReviewScreen
+from frontline.ui.writes import DraftSend, SendOutcome, not_sent_notice
 
 AUTOSAVE_SECONDS = 0.5
+BLOCKED_WHILE_SENDING = frozenset(
+    {"review", "discard", "editor", "macro", "template", "toggle_public", "cycle_submit_as"}
+)
 PUBLIC_BANNER = "PUBLIC REPLY — the customer will see this"
 INTERNAL_BANNER = "Internal note — only agents see this"
 
 
 class ComposerScreen(FrontlineScreen, Screen[str | None]):
-    """Write one reply or note for `thread`; dismisses with "sent", "postponed", "discarded" or None.
+    """Write one reply or note for `thread`; dismisses with "sent", "sending", "postponed", "discarded", None.
+
+    "sent" means the text left the drafts for the helpdesk (it landed, partly, or the outbox is checking);
+    "sending" that the person left while the send was in flight, which goes on in the background.
 
     Args:
         thread: the ticket and conversation being answered.
@@ -82,21 +99,30 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         self.state = ComposerState(public=public)
         self.start_with_macro = start_with_macro
         self._save_timer: Timer | None = None
-        self._sending = False
+        self._keeper: DraftKeeper | None = None
+        self._send: DraftSend | None = None
+        self._finish_on_resume: str | None = None
         self.saved_at_label = ""
 
     @property
     def ticket_id(self) -> str:
         return self.thread.ticket.id
 
-    @cached_property
+    @property
     def keeper(self) -> DraftKeeper:
         """This ticket's draft; built on first use, once the screen can reach the app's store."""
-        return DraftKeeper.for_desk(self.desk, self.drafts, self.ticket_id)
+        if self._keeper is None:
+            self._keeper = DraftKeeper.for_desk(self.desk, self.drafts, self.ticket_id)
+        return self._keeper
 
     @property
-    def body_area(self) -> TextArea:
-        return self.query_one("#composer-body", TextArea)
+    def sending(self) -> bool:
+        """A send of this draft is in flight: nothing may change it or send it again."""
+        return self._send is not None
+
+    @property
+    def body_area(self) -> ComposerBody:
+        return self.query_one("#composer-body", ComposerBody)
 
     def compose(self) -> ComposeResult:
         ticket = self.thread.ticket
@@ -111,11 +137,27 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
             id="composer-context",
         )
         yield Static(id="composer-notice")
-        yield TextArea(id="composer-body", soft_wrap=True, placeholder="Write here · ctrl+s to review")
+        yield ComposerBody(id="composer-body", placeholder="Write here · ctrl+s to review")
         yield Static(id="composer-fields")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.app.app_suspend_signal.subscribe(self, self._app_suspending, immediate=True)
+        in_flight = self.frontline.writes.draft_send(self.ticket_id)
+        if in_flight is not None:
+            self._keeper = in_flight.keeper
+            self.state = replace(in_flight.state)
+            self.body_area.replace_text(self.state.body)
+            self.show_mode()
+            self.follow(in_flight)
+            return
+        self.restore_draft()
+        self.show_mode()
+        self.body_area.focus()
+        if self.start_with_macro:
+            self.action_macro()
+
+    def restore_draft(self) -> None:
         try:
             restored = self.keeper.restore()
         except FrontlineError as error:
@@ -124,16 +166,17 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         restored_at = self.keeper.saved_at
         if restored is not None and restored_at is not None:
             self.state = restored
-            self.show_body(restored.body)
+            self.body_area.replace_text(restored.body)
             self.set_notice(f"Restored draft from {local_time(restored_at)}")
         self.state = self.keeper.conform(self.state)
-        self.show_mode()
-        self.body_area.focus()
-        if self.start_with_macro:
-            self.action_macro()
 
     def on_unmount(self) -> None:
         self.flush_draft(show=False)
+        self.unfollow()
+
+    def on_screen_resume(self) -> None:
+        if self._finish_on_resume is not None:
+            self.dismiss(self._finish_on_resume)
 
     # Display
 
@@ -147,26 +190,10 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         self.show_fields()
 
     def show_fields(self) -> None:
-        current = self.thread.ticket.status.label
-        status = self.state.submit_status.label if self.state.submit_status else f"{current} (unchanged)"
-        parts = [f"Submit as: {status}"]
-        if self.state.priority is not None:
-            parts.append(f"Priority → {self.state.priority.value}")
-        if self.state.assignee_id is not None:
-            parts.append(f"Assignee → agent {self.state.assignee_id}")
-        if self.state.group_id is not None:
-            parts.append(f"Group → group {one_line(self.state.group_id)}")
-        if self.state.tags_add or self.state.tags_remove:
-            tags = [f"+{t}" for t in self.state.tags_add] + [f"-{t}" for t in self.state.tags_remove]
-            parts.append("Tags " + " ".join(one_line(t) for t in tags))
+        parts = fields_summary(self.state, self.thread.ticket)
         if self.saved_at_label:
             parts.append(self.saved_at_label)
         self.query_one("#composer-fields", Static).update(Content("  ·  ".join(parts)))
-
-    def show_body(self, text: str) -> None:
-        """Replace the text area's contents, cursor at the end."""
-        self.body_area.load_text(text)
-        self.body_area.move_cursor(self.body_area.document.end)
 
     def set_notice(self, text: str) -> None:
         self.query_one("#composer-notice", Static).update(Content(text))
@@ -182,6 +209,17 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self.state.body = event.text_area.text
         self.schedule_save()
+
+    def on_composer_body_save_now(self, event: ComposerBody.SaveNow) -> None:
+        self.state.body = event.body.text
+        self.flush_draft(show=self.is_active)
+
+    def on_screen_suspend(self) -> None:
+        self.flush_draft(show=False)
+
+    def _app_suspending(self, app: App[Any]) -> None:
+        """Before the terminal goes to `$EDITOR` or the shell (ctrl+z): the process may not come back."""
+        self.flush_draft(show=False)
 
     def schedule_save(self) -> None:
         """Save soon: at most AUTOSAVE_SECONDS behind the last change, however fast the typing."""
@@ -205,8 +243,14 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
             self.show_saved()
 
     def _finish(self, result: str) -> None:
+        """Leave with `result`; with another screen on top (help, say), once it is closed."""
+        self.flush_draft(show=False)
         self.stop_autosave()
-        self.dismiss(result)
+        self.unfollow()
+        if self.is_active:
+            self.dismiss(result)
+        else:
+            self._finish_on_resume = result
 
     # Actions
 
@@ -215,7 +259,7 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
             return self.desk.capabilities.internal_notes
         if action == "macro":
             return self.desk.capabilities.macros
-        if self._sending and action in ("review", "discard", "editor", "macro", "template"):
+        if self.sending and action in BLOCKED_WHILE_SENDING:
             return None
         return True
 
@@ -233,7 +277,14 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         self.schedule_save()
 
     def action_close(self) -> None:
-        """Leave; the draft stays (restored next time the ticket's composer opens)."""
+        """Leave; the draft stays (restored next time the ticket's composer opens), a send goes on."""
+        if self._send is not None:
+            what = self._send.what.lower()
+            self.notify(
+                f"Sending… the {what} finishes in the background; you will be told how it went.", timeout=4
+            )
+            self._finish("sending")
+            return
         self.flush_draft()
         if not self.state.is_blank():
             self.notify("Draft kept. It comes back when you reply to this ticket again.", timeout=4)
@@ -265,7 +316,7 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
             return
         self.flush_draft()
         choice = await self.app.push_screen_wait(ReviewScreen(update, self.thread.ticket))
-        if choice == "send":
+        if choice == "send" and not self.sending:
             self.send(update)
         elif choice == "postpone":
             self.flush_draft()
@@ -274,60 +325,54 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         else:
             self.body_area.focus()
 
-    @work(group="ticket-write", exclusive=False, exit_on_error=False)
-    async def send(self, update: TicketUpdate) -> None:
-        """The one write of the reviewed `update`; the keeper deletes the draft only once it was accepted."""
-        self._sending = True
-        self.refresh_bindings()
-        self.set_notice("Sending…")
+    def send(self, update: TicketUpdate) -> None:
+        """Hand the reviewed `update` to the app's writes; one send per draft, however often `y` is hit."""
+        send = self.frontline.writes.send_draft(self.keeper, self.thread.ticket, self.state, update)
+        if send is None:
+            self.notify("This ticket's reply is already on its way.", severity="warning", timeout=4)
+            return
+        self.follow(send)
+
+    def follow(self, send: DraftSend) -> None:
+        """Show `send` in flight and hear how it ends; the text cannot change meanwhile."""
+        self._send = send
+        send.listener = self.send_settled
         self.body_area.read_only = True
-        try:
-            ticket = await self.keeper.send(self.desk, self.thread.ticket, self.state)
-        except DraftLeftBehind as error:
-            self.frontline.report_error(error)
-            ticket = error.ticket
-        except FrontlineError as error:
-            self.not_sent(error)
-            return
-        finally:
-            self._sending = False
-            self.body_area.read_only = False
-            self.refresh_bindings()
-        kind = "Reply" if update.comment and update.comment.public else "Note"
-        if update.comment is None:
-            kind = "Changes"
-        self.notify(f"{kind} sent to {ticket.display_key} · status {ticket.status.label}", timeout=4)
-        self._finish("sent")
+        self.set_notice("Sending… escape leaves; the send finishes in the background.")
+        self.refresh_bindings()
 
-    def not_sent(self, error: FrontlineError) -> None:
-        """Report a failed send and say what to do; the keeper kept the draft, or says it could not."""
-        if isinstance(error, DraftNotKept):
-            self.frontline.report_error(error.send_error)
-            self.frontline.report_error(error)
-            self.set_notice(f"Not sent: {error.send_error.message} {error.message}")
+    def unfollow(self) -> None:
+        """Stop hearing about the send: the notification tells the outcome wherever the person is."""
+        if self._send is not None and self._send.listener == self.send_settled:
+            self._send.listener = None
+        self._send = None
+
+    def send_settled(self, outcome: SendOutcome) -> None:
+        """The send ended (the notification is already shown): close, or keep the draft and say why."""
+        self.unfollow()
+        self.body_area.read_only = False
+        self.refresh_bindings()
+        if not outcome.draft_kept:
+            self._finish("sent")
             return
-        self.frontline.report_error(error)
+        self.body_area.focus()
+        if outcome.error is not None:
+            self.not_sent(outcome.error)
+
+    def not_sent(self, error: BaseException) -> None:
+        """Say what to do after a send that did not land; the keeper kept the draft, or says it could not."""
         self.show_saved()
-        self.set_notice(f"Not sent: {error.message} {self._what_to_do(error)}")
-
-    @staticmethod
-    def _what_to_do(error: FrontlineError) -> str:
-        if isinstance(error, ConflictError):
-            return (
-                "Your draft is kept. Press escape, R to reload the ticket, then r to review and send again."
-            )
-        if isinstance(error, WriteOutcomeUnknown):
-            return "Your draft is kept. Reload the ticket to check whether it arrived before sending again."
-        return "Your draft is kept. Press ctrl+s to try again."
+        self.set_notice(not_sent_notice(error))
 
     def action_editor(self) -> None:
         """Suspend the app and edit the draft in $VISUAL/$EDITOR with the thread quoted below the scissors."""
         command = editor_command(self.frontline.settings.ui.editor, os.environ)
+        self.flush_draft()
         buffer = build_editor_buffer(self.state.body, self.thread, public=self.state.public)
         text = edit_in_editor(self.app, command, buffer, ticket_id=self.ticket_id)
         if text is None:
             return
-        self.show_body(text)
+        self.body_area.replace_text(text)
         self.state.body = text
         self.flush_draft()
         self.body_area.focus()
@@ -339,20 +384,15 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
             await self._insert_template(template)
 
     def use_template(self, template: Template) -> None:
-        """Insert a template chosen in the command palette."""
+        """Insert a template chosen in the command palette; not into a draft on its way."""
+        if self.sending:
+            self.notify("This draft is being sent; it cannot change now.", severity="warning", timeout=4)
+            return
         self.run_worker(self._insert_template(template), group="composer-ui", exit_on_error=False)
 
     async def _insert_template(self, template: Template) -> None:
-        variables = template_variables(self.thread.ticket, await self._me())
+        variables = template_variables(self.thread.ticket, await signed_in_agent(self.desk))
         insert_template(self.app, self.body_area, template, variables)
-
-    async def _me(self) -> Person | None:
-        if self.desk.me is not None:
-            return self.desk.me
-        try:
-            return await self.desk.connect()
-        except FrontlineError:
-            return None
 
     @work(group="composer-ui", exclusive=True, exit_on_error=False)
     async def action_macro(self) -> None:
@@ -361,7 +401,7 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         if preview is None:
             return
         self.state = self.keeper.conform(apply_macro(self.state, preview, self.thread.ticket))
-        self.show_body(self.state.body)
+        self.body_area.replace_text(self.state.body)
         self.show_mode()
         self.set_notice(
             f"Macro “{one_line(preview.macro.title)}” applied. Nothing is sent until you review (ctrl+s)."

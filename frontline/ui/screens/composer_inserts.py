@@ -1,4 +1,5 @@
-"""What the composer can fill in from a list: reply templates and the helpdesk's macros.
+"""What the composer can fill in from a list: reply templates and the helpdesk's macros, and the line
+that shows the fields a macro or submit-as set.
 
 Nothing here sends anything: a template adds text where the cursor is, a macro fills the composer only
 after its preview was accepted, and the review step (ctrl+s) still comes before any write.
@@ -13,8 +14,9 @@ from textual.app import App
 from textual.widgets import TextArea
 
 from frontline import locations
-from frontline.domain.compose import Template, discover_templates, render_template
-from frontline.domain.models import MacroPreview
+from frontline.domain.compose import ComposerState, Template, discover_templates, render_template
+from frontline.domain.models import MacroPreview, Person, Ticket
+from frontline.domain.text import one_line
 from frontline.errors import FrontlineError
 from frontline.services.desk import Desk
 from frontline.ui.screens.pickers import ChoiceScreen, MacroPreviewScreen
@@ -35,6 +37,33 @@ async def choose_template(app: App[object]) -> Template | None:
         ChoiceScreen("Insert template", [(template.name, template.name) for template in templates])
     )
     return by_name[choice] if choice is not None else None
+
+
+def fields_summary(state: ComposerState, ticket: Ticket) -> list[str]:
+    """What submitting changes besides the text: the status, then any field a macro set."""
+    current = ticket.status.label
+    status = state.submit_status.label if state.submit_status else f"{current} (unchanged)"
+    parts = [f"Submit as: {status}"]
+    if state.priority is not None:
+        parts.append(f"Priority → {state.priority.value}")
+    if state.assignee_id is not None:
+        parts.append(f"Assignee → agent {state.assignee_id}")
+    if state.group_id is not None:
+        parts.append(f"Group → group {one_line(state.group_id)}")
+    if state.tags_add or state.tags_remove:
+        tags = [f"+{t}" for t in state.tags_add] + [f"-{t}" for t in state.tags_remove]
+        parts.append("Tags " + " ".join(one_line(t) for t in tags))
+    return parts
+
+
+async def signed_in_agent(desk: Desk) -> Person | None:
+    """Who fills `{{agent_name}}`: the signed-in agent, asked for once; None when the helpdesk cannot say."""
+    if desk.me is not None:
+        return desk.me
+    try:
+        return await desk.connect()
+    except FrontlineError:
+        return None
 
 
 def insert_template(

@@ -1,4 +1,7 @@
-"""The review step before anything is sent (aerc style): `y` send, `e` edit, `p` postpone, escape back."""
+"""The review step before anything is sent (aerc style): `y` send, `e` edit, `p` postpone, escape back.
+
+Only the first choice counts: a `y` pressed twice before the screen has gone sends once.
+"""
 
 from __future__ import annotations
 
@@ -51,6 +54,8 @@ class ReviewScreen(ModalScreen["ReviewChoice | None"]):
         super().__init__()
         self.update = update
         self.ticket = ticket
+        self.chosen = False
+        """A choice was made; later keys are ignored while the screen closes."""
 
     def compose(self) -> ComposeResult:
         comment = self.update.comment
@@ -79,8 +84,19 @@ class ReviewScreen(ModalScreen["ReviewChoice | None"]):
             return f"PUBLIC REPLY: {requester} will see this · {where}"
         return f"Internal note: only agents see this · {where}"
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("choose", "back"):
+            return not self.chosen
+        return True
+
     def action_choose(self, choice: ReviewChoice) -> None:
-        self.dismiss(choice)
+        self._answer(choice)
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        self._answer(None)
+
+    def _answer(self, choice: ReviewChoice | None) -> None:
+        if self.chosen:
+            return
+        self.chosen = True
+        self.dismiss(choice)

@@ -26,7 +26,7 @@ from frontline.errors import (
 )
 from frontline.services.desk import Desk
 
-__all__ = ["DraftKeeper", "DraftLeftBehind", "DraftNotKept"]
+__all__ = ["DraftKeeper", "DraftNotKept"]
 
 
 class DraftNotKept(StoreError):
@@ -38,18 +38,6 @@ class DraftNotKept(StoreError):
             store_error.title,
         )
         self.send_error = send_error
-
-
-class DraftLeftBehind(StoreError):
-    """The helpdesk accepted the write but the local draft could not be deleted; `ticket` is the result."""
-
-    def __init__(self, store_error: StoreError, ticket: Ticket) -> None:
-        super().__init__(
-            f"Sent, but the local copy of the draft could not be deleted ({store_error.message}). "
-            "If the composer offers it again, discard it rather than sending it twice.",
-            store_error.title,
-        )
-        self.ticket = ticket
 
 
 class DraftKeeper:

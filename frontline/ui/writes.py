@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from frontline.domain.compose import ComposerState
-from frontline.domain.models import Ticket, TicketUpdate
+from frontline.domain.models import Ticket, TicketThread, TicketUpdate
 from frontline.errors import ConflictError, FrontlineError, PartiallyApplied, WriteOutcomeUnknown
-from frontline.services.drafts import DraftKeeper, DraftLeftBehind, DraftNotKept
+from frontline.services.drafts import DraftKeeper, DraftNotKept
 from frontline.ui.screens.ticket import TicketScreen
 from frontline.ui.worker_errors import report_worker_error
 
@@ -54,10 +54,12 @@ class DraftSend:
     """One reviewed draft on its way to the helpdesk; the composer showing it sets `listener`."""
 
     def __init__(
-        self, keeper: DraftKeeper, ticket: Ticket, state: ComposerState, update: TicketUpdate
+        self, keeper: DraftKeeper, thread: TicketThread, state: ComposerState, update: TicketUpdate
     ) -> None:
         self.keeper = keeper
-        self.ticket = ticket
+        self.ticket = thread.ticket
+        self.known_comment_ids = tuple(comment.id for comment in thread.comments)
+        """The comments the engineer saw while writing: none of them can be this reply."""
         self.state = state
         self.update = update
         self.listener: SendListener | None = None
@@ -119,21 +121,22 @@ class Writes:
         return self._draft_sends.get(ticket_id)
 
     def send_draft(
-        self, keeper: DraftKeeper, ticket: Ticket, state: ComposerState, update: TicketUpdate
+        self, keeper: DraftKeeper, thread: TicketThread, state: ComposerState, update: TicketUpdate
     ) -> DraftSend | None:
         """Start sending `state` (a copy); None, and nothing sent, when this ticket's send is in flight."""
+        ticket = thread.ticket
         if ticket.id in self._draft_sends:
             return None
-        send = DraftSend(keeper, ticket, replace(state), update)
+        send = DraftSend(keeper, thread, replace(state), update)
         self._draft_sends[ticket.id] = send
         self.run(self._send(send), name=f"the {send.what.lower()} to {ticket.display_key}")
         return send
 
     async def _send(self, send: DraftSend) -> None:
         try:
-            sent = await send.keeper.send(self.app.desk, send.ticket, send.state)
-        except DraftLeftBehind as error:
-            outcome = SendOutcome(error.ticket, error)
+            sent = await send.keeper.send(
+                self.app.desk, send.ticket, send.state, known_comment_ids=send.known_comment_ids
+            )
         except FrontlineError as error:
             outcome = SendOutcome(None, error, draft_kept=not send.keeper.closed)
         except Exception as error:  # a bug: said once, with where the details are

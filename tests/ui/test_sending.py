@@ -119,7 +119,7 @@ async def test_a_composer_opened_during_the_send_shows_it_and_cannot_send_it_aga
         await pilot.pause()
         assert app.screen is second, "review is disabled while this draft is on its way"
         update = build_update(second.state, second.thread.ticket)
-        assert app.writes.send_draft(second.keeper, second.thread.ticket, second.state, update) is None
+        assert app.writes.send_draft(second.keeper, second.thread, second.state, update) is None
         helpdesk.gate.set()
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -327,7 +327,7 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
 
     def send(self, update: TicketUpdate) -> None:
         """Hand the reviewed `update` to the app's writes; one send per draft, however often `y` is hit."""
-        send = self.frontline.writes.send_draft(self.keeper, self.thread.ticket, self.state, update)
+        send = self.frontline.writes.send_draft(self.keeper, self.thread, self.state, update)
         if send is None:
             self.notify("This ticket's reply is already on its way.", severity="warning", timeout=4)
             return

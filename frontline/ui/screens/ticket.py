@@ -346,20 +346,28 @@ class TicketScreen(FrontlineScreen, Screen[None]):
             return
         self.submit_change(update, "Tags updated")
 
-    @work(group="ticket-write", exclusive=False, exit_on_error=False)
-    async def submit_change(self, update: TicketUpdate, done: str) -> None:
-        """Send one field change; on success show the ticket as the helpdesk now has it."""
+    def submit_change(self, update: TicketUpdate, done: str) -> None:
+        """Send one field change as the app's write, so leaving this screen never cancels it."""
         self.notify(f"{done}: saving…", timeout=2)
+        self.frontline.writes.run(
+            self._apply_change(update, done), name=f"{done.lower()} on #{self.ticket_id}"
+        )
+
+    async def _apply_change(self, update: TicketUpdate, done: str) -> None:
+        """On success show the ticket as the helpdesk now has it (if this screen is still open)."""
         try:
             ticket = await self.desk.submit(self.ticket_id, update)
         except ConflictError as error:
             self.frontline.report_error(error)
-            self.notify("The ticket changed meanwhile: reloading it. Try again on the fresh copy.", timeout=8)
-            self.load()
+            if self.is_attached:
+                self.notify(
+                    "The ticket changed meanwhile: reloading it. Try again on the fresh copy.", timeout=8
+                )
+                self.load()
             return
         except FrontlineError as error:
             self.frontline.report_error(error)
             return
-        self.notify(done, timeout=3)
-        if self.thread is not None and ticket.id == self.thread.ticket.id:
+        self.frontline.notify(f"{done} on #{self.ticket_id}", timeout=3)
+        if self.is_attached and self.thread is not None and ticket.id == self.thread.ticket.id:
             await self.show_thread(self.thread.model_copy(update={"ticket": ticket}))

@@ -1,34 +1,40 @@
 """The shared, vendor-neutral HTTP client: retries, rate limits and failures translated in one place.
 
-Every adapter talks through `ApiClient`. It turns httpx exceptions and HTTP error statuses into the
-`frontline.errors` tree, so nothing above the adapters imports httpx. It knows no vendor's error body:
-each connector passes its own `parse_error` (see `frontline.connectors.spec.ErrorParser`); without one,
-only a JSON `message` or a plain-text body is shown. Retry rules:
+Every adapter talks through `ApiClient`. It turns httpx exceptions and HTTP statuses into the
+`frontline.errors` tree, so nothing above the adapters imports httpx, and every answer goes through
+one bounded reading step (`frontline.connectors.decode`). It knows no vendor's error body: each
+connector passes its own `parse_error` (see `frontline.connectors.spec.ErrorParser`); without one,
+only a JSON `message` or a plain-text body is shown, with credentials redacted. Retry rules:
 
-- 429 (and GitHub's 403 with `x-ratelimit-remaining: 0`) waits `Retry-After` (or backs off
-  exponentially when the header is missing) and retries, for reads and writes alike: a throttled
-  request was not processed.
-- Network failures and 5xx are retried for reads only. A write whose connection broke after it was sent
-  raises `WriteOutcomeUnknown`: the caller reconciles instead of sending twice.
+- 429 (and GitHub's 403 with `x-ratelimit-remaining: 0`, a `retry-after`, or a "secondary rate limit"
+  body) waits the server's hint, clamped, or backs off, and retries, for reads and writes alike: a
+  throttled request was not processed. A wait longer than `max_retry_wait` raises `RateLimited`.
+- Network failures and 5xx (a 503 with `Retry-After` included) are retried for reads only. A write is
+  never sent twice by this client: a broken connection after sending, or a 5xx answer, raises
+  `WriteOutcomeUnknown` and the caller reads the ticket back instead.
+- 3xx is never followed: it names where it pointed, since it means a wrong base URL or a sign-in page.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import json
+import base64
+import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 import httpx
 
+from frontline.connectors.decode import ERROR_BODY_BYTES, decode_json, read_body, throttle_wait
 from frontline.connectors.spec import ErrorBody, ErrorParser, parse_message_error
 from frontline.domain.ports import ConnectionState
 from frontline.errors import (
     AuthError,
+    ConfigError,
     ConflictError,
     FrontlineError,
+    InputError,
     MalformedResponse,
     NotFound,
     PermissionDenied,
@@ -37,14 +43,17 @@ from frontline.errors import (
     ValidationFailed,
     WriteOutcomeUnknown,
 )
+from frontline.redaction import redact, redact_json
 
 Sleep = Callable[[float], Awaitable[None]]
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 _USER_AGENT = "frontline/0.1 (+https://github.com/frontline)"
+_BODY_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 
 class ApiClient:
-    """An `httpx.AsyncClient` with frontline's retry, rate-limit and error policy.
+    """An `httpx.AsyncClient` with frontline's retry, rate-limit, bounds and error policy.
 
     Args:
         base_url: the vendor's base URL (`https://acme.zendesk.com`).
@@ -53,8 +62,10 @@ class ApiClient:
         parse_error: the connector's reader of its JSON error bodies (detail and per-field messages).
         transport: an httpx transport for tests (`httpx.MockTransport`), else the default.
         max_retries: retries after the first attempt for 429s and for failed reads.
-        max_retry_wait: longest `Retry-After` honoured in place; longer ones raise `RateLimited`.
+        max_retry_wait: longest wait honoured in place; longer ones raise `RateLimited`.
         sleep: injected so tests do not wait for real.
+        secrets: credentials to redact from any server text shown (the token, its Basic forms). The
+            `Authorization` value actually sent is added on its own.
     """
 
     def __init__(
@@ -70,6 +81,7 @@ class ApiClient:
         max_retry_wait: float = 60.0,
         sleep: Sleep = asyncio.sleep,
         headers: Mapping[str, str] | None = None,
+        secrets: Iterable[str] = (),
     ) -> None:
         self.service = service
         self.base_url = base_url.rstrip("/")
@@ -77,6 +89,7 @@ class ApiClient:
         self.max_retry_wait = max_retry_wait
         self._sleep = sleep
         self._parse_error = parse_error
+        self._secrets: set[str] = {s for s in secrets if s}
         self.state = ConnectionState.UNKNOWN
         self.rate_limit_remaining: int | None = None
         self._client = httpx.AsyncClient(
@@ -113,20 +126,21 @@ class ApiClient:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
     ) -> httpx.Response:
-        """Send one request under the retry policy and return a 2xx response.
+        """Send one request under the retry policy and return a 2xx response, its body read (bounded).
 
         Raises:
             AuthError, PermissionDenied, NotFound, ConflictError, ValidationFailed, RateLimited,
-            Unavailable, WriteOutcomeUnknown: see the module docstring.
+            Unavailable, WriteOutcomeUnknown, MalformedResponse, ConfigError (a redirect), InputError
+            (a path that is not a valid URL): see the module docstring.
         """
         method = method.upper()
         is_read = method in _IDEMPOTENT
-        self._check_same_host(path)
+        self._check_target(path)
         attempt = 0
         while True:
             try:
-                response = await self._client.request(method, path, params=params, json=json)
-            except httpx.TransportError as exc:
+                response = await self._exchange(method, path, params, json)
+            except httpx.RequestError as exc:
                 self.state = ConnectionState.OFFLINE
                 never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
                 if (is_read or never_sent) and attempt < self.max_retries:
@@ -135,76 +149,112 @@ class ApiClient:
                     continue
                 raise self._transport_error(exc, is_read or never_sent) from None
             self._note_rate_limit(response)
-            wait = self._rate_limit_wait(response)
+            wait = throttle_wait(response, is_read=is_read, attempt=attempt, now=time.time())
             if wait is not None:
                 self.state = ConnectionState.RATE_LIMITED
-                delay = wait if wait >= 0 else _backoff(attempt + 1)
-                if attempt >= self.max_retries or delay > self.max_retry_wait:
+                if attempt >= self.max_retries or wait > self.max_retry_wait:
                     raise RateLimited(
-                        f"{self.service} is rate limiting requests; try again in {_seconds(delay)}.",
-                        retry_after=delay,
+                        f"{self.service} is rate limiting requests; try again in {_seconds(wait)}.",
+                        retry_after=wait,
                     )
                 attempt += 1
-                await self._sleep(delay)
+                await self._sleep(wait)
                 continue
-            if response.status_code >= 500:
+            status = response.status_code
+            if 300 <= status < 400:
+                raise self._redirect_error(response)
+            if status >= 500:
                 self.state = ConnectionState.SERVER_ERROR
                 if is_read and attempt < self.max_retries:
                     attempt += 1
                     await self._sleep(_backoff(attempt))
                     continue
-                raise Unavailable(
-                    f"{self.service} answered {response.status_code} ({_reason(response)}). "
-                    "Nothing was lost; try again in a moment."
-                )
+                raise self._server_error(response, is_read)
             self.state = ConnectionState.ONLINE
-            if response.status_code >= 400:
+            if status >= 400:
                 raise self._status_error(response)
             return response
 
     def decode(self, response: httpx.Response) -> Any:
-        """Parse a JSON body or raise `MalformedResponse` naming the service and path."""
-        try:
-            return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise MalformedResponse(
-                f"{self.service} sent a response that is not valid JSON for {response.request.url.path}."
-            ) from None
+        """Parse a JSON body within bounds, or raise `MalformedResponse` naming the service and path."""
+        return decode_json(response.content, service=self.service, where=self._path_of(response))
 
-    def _check_same_host(self, path: str) -> None:
-        """Refuse to send credentials to another host (a hostile `links.next` or attachment URL)."""
-        if path.startswith(("http://", "https://")):
+    def clean(self, text: str, limit: int = 500) -> str:
+        """Server text made fit for a message: credentials redacted, control characters gone, capped."""
+        one_line = _CONTROL.sub(" ", redact(text, self._secrets)).strip()
+        return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+    # --- one exchange -----------------------------------------------------------------------------
+
+    async def _exchange(
+        self, method: str, path: str, params: Mapping[str, Any] | None, body: Any
+    ) -> httpx.Response:
+        """One request; the answer's body read up to its bound and handed back as a plain response."""
+        try:
+            request = self._client.build_request(method, path, params=params, json=body)
+        except httpx.InvalidURL:
+            raise InputError(f"{path!r} cannot be used in a request to {self.service}.") from None
+        streamed = await self._client.send(request, stream=True)
+        try:
+            self._learn_credentials(streamed.request)
+            content = await read_body(streamed, service=self.service, where=self._path_of(streamed))
+        finally:
+            await streamed.aclose()
+        headers = [(k, v) for k, v in streamed.headers.raw if k.lower() not in _BODY_HEADERS]
+        return httpx.Response(
+            streamed.status_code,
+            headers=headers,
+            content=content,
+            request=streamed.request,
+            extensions=streamed.extensions,
+        )
+
+    def _check_target(self, path: str) -> None:
+        """Refuse to send credentials to another host, or to follow a link that is not a valid URL."""
+        try:
             target = httpx.URL(path)
-            base = httpx.URL(self.base_url)
-            if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
+        except httpx.InvalidURL:
+            if "//" in path:
                 raise MalformedResponse(
-                    f"{self.service} pointed to another host ({target.host}); not followed."
-                )
+                    f"{self.service} pointed to an address that is not a valid URL; not followed."
+                ) from None
+            raise InputError(f"{path!r} cannot be used in a request to {self.service}.") from None
+        if not target.host and not target.scheme:
+            return
+        base = httpx.URL(self.base_url)
+        if target.scheme not in ("http", "https", ""):
+            raise MalformedResponse(f"{self.service} pointed to a non-web address; not followed.")
+        if (target.scheme or base.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
+            raise MalformedResponse(
+                f"{self.service} pointed to another host ({self.clean(target.host, 100)}); not followed."
+            )
+
+    def _learn_credentials(self, request: httpx.Request) -> None:
+        """Remember the `Authorization` value sent, so an echo of it is redacted even if undeclared."""
+        value = request.headers.get("authorization")
+        if not value or value in self._secrets:
+            return
+        scheme, _, credential = value.partition(" ")
+        self._secrets.update(s for s in (value, credential.strip()) if s)
+        if scheme.lower() == "basic":
+            try:
+                pair = base64.b64decode(credential.strip(), validate=True).decode()
+            except (ValueError, UnicodeDecodeError):
+                return
+            self._secrets.update(s for s in (pair, pair.partition(":")[2]) if s)
+
+    # --- rate limits --------------------------------------------------------------------------------
 
     def _note_rate_limit(self, response: httpx.Response) -> None:
         for header in ("x-rate-limit-remaining", "ratelimit-remaining", "x-ratelimit-remaining"):
-            value = response.headers.get(header)
-            if value is not None and value.strip().isdigit():
+            value = response.headers.get(header, "").strip()
+            if value.isascii() and value.isdigit() and len(value) <= 12:
                 self.rate_limit_remaining = int(value)
                 return
 
-    def _rate_limit_wait(self, response: httpx.Response) -> float | None:
-        """Seconds to wait before retrying, -1 for "back off", or None when not rate limited."""
-        status = response.status_code
-        github_exhausted = status == 403 and (
-            response.headers.get("x-ratelimit-remaining") == "0" or "retry-after" in response.headers
-        )
-        if status != 429 and status != 503 and not github_exhausted:
-            return None
-        retry_after = _parse_retry_after(response.headers.get("retry-after"))
-        if retry_after is not None:
-            return retry_after
-        reset = response.headers.get("x-ratelimit-reset")
-        if reset and reset.strip().isdigit():
-            return max(0.0, float(reset) - time.time())
-        return -1.0 if status != 503 else None
+    # --- errors -------------------------------------------------------------------------------------
 
-    def _transport_error(self, exc: httpx.TransportError, retried: bool) -> Unavailable:
+    def _transport_error(self, exc: httpx.RequestError, retried: bool) -> Unavailable:
         what = _describe_transport_error(exc)
         if not retried:
             return WriteOutcomeUnknown(
@@ -213,14 +263,45 @@ class ApiClient:
             )
         return Unavailable(f"Cannot reach {self.service} ({what}). Check the network; nothing was lost.")
 
-    def _error_body(self, response: httpx.Response) -> ErrorBody:
-        """The connector's reading of a JSON error body; a short plain-text body (not HTML) as is."""
+    def _server_error(self, response: httpx.Response, is_read: bool) -> Unavailable:
+        status, reason = response.status_code, self.clean(response.reason_phrase or "server error", 80)
+        if is_read:
+            return Unavailable(
+                f"{self.service} answered {status} ({reason}). Nothing was lost; try again in a moment."
+            )
+        return WriteOutcomeUnknown(
+            f"{self.service} answered {status} ({reason}) to the change. It may or may not have been "
+            "applied: refresh the ticket before sending again."
+        )
+
+    def _redirect_error(self, response: httpx.Response) -> ConfigError:
+        location = response.headers.get("location", "").strip()[:2048]
         try:
-            body = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            text = response.text.strip() if response.content else ""
-            return ErrorBody(text[:200] if not text.startswith("<") else "", {})
-        return self._parse_error(response.status_code, body)
+            url = httpx.URL(location)
+            where = f" to {self.clean(url.host or url.path, 100)}" if location else ""
+        except httpx.InvalidURL:
+            where = " to an invalid address"
+        return ConfigError(
+            f"{self.service} answered {response.status_code}, a redirect{where}: check "
+            "base_url in the profile (a vanity domain, or a sign-in (SSO) page in front of the API?). "
+            "frontline does not follow redirects with your credentials."
+        )
+
+    def _error_body(self, response: httpx.Response) -> ErrorBody:
+        """The connector's reading of a JSON error body, or a short plain-text one (not markup), redacted."""
+        if not response.content:
+            return ErrorBody("", {})
+        try:
+            body = decode_json(response.content, service=self.service, where="", max_bytes=ERROR_BODY_BYTES)
+        except MalformedResponse:
+            text = response.content.decode("utf-8", "replace").strip()
+            markup = text.startswith(("<", "{", "["))  # an HTML page, or JSON too broken to read
+            return ErrorBody("" if markup else self.clean(text, 200), {})
+        detail, fields = self._parse_error(response.status_code, redact_json(body, self._secrets))
+        return ErrorBody(
+            self.clean(detail),
+            {self.clean(name, 100): [self.clean(m) for m in messages] for name, messages in fields.items()},
+        )
 
     def _status_error(self, response: httpx.Response) -> FrontlineError:
         status = response.status_code
@@ -249,42 +330,29 @@ class ApiClient:
             return ValidationFailed(f"{self.service} refused the request ({status}){suffix}", details=fields)
         return FrontlineError(f"{self.service} answered {status}{suffix}")
 
+    def _path_of(self, response: httpx.Response) -> str:
+        return self.clean(response.request.url.path, 200)
+
 
 def _backoff(attempt: int) -> float:
     return float(min(2 ** (attempt - 1), 30))
 
 
 def _seconds(delay: float) -> str:
-    return f"{round(delay)} s" if delay < 120 else f"{round(delay / 60)} min"
+    if delay < 120:
+        return f"{round(delay)} s"
+    return f"{round(delay / 60)} min" if delay < 7200 else f"{round(delay / 3600)} h"
 
 
-def _parse_retry_after(value: str | None) -> float | None:
-    """`Retry-After` is delta-seconds or an HTTP date (RFC 9110 §10.2.3)."""
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _reason(response: httpx.Response) -> str:
-    return response.reason_phrase or "server error"
-
-
-def _describe_transport_error(exc: httpx.TransportError) -> str:
+def _describe_transport_error(exc: httpx.RequestError) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return "timed out"
     if isinstance(exc, httpx.ConnectError):
         return "connection refused or DNS failure"
     if isinstance(exc, httpx.RemoteProtocolError):
         return "connection closed by the server"
+    if isinstance(exc, httpx.DecodingError):
+        return "an answer that could not be decoded"
     return "network error"
 
 

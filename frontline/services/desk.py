@@ -26,6 +26,7 @@ from frontline.domain.models import (
 from frontline.domain.ports import ConnectionState, Helpdesk, HelpdeskCapabilities, OutboxRepository
 from frontline.errors import FrontlineError, PartiallyApplied
 from frontline.services.outbox import MemoryOutbox, Outbox
+from frontline.services.paging import PageGuard
 
 AUTO_REFRESH_REQUESTS_PER_MINUTE = 30
 """The share of the account's rate limit automatic refreshes may use."""
@@ -106,18 +107,23 @@ class Desk:
     async def load_view(
         self, view_id: str, *, on_progress: ProgressCallback | None = None, limit: int | None = None
     ) -> list[Ticket]:
-        """Every ticket of a view, following the helpdesk's pagination to the end (or `limit`)."""
+        """Every ticket of a view, following the helpdesk's pagination to the end (or `limit`).
+
+        Raises:
+            MalformedResponse: the helpdesk repeats a cursor or never stops saying there are more pages.
+        """
         tickets: list[Ticket] = []
         cursor: str | None = None
         page_size = self.capabilities.max_page_size
         pages = 0
+        guard = PageGuard(self.helpdesk_name)
         while True:
             page = await self.adapter.list_view_tickets(view_id, cursor, page_size)
             pages += 1
             tickets.extend(page.items)
             if on_progress is not None:
                 on_progress(len(tickets))
-            cursor = page.next_cursor
+            cursor = guard.next(page.next_cursor)  # ends a helpdesk that keeps saying "more"
             if cursor is None:
                 self.pages_per_view[view_id] = pages  # a whole load: what a refresh will cost
                 break

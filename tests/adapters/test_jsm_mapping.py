@@ -1,8 +1,10 @@
-"""JSM mapping tolerates sparse answers and maps statuses, priorities and SLAs."""
+"""JSM mapping tolerates sparse and garbled answers and maps statuses, priorities and SLAs."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+
+import pytest
 
 from frontline.connectors.jsm.mapping import (
     choose_transition,
@@ -11,6 +13,7 @@ from frontline.connectors.jsm.mapping import (
     map_person,
     map_sla,
     map_status,
+    merge_request,
     parse_time,
 )
 from frontline.domain.models import Priority, Status
@@ -79,3 +82,42 @@ def test_choose_transition_by_target_status() -> None:
     assert choose_transition(transitions, Status.OPEN) == "11"
     assert choose_transition(transitions[:1], Status.SOLVED) is None
     assert choose_transition(None, Status.OPEN) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0001-01-01T00:00:00.000+0100",
+        "9999-12-31T23:59:59.000-0100",
+        {"epochMillis": 10**99},
+        {"epochMillis": -(10**30)},
+        {"epochMillis": float("nan")},
+        {"epochMillis": float("inf")},
+        {"epochMillis": True, "iso8601": "not a date"},
+        {"iso8601": "9999-12-31T23:59:59+1400"},
+        "9" * 5000,
+    ],
+)
+def test_times_out_of_range_are_none_never_an_overflow(value: object) -> None:
+    assert parse_time(value) is None
+
+
+def test_sla_with_absurd_goal_or_times_is_skipped_not_a_crash() -> None:
+    cycle = {"startTime": {"epochMillis": 0}, "goalDuration": {"millis": 10**99}, "paused": False}
+    assert map_sla([{"name": "Resolution", "ongoingCycle": cycle}]) is None
+    assert map_sla([{"name": "Done", "completedCycles": 5}, {"completedCycles": "abc"}]) is None
+
+
+def test_garbled_structures_in_an_issue_and_request_map_or_are_ignored() -> None:
+    issue = {
+        "key": "SUP-1",
+        "fields": {
+            "created": "0001-01-01T00:00:00.000+0100",
+            "labels": "not-a-list",
+            "description": {"type": "doc", "content": [{"type": ["x"], "content": 5}, {"type": {}}]},
+        },
+    }
+    ticket = map_issue(issue, SITE)
+    assert ticket is not None and ticket.created_at == datetime(1970, 1, 1, tzinfo=UTC)
+    merged = merge_request(ticket, {"requestFieldValues": 7, "sla": {"values": "x"}})
+    assert merged.sla is None

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from frontline.connectors.registry import HELPDESK_KINDS, build_helpdesk
+from frontline.connectors.zendesk import client as zendesk_client
 from frontline.connectors.zendesk.client import ZendeskAdapter, build_zendesk_adapter, normalise_base_url
 from frontline.domain.models import CommentDraft, Status, TicketUpdate
 from frontline.errors import (
@@ -25,6 +26,7 @@ from frontline.errors import (
     RateLimited,
     Unavailable,
     ValidationFailed,
+    WriteOutcomeUnknown,
 )
 
 BASE = "https://acme.zendesk.com"
@@ -391,3 +393,101 @@ def test_registry_imports_jsm_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
     result = build_helpdesk("jsm", base_url="https://x.atlassian.net", email="e@x.example", token="t")
     assert result == "jsm-adapter"
     assert calls == [("https://x.atlassian.net", "e@x.example", "t", {"transport": None})]
+
+
+# --- pagination that ends, answers that cannot crash, secrets that stay secret ----------------------
+
+
+def comments_page(next_link: str | None, has_more: bool = True) -> dict[str, Any]:
+    return {
+        "comments": [{"id": 1, "author_id": 1, "body": "hi", "public": True}],
+        "meta": {"has_more": has_more},
+        "links": {"next": next_link},
+    }
+
+
+async def test_a_next_link_repeated_is_malformed_not_an_endless_loop(zd: FakeZendesk) -> None:
+    same = f"{BASE}/api/v2/tickets/42/comments?page[after]=c1"
+    zd.on("GET", "/api/v2/tickets/42/comments", comments_page(same))
+    with pytest.raises(MalformedResponse, match=r"more pages of a ticket's comments \(same cursor twice\)"):
+        await zd.adapter().list_comments("42")
+    assert len(zd.requests) == 2
+
+
+async def test_endless_new_links_stop_at_the_page_cap(
+    zd: FakeZendesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(zendesk_client, "_MAX_PAGES", 5)
+    pages = iter(range(1000))
+    zd.on(
+        "GET",
+        "/api/v2/macros/active",
+        lambda r: httpx.Response(
+            200, json={"macros": [], "next_page": f"{BASE}/api/v2/macros/active?page={next(pages)}"}
+        ),
+    )
+    with pytest.raises(MalformedResponse, match="after 5 pages"):
+        await zd.adapter().list_macros()
+    assert len(zd.requests) == 5
+
+
+@pytest.mark.parametrize(
+    "link",
+    [f"{BASE}/api/v2/views/active?page=2\x00", f"{BASE}/api/v2/views/active?page=\n2", "http://[::1/x"],
+)
+async def test_a_next_link_that_is_no_url_is_malformed(zd: FakeZendesk, link: str) -> None:
+    zd.on("GET", "/api/v2/views/active", {"views": [], "next_page": link})
+    with pytest.raises(MalformedResponse):
+        await zd.adapter().list_views()
+    assert len(zd.requests) == 1
+
+
+async def test_an_absurd_view_cursor_is_refused(zd: FakeZendesk) -> None:
+    page = {"tickets": [], "meta": {"has_more": True, "after_cursor": "x" * 5000}}
+    zd.on("GET", "/api/v2/views/9/tickets", page)
+    with pytest.raises(MalformedResponse, match="cursor longer than"):
+        await zd.adapter().list_view_tickets("9")
+
+
+async def test_a_garbled_link_without_a_cursor_ends_the_view(zd: FakeZendesk) -> None:
+    page = {"tickets": [], "meta": {"has_more": True}, "links": {"next": "http://[x/?page[after]=a"}}
+    zd.on("GET", "/api/v2/views/9/tickets", page)
+    assert (await zd.adapter().list_view_tickets("9")).next_cursor is None
+
+
+async def test_503_with_retry_after_on_the_put_is_not_sent_again(zd: FakeZendesk) -> None:
+    busy = lambda r: httpx.Response(503, headers={"Retry-After": "1"})  # noqa: E731
+    zd.on("PUT", "/api/v2/tickets/42", busy, _json({"ticket": ticket_json()}))
+    update = TicketUpdate(comment=CommentDraft(body="hi", public=True), revision=STAMP)
+    with pytest.raises(WriteOutcomeUnknown, match="may or may not have been applied"):
+        await zd.adapter().update_ticket("42", update)
+    assert len(zd.sent("PUT", "/api/v2/tickets/42")) == 1 and zd.sleeps == []
+
+
+async def test_a_vanity_domain_redirect_names_the_host(zd: FakeZendesk) -> None:
+    moved = lambda r: httpx.Response(301, headers={"Location": "https://support.acme.example/api/v2/x"})  # noqa: E731
+    zd.on("GET", "/api/v2/users/me", moved)
+    with pytest.raises(ConfigError, match=r"a redirect to support\.acme\.example: check base_url"):
+        await zd.adapter().whoami()
+    assert len(zd.requests) == 1
+
+
+@pytest.mark.parametrize("oauth", [False, True])
+async def test_an_echoed_authorization_header_never_reaches_the_message(zd: FakeZendesk, oauth: bool) -> None:
+    def echo(request: httpx.Request) -> httpx.Response:
+        sent = request.headers["Authorization"]
+        return httpx.Response(401, json={"error": "Couldn't authenticate you", "description": f"got {sent}"})
+
+    zd.on("GET", "/api/v2/tickets/42", echo)
+    with pytest.raises(AuthError) as caught:
+        await zd.adapter(oauth=oauth).get_ticket("42")
+    basic = base64.b64encode(b"agent@acme.example/token:s3cret").decode()
+    assert "s3cret" not in caught.value.message and basic not in caught.value.message
+    assert "got [redacted]" in caught.value.message
+
+
+async def test_a_comment_keeps_its_markdown_source_beside_the_rendered_text(zd: FakeZendesk) -> None:
+    comment = {"id": 1, "body": "**Fixed** in `v2`", "plain_body": "Fixed in v2", "public": True}
+    zd.on("GET", "/api/v2/tickets/42/comments", {"comments": [comment], "meta": {"has_more": False}})
+    (mapped,) = await zd.adapter().list_comments("42")
+    assert (mapped.body, mapped.source_body) == ("Fixed in v2", "**Fixed** in `v2`")

@@ -24,6 +24,7 @@ from frontline.connectors.zendesk.parsing import (
     expect_list,
     html_to_text,
     index_by_id,
+    parse_time,
 )
 from frontline.domain.models import Macro, Priority, Status
 from frontline.errors import MalformedResponse
@@ -215,3 +216,39 @@ def test_macro_preview_reports_only_changes() -> None:
 def test_macro_preview_malformed() -> None:
     with pytest.raises(MalformedResponse):
         macro_preview(Macro(id="9", title="x"), {}, {"result": []})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0001-01-01T00:00:00+01:00",
+        "9999-12-31T23:59:59-01:00",
+        "9999-12-31T23:59:59Z",
+        "1899-12-31T23:59:59Z",
+        "2026-13-01T00:00:00Z",
+        "9" * 5000,
+        "",
+        None,
+        12345,
+    ],
+)
+def test_times_out_of_range_or_unreadable_are_none_never_an_overflow(value: Any) -> None:
+    assert parse_time(value) is None
+
+
+def test_a_ticket_with_absurd_times_still_maps() -> None:
+    raw = {"id": 7, "created_at": "0001-01-01T00:00:00+01:00", "updated_at": "9999-12-31T23:59:59-01:00"}
+    ticket = to_ticket(raw, {}, {})
+    assert ticket.created_at == UNKNOWN_TIME and ticket.updated_at == UNKNOWN_TIME
+    assert ticket.revision == "9999-12-31T23:59:59-01:00"
+    sla = to_sla({"policy_metrics": [{"stage": "active", "breach_at": "9999-12-31T23:59:59-01:00"}]})
+    assert sla is None
+
+
+def test_comment_source_body_is_the_markdown_when_plain_body_differs() -> None:
+    markdown = to_comment({"id": 1, "body": "**Fixed**", "plain_body": "Fixed"}, {})
+    assert (markdown.body, markdown.source_body) == ("Fixed", "**Fixed**")
+    same = to_comment({"id": 2, "body": "Fixed", "plain_body": "Fixed"}, {})
+    assert (same.body, same.source_body) == ("Fixed", None)
+    only_body = to_comment({"id": 3, "body": "**Fixed**"}, {})
+    assert (only_body.body, only_body.source_body) == ("**Fixed**", None)

@@ -6,19 +6,23 @@ JSON `message` or a plain-text body.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from frontline.connectors import jira, zendesk
+from frontline.connectors import decode, jira, zendesk
 from frontline.connectors.http import ApiClient
 from frontline.connectors.spec import ErrorBody, ErrorParser
 from frontline.domain.ports import ConnectionState
 from frontline.errors import (
     AuthError,
+    ConfigError,
     ConflictError,
+    InputError,
     MalformedResponse,
     NotFound,
     PermissionDenied,
@@ -286,3 +290,140 @@ async def test_network_failure_marks_offline() -> None:
     with pytest.raises(Unavailable):
         await client.get_json("/x")
     assert client.state is ConnectionState.OFFLINE
+
+
+# --- retry hints ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Retry-After": "inf"},
+        {"Retry-After": "nan"},
+        {"Retry-After": "-5"},
+        {"Retry-After": "Mon, 01 Jan 0001 00:00:00 +1400"},
+        {"Retry-After": "Fri, 31 Dec 99999999999999999999 23:59:59 GMT"},
+        {"x-ratelimit-reset": "abc"},
+        {"ratelimit-reset": "-3"},
+    ],
+)
+async def test_unreadable_retry_hints_back_off_instead_of_crashing(headers: dict[str, str]) -> None:
+    rec = Recorder([httpx.Response(429, headers=headers), httpx.Response(200, json={})])
+    assert await rec.client().get_json("/x") == {}
+    assert len(rec.sleeps) == 1 and 0 <= rec.sleeps[0] <= 60
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Retry-After": "9" * 400},
+        {"x-ratelimit-reset": "1" * 400},
+        {"ratelimit-reset": "7" * 400},
+        {"x-ratelimit-reset": "9999-12-31T23:59Z"},
+        {"Retry-After": "Fri, 31 Dec 9999 23:59:59 GMT"},
+        {"Retry-After": "Fri, 31 Dec 9999 23:59:59 -1200"},
+    ],
+)
+async def test_absurd_waits_are_clamped_and_raise_rate_limited(headers: dict[str, str]) -> None:
+    rec = Recorder([httpx.Response(429, headers=headers)])
+    with pytest.raises(RateLimited) as info:
+        await rec.client().get_json("/x")
+    assert info.value.retry_after == decode.LONGEST_WAIT
+    assert "try again in 24 h" in info.value.message
+    assert rec.sleeps == []
+
+
+async def test_reset_headers_are_read_per_vendor() -> None:
+    now = time.time()
+    epoch = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(now) + 30)}
+    assert 28 <= (decode.reset_seconds(httpx.Headers(epoch), now) or 0) <= 30
+    jira = datetime.fromtimestamp(now + 600, UTC).strftime("%Y-%m-%dT%H:%MZ")
+    assert 500 <= (decode.reset_seconds(httpx.Headers({"X-RateLimit-Reset": jira}), now) or 0) <= 600
+    assert decode.reset_seconds(httpx.Headers({"ratelimit-reset": "41"}), now) == 41.0
+    assert decode.reset_seconds(httpx.Headers({"x-ratelimit-reset": "12"}), now) == 12.0
+
+
+async def test_503_retry_after_is_waited_for_reads_only() -> None:
+    read = Recorder([httpx.Response(503, headers={"Retry-After": "4"}), httpx.Response(200, json={})])
+    assert await read.client().get_json("/x") == {}
+    assert read.sleeps == [4.0]
+    write = Recorder([httpx.Response(503, headers={"Retry-After": "4"}), httpx.Response(201, json={})])
+    with pytest.raises(WriteOutcomeUnknown, match="may or may not have been applied"):
+        await write.client().send_json("POST", "/comment", {"body": "hi"})
+    assert len(write.requests) == 1 and write.sleeps == []
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+async def test_a_5xx_answer_to_a_write_is_never_resent(method: str) -> None:
+    rec = Recorder([httpx.Response(502), httpx.Response(200, json={})])
+    client = rec.client()
+    with pytest.raises(WriteOutcomeUnknown):
+        await client.send_json(method, "/t", {})
+    assert len(rec.requests) == 1
+    assert client.state is ConnectionState.SERVER_ERROR
+
+
+async def test_github_secondary_rate_limit_is_rate_limited_not_forbidden() -> None:
+    body = {"message": "You have exceeded a secondary rate limit. Please wait a few minutes."}
+    rec = Recorder([httpx.Response(403, json=body)])
+    with pytest.raises(RateLimited) as info:
+        await rec.client(max_retry_wait=30).send_json("POST", "/repos/a/b/issues", {})
+    assert info.value.retry_after == 60.0
+    spent = Recorder(
+        [httpx.Response(403, headers={"x-ratelimit-remaining": "0"}), httpx.Response(200, json=[])]
+    )
+    assert await spent.client().get_json("/x") == []
+    assert spent.sleeps == [1.0]
+
+
+async def test_a_plain_403_is_still_not_allowed() -> None:
+    with pytest.raises(PermissionDenied):
+        await Recorder([httpx.Response(403, json={"message": "Forbidden"})]).client().get_json("/x")
+
+
+async def test_absurd_rate_limit_remaining_is_ignored() -> None:
+    rec = Recorder([httpx.Response(200, headers={"x-rate-limit-remaining": "9" * 5000}, json={})])
+    client = rec.client()
+    await client.get_json("/x")
+    assert client.rate_limit_remaining is None
+
+
+# --- redirects and links --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("location", "where"),
+    [
+        ("https://acme.okta.com/sso/saml?x=1", "a redirect to acme.okta.com:"),
+        ("/access/login", "a redirect to /access/login:"),
+        ("", "a redirect:"),
+    ],
+)
+async def test_redirects_are_never_followed_and_name_where_they_point(location: str, where: str) -> None:
+    rec = Recorder([httpx.Response(302, headers={"Location": location})])
+    with pytest.raises(ConfigError) as info:
+        await rec.client().send_json("PUT", "/t", {})
+    assert where in info.value.message and "check base_url" in info.value.message
+    assert len(rec.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("link", "fragment"),
+    [
+        ("https://acme.example.com/api?page=2\x00", "not a valid URL"),
+        ("https://acme.example.com/api\n?page=2", "not a valid URL"),
+        ("//evil.example.net/api", "another host"),
+        ("ftp://acme.example.com/api", "non-web address"),
+        ("http://acme.example.com/api", "another host"),
+    ],
+)
+async def test_hostile_links_are_malformed_not_httpx_errors(link: str, fragment: str) -> None:
+    rec = Recorder([])
+    with pytest.raises(MalformedResponse, match=fragment):
+        await rec.client().get_json(link)
+    assert rec.requests == []
+
+
+async def test_a_path_from_user_input_that_is_no_url_is_an_input_error() -> None:
+    with pytest.raises(InputError):
+        await Recorder([]).client().get_json("/rest/api/3/issue/SUP-1\x07")

@@ -92,9 +92,10 @@ def _blocks_text(content: Any, depth: int = 0) -> list[str]:
     for node in content:
         if not isinstance(node, dict):
             continue
-        kind = node.get("type")
+        kind = _kind(node)
         if kind in ("bulletList", "orderedList"):
-            items = [n for n in node.get("content") or [] if isinstance(n, dict)]
+            children = node.get("content")
+            items = [n for n in children if isinstance(n, dict)] if isinstance(children, list) else []
             lines = []
             for number, item in enumerate(items, start=1):
                 bullet = f"{number}." if kind == "orderedList" else "-"
@@ -113,10 +114,16 @@ def _blocks_text(content: Any, depth: int = 0) -> list[str]:
     return parts
 
 
+def _kind(node: dict[str, Any]) -> str | None:
+    """A node's `type`, if it is a string (a garbled document may hold anything there)."""
+    kind = node.get("type")
+    return kind if isinstance(kind, str) else None
+
+
 def _has_block_children(node: dict[str, Any]) -> bool:
     children = node.get("content")
     return isinstance(children, list) and any(
-        isinstance(child, dict) and (child.get("type") in BLOCK_NODES) for child in children
+        isinstance(child, dict) and _kind(child) in BLOCK_NODES for child in children
     )
 
 
@@ -127,7 +134,7 @@ def _inline_text(content: Any) -> str:
     for node in content:
         if not isinstance(node, dict):
             continue
-        kind = node.get("type")
+        kind = _kind(node)
         raw_attrs = node.get("attrs")
         attrs = raw_attrs if isinstance(raw_attrs, dict) else {}
         if kind == "text":
@@ -217,7 +224,7 @@ def _check_text(node: dict[str, Any], where: str, problems: list[str], *, in_cod
         return
     for mark in marks:
         kind = mark.get("type") if isinstance(mark, dict) else None
-        if kind not in MARKS:
+        if not isinstance(kind, str) or kind not in MARKS:
             problems.append(f"{where}: unknown mark {kind!r}")
         elif kind == "link" and not isinstance((mark.get("attrs") or {}).get("href"), str):
             problems.append(f"{where}: a link mark needs attrs.href")

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from frontline.connectors.atlassian.adf import adf_to_text
+from frontline.connectors.decode import as_utc, from_epoch
 from frontline.domain.models import Comment, Organization, Person, Priority, SlaTarget, Status, Ticket
 
 PRIORITY_BY_NAME = {
@@ -58,14 +59,32 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _millis_time(millis: Any, since: datetime | None = None) -> datetime | None:
+    """Epoch milliseconds (or milliseconds after `since`) as a time; None for booleans, non-numbers
+    and absurd values."""
+    if not isinstance(millis, int | float) or isinstance(millis, bool):
+        return None
+    try:
+        return from_epoch((since.timestamp() if since else 0.0) + millis / 1000)
+    except OverflowError:
+        return None
+
+
 def parse_time(value: Any) -> datetime | None:
-    """A Jira timestamp (`2021-01-17T12:34:00.000+0000`) or a JSM `DateDTO`, as an aware UTC datetime."""
+    """A Jira timestamp (`2021-01-17T12:34:00.000+0000`) or a JSM `DateDTO`, as an aware UTC datetime.
+
+    None when missing, unreadable or out of range (see `frontline.connectors.decode.as_utc`).
+    """
     if isinstance(value, dict):
-        millis = value.get("epochMillis")
-        if isinstance(millis, int | float) and not isinstance(millis, bool):
-            return datetime.fromtimestamp(millis / 1000, UTC)
+        moment = _millis_time(value.get("epochMillis"))
+        if moment is not None:
+            return moment
         value = value.get("iso8601") or value.get("jira")
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value or len(value) > 64:
         return None
     text = value.strip()
     if len(text) > 5 and text[-5] in "+-" and text[-4:].isdigit():
@@ -74,7 +93,7 @@ def parse_time(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    return as_utc(moment)
 
 
 def map_person(user: Any) -> Person | None:
@@ -126,14 +145,14 @@ def map_sla(values: Any) -> SlaTarget | None:
                 start = parse_time(cycle.get("startTime"))
                 goal = _dict(cycle.get("goalDuration")).get("millis")
                 if start is not None and isinstance(goal, int) and not cycle.get("paused"):
-                    due = datetime.fromtimestamp(start.timestamp() + goal / 1000, UTC)
+                    due = _millis_time(goal, since=start)
             if cycle.get("paused"):
                 paused.append(SlaTarget(metric=metric, due_at=due, paused=True))
             elif due is not None:
                 breached_at = due if cycle.get("breached") else None
                 running.append(SlaTarget(metric=metric, due_at=due, breached_at=breached_at))
             continue
-        for done in info.get("completedCycles") or []:
+        for done in _list(info.get("completedCycles")):
             done = _dict(done)
             if done.get("breached"):
                 when = parse_time(done.get("breachTime"))
@@ -195,7 +214,7 @@ def merge_request(ticket: Ticket, request: Any, organizations: dict[str, str] | 
     if ticket.requester is None and (reporter := map_person(data.get("reporter"))):
         changes["requester"] = reporter
     if not ticket.description:
-        for value in data.get("requestFieldValues") or []:
+        for value in _list(data.get("requestFieldValues")):
             value = _dict(value)
             if value.get("fieldId") == "description" and isinstance(value.get("value"), str):
                 changes["description"] = value["value"]

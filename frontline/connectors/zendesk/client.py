@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from frontline.connectors.decode import MAX_CURSOR_CHARS, PageTrail
 from frontline.connectors.http import ApiClient, OverApiClient, Sleep
 from frontline.connectors.zendesk import CONNECTOR
 from frontline.connectors.zendesk.auth import ApiTokenAuth, BearerAuth
@@ -57,12 +58,14 @@ from frontline.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from frontline.redaction import basic_auth_secrets
 
 TICKET_SIDELOADS = "users,organizations,groups,slas"
 """Sideloads for ticket reads; `slas` adds `ticket.slas.policy_metrics` (Professional plans and up)."""
 
 MAX_PAGE_SIZE = 100
-_MAX_PAGES = 500  # a safety stop against a server that keeps answering has_more
+_MAX_PAGES = 500
+"""A list walk stops (with an error) after this many pages: 50,000 macros or comments is not real."""
 _SHOW_MANY_LIMIT = 100
 _TICKET_PEOPLE = ("requester_id", "assignee_id", "submitter_id")
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -250,21 +253,23 @@ class ZendeskAdapter(OverApiClient, Helpdesk):
         self, path: str, params: dict[str, Any] | None, key: str, what: str
     ) -> tuple[list[Any], dict[str, Json]]:
         """Every item of a list endpoint, cursor (`links.next` while `meta.has_more`) or offset
-        (`next_page`), with the `users` sideloads of every page."""
+        (`next_page`), with the `users` sideloads of every page.
+
+        Raises:
+            MalformedResponse: a next link to another host, not a URL, seen before, or past the page cap.
+        """
         items: list[Any] = []
         users: dict[str, Json] = {}
         url, query = path, params
-        seen: set[str] = set()
-        for _ in range(_MAX_PAGES):
+        trail = PageTrail(self.client.service, what, max_pages=_MAX_PAGES)
+        while True:
             payload = expect_object(await self.client.get_json(url, params=query), what)
             items += expect_list(payload, key, what)
             users.update(users_in(payload, what))
             link = _next_link(payload)
-            if link is None or link in seen:
-                break
-            seen.add(link)
-            url, query = link, None
-        return items, users
+            if link is None:
+                return items, users
+            url, query = trail.follow(link), None
 
 
 def _next_link(payload: Json) -> str | None:
@@ -284,14 +289,16 @@ def _next_cursor(payload: Json) -> str | None:
     if not isinstance(meta, dict) or meta.get("has_more") is not True:
         return None
     after = meta.get("after_cursor")
-    if isinstance(after, str) and after:
-        return after
-    link = _next_link(payload)
-    if link:
-        values = parse_qs(urlsplit(link).query).get("page[after]")
-        if values and values[0]:
-            return values[0]
-    return None
+    if not (isinstance(after, str) and after):
+        link = _next_link(payload)
+        try:
+            values = parse_qs(urlsplit(link).query).get("page[after]") if link else None
+        except ValueError:  # urlsplit refuses some garbled URLs ("http://[x")
+            values = None
+        after = values[0] if values and values[0] else None
+    if after is not None and len(after) > MAX_CURSOR_CHARS:
+        raise MalformedResponse(f"Zendesk sent a page cursor longer than {MAX_CURSOR_CHARS} characters.")
+    return after
 
 
 def _merged_tags(current: Any, add: tuple[str, ...], remove: tuple[str, ...]) -> list[str]:
@@ -363,6 +370,7 @@ def build_zendesk_adapter(
     if not oauth and not email.strip():
         raise ConfigError("Zendesk API-token sign-in needs the agent's email address.")
     auth: httpx.Auth = BearerAuth(token) if oauth else ApiTokenAuth(email.strip(), token)
+    secrets = (token,) if oauth else basic_auth_secrets(f"{email.strip()}/token", token)
     extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
     client = ApiClient(
         url,
@@ -371,6 +379,7 @@ def build_zendesk_adapter(
         parse_error=CONNECTOR.parse_error,
         transport=transport,
         max_retries=max_retries,
+        secrets=secrets,
         **extra,
     )
     return ZendeskAdapter(client)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
+from frontline.connectors.decode import as_utc
 from frontline.domain.models import Priority, Status
 from frontline.errors import MalformedResponse
 
@@ -93,16 +94,15 @@ def as_opt_text(value: Any) -> str | None:
 
 
 def parse_time(value: Any) -> datetime | None:
-    """An ISO 8601 timestamp as an aware UTC datetime, or None when missing or unreadable."""
-    if not isinstance(value, str) or not value:
+    """An ISO 8601 timestamp as an aware UTC datetime, or None when missing, unreadable or out of range
+    (year 1 or 9999 with an offset: see `as_utc`)."""
+    if not isinstance(value, str) or not value or len(value) > 64:
         return None
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
     except ValueError:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    return as_utc(moment)
 
 
 def to_status(value: Any) -> Status:
@@ -177,6 +177,15 @@ def html_to_text(markup: str) -> str:
         return html.unescape(re.sub(r"<[^>]*>", "", markup))
     text = "".join(parser.parts)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def comment_source_body(raw: Json) -> str | None:
+    """The Markdown `body` as its author sent it, when `comment_body` shows the rendered `plain_body`
+    instead and the two differ (a reply we sent is matched against both)."""
+    plain, body = raw.get("plain_body"), raw.get("body")
+    if isinstance(plain, str) and plain and isinstance(body, str) and body and body != plain:
+        return truncate_body(body)
+    return None
 
 
 def comment_body(raw: Json) -> str:

@@ -172,6 +172,15 @@ class Helpdesk(ABC):
         """
         raise Unsupported(f"{self.display_name} has no macros.")
 
+    def use_token(self, token: str) -> None:
+        """Sign in again mid-shift with a new token (the old one expired or was revoked), keeping the
+        connection, its caches and everything queued; the next request uses it.
+
+        Raises:
+            Unsupported: this connector cannot change its credentials in place.
+        """
+        raise Unsupported(f"{self.display_name} cannot sign in again without a restart.")
+
     async def aclose(self) -> None:
         """Release the HTTP connection pool.
 

@@ -33,6 +33,8 @@ IN_FLIGHT_ELSEWHERE = timedelta(minutes=2)
 """A `sending` entry younger than this may belong to another frontline process still awaiting its answer."""
 
 _UNCERTAIN = (WriteOutcomeUnknown, MalformedResponse, Unavailable)
+_MAY_HAVE_LANDED = (WriteOutcomeUnknown, MalformedResponse)
+"""Failures of a request that may have been applied all the same (sent, then no answer or a garbled one)."""
 
 
 class Outbox:
@@ -112,7 +114,11 @@ class Outbox:
         try:
             ticket = await self.helpdesk.update_ticket(entry.ticket_id, entry.update)
         except PartiallyApplied as partial:
-            self._settle(entry, WriteState.PARTIAL, partial.message, not_applied=partial.not_applied)
+            if partial.not_applied and isinstance(partial.cause, _MAY_HAVE_LANDED):
+                return await self._read_back_partial(entry, partial)
+            # Nothing missing: every step landed and only reading the ticket back failed.
+            state = WriteState.PARTIAL if partial.not_applied else WriteState.SENT
+            self._settle(entry, state, partial.message, not_applied=partial.not_applied)
             raise
         except _UNCERTAIN as uncertain:
             return await self._read_back_after(entry, uncertain)
@@ -155,6 +161,32 @@ class Outbox:
             f"Sending the {entry.describe()} to #{entry.ticket_id} failed ({cause.title.lower()}), and the "
             "ticket shows it did not arrive. Your draft is kept; sending again is safe."
         )
+
+    async def _read_back_partial(self, entry: OutboxEntry, partial: PartiallyApplied) -> Ticket:
+        """A multi-step write whose next step lost its answer: that step may have landed too, so the
+        ticket decides between sent and partly sent; until it can be read, nobody can tell."""
+        try:
+            thread = await self._read_thread(entry.ticket_id)
+        except FrontlineError:
+            done, rest = " and ".join(partial.applied), " and ".join(partial.not_applied)
+            message = (
+                f"#{entry.ticket_id}: the {done} went through, but whether the {rest} did cannot be told "
+                f"yet ({partial.cause.title.lower() if partial.cause else 'no answer'}). It is kept in the "
+                "outbox and checked before anything else is sent to this ticket; do not send it again."
+            )
+            self._settle(entry, WriteState.UNKNOWN, message)
+            raise WriteOutcomeUnknown(message) from partial
+        comment = None
+        if entry.update.comment is not None:
+            comment = find_comment(entry, thread, self.repository.for_ticket(self.profile, entry.ticket_id))
+        comment_id = comment.id if comment is not None else None
+        if fields_applied(thread, entry.update.model_copy(update={"comment": None})):
+            self._settle(entry, WriteState.SENT, "Found on the ticket.", comment_id=comment_id)
+            return thread.ticket
+        self._settle(
+            entry, WriteState.PARTIAL, partial.message, comment_id=comment_id, not_applied=partial.not_applied
+        )
+        raise partial
 
     async def _check_comment_after_refusal(self, entry: OutboxEntry, refused: FrontlineError) -> None:
         """A refusal of a comment plus field changes: helpdesks that write them in several requests may

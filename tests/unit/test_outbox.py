@@ -345,3 +345,79 @@ def test_every_unsettled_state_is_listed_and_settled_ones_are_not(database: Stor
         WriteState.UNKNOWN,
     ]
     assert outbox.unsettled("other") == []
+
+
+@dataclass
+class LosesTransitionAnswer(FaultyHelpdesk):
+    """Like JSM when the answer to the status transition is lost: the comment landed, the status may have."""
+
+    status_lands: bool = True
+
+    async def update_ticket(self, ticket_id: str, update: TicketUpdate) -> Ticket:
+        await FakeHelpdesk.update_ticket(self, ticket_id, TicketUpdate(comment=update.comment))
+        if self.status_lands:
+            await FakeHelpdesk.update_ticket(self, ticket_id, TicketUpdate(status=update.status))
+        raise PartiallyApplied(
+            "the reply went through, but the status solved did not",
+            applied=("reply",),
+            not_applied=("status solved",),
+            cause=WriteOutcomeUnknown("The connection dropped after the transition was sent."),
+        )
+
+
+async def test_a_lost_answer_to_a_later_step_that_landed_is_sent_not_partial(database: Store) -> None:
+    helpdesk = LosesTransitionAnswer()
+    update = TicketUpdate(comment=CommentDraft(body="Shipped.", public=True), status=Status.SOLVED)
+
+    ticket = await session_on(helpdesk, database).desk.submit(TICKET, update, draft=draft_of("Shipped."))
+
+    assert ticket.status is Status.SOLVED
+    (entry,) = OutboxStore(database).recent("test")
+    assert entry.state is WriteState.SENT and entry.comment_id is not None and entry.not_applied == ()
+    assert comments_with(helpdesk, "Shipped.") == 1
+
+
+async def test_a_lost_answer_to_a_later_step_that_did_not_land_is_partial(database: Store) -> None:
+    helpdesk = LosesTransitionAnswer(status_lands=False)
+    update = TicketUpdate(comment=CommentDraft(body="Shipped.", public=True), status=Status.SOLVED)
+
+    with pytest.raises(PartiallyApplied, match="status solved did not"):
+        await session_on(helpdesk, database).desk.submit(TICKET, update, draft=draft_of("Shipped."))
+
+    (entry,) = OutboxStore(database).recent("test")
+    assert entry.state is WriteState.PARTIAL and entry.not_applied == ("status solved",)
+    assert DraftStore(database).load("test", TICKET) is None
+
+
+async def test_a_later_step_nobody_can_check_yet_is_unknown_then_settled(database: Store) -> None:
+    helpdesk = LosesTransitionAnswer(reads_fail=True)
+    session = session_on(helpdesk, database)
+    update = TicketUpdate(comment=CommentDraft(body="Shipped.", public=True), status=Status.SOLVED)
+
+    with pytest.raises(WriteOutcomeUnknown, match="reply went through, but whether the status solved did"):
+        await session.desk.submit(TICKET, update, draft=draft_of("Shipped."))
+    assert [e.state for e in OutboxStore(database).unsettled("test")] == [WriteState.UNKNOWN]
+    assert DraftStore(database).load("test", TICKET) is None
+
+    helpdesk.reads_fail = False
+    (settled,) = await session.desk.outbox.reconcile()
+    assert settled.state is WriteState.SENT and comments_with(helpdesk, "Shipped.") == 1
+
+
+async def test_every_step_landed_and_only_the_re_read_failed_is_sent(database: Store) -> None:
+    @dataclass
+    class ReReadFails(FaultyHelpdesk):
+        async def update_ticket(self, ticket_id: str, update: TicketUpdate) -> Ticket:
+            await FakeHelpdesk.update_ticket(self, ticket_id, update)
+            raise PartiallyApplied(
+                "the reply and status solved went through, but reading the request back failed",
+                applied=("reply", "status solved"),
+                not_applied=(),
+                cause=Unavailable("Jira answered 503."),
+            )
+
+    update = TicketUpdate(comment=CommentDraft(body="Shipped.", public=True), status=Status.SOLVED)
+    with pytest.raises(PartiallyApplied, match="reading the request back failed"):
+        await session_on(ReReadFails(), database).desk.submit(TICKET, update)
+    (entry,) = OutboxStore(database).recent("test")
+    assert entry.state is WriteState.SENT

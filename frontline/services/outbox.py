@@ -30,7 +30,8 @@ from frontline.errors import (
 __all__ = ["MemoryOutbox", "Outbox"]
 
 IN_FLIGHT_ELSEWHERE = timedelta(minutes=2)
-"""A `sending` entry younger than this may belong to another frontline process still awaiting its answer."""
+"""A write younger than this may still be in flight: another frontline process awaiting its answer, or a
+slow helpdesk still applying a request whose answer timed out. Not finding it yet proves nothing."""
 
 _UNCERTAIN = (WriteOutcomeUnknown, MalformedResponse, Unavailable)
 _MAY_HAVE_LANDED = (WriteOutcomeUnknown, MalformedResponse)
@@ -147,7 +148,10 @@ class Outbox:
             )
             self._settle(entry, WriteState.UNKNOWN, message)
             raise WriteOutcomeUnknown(message) from None
-        verdict = self._judge(entry, thread)
+        # A garbled answer means the helpdesk finished; a lost one (timeout, reset, 5xx from a gateway)
+        # may mean it is still applying the write, so not seeing it yet is not proof it did not land.
+        may_still_land = isinstance(cause, WriteOutcomeUnknown)
+        verdict = self._judge(entry, thread, may_still_land=may_still_land)
         if verdict.state is WriteState.SENT:
             return thread.ticket
         if verdict.state is WriteState.PARTIAL:
@@ -157,6 +161,8 @@ class Outbox:
                 not_applied=verdict.not_applied,
                 cause=cause,
             )
+        if verdict.state is WriteState.UNKNOWN:
+            raise WriteOutcomeUnknown(verdict.outcome)
         raise NotSent(
             f"Sending the {entry.describe()} to #{entry.ticket_id} failed ({cause.title.lower()}), and the "
             "ticket shows it did not arrive. Your draft is kept; sending again is safe."
@@ -223,7 +229,10 @@ class Outbox:
                 thread = await self._read_thread(entry.ticket_id)
             except FrontlineError:
                 continue
-            changed.append(self._judge(entry, thread))
+            sent_at = entry.sent_at or entry.created_at
+            verdict = self._judge(entry, thread, may_still_land=self.clock() - sent_at < IN_FLIGHT_ELSEWHERE)
+            if verdict != entry:
+                changed.append(verdict)
         return changed
 
     def _not_ours_to_check(self, entry: OutboxEntry) -> bool:
@@ -233,20 +242,22 @@ class Outbox:
         sent_at = entry.sent_at or entry.created_at
         return entry.state is WriteState.SENDING and self.clock() - sent_at < IN_FLIGHT_ELSEWHERE
 
-    def _judge(self, entry: OutboxEntry, thread: TicketThread) -> OutboxEntry:
-        """Settle `entry` from what the ticket shows, and return it as settled."""
+    def _judge(self, entry: OutboxEntry, thread: TicketThread, *, may_still_land: bool) -> OutboxEntry:
+        """Settle `entry` from what the ticket shows, and return it as it now stands.
+
+        With `may_still_land`, a write not on the ticket yet stays `unknown` (checked again later)
+        instead of being given back as not sent.
+        """
         update = entry.update
         fields_only = update.model_copy(update={"comment": None})
         fields_ok = fields_only.is_empty() or fields_applied(thread, fields_only)
         if update.comment is None:
             if fields_ok:
                 return self._settle(entry, WriteState.SENT, "The helpdesk shows the change.")
-            return self._settle(entry, WriteState.FAILED, "The change did not arrive.", restore_draft=True)
+            return self._missing(entry, "The change did not arrive.", may_still_land)
         comment = find_comment(entry, thread, self.repository.for_ticket(self.profile, entry.ticket_id))
         if comment is None:
-            return self._settle(
-                entry, WriteState.FAILED, f"The {entry.describe()} did not arrive.", restore_draft=True
-            )
+            return self._missing(entry, f"The {entry.describe()} did not arrive.", may_still_land)
         if fields_ok:
             return self._settle(entry, WriteState.SENT, "Found on the ticket.", comment_id=comment.id)
         comment_part, *missing = entry.parts()
@@ -257,6 +268,21 @@ class Outbox:
         return self._settle(
             entry, WriteState.PARTIAL, outcome, comment_id=comment.id, not_applied=tuple(missing)
         )
+
+    def _missing(self, entry: OutboxEntry, outcome: str, may_still_land: bool) -> OutboxEntry:
+        """Not on the ticket: given back as not sent, or, while it may still land, left to check again."""
+        if not may_still_land:
+            return self._settle(entry, WriteState.FAILED, outcome, restore_draft=True)
+        if entry.state is WriteState.UNKNOWN:
+            return entry
+        wait = round(IN_FLIGHT_ELSEWHERE.total_seconds() / 60)
+        message = (
+            f"The {entry.describe()} to #{entry.ticket_id} got no clear answer and is not on the ticket yet, "
+            f"but the helpdesk may still be applying it. frontline checks again before anything else is sent "
+            f"to this ticket and gives your draft back if it has not arrived within {wait} minutes; do not "
+            "send it again by hand."
+        )
+        return self._settle(entry, WriteState.UNKNOWN, message)
 
     def _settle(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -10,9 +11,11 @@ from support.sandbox_control import control_client
 
 from frontline.cli.demo import demo_session
 from frontline.domain.models import CommentDraft, Status, TicketUpdate
-from frontline.errors import Unavailable
+from frontline.domain.outbox import WriteState
+from frontline.errors import WriteOutcomeUnknown
 from frontline.sandbox.server import SandboxServer
 from frontline.services.desk import Desk
+from frontline.services.outbox import IN_FLIGHT_ELSEWHERE
 
 
 @pytest.fixture
@@ -59,20 +62,26 @@ async def test_dropped_answer_after_commit_is_reconciled_as_sent(desk: Desk, con
     assert comment_count(control, ticket_id) == before + 1
 
 
-async def test_connection_reset_before_the_write_says_it_did_not_arrive(
+async def test_a_reset_write_is_unknown_until_the_ticket_shows_it_did_not_arrive(
     desk: Desk, control: httpx.Client
 ) -> None:
+    """A reset connection cannot tell the client whether the helpdesk is still applying the write: it
+    is not called "not sent" until it has had time to land and the ticket still does not show it."""
     ticket_id, revision, before = await ticket_under_fault(desk, control, "reset:count=1:method=PUT")
 
     update = TicketUpdate(
         comment=CommentDraft(body="Internal: checking logs.", public=False), revision=revision
     )
-    with pytest.raises(Unavailable) as info:
+    with pytest.raises(WriteOutcomeUnknown) as info:
         await desk.submit(ticket_id, update)
 
-    assert "did not arrive" in info.value.message
+    assert "do not send it again" in info.value.message
     assert comment_count(control, ticket_id) == before
     control.delete("/faults")
+    later = desk.clock() + IN_FLIGHT_ELSEWHERE + timedelta(seconds=1)
+    desk.outbox.clock = lambda: later
+    (settled,) = await desk.outbox.reconcile(ticket_id)
+    assert settled.state is WriteState.FAILED
     await desk.submit(ticket_id, update)
     assert comment_count(control, ticket_id) == before + 1
 
@@ -95,7 +104,7 @@ async def test_server_error_on_a_write_is_checked_before_saying_it_failed(
         comment=CommentDraft(body="Internal: repro on staging.", public=False),
         revision=revision,
     )
-    with pytest.raises(Unavailable) as info:  # the sandbox's 502 answers before applying anything
+    with pytest.raises(WriteOutcomeUnknown) as info:  # a 502 from a gateway says nothing of the write
         await desk.submit(ticket_id, update)
-    assert "did not arrive" in info.value.message
+    assert "not on the ticket yet" in info.value.message
     assert comment_count(control, ticket_id) == before

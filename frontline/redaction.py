@@ -3,13 +3,16 @@
 Servers and proxies sometimes echo the request back in an error body (the `Authorization` header, a
 query string with `access_token=`), and anything in an error message ends up on screen, in scripts'
 output and in logs. `redact` removes what looks like a credential and every secret the caller knows
-by value. Pure and dependency-free, so the HTTP client, the CLI and the UI's debug log share it.
+by value. Dependency-free, so the HTTP client, the CLI, the debug log and the UI's error log share it.
+The one piece of state is the process's register of secrets in use (`remember_secrets`): the debug log
+and the error log do not see the connectors, yet must hide every token the process has sent.
 """
 
 from __future__ import annotations
 
 import base64
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -47,6 +50,26 @@ _KEYED = re.compile(
     (?!\[redacted\])[^\s"'&,;}<>\]]{4,}
     """
 )
+
+
+_KNOWN: list[frozenset[str]] = [frozenset()]
+"""Every secret any client of this process has used, as one frozenset replaced whole on each change, so
+a log handler in another thread (the demo's sandbox) reads it without a lock. Old secrets are kept: a
+token renewed mid-shift is still hidden if a server or a traceback repeats it."""
+_KNOWN_LOCK = threading.Lock()
+
+
+def remember_secrets(secrets: Iterable[str]) -> None:
+    """Register credentials in use, so `known_secrets()` (and the logs that redact with it) hide them."""
+    fresh = {s for s in secrets if isinstance(s, str) and len(s) >= MIN_SECRET_CHARS}
+    with _KNOWN_LOCK:
+        if not fresh <= _KNOWN[0]:
+            _KNOWN[0] = _KNOWN[0] | fresh
+
+
+def known_secrets() -> tuple[str, ...]:
+    """Every secret registered with `remember_secrets` in this process, for redacting logs."""
+    return tuple(_KNOWN[0])
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -96,6 +119,21 @@ def basic_auth_secrets(username: str, password: str) -> tuple[str, ...]:
     """What to hide for HTTP Basic sign-in: the password, `user:password` and its base64 form."""
     pair = f"{username}:{password}"
     return password, pair, base64.b64encode(pair.encode()).decode("ascii")
+
+
+def authorization_secrets(value: str) -> tuple[str, ...]:
+    """What to hide for an `Authorization` value seen on the wire: the value, its credential and, for
+    Basic, the decoded `user:password` and the password, whether or not the caller declared them."""
+    scheme, _, credential = value.strip().partition(" ")
+    credential = credential.strip()
+    found = [value, credential]
+    if scheme.lower() == "basic":
+        try:
+            pair = base64.b64decode(credential, validate=True).decode()
+        except (ValueError, UnicodeDecodeError):
+            pair = ""
+        found += [pair, pair.partition(":")[2]]
+    return tuple(s for s in found if s)
 
 
 def _search_forms(secrets: Iterable[str]) -> tuple[str, ...]:

@@ -13,9 +13,14 @@ import os
 import sys
 from collections.abc import Sequence
 
-from frontline import __version__
+from frontline import __version__, debug_log
 from frontline.cli.commands import add_subcommands
 from frontline.cli.errors import exit_code_for, guard
+
+_DEBUG_HELP = (
+    f"write a debug log of every request ({debug_log.DEBUG_LOG} in the data directory, credentials "
+    f"redacted); also {debug_log.ENV_VAR}=1"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,7 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"frontline {__version__}")
     parser.add_argument("--profile", help="profile from the config file (default: FRONTLINE_PROFILE)")
-    add_subcommands(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
+    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_subcommands(subcommands)
+    for subparser in subcommands.choices.values():  # `frontline queue --debug` works too
+        subparser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
     return parser
 
 
@@ -55,8 +64,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(_stdin_anywhere(list(sys.argv[1:] if argv is None else argv)))
     handler = getattr(args, "handler", _run_console)
+
+    def run() -> int:
+        enabled = debug_log.wanted(args.debug)
+        with debug_log.debug_logging(enabled, command=args.command or "console") as log_path:
+            try:
+                return int(handler(args) or 0)
+            finally:
+                if log_path is not None:
+                    print(f"frontline: debug log in {log_path}", file=sys.stderr)
+
     try:
-        return int(guard(lambda: int(handler(args) or 0)))
+        return int(guard(run))
     except BrokenPipeError as error:
         # `frontline queue --json | head`: the reader left; say nothing more, as other CLIs do.
         devnull = os.open(os.devnull, os.O_WRONLY)

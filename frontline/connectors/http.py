@@ -13,12 +13,13 @@ only a JSON `message` or a plain-text body is shown, with credentials redacted. 
   never sent twice by this client: a broken connection after sending, or a 5xx answer, raises
   `WriteOutcomeUnknown` and the caller reads the ticket back instead.
 - 3xx is never followed: it names where it pointed, since it means a wrong base URL or a sign-in page.
+
+Every exchange and every retry decision goes to the `frontline.http` debug log (`http_log`), redacted.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -26,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from frontline.connectors import http_log
 from frontline.connectors.decode import ERROR_BODY_BYTES, decode_json, read_body, throttle_wait
 from frontline.connectors.spec import ErrorBody, ErrorParser, parse_message_error
 from frontline.domain.ports import ConnectionState
@@ -40,12 +42,15 @@ from frontline.errors import (
     PermissionDenied,
     RateLimited,
     Unavailable,
+    Unsupported,
     ValidationFailed,
     WriteOutcomeUnknown,
 )
-from frontline.redaction import redact, redact_json
+from frontline.redaction import authorization_secrets, redact, redact_json, remember_secrets
 
 Sleep = Callable[[float], Awaitable[None]]
+SignIn = Callable[[str], tuple[httpx.Auth, Iterable[str]]]
+"""Turns a fresh token into the auth to send and the secrets to redact (see `ApiClient.use_token`)."""
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 _USER_AGENT = "frontline/0.1 (+https://github.com/frontline)"
 _BODY_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
@@ -66,6 +71,7 @@ class ApiClient:
         sleep: injected so tests do not wait for real.
         secrets: credentials to redact from any server text shown (the token, its Basic forms). The
             `Authorization` value actually sent is added on its own.
+        sign_in: how the connector signs in with a token, so `use_token` can renew it in place.
     """
 
     def __init__(
@@ -82,6 +88,7 @@ class ApiClient:
         sleep: Sleep = asyncio.sleep,
         headers: Mapping[str, str] | None = None,
         secrets: Iterable[str] = (),
+        sign_in: SignIn | None = None,
     ) -> None:
         self.service = service
         self.base_url = base_url.rstrip("/")
@@ -89,7 +96,9 @@ class ApiClient:
         self.max_retry_wait = max_retry_wait
         self._sleep = sleep
         self._parse_error = parse_error
-        self._secrets: set[str] = {s for s in secrets if s}
+        self._sign_in = sign_in
+        self._secrets: set[str] = set()
+        self._remember(secrets)
         self.state = ConnectionState.UNKNOWN
         self.rate_limit_remaining: int | None = None
         self._client = httpx.AsyncClient(
@@ -103,6 +112,25 @@ class ApiClient:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+    def set_auth(self, auth: httpx.Auth, secrets: Iterable[str] = ()) -> None:
+        """Send `auth` from the next request on, over the same connection pool. The old secrets stay
+        known, so a server or a log that repeats the expired token still shows it redacted."""
+        self._remember(secrets)
+        self._client.auth = auth
+        self.state = ConnectionState.UNKNOWN
+
+    def use_token(self, token: str) -> None:
+        """Sign in again with a new token (the old one expired or was revoked) without reconnecting.
+
+        Raises:
+            Unsupported: the connector gave no `sign_in`.
+            ConfigError: the connector refuses the token (empty).
+        """
+        if self._sign_in is None:
+            raise Unsupported(f"{self.service} cannot sign in again without a restart.")
+        auth, secrets = self._sign_in(token.strip())
+        self.set_auth(auth, secrets)
 
     async def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         """GET a JSON document; `path` may be absolute (a `links.next` URL on the same host)."""
@@ -134,6 +162,15 @@ class ApiClient:
             (a path that is not a valid URL): see the module docstring.
         """
         method = method.upper()
+        try:
+            return await self._with_retries(method, path, params, json)
+        except FrontlineError as error:
+            http_log.decision(method, path, f"gave up: {type(error).__name__}: {error}", self._secrets)
+            raise
+
+    async def _with_retries(
+        self, method: str, path: str, params: Mapping[str, Any] | None, json: Any
+    ) -> httpx.Response:
         is_read = method in _IDEMPOTENT
         self._check_target(path)
         attempt = 0
@@ -145,7 +182,8 @@ class ApiClient:
                 never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
                 if (is_read or never_sent) and attempt < self.max_retries:
                     attempt += 1
-                    await self._sleep(_backoff(attempt))
+                    what = f"no answer ({http_log.describe_transport_error(exc)})"
+                    await self._pause(method, path, what, attempt, _backoff(attempt))
                     continue
                 raise self._transport_error(exc, is_read or never_sent) from None
             self._note_rate_limit(response)
@@ -158,7 +196,7 @@ class ApiClient:
                         retry_after=wait,
                     )
                 attempt += 1
-                await self._sleep(wait)
+                await self._pause(method, path, f"throttled ({response.status_code})", attempt, wait)
                 continue
             status = response.status_code
             if 300 <= status < 400:
@@ -167,7 +205,7 @@ class ApiClient:
                 self.state = ConnectionState.SERVER_ERROR
                 if is_read and attempt < self.max_retries:
                     attempt += 1
-                    await self._sleep(_backoff(attempt))
+                    await self._pause(method, path, f"answered {status}", attempt, _backoff(attempt))
                     continue
                 raise self._server_error(response, is_read)
             self.state = ConnectionState.ONLINE
@@ -194,12 +232,18 @@ class ApiClient:
             request = self._client.build_request(method, path, params=params, json=body)
         except httpx.InvalidURL:
             raise InputError(f"{path!r} cannot be used in a request to {self.service}.") from None
-        streamed = await self._client.send(request, stream=True)
+        started = time.perf_counter()
+        try:
+            streamed = await self._client.send(request, stream=True)
+        except httpx.RequestError as exc:
+            http_log.failed(request, exc, started, self._secrets)
+            raise
         try:
             self._learn_credentials(streamed.request)
             content = await read_body(streamed, service=self.service, where=self._path_of(streamed))
         finally:
             await streamed.aclose()
+        http_log.exchange(streamed, len(content), started, self._secrets)
         headers = [(k, v) for k, v in streamed.headers.raw if k.lower() not in _BODY_HEADERS]
         return httpx.Response(
             streamed.status_code,
@@ -232,16 +276,19 @@ class ApiClient:
     def _learn_credentials(self, request: httpx.Request) -> None:
         """Remember the `Authorization` value sent, so an echo of it is redacted even if undeclared."""
         value = request.headers.get("authorization")
-        if not value or value in self._secrets:
-            return
-        scheme, _, credential = value.partition(" ")
-        self._secrets.update(s for s in (value, credential.strip()) if s)
-        if scheme.lower() == "basic":
-            try:
-                pair = base64.b64decode(credential.strip(), validate=True).decode()
-            except (ValueError, UnicodeDecodeError):
-                return
-            self._secrets.update(s for s in (pair, pair.partition(":")[2]) if s)
+        if value and value not in self._secrets:
+            self._remember(authorization_secrets(value))
+
+    def _remember(self, secrets: Iterable[str]) -> None:
+        """Known to this client's error messages and to the process's logs (`remember_secrets`)."""
+        fresh = {s for s in secrets if s and s not in self._secrets}
+        self._secrets.update(fresh)
+        remember_secrets(fresh)
+
+    async def _pause(self, method: str, path: str, why: str, attempt: int, delay: float) -> None:
+        """Wait before retry number `attempt`, saying why in the debug log."""
+        http_log.decision(method, path, f"{why}; retry {attempt} in {delay:.1f} s", self._secrets)
+        await self._sleep(delay)
 
     # --- rate limits --------------------------------------------------------------------------------
 
@@ -255,7 +302,7 @@ class ApiClient:
     # --- errors -------------------------------------------------------------------------------------
 
     def _transport_error(self, exc: httpx.RequestError, retried: bool) -> Unavailable:
-        what = _describe_transport_error(exc)
+        what = http_log.describe_transport_error(exc)
         if not retried:
             return WriteOutcomeUnknown(
                 f"The connection to {self.service} failed after the change was sent ({what}). "
@@ -342,18 +389,6 @@ def _seconds(delay: float) -> str:
     if delay < 120:
         return f"{round(delay)} s"
     return f"{round(delay / 60)} min" if delay < 7200 else f"{round(delay / 3600)} h"
-
-
-def _describe_transport_error(exc: httpx.RequestError) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return "timed out"
-    if isinstance(exc, httpx.ConnectError):
-        return "connection refused or DNS failure"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return "connection closed by the server"
-    if isinstance(exc, httpx.DecodingError):
-        return "an answer that could not be decoded"
-    return "network error"
 
 
 class OverApiClient:

@@ -31,6 +31,7 @@ from frontline.errors import (
     ValidationFailed,
     WriteOutcomeUnknown,
 )
+from frontline.redaction import known_secrets
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -427,3 +428,18 @@ async def test_hostile_links_are_malformed_not_httpx_errors(link: str, fragment:
 async def test_a_path_from_user_input_that_is_no_url_is_an_input_error() -> None:
     with pytest.raises(InputError):
         await Recorder([]).client().get_json("/rest/api/3/issue/SUP-1\x07")
+
+
+async def test_credentials_sent_are_known_to_the_process_logs_even_after_a_renewal() -> None:
+    """The debug and error logs cannot see the connectors; they redact with what the clients registered."""
+    rec = Recorder([httpx.Response(200, json={}), httpx.Response(200, json={})])
+    client = rec.client(auth=httpx.BasicAuth("me@acme.example/token", "first-token-9d8c"))
+    await client.get_json("/x")
+    client.set_auth(httpx.BasicAuth("me@acme.example/token", "second-token-7e6f"))
+    await client.get_json("/x")
+    sent = [request.headers["authorization"] for request in rec.requests]
+    assert sent[0] != sent[1]
+    known = set(known_secrets())
+    for value in sent:
+        assert {value, value.removeprefix("Basic ")} <= known
+    assert {"first-token-9d8c", "me@acme.example/token:first-token-9d8c", "second-token-7e6f"} <= known

@@ -80,6 +80,14 @@ class JsmAdapter(OverApiClient, Helpdesk):
         self.site_url = site_url.rstrip("/")
         self.desk_ids = desk_ids
 
+    def use_token(self, token: str) -> None:
+        """The next request signs in with this API token (same email), on the same connection.
+
+        Raises:
+            ConfigError: the token is empty.
+        """
+        self.client.use_token(token)
+
     # -- people and views ----------------------------------------------------------------------------
     async def whoami(self) -> Person:
         me = map_person(await self.client.get_json("/rest/api/3/myself"))
@@ -363,14 +371,22 @@ def build_jsm_adapter(
         )
     if not email.strip() or not token:
         raise ConfigError("Jira Service Management sign-in needs the agent's email address and an API token.")
-    site = str(url).rstrip("/")
+    site, agent = str(url).rstrip("/"), email.strip()
+
+    def sign_in(api_token: str) -> tuple[httpx.Auth, tuple[str, ...]]:
+        if not api_token:
+            raise ConfigError("Jira Service Management sign-in needs an API token.")
+        return httpx.BasicAuth(agent, api_token), basic_auth_secrets(agent, api_token)
+
+    auth, secrets = sign_in(token)
     client = ApiClient(
         site,
         service=CONNECTOR.display_name,
-        auth=httpx.BasicAuth(email.strip(), token),
+        auth=auth,
         parse_error=CONNECTOR.parse_error,
         transport=transport,
-        secrets=basic_auth_secrets(email.strip(), token),
+        secrets=secrets,
+        sign_in=sign_in,
         **client_options,
     )
     return JsmAdapter(client, site_url=site)

@@ -10,6 +10,9 @@ from collections.abc import Generator
 
 import httpx
 
+from frontline.errors import ConfigError
+from frontline.redaction import basic_auth_secrets
+
 
 class BearerAuth(httpx.Auth):
     """`Authorization: Bearer <OAuth access token>`."""
@@ -38,3 +41,18 @@ class ApiTokenAuth(httpx.Auth):
 
     def __repr__(self) -> str:
         return "ApiTokenAuth(<hidden>)"
+
+
+def credentials(email: str, token: str, *, oauth: bool) -> tuple[httpx.Auth, tuple[str, ...]]:
+    """The auth for a token and what to redact for it; used to sign in and to renew a token mid-shift.
+
+    Raises:
+        ConfigError: no token, or no email for API-token sign-in.
+    """
+    if not token:
+        raise ConfigError("No Zendesk token was given.")
+    if oauth:
+        return BearerAuth(token), (token,)
+    if not email.strip():
+        raise ConfigError("Zendesk API-token sign-in needs the agent's email address.")
+    return ApiTokenAuth(email.strip(), token), basic_auth_secrets(f"{email.strip()}/token", token)

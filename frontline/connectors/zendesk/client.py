@@ -16,6 +16,7 @@ wrong and this one does not:
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,7 +25,7 @@ import httpx
 from frontline.connectors.decode import MAX_CURSOR_CHARS, PageTrail
 from frontline.connectors.http import ApiClient, OverApiClient, Sleep
 from frontline.connectors.zendesk import CONNECTOR
-from frontline.connectors.zendesk.auth import ApiTokenAuth, BearerAuth
+from frontline.connectors.zendesk.auth import credentials
 from frontline.connectors.zendesk.macros import macro_preview, to_macro
 from frontline.connectors.zendesk.mapping import (
     missing_user_ids,
@@ -58,7 +59,6 @@ from frontline.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from frontline.redaction import basic_auth_secrets
 
 TICKET_SIDELOADS = "users,organizations,groups,slas"
 """Sideloads for ticket reads; `slas` adds `ticket.slas.policy_metrics` (Professional plans and up)."""
@@ -97,6 +97,14 @@ class ZendeskAdapter(OverApiClient, Helpdesk):
     def agent_base_url(self) -> str:
         """Where agents open tickets in a browser (`https://{sub}.zendesk.com`)."""
         return self.client.base_url
+
+    def use_token(self, token: str) -> None:
+        """The next request signs in with `token` (same email and scheme), on the same connection.
+
+        Raises:
+            ConfigError: the token is empty.
+        """
+        self.client.use_token(token)
 
     # --- reads ------------------------------------------------------------------------------------
 
@@ -365,12 +373,8 @@ def build_zendesk_adapter(
         ConfigError: bad base URL, or no email for API-token auth.
     """
     url = normalise_base_url(base_url)
-    if not token:
-        raise ConfigError("No Zendesk token was given.")
-    if not oauth and not email.strip():
-        raise ConfigError("Zendesk API-token sign-in needs the agent's email address.")
-    auth: httpx.Auth = BearerAuth(token) if oauth else ApiTokenAuth(email.strip(), token)
-    secrets = (token,) if oauth else basic_auth_secrets(f"{email.strip()}/token", token)
+    sign_in = partial(credentials, email, oauth=oauth)
+    auth, secrets = sign_in(token)
     extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
     client = ApiClient(
         url,
@@ -380,6 +384,7 @@ def build_zendesk_adapter(
         transport=transport,
         max_retries=max_retries,
         secrets=secrets,
+        sign_in=sign_in,
         **extra,
     )
     return ZendeskAdapter(client)

@@ -122,6 +122,19 @@ class PartiallyApplied(FrontlineError):
         self.cause = cause
 
 
+class NotDelivered(Unavailable):
+    """No connection could be made: the request never left, so nothing was applied."""
+
+    title = "Helpdesk unreachable"
+
+
+class WriteQueued(FrontlineError):
+    """The helpdesk is unreachable or rate limiting: the write waits in the outbox and goes out once when
+    it is back. Not a failure; nothing needs sending again."""
+
+    title = "Queued"
+
+
 class NotSent(Unavailable):
     """The write did not land (a read-back shows it missing): sending again is safe."""
 

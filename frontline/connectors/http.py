@@ -38,6 +38,7 @@ from frontline.errors import (
     FrontlineError,
     InputError,
     MalformedResponse,
+    NotDelivered,
     NotFound,
     PermissionDenied,
     RateLimited,
@@ -185,7 +186,7 @@ class ApiClient:
                     what = f"no answer ({http_log.describe_transport_error(exc)})"
                     await self._pause(method, path, what, attempt, _backoff(attempt))
                     continue
-                raise self._transport_error(exc, is_read or never_sent) from None
+                raise self._transport_error(exc, is_read=is_read, never_sent=never_sent) from None
             self._note_rate_limit(response)
             wait = throttle_wait(response, is_read=is_read, attempt=attempt, now=time.time())
             if wait is not None:
@@ -301,14 +302,17 @@ class ApiClient:
 
     # --- errors -------------------------------------------------------------------------------------
 
-    def _transport_error(self, exc: httpx.RequestError, retried: bool) -> Unavailable:
+    def _transport_error(self, exc: httpx.RequestError, *, is_read: bool, never_sent: bool) -> Unavailable:
         what = http_log.describe_transport_error(exc)
-        if not retried:
+        message = f"Cannot reach {self.service} ({what}). Check the network; nothing was lost."
+        if never_sent:
+            return NotDelivered(message)
+        if not is_read:
             return WriteOutcomeUnknown(
                 f"The connection to {self.service} failed after the change was sent ({what}). "
                 "It may or may not have been applied: refresh the ticket before sending again."
             )
-        return Unavailable(f"Cannot reach {self.service} ({what}). Check the network; nothing was lost.")
+        return Unavailable(message)
 
     def _server_error(self, response: httpx.Response, is_read: bool) -> Unavailable:
         status, reason = response.status_code, self.clean(response.reason_phrase or "server error", 80)

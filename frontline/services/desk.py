@@ -174,6 +174,7 @@ class Desk:
         *,
         draft: Draft | None = None,
         known_comment_ids: Iterable[str] = (),
+        queue_if_unreachable: bool = False,
     ) -> Ticket:
         """Send a reply or note and field changes as one write, through the outbox; returns the ticket.
 
@@ -181,9 +182,11 @@ class Desk:
         is lost or garbled, from a read-back of the ticket (its author, visibility, time and text), so a
         reply is sent once. `draft` is the draft it came from: it leaves the drafts in the same transaction
         and comes back if the write did not land. `known_comment_ids` are the comments already on the
-        ticket when the engineer wrote (none of them can be this write).
+        ticket when the engineer wrote (none of them can be this write). With `queue_if_unreachable` (the
+        console) a write made while the helpdesk cannot be reached waits in the outbox (`outbox.flush`).
 
         Raises:
+            WriteQueued: it waits in the outbox and goes out once when the helpdesk is back.
             PartiallyApplied: part of it landed (the reply) and the rest did not (the status change).
             WriteOutcomeUnknown: nobody can tell yet; it stays in the outbox and is checked later.
             NotSent: a read-back shows it did not arrive; sending again is safe.
@@ -191,7 +194,11 @@ class Desk:
         """
         try:
             ticket = await self.outbox.submit(
-                ticket_id, update, draft=draft, known_comment_ids=known_comment_ids
+                ticket_id,
+                update,
+                draft=draft,
+                known_comment_ids=known_comment_ids,
+                queue_if_unreachable=queue_if_unreachable,
             )
         except PartiallyApplied:
             await self._announce_fresh(ticket_id)

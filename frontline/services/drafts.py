@@ -150,7 +150,13 @@ class DraftKeeper:
         return True
 
     async def send(
-        self, desk: Desk, ticket: Ticket, state: ComposerState, *, known_comment_ids: Iterable[str] = ()
+        self,
+        desk: Desk,
+        ticket: Ticket,
+        state: ComposerState,
+        *,
+        known_comment_ids: Iterable[str] = (),
+        queue_if_unreachable: bool = False,
     ) -> Ticket:
         """Send `state` to `ticket` as one write, through the desk's outbox.
 
@@ -162,6 +168,7 @@ class DraftKeeper:
 
         Raises:
             InputError: `state` changes nothing on the ticket.
+            WriteQueued: the helpdesk is unreachable; the text waits in the outbox and goes out later.
             PartiallyApplied: part of it landed; the draft is gone (the comment is on the ticket).
             WriteOutcomeUnknown: nobody can tell yet; the text is in the outbox, not in the drafts.
             FrontlineError: it did not land (`NotSent`, a conflict ...); the draft is kept.

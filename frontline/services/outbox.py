@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from datetime import timedelta
 
 from frontline.domain.clock import Clock
 from frontline.domain.drafts import Draft
 from frontline.domain.models import Person, Ticket, TicketThread, TicketUpdate
 from frontline.domain.outbox import OutboxEntry, WriteState, fields_applied, find_comment
-from frontline.domain.ports import DraftRepository, Helpdesk, OutboxRepository
+from frontline.domain.ports import ConnectionState, DraftRepository, Helpdesk, OutboxRepository
 from frontline.errors import (
     FrontlineError,
     MalformedResponse,
+    NotDelivered,
     NotSent,
     PartiallyApplied,
+    RateLimited,
     Unavailable,
     WriteOutcomeUnknown,
+    WriteQueued,
 )
 
 __all__ = ["MemoryOutbox", "Outbox"]
@@ -34,6 +38,7 @@ IN_FLIGHT_ELSEWHERE = timedelta(minutes=2)
 slow helpdesk still applying a request whose answer timed out. Not finding it yet proves nothing."""
 
 _UNCERTAIN = (WriteOutcomeUnknown, MalformedResponse, Unavailable)
+_UNREACHABLE = (ConnectionState.OFFLINE, ConnectionState.RATE_LIMITED)
 _MAY_HAVE_LANDED = (WriteOutcomeUnknown, MalformedResponse)
 """Failures of a request that may have been applied all the same (sent, then no answer or a garbled one)."""
 
@@ -79,16 +84,24 @@ class Outbox:
         *,
         draft: Draft | None = None,
         known_comment_ids: Iterable[str] = (),
+        queue_if_unreachable: bool = False,
     ) -> Ticket:
         """Record `update`, send it once, and settle it; returns the ticket as it is now.
 
+        With `queue_if_unreachable` (the console), a write made while the helpdesk is offline or rate
+        limiting, or whose connection cannot be made, waits in the outbox (`flush` sends it) instead of
+        failing.
+
         Raises:
+            WriteQueued: it waits in the outbox for the helpdesk to be reachable.
             PartiallyApplied: some of it landed (say the reply) and the rest did not.
             WriteOutcomeUnknown: nobody can tell yet; it stays in the outbox and is checked later.
-            NotSent: a read-back shows it did not land; a draft it came from is back.
+            NotSent: it did not land (a read-back, or no connection); a draft it came from is back.
             FrontlineError: the helpdesk refused it (conflict, validation, auth ...): it did not land.
         """
-        await self.reconcile(ticket_id)
+        unreachable = self.helpdesk.connection_state in _UNREACHABLE
+        if not (queue_if_unreachable and unreachable):
+            await self.reconcile(ticket_id)
         me = await self._whoami()
         now = self.clock()
         entry = OutboxEntry(
@@ -104,16 +117,71 @@ class Outbox:
             attempts=1,
             sent_at=now,
         )
+        if queue_if_unreachable and unreachable:
+            queued = replace(entry, state=WriteState.QUEUED, attempts=0, sent_at=None)
+            self.repository.record(queued, consume_draft=draft is not None)
+            raise self._queued(queued)
         self.repository.record(entry, consume_draft=draft is not None)
+        return await self._send_tracked(entry, queueable=queue_if_unreachable)
+
+    async def flush(self) -> list[OutboxEntry]:
+        """Send the writes waiting in the outbox, oldest first, each once; returns them as they stand now.
+
+        Stops at the first one that finds the helpdesk still unreachable (the rest keep waiting).
+
+        Raises:
+            StoreError: the local database failed.
+        """
+        done: list[OutboxEntry] = []
+        for entry in self.repository.unsettled(self.profile):
+            if entry.state is not WriteState.QUEUED:
+                continue
+            await self.reconcile(entry.ticket_id)
+            now = self.clock()
+            sending = replace(entry, state=WriteState.SENDING, attempts=entry.attempts + 1, sent_at=now)
+            self.repository.update(sending)
+            try:
+                await self._send_tracked(sending, queueable=True)
+            except WriteQueued:
+                done.append(self.repository_entry(sending.id) or sending)
+                break
+            except FrontlineError:
+                pass
+            done.append(self.repository_entry(sending.id) or sending)
+        return done
+
+    def repository_entry(self, entry_id: str) -> OutboxEntry | None:
+        """An entry as recorded now."""
+        return self.repository.get(entry_id)
+
+    async def _send_tracked(self, entry: OutboxEntry, *, queueable: bool) -> Ticket:
         self._in_flight.add(entry.id)
         try:
-            return await self._send(entry)
+            return await self._send(entry, queueable=queueable)
         finally:
             self._in_flight.discard(entry.id)
 
-    async def _send(self, entry: OutboxEntry) -> Ticket:
+    def _queued(self, entry: OutboxEntry) -> WriteQueued:
+        return WriteQueued(
+            f"The {entry.describe()} to #{entry.ticket_id} waits in the outbox: the helpdesk is unreachable "
+            "or rate limiting right now. It goes out once, by itself, when the helpdesk is back."
+        )
+
+    async def _send(self, entry: OutboxEntry, *, queueable: bool) -> Ticket:
         try:
             ticket = await self.helpdesk.update_ticket(entry.ticket_id, entry.update)
+        except (NotDelivered, RateLimited) as unreachable:
+            # Never processed: no connection, or throttled for longer than is worth waiting in place.
+            if queueable:
+                queued = replace(entry, state=WriteState.QUEUED, outcome=unreachable.message)
+                self.repository.update(queued)
+                raise self._queued(queued) from unreachable
+            self._settle(entry, WriteState.FAILED, unreachable.message, restore_draft=True)
+            raise NotSent(
+                f"{unreachable.message} The {entry.describe()} to #{entry.ticket_id} was not sent; your "
+                "draft is kept and sending again is safe.",
+                unreachable.title,
+            ) from unreachable
         except PartiallyApplied as partial:
             if partial.not_applied and isinstance(partial.cause, _MAY_HAVE_LANDED):
                 return await self._read_back_partial(entry, partial)

@@ -124,7 +124,7 @@ async def test_a_request_without_an_answer_is_logged_with_its_time() -> None:
     assert "GET https://acme.example.com/x -> no answer after " in text
     assert "connection refused or DNS failure (ConnectError)" in text
     assert "GET /x: no answer (connection refused or DNS failure); retry 1 in 1.0 s" in text
-    assert "gave up: Unavailable" in text
+    assert "gave up: NotDelivered" in text
     assert TOKEN not in text
 
 

@@ -15,13 +15,16 @@ from frontline.bootstrap import Session, session_for_helpdesk
 from frontline.domain.drafts import Draft
 from frontline.domain.models import Comment, CommentDraft, Person, Status, Ticket, TicketUpdate
 from frontline.domain.outbox import OutboxEntry, WriteState, comment_matches, comparable_text
+from frontline.domain.ports import ConnectionState
 from frontline.errors import (
     MalformedResponse,
+    NotDelivered,
     NotSent,
     PartiallyApplied,
     Unavailable,
     ValidationFailed,
     WriteOutcomeUnknown,
+    WriteQueued,
 )
 from frontline.services.session import LocalStores
 from frontline.store.db import Store
@@ -421,3 +424,55 @@ async def test_every_step_landed_and_only_the_re_read_failed_is_sent(database: S
         await session_on(ReReadFails(), database).desk.submit(TICKET, update)
     (entry,) = OutboxStore(database).recent("test")
     assert entry.state is WriteState.SENT
+
+
+@dataclass
+class Unreachable(FaultyHelpdesk):
+    """No connection can be made while `down`; the connection state says so, as ApiClient's does."""
+
+    down: bool = True
+
+    @property
+    def connection_state(self) -> ConnectionState:
+        return ConnectionState.OFFLINE if self.down else ConnectionState.ONLINE
+
+    async def update_ticket(self, ticket_id: str, update: TicketUpdate) -> Ticket:
+        if self.down:
+            raise NotDelivered("Cannot reach Zendesk (connection refused). Nothing was lost.")
+        return await super().update_ticket(ticket_id, update)
+
+
+async def test_offline_console_writes_wait_in_the_outbox_and_go_out_once(database: Store) -> None:
+    helpdesk = Unreachable()
+    session = session_on(helpdesk, database)
+    await session.desk.connect()
+
+    with pytest.raises(WriteQueued, match="goes out once"):
+        await session.desk.submit(
+            TICKET, reply("Back online soon."), draft=draft_of("Back online soon."), queue_if_unreachable=True
+        )
+    assert DraftStore(database).load("test", TICKET) is None
+    (queued,) = OutboxStore(database).unsettled("test")
+    assert queued.state is WriteState.QUEUED and helpdesk.writes == 0
+    assert await session.desk.outbox.reconcile() == [], "a queued write is not 'in doubt'"
+
+    flushed = await session.desk.outbox.flush()
+    assert [e.state for e in flushed] == [WriteState.QUEUED], "still down: it keeps waiting"
+
+    helpdesk.down = False
+    flushed = await session.desk.outbox.flush()
+    assert [e.state for e in flushed] == [WriteState.SENT]
+    assert await session.desk.outbox.flush() == []
+    assert comments_with(helpdesk, "Back online soon.") == 1
+
+
+async def test_a_connection_that_cannot_be_made_is_not_sent_outside_the_console(database: Store) -> None:
+    helpdesk = Unreachable()
+    session = session_on(helpdesk, database)
+
+    with pytest.raises(NotSent, match="sending again is safe"):
+        await session.desk.submit(TICKET, reply("From the CLI."), draft=draft_of("From the CLI."))
+
+    restored = DraftStore(database).load("test", TICKET)
+    assert restored is not None and restored.body == "From the CLI."
+    assert [e.state for e in OutboxStore(database).recent("test")] == [WriteState.FAILED]

@@ -102,7 +102,7 @@ def build_session(
         token=token,
         transport=transport,
     )
-    return session_for_helpdesk(
+    session = session_for_helpdesk(
         helpdesk,
         profile_name=profile_name,
         settings=settings,
@@ -110,6 +110,28 @@ def build_session(
         data_dir=data_dir,
         clock=clock,
     )
+    session.renew_token = _token_renewer(profile_name, helpdesk_settings.kind, helpdesk)
+    return session
+
+
+def _token_renewer(profile_name: str, kind: str, helpdesk: Helpdesk) -> Callable[[str], str]:
+    """Store a new token for the profile's helpdesk, then use it on the open connection."""
+
+    def renew(token: str) -> str:
+        from frontline.credentials import HELPDESK, set_token
+        from frontline.errors import CredentialsError
+
+        token = token.strip()
+        if not token:
+            raise ConfigError("The token is empty; nothing changed.")
+        try:
+            where = set_token(profile_name, HELPDESK, token, kind=kind)
+        except CredentialsError as error:
+            where = f"Using it for this session only: {error.message.splitlines()[0]}"
+        helpdesk.use_token(token)
+        return where
+
+    return renew
 
 
 def open_session(

@@ -53,6 +53,10 @@ class Session:
     open_stores: Callable[[], LocalStores]
     """Opens the local repositories; called once, on first use."""
     trackers: Mapping[str, Tracker] = field(default_factory=dict)
+    renew_token: Callable[[str], str] | None = None
+    """Signs in again mid-shift with a new token: keeps it where the profile's tokens live (the keyring)
+    and hands it to the helpdesk connection; returns a sentence saying where it went. Blocking (keyring):
+    call it from a thread. None when this session cannot (the demo needs no sign-in)."""
     store_error: StoreError | None = None
     _stores: LocalStores | None = None
     _stores_opened: bool = False

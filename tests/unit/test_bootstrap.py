@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from support.fake_helpdesk import FIXED_NOW, FakeHelpdesk
 
@@ -106,3 +109,38 @@ def test_a_profile_without_an_address_or_token_is_a_clear_error(monkeypatch: pyt
     )
     with pytest.raises(CredentialsError):
         open_session(no_token, "acme")
+
+
+async def test_signing_in_again_keeps_the_token_and_uses_it_on_the_open_connection(
+    monkeypatch: pytest.MonkeyPatch, memory_keyring: Any
+) -> None:
+    seen: list[str] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["authorization"])
+        return httpx.Response(200, json={"user": {"id": 7, "name": "Ada", "email": "ada@acme.test"}})
+
+    monkeypatch.setenv("ACME_TOKEN", "old-token")
+    settings = Settings(
+        profiles={
+            "acme": {
+                "helpdesk": {
+                    "base_url": "https://acme.zendesk.com",
+                    "email": "ada@acme.test",
+                    "token_env": "ACME_TOKEN",
+                }
+            }
+        }
+    )
+    session = open_session(settings, "acme", transport=httpx.MockTransport(server))
+    await session.helpdesk.whoami()
+    assert session.renew_token is not None
+
+    where = session.renew_token("new-token")
+
+    await session.helpdesk.whoami()
+    assert "keyring" in where
+    assert memory_keyring.entries[("frontline", "acme:helpdesk")] == "new-token"
+    old, new = (base64.b64decode(value.split()[1]).decode() for value in seen)
+    assert (old, new) == ("ada@acme.test/token:old-token", "ada@acme.test/token:new-token")
+    await session.aclose()

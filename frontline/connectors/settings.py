@@ -70,6 +70,13 @@ class TrackerSettings(_Section):
     kind: str = "jira"
     """Which tracker this is: a connector kind such as `jira` (Jira Software) or `github` (GitHub Issues)."""
 
+    name: str = ""
+    """The target's name, used by `frontline escalate --target NAME` and shown in the form; empty means
+    the kind (`jira`). Names must be unique within a profile."""
+
+    labels: list[str] = Field(default_factory=list)
+    """Labels every escalated bug gets (besides the ticket's own label), e.g. `["from-support"]`."""
+
     base_url: str = ""
     """`https://acme.atlassian.net` or `https://api.github.com`."""
 

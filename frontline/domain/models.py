@@ -201,31 +201,6 @@ class TicketUpdate(_Model):
         )
 
 
-class BugReport(_Model):
-    """What an escalation files in a bug tracker, built from a ticket and the engineer's additions."""
-
-    title: str
-    body: str
-    """Markdown; connectors whose tracker wants another format (Jira's ADF) convert it."""
-    ticket_ref: str
-    """A stable identity of the ticket (helpdesk kind, host and id), used so nothing is filed twice."""
-    ticket_url: str | None = None
-    labels: tuple[str, ...] = ()
-    components: tuple[str, ...] = ()
-    priority: str | None = None
-
-
-class Bug(_Model):
-    """An issue in a bug tracker as last read."""
-
-    key: str
-    """`ENG-42` (Jira) or `owner/repo#17` (GitHub)."""
-    url: str
-    title: str
-    status: str
-    labels: tuple[str, ...] = ()
-
-
 T = TypeVar("T")
 
 

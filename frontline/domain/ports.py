@@ -15,9 +15,8 @@ from typing import ClassVar, Protocol
 
 from frontline.domain.clock import Clock, utc_now
 from frontline.domain.drafts import Draft
+from frontline.domain.escalation import Bug, BugReport, TicketRef
 from frontline.domain.models import (
-    Bug,
-    BugReport,
     Comment,
     Macro,
     MacroPreview,
@@ -195,12 +194,14 @@ class TrackerCapabilities:
     """What a connected bug tracker can do; the escalation form offers only these fields."""
 
     labels: bool = True
+    """Labels stick (GitHub drops them without push access: the connector says so here once it knows)."""
     components: bool = False
     priority: bool = False
     remote_links: bool = False
     """Jira: a link object on the issue pointing back at the ticket (upserted by `globalId`)."""
-    markdown_body: bool = True
-    """GitHub takes Markdown; Jira takes ADF, converted by the connector."""
+    comments: bool = True
+    similar: bool = True
+    """`similar_bugs` searches the tracker."""
 
 
 class Tracker(ABC):
@@ -219,20 +220,31 @@ class Tracker(ABC):
         """What the last request said about the connection."""
 
     @abstractmethod
-    async def create_bug(self, report: BugReport) -> Bug:
-        """File `report` as a new issue and return it.
+    async def find_bug_for_ticket(self, ticket: TicketRef) -> Bug | None:
+        """The issue already filed for `ticket`, found through strongly consistent reads (the ticket's label
+        in the project's issue list, a remote link's globalId, a body marker), never a search index alone.
 
         Raises:
-            ValidationFailed: the tracker refused a field (a required field is missing, say).
-            WriteOutcomeUnknown: the connection failed after sending; the issue may exist.
+            Unavailable: the tracker could not be asked; the caller must not create blindly.
         """
 
     @abstractmethod
-    async def find_bug_for_ticket(self, ticket_ref: str) -> Bug | None:
-        """The issue already filed for a ticket (by its marker or link), so nothing is filed twice.
+    async def create_bug(self, report: BugReport) -> Bug:
+        """File `report` as a new issue and return it (with the labels the tracker kept).
 
         Raises:
-            Unavailable: the tracker could not be searched; the caller must not create blindly.
+            ValidationFailed: the tracker refused a field (a required field is missing, say).
+            WriteOutcomeUnknown: the connection failed after sending; the issue may exist: look again
+                with `find_bug_for_ticket` before creating another.
+        """
+
+    @abstractmethod
+    async def link_ticket(self, bug: Bug, ticket: TicketRef) -> None:
+        """Link `bug` back to the ticket (Jira: a remote link upserted by globalId, plus an issue link when
+        the helpdesk is JSM on the same site). Safe to repeat.
+
+        Raises:
+            NotFound: the issue no longer exists.
         """
 
     @abstractmethod
@@ -242,6 +254,30 @@ class Tracker(ABC):
         Raises:
             NotFound: no such issue, or it is not visible.
         """
+
+    async def similar_bugs(self, text: str, limit: int = 10) -> list[Bug]:
+        """Open issues that look like `text`, best first (a search index: may lag; for suggestions only).
+
+        Raises:
+            Unavailable: the tracker could not be searched.
+        """
+        return []
+
+    async def add_comment(self, key: str, body: str) -> None:
+        """Add Markdown `body` as a comment on an existing issue (new context from another ticket).
+
+        Raises:
+            Unsupported: this tracker takes no comments from frontline.
+        """
+        raise Unsupported(f"{self.display_name} cannot take comments from frontline.")
+
+    def use_token(self, token: str) -> None:
+        """Sign in again with a new token; the next request uses it.
+
+        Raises:
+            Unsupported: this connector cannot change its credentials in place.
+        """
+        raise Unsupported(f"{self.display_name} cannot sign in again without a restart.")
 
     async def aclose(self) -> None:
         """Release the HTTP connection pool.

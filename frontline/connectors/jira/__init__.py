@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from frontline.connectors.atlassian.errors import parse_error
 from frontline.connectors.settings import TrackerSettings
 from frontline.connectors.spec import AuthSpec, ConnectorSpec
@@ -29,6 +31,12 @@ class JiraSettings(TrackerSettings):
 
     email: str = ""
     """The Atlassian account email that signs in together with the API token."""
+
+    issue_type: str = "Bug"
+    """The issue type bugs are filed as (its name, e.g. `Bug`, or its id)."""
+
+    components: list[str] = Field(default_factory=list)
+    """Components every escalated bug gets, by name."""
 
 
 CONNECTOR = ConnectorSpec(

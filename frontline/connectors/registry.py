@@ -22,7 +22,8 @@ from frontline.errors import ConfigError
 if TYPE_CHECKING:
     import httpx
 
-    from frontline.domain.ports import Helpdesk
+    from frontline.connectors.settings import TrackerSettings
+    from frontline.domain.ports import Helpdesk, Tracker
 
 CONNECTORS: tuple[ConnectorSpec, ...] = (
     zendesk.CONNECTOR,
@@ -76,3 +77,27 @@ def build_helpdesk(
     factory = connector(kind, "helpdesk").load_factory()
     helpdesk: Helpdesk = factory(base_url, email, token, transport=transport)
     return helpdesk
+
+
+def build_tracker(
+    settings: TrackerSettings,
+    token: str,
+    *,
+    helpdesk_site: str | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Tracker:
+    """A connected (not yet verified) tracker for one escalation target; its client is imported here.
+
+    `helpdesk_site` is the helpdesk's base URL, so a Jira target on the same Atlassian site as a JSM
+    helpdesk also links the issues themselves.
+
+    Raises:
+        ConfigError: the kind has no tracker connector yet, or its factory rejects the settings.
+    """
+    spec = connector(settings.kind, "tracker")
+    try:
+        factory = spec.load_factory()
+    except LookupError as missing:
+        raise ConfigError(str(missing)) from None
+    tracker: Tracker = factory(settings, token, helpdesk_site=helpdesk_site, transport=transport)
+    return tracker

@@ -7,16 +7,17 @@ offline: nothing here talks to the network; `Session.desk.connect()` does, later
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from frontline import locations
-from frontline.config import HelpdeskSettings, Settings
+from frontline.config import HelpdeskSettings, Settings, TrackerSettings
 from frontline.domain.clock import Clock, utc_now
 from frontline.domain.ports import Helpdesk, Tracker
 from frontline.errors import ConfigError
 from frontline.services.desk import Desk
+from frontline.services.escalation import Escalations, Target
 from frontline.services.session import LocalStores, Session
 
 __all__ = ["Session", "build_session", "open_session", "session_for_helpdesk"]
@@ -32,10 +33,16 @@ def sqlite_stores(data_dir: Path) -> Callable[[], LocalStores]:
     def open_stores() -> LocalStores:
         from frontline.store.db import Store
         from frontline.store.drafts import DraftStore
+        from frontline.store.escalations import EscalationStore
         from frontline.store.outbox import OutboxStore
 
         store = Store.open(data_dir)
-        return LocalStores(drafts=DraftStore(store), outbox=OutboxStore(store), closable=store)
+        return LocalStores(
+            drafts=DraftStore(store),
+            outbox=OutboxStore(store),
+            escalations=EscalationStore(store),
+            closable=store,
+        )
 
     return open_stores
 
@@ -46,7 +53,6 @@ def session_for_helpdesk(
     profile_name: str,
     settings: Settings | None = None,
     view_ids: Sequence[str] = (),
-    trackers: Mapping[str, Tracker] | None = None,
     stores: LocalStores | None = None,
     data_dir: Path | None = None,
     clock: Clock = utc_now,
@@ -71,7 +77,6 @@ def session_for_helpdesk(
         desk=desk,
         clock=clock,
         data_dir=data_dir,
-        trackers=dict(trackers or {}),
         open_stores=(lambda: stores) if stores is not None else sqlite_stores(data_dir),
     )
     sessions.append(session)
@@ -84,11 +89,15 @@ def build_session(
     token: str,
     *,
     settings: Settings | None = None,
+    escalation: Sequence[TrackerSettings] = (),
+    tracker_token: Callable[[TrackerSettings], str] | None = None,
     transport: Any = None,
     data_dir: Path | None = None,
     clock: Clock = utc_now,
 ) -> Session:
-    """A session on a helpdesk described by `helpdesk_settings`, signed in with `token`.
+    """A session on a helpdesk described by `helpdesk_settings`, signed in with `token`, escalating to
+    the `escalation` targets (their tokens are read by `tracker_token` on first use: the keyring or the
+    target's `token_env` by default).
 
     Raises:
         ConfigError: the helpdesk kind is unknown or its connector rejects the address or credentials.
@@ -111,7 +120,71 @@ def build_session(
         clock=clock,
     )
     session.renew_token = _token_renewer(profile_name, helpdesk_settings.kind, helpdesk)
+    session.escalations = _escalations(
+        session,
+        helpdesk_settings,
+        escalation,
+        tracker_token or _stored_tracker_token(profile_name),
+        transport,
+    )
     return session
+
+
+def _escalations(
+    session: Session,
+    helpdesk_settings: HelpdeskSettings,
+    entries: Sequence[TrackerSettings],
+    tracker_token: Callable[[TrackerSettings], str],
+    transport: Any,
+) -> Escalations:
+    """The profile's escalation targets, each tracker built (and its token read) on first use."""
+    from frontline.connectors.registry import build_tracker, connector
+
+    by_name: dict[str, TrackerSettings] = {}
+    targets: list[Target] = []
+    for entry in entries:
+        name = entry.name or entry.kind
+        if name in by_name:
+            raise ConfigError(
+                f"Profile {session.profile_name!r} names two escalation targets {name!r}: give each a "
+                "distinct name."
+            )
+        by_name[name] = entry
+        targets.append(
+            Target(
+                name=name,
+                kind=entry.kind,
+                display_name=connector(entry.kind, "tracker").display_name,
+                project=entry.project,
+                labels=tuple(entry.labels),
+                components=tuple(getattr(entry, "components", ()) or ()),
+            )
+        )
+
+    def open_tracker(target: Target) -> Tracker:
+        entry = by_name[target.name]
+        return build_tracker(
+            entry, tracker_token(entry), helpdesk_site=helpdesk_settings.base_url, transport=transport
+        )
+
+    return Escalations(
+        session.desk,
+        targets,
+        open_tracker,
+        session.escalation_records,
+        helpdesk_kind=helpdesk_settings.kind,
+        helpdesk_url=helpdesk_settings.base_url,
+        clock=session.clock,
+    )
+
+
+def _stored_tracker_token(profile_name: str) -> Callable[[TrackerSettings], str]:
+    def token(entry: TrackerSettings) -> str:
+        from frontline.credentials import get_token
+
+        return get_token(profile_name, entry.kind, token_env=entry.token_env, kind=entry.kind).token
+
+    return token
 
 
 def _token_renewer(profile_name: str, kind: str, helpdesk: Helpdesk) -> Callable[[str], str]:
@@ -162,6 +235,7 @@ def open_session(
         helpdesk,
         credential.token,
         settings=settings,
+        escalation=settings.get_profile(profile_name).escalation,
         transport=transport,
         data_dir=data_dir,
         clock=clock,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
@@ -102,6 +103,40 @@ class Bug(BaseModel):
     labels: tuple[str, ...] = ()
     tracker: str = ""
     """The escalation target's name in the profile (`eng-jira`)."""
+
+
+class EscalationRecord(BaseModel):
+    """What frontline knows locally about one ticket's escalation to one target, written before each step.
+
+    `state`: `filing` (the create may have been sent: look before filing again), `filed` (the bug exists),
+    `done` (linked back, noted and tagged on the ticket).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    profile: str
+    ticket_id: str
+    target: str
+    state: str
+    started_at: datetime
+    updated_at: datetime
+    bug_key: str | None = None
+    bug_url: str | None = None
+    bug_title: str = ""
+    bug_status: str = ""
+    created: bool = False
+
+    def bug(self) -> Bug | None:
+        """The bug as last seen, or None before it is known."""
+        if self.bug_key is None:
+            return None
+        return Bug(
+            key=self.bug_key,
+            url=self.bug_url or "",
+            title=self.bug_title,
+            status=self.bug_status,
+            tracker=self.target,
+        )
 
 
 class EscalationFields(BaseModel):

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Protocol
 
 from frontline.domain.clock import Clock, utc_now
 from frontline.domain.drafts import Draft
-from frontline.domain.escalation import Bug, BugReport, TicketRef
+from frontline.domain.escalation import Bug, BugReport, EscalationFields, EscalationRecord, TicketRef
 from frontline.domain.models import (
     Comment,
     Macro,
@@ -35,6 +36,7 @@ __all__ = [
     "Clock",
     "ConnectionState",
     "DraftRepository",
+    "EscalationRepository",
     "Helpdesk",
     "HelpdeskCapabilities",
     "OutboxRepository",
@@ -364,6 +366,76 @@ class OutboxRepository(Protocol):
 
     def for_ticket(self, profile: str, ticket_id: str) -> list[OutboxEntry]:
         """Every entry for one ticket, oldest first (to tell this write's comment from earlier ones).
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+
+class EscalationRepository(Protocol):
+    """Where escalations are recorded (`frontline.store.escalations`): before each step, so a crash or a
+    dropped connection never files a second bug; plus the form's drafts and the last target used."""
+
+    def get(self, profile: str, ticket_id: str, target: str) -> EscalationRecord | None:
+        """The ticket's escalation to `target`, if any.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def for_ticket(self, profile: str, ticket_id: str) -> list[EscalationRecord]:
+        """Every escalation of one ticket, oldest first.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def all(self, profile: str) -> list[EscalationRecord]:
+        """Every escalation of the profile, oldest first (the queue's bug column, the handoff).
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def put(self, record: EscalationRecord) -> None:
+        """Insert or replace a record.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def save_form(
+        self, profile: str, ticket_id: str, target: str, fields: EscalationFields, saved_at: datetime
+    ) -> None:
+        """Keep the escalation form's fields for a ticket (restored when the form opens again).
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def load_form(self, profile: str, ticket_id: str) -> tuple[str, EscalationFields] | None:
+        """The kept form (its target and fields), if any.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def delete_form(self, profile: str, ticket_id: str) -> None:
+        """Forget the kept form (it was filed or discarded).
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def last_target(self, profile: str) -> str | None:
+        """The target the last escalation went to.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def remember_target(self, profile: str, target: str) -> None:
+        """Remember the target used last.
 
         Raises:
             StoreError: the local database failed.

@@ -6,16 +6,17 @@ everything here is typed by the domain's ports, so the UI depends on this module
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from frontline.config import Settings
 from frontline.domain.clock import Clock
-from frontline.domain.ports import DraftRepository, Helpdesk, OutboxRepository, Tracker
+from frontline.domain.ports import DraftRepository, EscalationRepository, Helpdesk, OutboxRepository
 from frontline.errors import StoreError
 from frontline.services.desk import Desk
+from frontline.services.escalation import Escalations, MemoryEscalations
 from frontline.services.outbox import MemoryOutbox
 
 
@@ -31,12 +32,13 @@ class LocalStores:
 
     drafts: DraftRepository
     outbox: OutboxRepository
+    escalations: EscalationRepository = field(default_factory=lambda: MemoryEscalations())
     closable: Closable | None = None
 
 
 @dataclass
 class Session:
-    """One profile's object graph: the helpdesk and its desk, trackers, local stores and clock.
+    """One profile's object graph: the helpdesk and its desk, escalations, local stores and clock.
 
     The local database is opened on first use (`drafts`, or the first write through the outbox), so a
     command that never needs it (`queue`, `show`) never touches the disk, and a database that cannot be
@@ -52,7 +54,8 @@ class Session:
     data_dir: Path
     open_stores: Callable[[], LocalStores]
     """Opens the local repositories; called once, on first use."""
-    trackers: Mapping[str, Tracker] = field(default_factory=dict)
+    escalations: Escalations | None = None
+    """Filing bugs in the profile's trackers; None until the composition root wires it."""
     renew_token: Callable[[str], str] | None = None
     """Signs in again mid-shift with a new token: keeps it where the profile's tokens live (the keyring)
     and hands it to the helpdesk connection; returns a sentence saying where it went. Blocking (keyring):
@@ -61,6 +64,7 @@ class Session:
     _stores: LocalStores | None = None
     _stores_opened: bool = False
     _memory_outbox: MemoryOutbox = field(default_factory=MemoryOutbox)
+    _memory_escalations: MemoryEscalations = field(default_factory=MemoryEscalations)
     _closables: list[Closable] = field(default_factory=list)
 
     def _local(self) -> LocalStores | None:
@@ -86,10 +90,15 @@ class Session:
         stores = self._local()
         return stores.outbox if stores is not None else self._memory_outbox
 
+    def escalation_records(self) -> EscalationRepository:
+        """Where escalations are recorded: the local database, or memory when it is unusable."""
+        stores = self._local()
+        return stores.escalations if stores is not None else self._memory_escalations
+
     async def aclose(self) -> None:
         """Close HTTP clients and the database; safe to call more than once."""
         await self.desk.close()
-        for tracker in self.trackers.values():
-            await tracker.aclose()
+        if self.escalations is not None:
+            await self.escalations.aclose()
         while self._closables:
             self._closables.pop().close()

@@ -91,6 +91,46 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX outbox_by_time ON outbox (profile, created_at)",
         ),
     ),
+    Migration(
+        version=4,
+        description="escalations: each ticket's bug per target, the escalation form drafts, preferences",
+        statements=(
+            """
+            CREATE TABLE escalations (
+                profile TEXT NOT NULL,
+                ticket_id TEXT NOT NULL,
+                target TEXT NOT NULL,
+                state TEXT NOT NULL,
+                bug_key TEXT,
+                bug_url TEXT,
+                bug_title TEXT NOT NULL DEFAULT '',
+                bug_status TEXT NOT NULL DEFAULT '',
+                created INTEGER NOT NULL DEFAULT 0,
+                started_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (profile, ticket_id, target)
+            )
+            """,
+            """
+            CREATE TABLE escalation_forms (
+                profile TEXT NOT NULL,
+                ticket_id TEXT NOT NULL,
+                target TEXT NOT NULL,
+                fields_json TEXT NOT NULL,
+                saved_at TEXT NOT NULL,
+                PRIMARY KEY (profile, ticket_id)
+            )
+            """,
+            """
+            CREATE TABLE preferences (
+                profile TEXT NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (profile, key)
+            )
+            """,
+        ),
+    ),
 )
 """Every schema step in order. Append new steps (cache, outbox, shift journal); never edit old ones."""
 

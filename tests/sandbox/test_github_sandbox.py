@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -146,3 +147,123 @@ def test_primary_and_secondary_rate_limits(http: httpx.Client) -> None:
 def test_too_many_creations_trip_the_secondary_limit(http: httpx.Client) -> None:
     statuses = [http.post(f"{REPO}/issues/1/comments", json={"body": f"n{i}"}).status_code for i in range(81)]
     assert statuses[:80] == [201] * 80 and statuses[80] == 403
+
+
+COMMUNITY = "/repos/acme/community"
+LEGACY = "/repos/acme/legacy"
+
+
+def test_repositories_say_what_the_token_may_do(http: httpx.Client) -> None:
+    app, community, legacy = (http.get(path).json() for path in (REPO, COMMUNITY, LEGACY))
+    assert app["permissions"]["push"] is True and app["has_issues"] is True
+    assert community["permissions"] == {
+        "admin": False,
+        "maintain": False,
+        "push": False,
+        "triage": False,
+        "pull": True,
+    }
+    assert community["private"] is False and legacy["has_issues"] is False
+
+
+def test_without_push_access_labels_are_dropped_or_refused(http: httpx.Client) -> None:
+    kept = http.post(
+        f"{COMMUNITY}/issues", json={"title": "x", "labels": ["bug", "Question"], "assignees": ["mona"]}
+    )
+    assert kept.status_code == 201 and kept.json()["labels"] == [] and kept.json()["assignees"] == []
+    refused = http.post(f"{COMMUNITY}/issues", json={"title": "y", "labels": ["bug", "zd-acme-1"]})
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "You do not have permission to create labels on this repository."
+    assert refused.json()["errors"] == [{"resource": "Repository", "field": "label", "code": "unauthorized"}]
+    assert http.post(f"{COMMUNITY}/labels", json={"name": "new"}).status_code == 403
+    assert http.post(f"{COMMUNITY}/issues/1/labels", json={"labels": ["bug"]}).status_code == 403
+    patched = http.patch(f"{COMMUNITY}/issues/2", json={"labels": ["bug"], "title": "Renamed"}).json()
+    assert patched["title"] == "Renamed" and [label["name"] for label in patched["labels"]] == ["question"]
+    titles = [i["title"] for i in http.get(f"{COMMUNITY}/issues", params={"state": "all"}).json()]
+    assert "y" not in titles and "x" in titles
+
+
+def test_issues_turned_off_answer_410(http: httpx.Client) -> None:
+    for method, path in (
+        ("GET", "/issues"),
+        ("POST", "/issues"),
+        ("GET", "/issues/1"),
+        ("POST", "/issues/1/comments"),
+    ):
+        answer = http.request(method, f"{LEGACY}{path}", json={"title": "x", "body": "y"})
+        assert answer.status_code == 410 and answer.json()["message"] == "Issues are disabled for this repo"
+
+
+def test_one_label_by_name_and_the_creator_filter(http: httpx.Client) -> None:
+    label = http.get(f"{REPO}/labels/FROM-zendesk")
+    assert label.status_code == 200 and label.json()["name"] == "from-zendesk"
+    assert http.get(f"{REPO}/labels/no-such-label").status_code == 404
+    assert http.post(f"{REPO}/labels", json={"name": "with/slash"}).status_code == 201
+    assert http.get(f"{REPO}/labels/with%2Fslash").json()["name"] == "with/slash"
+    mine = http.post(f"{REPO}/issues", json={"title": "Mine"}).json()
+    by_me = http.get(f"{REPO}/issues", params={"creator": "frontline-sandbox", "state": "all"}).json()
+    assert [i["number"] for i in by_me] == [mine["number"]]
+    by_octo = http.get(
+        f"{REPO}/issues", params={"creator": "octo-dev", "state": "all", "per_page": 100}
+    ).json()
+    assert by_octo and all(i["user"]["login"] == "octo-dev" for i in by_octo)
+
+
+def test_search_lags_writes_until_told_otherwise(http: httpx.Client) -> None:
+    assert http.get("/__sandbox__/github/search-lag").json() == {"seconds": 2.0}
+    created = http.post(f"{REPO}/issues", json={"title": "Zebra stripes vanish", "body": "marker-abc"}).json()
+    query = {"q": 'repo:acme/app is:issue "zebra stripes"'}
+    late = http.get("/search/issues", params=query)
+    assert late.status_code == 200 and late.json() == {
+        "total_count": 0,
+        "incomplete_results": False,
+        "items": [],
+    }
+    assert late.headers["x-ratelimit-resource"] == "search" and late.headers["x-ratelimit-limit"] == "30"
+    http.put("/__sandbox__/github/search-lag", json={"seconds": 0.2}).raise_for_status()
+    http.patch(f"{REPO}/issues/{created['number']}", json={"title": "Zebra stripes vanish again"})
+    time.sleep(0.3)
+    hits = http.get("/search/issues", params=query).json()
+    assert [i["number"] for i in hits["items"]] == [created["number"]] and hits["items"][0]["score"] > 0
+    assert hits["items"][0]["title"] == "Zebra stripes vanish again"
+    assert http.put("/__sandbox__/github/search-lag", json={"seconds": -1}).status_code == 400
+    assert http.get("/__sandbox__/github/search-lag").json() == {"seconds": 0.2}
+
+
+def test_search_qualifiers_operators_and_limits(http: httpx.Client) -> None:
+    http.post("/__sandbox__/github/search-lag", json={"seconds": 0}).raise_for_status()
+    issues = http.get(
+        "/search/issues", params={"q": "repo:acme/app is:issue is:open (checkout OR crash)"}
+    ).json()
+    assert issues["total_count"] and all(
+        "pull_request" not in i and i["state"] == "open" for i in issues["items"]
+    )
+    both = http.get("/search/issues", params={"q": "repo:acme/app checkout crash"}).json()
+    assert both["total_count"] == 0  # bare terms must all match
+    pulls = http.get("/search/issues", params={"q": "repo:acme/app is:pr"}).json()["items"]
+    assert pulls and all("pull_request" in i for i in pulls)
+    marked = http.get("/search/issues", params={"q": 'repo:acme/app in:body "frontline:zendesk:acme:35999"'})
+    assert [i["number"] for i in marked.json()["items"]] == [10]
+    assert http.get("/search/issues", params={"q": "repo:acme/legacy is:issue"}).json()["total_count"] == 0
+    for bad in ("", "x" * 257, "a OR b OR c OR d OR e OR f OR g"):
+        refused = http.get("/search/issues", params={"q": bad})
+        assert refused.status_code == 422 and refused.json()["message"] == "Validation Failed"
+    statuses = [http.get("/search/issues", params={"q": "crash"}).status_code for _ in range(30)]
+    assert statuses.count(200) == 30 - 8 and statuses[-1] == 403  # eight searches came before these
+    spent = http.get("/search/issues", params={"q": "crash"})
+    assert spent.headers["x-ratelimit-remaining"] == "0" and spent.headers["x-ratelimit-resource"] == "search"
+
+
+def test_drop_after_commit_on_create_and_comment(http: httpx.Client) -> None:
+    http.post(
+        "/__sandbox__/faults",
+        json={"spec": "drop_after_commit:count=2:method=POST:path=/repos/acme/app/issues*"},
+    ).raise_for_status()
+    with pytest.raises(httpx.TransportError):
+        http.post(f"{REPO}/issues", json={"title": "Dropped answer"})
+    with pytest.raises(httpx.TransportError):
+        http.post(f"{REPO}/issues/1/comments", json={"body": "Dropped comment"})
+    http.delete("/__sandbox__/faults")
+    titles = [i["title"] for i in http.get(f"{REPO}/issues", params={"creator": "frontline-sandbox"}).json()]
+    assert titles == ["Dropped answer"]
+    assert [c["body"] for c in http.get(f"{REPO}/issues/1/comments").json()][-1] == "Dropped comment"

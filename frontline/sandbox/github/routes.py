@@ -1,7 +1,10 @@
 """The GitHub Issues REST paths the sandbox serves: repository, issues (and PRs), comments and labels.
 
 Every route first spends the rate-limit budget (see `limits`) and answers with the `x-ratelimit-*`
-headers, as GitHub does.
+headers, as GitHub does. Permissions behave as on GitHub: without push access, labels and assignees in
+an issue write are silently dropped when the labels exist, an unknown label is refused (403), and labels
+cannot be created; a repository with issues turned off answers 410 on every issue route. Every issue
+write reaches the search index late (see `search`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from frontline.sandbox.github.errors import DOCS, bad_json, not_found, validation_failed
+from frontline.sandbox.github.errors import DOCS, bad_json, gh_error, not_found, validation_failed
 from frontline.sandbox.github.store import GhComment, GhIssue, GhRepo
 from frontline.sandbox.http_helpers import Handler, InvalidJson, base_url, json_body
 
@@ -54,6 +57,7 @@ class GithubApi:
             (f"{r}/issues/{{number:int}}/labels", self.add_labels, "POST"),
             (f"{r}/labels", self.list_labels, "GET"),
             (f"{r}/labels", self.create_label, "POST"),
+            (f"{r}/labels/{{name:path}}", self.get_label, "GET"),
         ]
         return [Route(path, self._limited(handler), methods=[method]) for path, handler, method in table]
 
@@ -94,22 +98,40 @@ class GithubApi:
         headers = {"link": ", ".join(links)} if links else {}
         return items[(page - 1) * per_page : page * per_page], headers
 
-    def _issue(self, request: Request) -> tuple[GhRepo | None, GhIssue | None]:
+    def _issues_repo(self, request: Request) -> GhRepo | Response:
+        """The repository of an issue route, or GitHub's 404 (unknown) or 410 (issues turned off)."""
         repo = self._repo(request)
-        issue = repo.issues.get(request.path_params["number"]) if repo else None
-        return repo, issue
+        if repo is None:
+            return not_found()
+        if not repo.has_issues:
+            return gh_error(410, "Issues are disabled for this repo", f"{DOCS}/issues/issues")
+        return repo
 
-    def _labels_from(self, repo: GhRepo, raw: Any) -> list[str] | None:
-        """Label names from a list of names or `{"name"}` objects, created when new; None when invalid."""
+    def _issue(self, request: Request) -> tuple[GhRepo, GhIssue] | Response:
+        repo = self._issues_repo(request)
+        if isinstance(repo, Response):
+            return repo
+        issue = repo.issues.get(request.path_params["number"])
+        return (repo, issue) if issue is not None else not_found()
+
+    def _labels_from(self, repo: GhRepo, raw: Any) -> list[str] | Response:
+        """Label names from a list of names or `{"name"}` objects, as GitHub stores them: created when new
+        with push access; without it, dropped when they exist and refused (403) when they do not."""
         if not isinstance(raw, list):
-            return None
+            return validation_failed("Issue", "labels", "invalid")
         names = [item.get("name") if isinstance(item, dict) else item for item in raw]
         labels = [name for name in names if isinstance(name, str) and name]
         if len(labels) != len(names):
-            return None
-        for name in labels:
-            repo.ensure_label(name)
-        return list(dict.fromkeys(labels))
+            return validation_failed("Issue", "labels", "invalid")
+        if not repo.push:
+            if any(repo.label_named(name) is None for name in labels):
+                return no_label_permission()
+            return []
+        return list(dict.fromkeys(repo.ensure_label(name) for name in labels))
+
+    def _indexed(self, repo: GhRepo, issue: GhIssue) -> None:
+        """Hand a written issue to the (lagging) search index."""
+        self.system.search.record(repo, issue)
 
     # -- routes ---------------------------------------------------------------------------------------
     async def user(self, request: Request) -> Response:
@@ -122,31 +144,32 @@ class GithubApi:
         return JSONResponse(repo.json(base_url(request)))
 
     async def list_issues(self, request: Request) -> Response:
-        repo = self._repo(request)
-        if repo is None:
-            return not_found()
-        state = request.query_params.get("state", "open")
+        repo = self._issues_repo(request)
+        if isinstance(repo, Response):
+            return repo
+        query = request.query_params
+        state = query.get("state", "open")
         if state not in ("open", "closed", "all"):
             return validation_failed("Issue", "state", "invalid")
-        wanted = [x.strip().lower() for x in request.query_params.get("labels", "").split(",") if x.strip()]
+        wanted = [x.strip().lower() for x in query.get("labels", "").split(",") if x.strip()]
+        creator = query.get("creator", "").lower()
         items = [
             issue
             for issue in repo.issues.values()
             if (state == "all" or issue.state == state)
             and all(w in [n.lower() for n in issue.labels] for w in wanted)
+            and (not creator or issue.author.lower() == creator)
         ]
-        key = "updated" if request.query_params.get("sort") == "updated" else "created"
-        items.sort(
-            key=lambda i: (getattr(i, key), i.number), reverse=request.query_params.get("direction") != "asc"
-        )
+        key = "updated" if query.get("sort") == "updated" else "created"
+        items.sort(key=lambda i: (getattr(i, key), i.number), reverse=query.get("direction") != "asc")
         page, headers = self._page(request, items)
         base = base_url(request)
         return JSONResponse([repo.issue_json(base, i) for i in page], headers=headers)
 
     async def create_issue(self, request: Request) -> Response:
-        repo = self._repo(request)
-        if repo is None:
-            return not_found()
+        repo = self._issues_repo(request)
+        if isinstance(repo, Response):
+            return repo
         body = await json_or_none(request)
         if not isinstance(body, dict):
             return bad_json()
@@ -158,8 +181,8 @@ class GithubApi:
                 "Issue", "title", "missing_field", f"{DOCS}/issues/issues#create-an-issue"
             )
         labels = self._labels_from(repo, body.get("labels", []))
-        if labels is None:
-            return validation_failed("Issue", "labels", "invalid")
+        if isinstance(labels, Response):
+            return labels
         assignees = body.get("assignees") or ([body["assignee"]] if body.get("assignee") else [])
         if not isinstance(assignees, list) or any(a not in self.system.logins for a in assignees):
             return validation_failed("Issue", "assignees", "invalid")
@@ -168,24 +191,27 @@ class GithubApi:
             title=title,
             body=body_text if isinstance(body_text, str) else None,
             labels=labels,
-            assignees=list(assignees),
+            assignees=list(assignees) if repo.push else [],
             author=self.system.me_login,
             now=self.system.context.clock(),
         )
+        self._indexed(repo, issue)
         base = base_url(request)
         payload = repo.issue_json(base, issue)
         return JSONResponse(payload, status_code=201, headers={"location": payload["url"]})
 
     async def get_issue(self, request: Request) -> Response:
-        repo, issue = self._issue(request)
-        if repo is None or issue is None:
-            return not_found()
+        found = self._issue(request)
+        if isinstance(found, Response):
+            return found
+        repo, issue = found
         return JSONResponse(repo.issue_json(base_url(request), issue))
 
     async def update_issue(self, request: Request) -> Response:
-        repo, issue = self._issue(request)
-        if repo is None or issue is None:
-            return not_found()
+        found = self._issue(request)
+        if isinstance(found, Response):
+            return found
+        repo, issue = found
         body = await json_or_none(request)
         if not isinstance(body, dict):
             return bad_json()
@@ -193,14 +219,15 @@ class GithubApi:
             return validation_failed("Issue", "state", "invalid")
         if "labels" in body:
             labels = self._labels_from(repo, body["labels"])
-            if labels is None:
-                return validation_failed("Issue", "labels", "invalid")
-            issue.labels = labels
+            if isinstance(labels, Response):
+                return labels
+            if repo.push:
+                issue.labels = labels
         if isinstance(body.get("title"), str) and body["title"].strip():
             issue.title = body["title"]
         if "body" in body and (body["body"] is None or isinstance(body["body"], str)):
             issue.body = body["body"]
-        if isinstance(body.get("assignees"), list):
+        if isinstance(body.get("assignees"), list) and repo.push:
             issue.assignees = [a for a in body["assignees"] if a in self.system.logins]
         now = self.system.context.clock()
         if body.get("state") == "closed" and issue.state == "open":
@@ -209,20 +236,23 @@ class GithubApi:
         elif body.get("state") == "open" and issue.state == "closed":
             issue.state, issue.closed_at, issue.state_reason = "open", None, "reopened"
         issue.updated = now
+        self._indexed(repo, issue)
         return JSONResponse(repo.issue_json(base_url(request), issue))
 
     async def list_comments(self, request: Request) -> Response:
-        repo, issue = self._issue(request)
-        if repo is None or issue is None:
-            return not_found()
+        found = self._issue(request)
+        if isinstance(found, Response):
+            return found
+        repo, issue = found
         page, headers = self._page(request, issue.comments)
         base = base_url(request)
         return JSONResponse([repo.comment_json(base, issue, c) for c in page], headers=headers)
 
     async def add_comment(self, request: Request) -> Response:
-        repo, issue = self._issue(request)
-        if repo is None or issue is None:
-            return not_found()
+        found = self._issue(request)
+        if isinstance(found, Response):
+            return found
+        repo, issue = found
         body = await json_or_none(request)
         if not isinstance(body, dict):
             return bad_json()
@@ -235,18 +265,23 @@ class GithubApi:
         comment = GhComment(next(self.system.comment_ids), text, self.system.me_login, now)
         issue.comments.append(comment)
         issue.updated = now
+        self._indexed(repo, issue)
         return JSONResponse(repo.comment_json(base_url(request), issue, comment), status_code=201)
 
     async def add_labels(self, request: Request) -> Response:
-        repo, issue = self._issue(request)
-        if repo is None or issue is None:
-            return not_found()
+        found = self._issue(request)
+        if isinstance(found, Response):
+            return found
+        repo, issue = found
+        if not repo.push:
+            return no_label_permission()
         body = await json_or_none(request)
         raw = body.get("labels") if isinstance(body, dict) else body
         labels = self._labels_from(repo, raw)
-        if labels is None:
-            return validation_failed("Label", "labels", "invalid")
+        if isinstance(labels, Response):
+            return labels
         issue.labels = list(dict.fromkeys([*issue.labels, *labels]))
+        self._indexed(repo, issue)
         base = base_url(request)
         return JSONResponse([repo.label_json(base, name) for name in issue.labels])
 
@@ -258,15 +293,34 @@ class GithubApi:
         base = base_url(request)
         return JSONResponse([repo.label_json(base, name) for name in page], headers=headers)
 
+    async def get_label(self, request: Request) -> Response:
+        repo = self._repo(request)
+        name = repo.label_named(request.path_params["name"]) if repo else None
+        if repo is None or name is None:
+            return not_found(f"{DOCS}/issues/labels#get-a-label")
+        return JSONResponse(repo.label_json(base_url(request), name))
+
     async def create_label(self, request: Request) -> Response:
         repo = self._repo(request)
         if repo is None:
             return not_found()
+        if not repo.push:
+            return no_label_permission()
         body = await json_or_none(request)
         name = body.get("name") if isinstance(body, dict) else None
         if not isinstance(body, dict) or not isinstance(name, str) or not name.strip():
             return validation_failed("Label", "name", "missing_field")
-        if name.lower() in (n.lower() for n in repo.labels):
+        if repo.label_named(name) is not None:
             return validation_failed("Label", "name", "already_exists")
         repo.ensure_label(name, str(body.get("color") or "ededed"), body.get("description"))
         return JSONResponse(repo.label_json(base_url(request), name), status_code=201)
+
+
+def no_label_permission() -> Response:
+    """GitHub's 403 for a label write (or an unknown label in an issue write) without push access."""
+    return gh_error(
+        403,
+        "You do not have permission to create labels on this repository.",
+        f"{DOCS}/issues/labels#create-a-label",
+        [{"resource": "Repository", "field": "label", "code": "unauthorized"}],
+    )

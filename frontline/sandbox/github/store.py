@@ -59,15 +59,27 @@ class GhRepo:
     issues: dict[int, GhIssue] = field(default_factory=dict)
     labels: dict[str, tuple[int, str, str | None]] = field(default_factory=dict)
     """name -> (id, colour, description)."""
+    push: bool = True
+    """Whether the sandbox's token has push access; without it GitHub drops labels and assignees."""
+    has_issues: bool = True
+    """False: every issue route answers 410, as on a repository with issues turned off."""
+    private: bool = True
 
     @property
     def full_name(self) -> str:
         return f"{self.owner}/{self.name}"
 
-    def ensure_label(self, name: str, colour: str = "ededed", description: str | None = None) -> None:
-        """Issue create and label add make unknown labels, as GitHub does."""
-        if not any(existing.lower() == name.lower() for existing in self.labels):
-            self.labels[name] = (9_000_000 + len(self.labels), colour, description)
+    def label_named(self, name: str) -> str | None:
+        """The label's stored name (GitHub matches label names case-insensitively), or None."""
+        return next((existing for existing in self.labels if existing.lower() == name.lower()), None)
+
+    def ensure_label(self, name: str, colour: str = "ededed", description: str | None = None) -> str:
+        """Issue create and label add make unknown labels (with push access), as GitHub does."""
+        existing = self.label_named(name)
+        if existing is not None:
+            return existing
+        self.labels[name] = (9_000_000 + len(self.labels), colour, description)
+        return name
 
     def add_issue(
         self,
@@ -90,11 +102,18 @@ class GhRepo:
             "node_id": f"R_{self.id}",
             "name": self.name,
             "full_name": self.full_name,
-            "private": True,
+            "private": self.private,
             "owner": _user(base, self.owner),
             "html_url": f"{base}/{self.full_name}",
             "url": f"{base}/repos/{self.full_name}",
-            "has_issues": True,
+            "has_issues": self.has_issues,
+            "permissions": {
+                "admin": False,
+                "maintain": False,
+                "push": self.push,
+                "triage": self.push,
+                "pull": True,
+            },
             "open_issues_count": sum(1 for i in self.issues.values() if i.state == "open"),
         }
 

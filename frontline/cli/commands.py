@@ -37,6 +37,13 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "reply", "add a public reply or internal note, optionally setting the status", "frontline.cli.reply"
     ),
+    Command(
+        "escalate",
+        "file a ticket as a bug in the profile's tracker (Jira, GitHub), or show the one it has",
+        "frontline.cli.escalate",
+        "Preview the bug report built from the ticket, confirm, file it and link it both ways. A ticket "
+        "that already has a bug in the target files nothing.",
+    ),
     Command("login", "store a profile's API token in the system keyring", "frontline.cli.login"),
     Command("doctor", "check config, credentials and connectivity", "frontline.cli.doctor"),
 )

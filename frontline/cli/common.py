@@ -20,7 +20,6 @@ from frontline.errors import ConfigError
 if TYPE_CHECKING:
     from frontline.bootstrap import Session
     from frontline.config import Settings
-    from frontline.services.desk import Desk
 
 T = TypeVar("T")
 SessionFactory = Callable[["Settings", str], "Session"]
@@ -57,9 +56,9 @@ def profile_name(settings: Settings, requested: str | None) -> str:
 
 
 def with_session(
-    args: argparse.Namespace, factory: SessionFactory, work: Callable[[Desk], Awaitable[int]]
+    args: argparse.Namespace, factory: SessionFactory, work: Callable[[Session], Awaitable[int]]
 ) -> int:
-    """Load the settings, open the chosen profile's session, run `work` on its desk and close it."""
+    """Load the settings, open the chosen profile's session, run `work` on it and close it."""
     from frontline.config import load_settings
 
     settings = load_settings()
@@ -67,10 +66,10 @@ def with_session(
     return asyncio.run(in_session(factory(settings, name), work))
 
 
-async def in_session(session: Session, work: Callable[[Desk], Awaitable[T]]) -> T:
-    """Run `work` on the session's desk; the session is closed whatever happens."""
+async def in_session(session: Session, work: Callable[[Session], Awaitable[T]]) -> T:
+    """Run `work` on the session (its desk, escalations, local records); it is closed whatever happens."""
     try:
-        return await work(session.desk)
+        return await work(session)
     finally:
         await session.aclose()
 

@@ -73,12 +73,38 @@ def run_demo(
 
 
 def demo_session(server: SandboxServer, helpdesk: str, settings: Settings | None = None) -> Session:
-    """A session on the running sandbox's `helpdesk`, with the demo's own profile name."""
+    """A session on the running sandbox's `helpdesk`, with the demo's own profile name, escalating to the
+    sandbox's trackers that are running (Jira project `ENG`, GitHub repository `acme/app`)."""
     from frontline.bootstrap import build_session
-    from frontline.config import HelpdeskSettings
+    from frontline.config import ProfileSettings
 
-    # Validated like a profile's section: `helpdesk` is a plain string from the command line.
-    section = HelpdeskSettings.model_validate(
-        {"kind": helpdesk, "base_url": server.urls[helpdesk], "email": server.email}
+    # Validated like a profile's sections: `helpdesk` is a plain string from the command line.
+    profile = ProfileSettings.model_validate(
+        {
+            "helpdesk": {"kind": helpdesk, "base_url": server.urls[helpdesk], "email": server.email},
+            "escalation": demo_targets(server, helpdesk),
+        }
     )
-    return build_session(f"demo-{helpdesk}", section, server.token, settings=settings)
+    return build_session(
+        f"demo-{helpdesk}",
+        profile.helpdesk,
+        server.token,
+        settings=settings,
+        escalation=profile.escalation,
+        tracker_token=lambda entry: server.token,
+    )
+
+
+def demo_targets(server: SandboxServer, helpdesk: str) -> list[dict[str, object]]:
+    """The demo profile's escalation entries, for the sandbox trackers that are served.
+
+    GitHub's `acme/app` is the seeded repository where the sandbox token has push access (labels stick).
+    """
+    labels = [f"from-{helpdesk}"]
+    entries: dict[str, dict[str, object]] = {
+        "jira": {"name": "eng", "kind": "jira", "project": "ENG", "email": server.email, "labels": labels},
+        "github": {"name": "app", "kind": "github", "project": "acme/app", "labels": labels},
+    }
+    return [
+        {**entry, "base_url": server.urls[kind]} for kind, entry in entries.items() if kind in server.urls
+    ]

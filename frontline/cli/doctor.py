@@ -1,6 +1,7 @@
 """`frontline doctor`: a checklist of config, profile, credentials and connectivity.
 
-It stops at the first failure, with the exit code that failure gives every other command.
+It stops at the first failure, with the exit code that failure gives every other command. Escalation
+targets are optional to a shift, so a target that fails is a warning and leaves the exit code alone.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from frontline.errors import ConfigError, CredentialsError, FrontlineError
 
 if TYPE_CHECKING:
     from frontline.domain.models import Person, View
-    from frontline.services.desk import Desk
+    from frontline.services.session import Session
+
+SEARCH_PROBE = "frontline doctor"
+"""What the live check searches each tracker for: a cheap read that needs the token and the project."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -72,6 +76,7 @@ def run(
     except CredentialsError as error:
         return failed("credentials", error)
     check("ok", "credentials", f"helpdesk {credential}")
+    not_live: set[str] = set()  # already reported unusable (no token, no connector): not tried live
     for tracker in profile.escalation:
         tracker_spec = connector(tracker.kind, "tracker")
         try:
@@ -79,18 +84,44 @@ def run(
             check("ok", "credentials", f"{tracker_spec.display_name} {token}")
         except CredentialsError as error:
             check("warn", "credentials", f"{tracker_spec.display_name}: {error.message.splitlines()[0]}")
+            not_live.add(tracker.name or tracker.kind)
         if tracker_spec.factory is None:
             check("warn", "escalation", f"{tracker_spec.display_name}: frontline cannot file bugs there yet")
+            not_live.add(tracker.name or tracker.kind)
 
-    async def connect(desk: Desk) -> tuple[Person, list[View]]:
-        return await desk.connect(), await desk.views()
+    async def connect(session: Session) -> tuple[Person, list[View], list[tuple[str, str]]]:
+        me, views = await session.desk.connect(), await session.desk.views()
+        return me, views, await check_targets(session, skip=not_live)
 
     try:
-        me, views = asyncio.run(in_session(session_factory(settings, name), connect))
+        me, views, targets = asyncio.run(in_session(session_factory(settings, name), connect))
     except FrontlineError as error:
         return failed("helpdesk", error)
     email = f" <{one_line(me.email)}>" if me.email else ""
     check("ok", "helpdesk", f"signed in as {one_line(me.name)}{email}")
     titles = ", ".join(one_line(view.title) for view in views[:5]) + (", …" if len(views) > 5 else "")
     check("ok" if views else "warn", "views", f"{len(views)}: {titles}" if views else "no views to show")
+    for state, detail in targets:
+        check(state, "escalation", detail)
     return ExitCode.OK
+
+
+async def check_targets(session: Session, *, skip: set[str]) -> list[tuple[str, str]]:
+    """A live read in each escalation target (one search result at most): the token is accepted and the
+    project or repository is visible. Returns (state, detail) per target; failures are warnings."""
+    escalations = session.escalations
+    if escalations is None:
+        return []
+    results: list[tuple[str, str]] = []
+    for target in escalations.targets:
+        if target.name in skip:
+            continue
+        where = f"{target.name}: {target.display_name} {one_line(target.project) or '(no project)'}"
+        try:
+            await escalations.tracker(target).similar_bugs(SEARCH_PROBE, 1)
+        except FrontlineError as error:
+            reason = (error.message.splitlines() or [error.title])[0]
+            results.append(("warn", f"{where}: {one_line(reason)}"))
+        else:
+            results.append(("ok", f"{where} answers a search"))
+    return results

@@ -1,4 +1,4 @@
-"""What `frontline queue/show/reply` print: the documented JSON shapes and aligned, cleaned text.
+"""What `frontline queue/show/reply/escalate` print: the documented JSON shapes and aligned, cleaned text.
 
 The JSON schema is written out in `frontline.cli.scripting`'s docstring. Human output passes every piece of
 ticket text through `clean_text`/`one_line`, so hostile ticket text cannot drive the terminal.
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from frontline.domain.escalation import Bug
 from frontline.domain.models import Comment, Organization, Person, Ticket, View
 from frontline.domain.presentation import cell_width, fit_cell, format_sla
 from frontline.domain.text import clean_text, one_line
@@ -27,8 +28,21 @@ def _organization_json(organization: Organization | None) -> dict[str, Any] | No
     return None if organization is None else {"id": organization.id, "name": organization.name}
 
 
-def ticket_json(ticket: Ticket) -> dict[str, Any]:
-    """A ticket in the documented, stable JSON shape."""
+def _known(value: str) -> str | None:
+    return value or None
+
+
+def bug_json(bug: Bug) -> dict[str, Any]:
+    """A linked bug: `url` and `status` are null when not known (a key cited in a note or tag)."""
+    return {"key": bug.key, "url": _known(bug.url), "status": _known(bug.status), "tracker": bug.tracker}
+
+
+def ticket_json(ticket: Ticket, linked_bugs: Sequence[Bug] = ()) -> dict[str, Any]:
+    """A ticket in the documented, stable JSON shape.
+
+    `linked_bug` is the helpdesk's own link when it has one, else the first of `linked_bugs`.
+    """
+    first_linked = linked_bugs[0].key if linked_bugs else None
     return {
         "id": ticket.id,
         "key": ticket.display_key,
@@ -44,7 +58,8 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
         "created_at": _time(ticket.created_at),
         "updated_at": _time(ticket.updated_at),
         "url": ticket.url,
-        "linked_bug": ticket.linked_bug,
+        "linked_bug": ticket.linked_bug or first_linked,
+        "linked_bugs": [bug_json(bug) for bug in linked_bugs],
     }
 
 
@@ -85,8 +100,10 @@ def format_queue(view: View, tickets: Sequence[Ticket], now: datetime) -> str:
     return "\n".join(lines)
 
 
-def format_thread(ticket: Ticket, comments: Sequence[Comment], now: datetime) -> str:
-    """The ticket header, then each comment with public replies and internal notes told apart."""
+def format_thread(
+    ticket: Ticket, comments: Sequence[Comment], now: datetime, linked_bugs: Sequence[Bug] = ()
+) -> str:
+    """The ticket header (with its linked bugs), then each comment, public replies and notes told apart."""
 
     def name(person: Person | None) -> str:
         return one_line(person.name) if person else "-"
@@ -103,6 +120,8 @@ def format_thread(ticket: Ticket, comments: Sequence[Comment], now: datetime) ->
         lines.append(f"Tags: {', '.join(one_line(tag) for tag in ticket.tags)}")
     if ticket.url:
         lines.append(f"URL: {one_line(ticket.url)}")
+    if linked_bugs:
+        lines.append(f"Bugs: {', '.join(format_bug(bug) for bug in linked_bugs)}")
     for comment in comments:
         kind = "public reply" if comment.public else "INTERNAL NOTE"
         stamp = comment.created_at.strftime("%Y-%m-%d %H:%M %Z")
@@ -111,3 +130,9 @@ def format_thread(ticket: Ticket, comments: Sequence[Comment], now: datetime) ->
         lines += [f"{prefix}{line}".rstrip() for line in clean_text(comment.body).splitlines() or [""]]
         lines += [f"{prefix}[attachment] {one_line(a.file_name)}" for a in comment.attachments]
     return "\n".join(lines)
+
+
+def format_bug(bug: Bug) -> str:
+    """`ENG-42 (In Progress)`, or the bare key while its status is not known."""
+    key = one_line(bug.key)
+    return f"{key} ({one_line(bug.status)})" if bug.status else key

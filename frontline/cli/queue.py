@@ -20,6 +20,7 @@ from frontline.errors import NotFound
 if TYPE_CHECKING:
     from frontline.domain.models import Ticket, View
     from frontline.services.desk import Desk
+    from frontline.services.session import Session
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,15 +37,18 @@ def run(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """List the view's tickets; JSON for scripts, cleaned columns for people."""
+    """List the view's tickets; JSON for scripts (linked bugs from the local records and the tags, no
+    tracker requests), cleaned columns for people."""
+    from frontline.cli.linked import linked_bugs
     from frontline.cli.output import format_queue, ticket_json
 
-    async def work(desk: Desk) -> int:
+    async def work(session: Session) -> int:
+        desk = session.desk
         view, tickets = await fetch_queue(desk, args.view, args.limit)
         if args.json:
             payload = {
                 "view": {"id": view.id, "title": view.title},
-                "tickets": [ticket_json(t) for t in tickets],
+                "tickets": [ticket_json(t, linked_bugs(session, t)) for t in tickets],
             }
             print_json(payload, out)
         else:

@@ -20,7 +20,7 @@ from frontline.domain.text import one_line
 from frontline.errors import InputError, Unsupported
 
 if TYPE_CHECKING:
-    from frontline.services.desk import Desk
+    from frontline.services.session import Session
 
 SUBMIT_AS = {"open": "open", "pending": "pending", "hold": "hold", "on-hold": "hold", "solved": "solved"}
 """`--status` words and the ticket status each submits as."""
@@ -49,11 +49,13 @@ def run(
     stdin: TextIO | None = None,
 ) -> int:
     """Add the reply or note at the revision just read, so a concurrent change is a conflict, not lost."""
+    from frontline.cli.linked import linked_bugs
     from frontline.cli.output import ticket_json
     from frontline.domain.models import CommentDraft, TicketUpdate
     from frontline.domain.models import Status as TicketStatus
 
-    async def work(desk: Desk) -> int:
+    async def work(session: Session) -> int:
+        desk = session.desk
         body = read_body(args, stdin or sys.stdin)
         if not args.public and not desk.capabilities.internal_notes:
             raise Unsupported(f"{desk.helpdesk_name} does not support internal notes.")
@@ -66,7 +68,8 @@ def run(
         known = [comment.id for comment in thread.comments]
         ticket = await desk.submit(args.ticket, update, known_comment_ids=known)
         if args.json:
-            print_json({"ticket": ticket_json(ticket), "comment": {"public": args.public}}, out)
+            bugs = linked_bugs(session, ticket, thread.comments)
+            print_json({"ticket": ticket_json(ticket, bugs), "comment": {"public": args.public}}, out)
         else:
             kind = "a public reply" if args.public else "an internal note"
             key = one_line(ticket.display_key)

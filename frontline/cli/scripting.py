@@ -1,14 +1,21 @@
-"""The contract of the scriptable commands (`queue`, `show`, `reply`, `login`, `doctor`) for scripts.
+"""The contract of the scriptable commands (`queue`, `show`, `reply`, `escalate`, `login`, `doctor`).
 
 `--json` help points here, so this is where the schema is written down; the commands themselves live in
-`frontline.cli.queue`, `.show`, `.reply`, `.login` and `.doctor`, the shapes in `frontline.cli.output`.
+`frontline.cli.queue`, `.show`, `.reply`, `.escalate`, `.login` and `.doctor`, the shapes in
+`frontline.cli.output`.
 
 Every command takes `--profile NAME` (else `FRONTLINE_PROFILE`, the config's `profile`, or the only one).
 Errors go to stderr as a short message, never a traceback. Exit codes (`frontline.cli.errors.ExitCode`):
-0 success, 1 the helpdesk failed (unreachable, rejected, not found, conflict; for `reply`: it did not land,
-sending again is safe), 2 a configuration, credentials or input problem, 3 `reply` partly applied (the
-comment landed, a field change did not: do not send the comment again), 4 `reply` outcome unknown (it is
-kept in the outbox and checked before the next write to that ticket: do not send it again), 130 interrupted.
+0 success, 1 the helpdesk or tracker failed (unreachable, rejected, not found, conflict; for `reply`: it did
+not land, sending again is safe), 2 a configuration, credentials or input problem (for `escalate`: also an
+unknown `--target`, and no terminal to confirm on without `--yes`), 3 partly applied (`reply`: the comment
+landed, a field change did not: do not send the comment again; `escalate`: the bug is filed, linking it to
+the ticket failed: run it again to finish), 4 outcome unknown (`reply`: it is kept in the outbox and checked
+before the next write to that ticket: do not send it again; `escalate`: the tracker's answer to the create
+was lost and the bug cannot be found yet: run it again later, it looks before filing), 130 interrupted.
+
+`escalate` files nothing twice: a ticket that already has a bug in the target prints that bug with
+`"created": false`. Without `--yes` it previews the report and asks on the terminal.
 
 JSON output (`--json`) is stable: keys are only ever added, never renamed or removed. Times are ISO 8601
 with a UTC offset; text fields are verbatim from the helpdesk (control characters arrive JSON-escaped).
@@ -21,7 +28,12 @@ with a UTC offset; text fields are verbatim from the helpdesk (control character
                      "requester": person | null, "assignee": person | null,
                      "organization": organization | null, "tags": [str],
                      "sla_due_at": time | null, "sla_paused": bool,
-                     "created_at": time, "updated_at": time, "url": str | null, "linked_bug": str | null}
+                     "created_at": time, "updated_at": time, "url": str | null,
+                     "linked_bug": str | null,  # the helpdesk's link, else the first of linked_bugs
+                     "linked_bugs": [linked_bug]}
+    linked_bug    = {"key": str,               # ENG-42 (Jira) | owner/repo#17 (GitHub)
+                     "url": str | null, "status": str | null,   # null: a key only cited in a tag or note
+                     "tracker": str}           # the escalation target's name in the profile
     comment       = {"id": str, "author": person | null, "public": bool, "created_at": time, "body": str,
                      "attachments": [{"id": str, "file_name": str, "content_type": str | null,
                                       "size": int | null, "url": str | null}]}
@@ -29,4 +41,12 @@ with a UTC offset; text fields are verbatim from the helpdesk (control character
     frontline queue --json  -> {"view": {"id": str, "title": str}, "tickets": [ticket]}
     frontline show --json   -> {"ticket": ticket, "comments": [comment]}    (oldest comment first)
     frontline reply --json  -> {"ticket": ticket, "comment": {"public": bool}} (the ticket after the write)
+    frontline escalate --json -> {"bug": {"key": str, "url": str, "status": str | null, "tracker": str,
+                                          "title": str},
+                                  "created": bool,   # false: the bug already existed, nothing was filed
+                                  "ticket": ticket}  # the ticket after the note and tags naming the bug
+
+`linked_bugs` lists the bugs frontline filed or linked for the ticket (its local records, oldest first; `show`
+reads their current status from the trackers first, the others show the last seen one), then bug keys of
+the profile's Jira targets cited in the ticket's tags and (except in `queue`) internal notes.
 """

@@ -16,7 +16,7 @@ from frontline.cli.common import (
 from frontline.cli.errors import ExitCode, guard
 
 if TYPE_CHECKING:
-    from frontline.services.desk import Desk
+    from frontline.services.session import Session
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,19 +32,26 @@ def run(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Print the ticket and its comments, oldest first; public replies and internal notes told apart."""
+    """Print the ticket and its comments, oldest first; public replies and internal notes told apart.
+
+    The linked bugs' status is read from their trackers first (best effort: the last seen one otherwise).
+    """
+    from frontline.cli.linked import linked_bugs, refresh_linked
     from frontline.cli.output import comment_json, format_thread, ticket_json
 
-    async def work(desk: Desk) -> int:
+    async def work(session: Session) -> int:
+        desk = session.desk
         thread = await desk.open_ticket(args.ticket)
+        await refresh_linked(session, thread.ticket.id)
+        bugs = linked_bugs(session, thread.ticket, thread.comments)
         if args.json:
             payload = {
-                "ticket": ticket_json(thread.ticket),
+                "ticket": ticket_json(thread.ticket, bugs),
                 "comments": [comment_json(c) for c in thread.comments],
             }
             print_json(payload, out)
         else:
-            print_text(format_thread(thread.ticket, thread.comments, desk.clock()), out)
+            print_text(format_thread(thread.ticket, thread.comments, desk.clock(), bugs), out)
         return ExitCode.OK
 
     return guard(lambda: with_session(args, session_factory, work), err)

@@ -22,7 +22,10 @@ def frontline(*argv: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["demo", "--help"], ["sandbox", "--help"], ["reply", "--help"]])
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["demo", "--help"], ["sandbox", "--help"], ["reply", "--help"], ["escalate", "--help"]],
+)
 def test_help_works(argv: list[str]) -> None:
     result = frontline(*argv)
     assert result.returncode == 0, result.stderr

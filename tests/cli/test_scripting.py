@@ -36,7 +36,7 @@ views = ["360002", "360001"]
 
 TICKET_KEYS = [
     "id", "key", "subject", "status", "priority", "requester", "assignee", "organization", "tags",
-    "sla_due_at", "sla_paused", "created_at", "updated_at", "url", "linked_bug",
+    "sla_due_at", "sla_paused", "created_at", "updated_at", "url", "linked_bug", "linked_bugs",
 ]  # fmt: skip
 
 

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from support.fake_helpdesk import FIXED_NOW, FakeHelpdesk
+from support.fake_tracker import FakeTracker
 
 from frontline.bootstrap import Session, session_for_helpdesk
 from frontline.domain.clock import fixed_clock
 from frontline.domain.escalation import (
     ESCALATED_TAG,
-    Bug,
     BugReport,
     EscalationFields,
     TicketRef,
     cited_bug_keys,
 )
-from frontline.domain.ports import ConnectionState, Tracker, TrackerCapabilities
 from frontline.errors import ConfigError, NotFound, WriteOutcomeUnknown
 from frontline.services.escalation import Escalations, Target
 from frontline.store.db import Store
@@ -28,59 +25,6 @@ from frontline.store.escalations import EscalationStore
 TICKET = "1000"
 JIRA = Target(name="eng", kind="jira", display_name="Jira", project="ENG", labels=("from-support",))
 OTHER = Target(name="web", kind="github", display_name="GitHub", project="acme/web")
-
-
-@dataclass
-class FakeTracker(Tracker):
-    """Bugs in memory, found by the ticket's label as Jira's consistent lookups would."""
-
-    kind: ClassVar[str] = "jira"
-    display_name: ClassVar[str] = "Jira"
-    capabilities: ClassVar[TrackerCapabilities] = TrackerCapabilities(remote_links=True)
-
-    bugs: dict[str, tuple[Bug, BugReport]] = field(default_factory=dict)
-    links: list[tuple[str, str]] = field(default_factory=list)
-    comments: list[tuple[str, str]] = field(default_factory=list)
-    lose_next_create: bool = False
-    hide_lost: bool = False
-    creates: int = 0
-
-    @property
-    def connection_state(self) -> ConnectionState:
-        return ConnectionState.ONLINE
-
-    async def find_bug_for_ticket(self, ticket: TicketRef) -> Bug | None:
-        if self.hide_lost:
-            return None
-        return next((bug for bug, report in self.bugs.values() if ticket.label in report.labels), None)
-
-    async def create_bug(self, report: BugReport) -> Bug:
-        self.creates += 1
-        key = f"ENG-{len(self.bugs) + 1}"
-        bug = Bug(
-            key=key,
-            url=f"https://acme.atlassian.net/browse/{key}",
-            title=report.title,
-            status="To Do",
-            labels=report.labels,
-        )
-        self.bugs[key] = (bug, report)
-        if self.lose_next_create:
-            self.lose_next_create = False
-            raise WriteOutcomeUnknown("The connection to Jira failed after the change was sent.")
-        return bug
-
-    async def link_ticket(self, bug: Bug, ticket: TicketRef) -> None:
-        if (bug.key, ticket.global_id) not in self.links:
-            self.links.append((bug.key, ticket.global_id))
-
-    async def get_bug(self, key: str) -> Bug:
-        if key not in self.bugs:
-            raise NotFound(f"No issue {key}.")
-        return self.bugs[key][0]
-
-    async def add_comment(self, key: str, body: str) -> None:
-        self.comments.append((key, body))
 
 
 def escalations_on(session: Session, tracker: FakeTracker, *targets: Target) -> Escalations:

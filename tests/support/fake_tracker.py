@@ -1,0 +1,85 @@
+"""An in-memory bug tracker: bugs found by the ticket's label, as Jira's consistent lookups would find them.
+
+Shared by the escalation service's tests and the CLI's: it honours the `Tracker` port and raises the same
+errors, and can lose a create's answer (optionally hiding the bug it made) or be unreachable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from frontline.domain.escalation import Bug, BugReport, TicketRef
+from frontline.domain.ports import ConnectionState, Tracker, TrackerCapabilities
+from frontline.errors import FrontlineError, NotFound, WriteOutcomeUnknown
+
+
+@dataclass
+class FakeTracker(Tracker):
+    """Bugs in memory, found by the ticket's label as Jira's consistent lookups would."""
+
+    kind: ClassVar[str] = "jira"
+    display_name: ClassVar[str] = "Jira"
+    capabilities: ClassVar[TrackerCapabilities] = TrackerCapabilities(remote_links=True)
+
+    bugs: dict[str, tuple[Bug, BugReport]] = field(default_factory=dict)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    comments: list[tuple[str, str]] = field(default_factory=list)
+    searches: list[str] = field(default_factory=list)
+    lose_next_create: bool = False
+    hide_lost: bool = False
+    unreachable: FrontlineError | None = None
+    """When set, searching and reading a bug raise it (a tracker that is down or refuses the token)."""
+    creates: int = 0
+
+    @property
+    def connection_state(self) -> ConnectionState:
+        return ConnectionState.ONLINE
+
+    async def find_bug_for_ticket(self, ticket: TicketRef) -> Bug | None:
+        if self.hide_lost:
+            return None
+        return next((bug for bug, report in self.bugs.values() if ticket.label in report.labels), None)
+
+    async def create_bug(self, report: BugReport) -> Bug:
+        self.creates += 1
+        key = f"ENG-{len(self.bugs) + 1}"
+        bug = Bug(
+            key=key,
+            url=f"https://acme.atlassian.net/browse/{key}",
+            title=report.title,
+            status="To Do",
+            labels=report.labels,
+        )
+        self.bugs[key] = (bug, report)
+        if self.lose_next_create:
+            self.lose_next_create = False
+            raise WriteOutcomeUnknown("The connection to Jira failed after the change was sent.")
+        return bug
+
+    async def link_ticket(self, bug: Bug, ticket: TicketRef) -> None:
+        if (bug.key, ticket.global_id) not in self.links:
+            self.links.append((bug.key, ticket.global_id))
+
+    async def get_bug(self, key: str) -> Bug:
+        if self.unreachable is not None:
+            raise self.unreachable
+        if key not in self.bugs:
+            raise NotFound(f"No issue {key}.")
+        return self.bugs[key][0]
+
+    async def similar_bugs(self, text: str, limit: int = 10) -> list[Bug]:
+        if self.unreachable is not None:
+            raise self.unreachable
+        self.searches.append(text)
+        words = text.casefold().split()
+        found = [bug for bug, _ in self.bugs.values() if any(w in bug.title.casefold() for w in words)]
+        return found[:limit]
+
+    async def add_comment(self, key: str, body: str) -> None:
+        self.comments.append((key, body))
+
+    def set_status(self, key: str, status: str) -> None:
+        """The developers moved the bug along (what a status refresh should pick up)."""
+        bug, report = self.bugs[key]
+        self.bugs[key] = (bug.model_copy(update={"status": status}), report)

@@ -9,6 +9,7 @@ operations have safe defaults that raise `Unsupported`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -222,9 +223,15 @@ class Tracker(ABC):
         """What the last request said about the connection."""
 
     @abstractmethod
-    async def find_bug_for_ticket(self, ticket: TicketRef) -> Bug | None:
+    async def find_bug_for_ticket(
+        self, ticket: TicketRef, *, known: Sequence[str] = (), settle: bool | None = None
+    ) -> Bug | None:
         """The issue already filed for `ticket`, found through strongly consistent reads (the ticket's label
         in the project's issue list, a remote link's globalId, a body marker), never a search index alone.
+
+        `known` are issue keys the caller already has for the ticket (checked directly); `settle` says a
+        create may have been sent moments ago (a crash or a lost answer): where the tracker can only search
+        a lagging index, it waits for the index to settle before saying there is none.
 
         Raises:
             Unavailable: the tracker could not be asked; the caller must not create blindly.

@@ -161,7 +161,10 @@ class Escalations:
                 return _named(await self.tracker(target).get_bug(record.bug_key), target)
             except FrontlineError:
                 return record.bug()
-        found = await self.tracker(target).find_bug_for_ticket(self.ticket_ref(thread.ticket))
+        in_doubt = record is not None and record.state == "filing"
+        found = await self.tracker(target).find_bug_for_ticket(
+            self.ticket_ref(thread.ticket), settle=in_doubt
+        )
         return _named(found, target) if found is not None else None
 
     async def escalate(
@@ -226,7 +229,7 @@ class Escalations:
         try:
             return _named(await tracker.create_bug(report), target)
         except WriteOutcomeUnknown as lost:
-            found = await tracker.find_bug_for_ticket(report.ticket)
+            found = await tracker.find_bug_for_ticket(report.ticket, settle=True)
             if found is not None:
                 return _named(found, target)
             raise WriteOutcomeUnknown(

@@ -6,6 +6,7 @@ errors, and can lose a create's answer (optionally hiding the bug it made) or be
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -31,12 +32,16 @@ class FakeTracker(Tracker):
     unreachable: FrontlineError | None = None
     """When set, searching and reading a bug raise it (a tracker that is down or refuses the token)."""
     creates: int = 0
+    finds: list[tuple[str, tuple[str, ...], bool | None]] = field(default_factory=list)
 
     @property
     def connection_state(self) -> ConnectionState:
         return ConnectionState.ONLINE
 
-    async def find_bug_for_ticket(self, ticket: TicketRef) -> Bug | None:
+    async def find_bug_for_ticket(
+        self, ticket: TicketRef, *, known: Sequence[str] = (), settle: bool | None = None
+    ) -> Bug | None:
+        self.finds.append((ticket.label, tuple(known), settle))
         if self.hide_lost:
             return None
         return next((bug for bug, report in self.bugs.values() if ticket.label in report.labels), None)

@@ -111,6 +111,7 @@ async def test_a_lost_create_that_cannot_be_found_yet_is_looked_for_before_filin
 
     assert result.bug.key == "ENG-1" and not result.created
     assert tracker.creates == 1 and notes_citing(helpdesk, "ENG-1") == 1
+    assert tracker.finds[-1][2] is True, "an attempt in doubt waits for a lagging index before filing"
     await restarted.aclose()
 
 

@@ -1,13 +1,18 @@
-"""Atlassian Document Format (ADF): plain text in and out, and the rules Jira enforces.
+"""Atlassian Document Format (ADF): plain text and Markdown in, text out, and the rules Jira enforces.
 
 Jira platform v3 takes rich text (descriptions, comments) as ADF JSON, never as a string. These helpers
-build the smallest valid document from plain text, read any document back as text (tolerating node
-types we do not know), and list the rule violations the sandbox rejects the way Jira does.
+build the smallest valid document from plain text (or a structured one from Markdown, in
+`atlassian.markdown`), read any document back as text (tolerating node types we do not know), and list
+the rule violations the sandbox rejects the way Jira does.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from frontline.connectors.atlassian.markdown import markdown_to_adf
+
+__all__ = ["adf_to_text", "markdown_to_adf", "text_to_adf", "validate_adf"]
 
 BLOCK_NODES = frozenset(
     {

@@ -15,6 +15,7 @@ Follows the escalation recipe (`shared/research/real-accounts.md` §4):
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -171,7 +172,9 @@ class GitHubTracker(OverApiClient, Tracker):
         return error if access.has_issues else self._issues_disabled()
 
     # -- find ----------------------------------------------------------------------------------------
-    async def find_bug_for_ticket(self, ticket: TicketRef) -> Bug | None:
+    async def find_bug_for_ticket(
+        self, ticket: TicketRef, *, known: Sequence[str] = (), settle: bool | None = None
+    ) -> Bug | None:
         """The ticket's issue: by its label, then by its marker in the signed-in user's newest issues,
         then (a lagging index, last) by a search for the marker. The oldest wins if there are several.
 

@@ -1,7 +1,7 @@
 """Jira Software as an escalation tracker: its settings section and connector spec.
 
-Settings only for now: escalation connectors come later, so there is no factory yet. The error
-parser is the Jira platform's, shared with JSM (`frontline.connectors.atlassian.errors`).
+The tracker itself is `frontline.connectors.jira.client` (imported only when a target is built). The
+error parser is the Jira platform's, shared with JSM (`frontline.connectors.atlassian.errors`).
 """
 
 from __future__ import annotations
@@ -50,4 +50,5 @@ CONNECTOR = ConnectorSpec(
         token_env="JIRA_TOKEN",
     ),
     parse_error=parse_error,
+    factory="frontline.connectors.jira.client:build_jira_tracker",
 )

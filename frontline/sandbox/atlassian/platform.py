@@ -13,7 +13,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from frontline.sandbox.atlassian.adf import document_problems, document_text
-from frontline.sandbox.atlassian.records import PRIORITY_BY_ID, PRIORITY_BY_NAME, CommentRecord, IssueRecord
+from frontline.sandbox.atlassian.records import (
+    PRIORITY_BY_ID,
+    PRIORITY_BY_NAME,
+    RESOLUTION_BY_ID,
+    RESOLUTION_BY_NAME,
+    RESOLUTIONS,
+    CommentRecord,
+    IssueRecord,
+    TransitionDef,
+)
 from frontline.sandbox.atlassian.responses import jira_error, read_json
 from frontline.sandbox.atlassian.shapes import platform_user
 from frontline.sandbox.atlassian.site import AtlassianSite, FieldSelection
@@ -193,28 +202,34 @@ class PlatformApi:
         self.site.touch(issue)
         return Response(status_code=204)
 
-    def _transitions_json(self, base: str, issue: IssueRecord) -> list[dict[str, Any]]:
+    def _transitions_json(
+        self, base: str, issue: IssueRecord, *, fields: bool = False
+    ) -> list[dict[str, Any]]:
         workflow = self.site.workflow(issue)
-        return [
-            {
+        transitions = []
+        for t in workflow.available(issue.status_id):
+            body: dict[str, Any] = {
                 "id": t.id,
                 "name": t.name,
                 "to": self.site.status_json(base, workflow.status(t.to)),
-                "hasScreen": False,
+                "hasScreen": bool(t.screen),
                 "isGlobal": not t.sources,
                 "isInitial": False,
                 "isAvailable": True,
                 "isConditional": False,
                 "isLooped": False,
             }
-            for t in workflow.available(issue.status_id)
-        ]
+            if fields:
+                body["fields"] = {name: _screen_field(base, name) for name in t.screen}
+            transitions.append(body)
+        return transitions
 
     async def get_transitions(self, request: Request) -> Response:
         issue = self._issue(request)
         if issue is None:
             return jira_error(404, [ISSUE_NOT_FOUND])
-        transitions = self._transitions_json(base_url(request), issue)
+        expand = request.query_params.get("expand", "").split(",")
+        transitions = self._transitions_json(base_url(request), issue, fields="transitions.fields" in expand)
         wanted = request.query_params.get("transitionId")
         if wanted:
             transitions = [t for t in transitions if t["id"] == wanted]
@@ -236,11 +251,16 @@ class PlatformApi:
         if chosen is None:
             return jira_error(400, [f"Transition id '{transition_id}' is not valid for this issue."])
         update = body.get("update") or {}
-        errors = self._check_edit(body.get("fields") or {}, update if isinstance(update, dict) else {})
-        errors.pop("resolution", None)
+        raw_fields = body.get("fields") or {}
+        fields = dict(raw_fields) if isinstance(raw_fields, dict) else {}
+        resolution = fields.pop("resolution", None)
+        errors = self._check_edit(fields, update if isinstance(update, dict) else {})
+        errors.update(_screen_problems(chosen, resolution))
         if errors:
             return jira_error(400, errors=errors)
         issue.status_id = chosen.to
+        done = self.site.workflow(issue).status(chosen.to).category == "done"
+        issue.resolution_id = _resolution_id(resolution) if done and resolution is not None else None
         for op in update.get("comment") or []:
             self._store_comment(issue, op["add"]["body"], public=True)
         self.site.touch(issue)
@@ -279,3 +299,38 @@ class PlatformApi:
                 public = not bool((prop.get("value") or {}).get("internal"))
         comment = self._store_comment(issue, body["body"], public=public)
         return JSONResponse(self.site.comment_json(base_url(request), issue, comment), status_code=201)
+
+
+def _resolution_id(value: Any) -> str | None:
+    """The resolution a transition names (`{"name": "Done"}` or `{"id": "10000"}`), or None."""
+    if not isinstance(value, dict):
+        return None
+    if isinstance(value.get("id"), str) and value["id"] in RESOLUTION_BY_ID:
+        return str(value["id"])
+    return RESOLUTION_BY_NAME.get(str(value.get("name", "")).lower())
+
+
+def _screen_problems(transition: TransitionDef, resolution: Any) -> dict[str, str]:
+    """Jira's answer to a transition whose screen asks for a resolution that was not given."""
+    if "resolution" not in transition.screen:
+        return {}
+    if resolution is None:
+        return {"resolution": "Resolution is required."}
+    if _resolution_id(resolution) is None:
+        return {"resolution": "The resolution is invalid."}
+    return {}
+
+
+def _screen_field(base: str, name: str) -> dict[str, Any]:
+    """`FieldMetadata` for a transition-screen field (only `resolution` is ever on one)."""
+    return {
+        "required": True,
+        "schema": {"type": name, "system": name},
+        "name": name.capitalize(),
+        "key": name,
+        "operations": ["set"],
+        "allowedValues": [
+            {"self": f"{base}/rest/api/3/resolution/{rid}", "id": rid, "name": rname}
+            for rid, rname in RESOLUTIONS
+        ],
+    }

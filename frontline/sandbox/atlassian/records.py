@@ -28,6 +28,8 @@ class TransitionDef:
     name: str
     to: str
     sources: tuple[str, ...] = ()
+    screen: tuple[str, ...] = ()
+    """Fields on the transition's screen, each required (Jira Software's Done asks for `resolution`)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,11 @@ class IssueRecord:
     participants: list[str] = field(default_factory=list)
     sla_seed: int = 0
     seq: int = 0
+    # Jira Software
+    components: list[str] = field(default_factory=list)
+    custom: dict[str, Any] = field(default_factory=dict)
+    """Custom field values by id (`customfield_10050`), as they were sent."""
+    resolution_id: str | None = None
 
 
 PRIORITIES: tuple[tuple[str, str], ...] = (
@@ -113,6 +120,14 @@ PRIORITIES: tuple[tuple[str, str], ...] = (
 )
 PRIORITY_BY_ID = dict(PRIORITIES)
 PRIORITY_BY_NAME = {name.lower(): pid for pid, name in PRIORITIES}
+RESOLUTIONS: tuple[tuple[str, str], ...] = (
+    ("10000", "Done"),
+    ("10001", "Won't Do"),
+    ("10002", "Duplicate"),
+    ("10003", "Cannot Reproduce"),
+)
+RESOLUTION_BY_ID = dict(RESOLUTIONS)
+RESOLUTION_BY_NAME = {name.lower(): rid for rid, name in RESOLUTIONS}
 CATEGORY_IDS = {
     "new": (2, "To Do", "blue-gray"),
     "indeterminate": (4, "In Progress", "yellow"),

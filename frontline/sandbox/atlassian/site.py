@@ -7,6 +7,7 @@ platform's `IssueBean`. The JSM site extends it with desks, queues and SLAs.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ from frontline.sandbox.atlassian.adf import text_document
 from frontline.sandbox.atlassian.records import (
     CATEGORY_IDS,
     PRIORITY_BY_ID,
+    RESOLUTION_BY_ID,
     Account,
     CommentRecord,
     IssueRecord,
@@ -37,6 +39,8 @@ class ProjectDef:
     """(id, name) pairs."""
     lead_id: str
     workflow: Workflow
+    components: tuple[tuple[str, str], ...] = ()
+    """(id, name) pairs."""
 
 
 class AtlassianSite:
@@ -53,6 +57,9 @@ class AtlassianSite:
         self._link_ids = itertools.count(10_000)
         self.revision = 0
         """Bumped on every write so cached listings (queues) know to recompute."""
+        self.search_lag = 0.0
+        """Seconds a write takes to reach the search index (Jira's is eventually consistent)."""
+        self._written_at: dict[str, float] = {}
 
     def reseed(self) -> None:
         """Back to the seeded state in place: routes hold on to this object."""
@@ -101,14 +108,24 @@ class AtlassianSite:
         return next(self._link_ids)
 
     def touch(self, issue: IssueRecord) -> None:
+        """Record a write: `updated` moves, and the search index has not seen the issue yet."""
         issue.updated = self.now()
         self.revision += 1
+        self._written_at[issue.id] = time.monotonic()
+
+    def indexed(self, issue: IssueRecord) -> bool:
+        """Whether search sees the issue: its last write is at least `search_lag` seconds old (real
+        time, not the site's clock, which tests may freeze)."""
+        written = self._written_at.get(issue.id)
+        return written is None or time.monotonic() - written >= self.search_lag
 
     def inspect(self, issue: IssueRecord) -> dict[str, Any]:
         """A control-route view of an issue, for tests asserting exactly-once writes."""
         return {
             "key": issue.key,
+            "summary": issue.summary,
             "status": self.status_of(issue).name,
+            "resolution": RESOLUTION_BY_ID.get(issue.resolution_id or ""),
             "priority_id": issue.priority_id,
             "assignee": issue.assignee_id,
             "labels": list(issue.labels),
@@ -176,6 +193,7 @@ class AtlassianSite:
                 "id": issue.priority_id,
             }
         comments = self.comments(issue) if include("comment") else []
+        components = dict(project.components)
         description = issue.description_adf
         if description is None and issue.description:
             description = text_document(issue.description)
@@ -191,7 +209,12 @@ class AtlassianSite:
             "created": jira_date(issue.created),
             "updated": jira_date(issue.updated),
             "description": description,
-            "resolution": {"id": "10000", "name": "Done"} if status.category == "done" else None,
+            "resolution": self._resolution_json(base, issue, status),
+            "components": [
+                {"self": f"{base}/rest/api/3/component/{cid}", "id": cid, "name": components[cid]}
+                for cid in issue.components
+                if cid in components
+            ],
             "issuetype": {
                 "self": f"{base}/rest/api/3/issuetype/{issue.issue_type}",
                 "id": issue.issue_type,
@@ -216,8 +239,19 @@ class AtlassianSite:
                 "startAt": 0,
             },
         }
+        fields.update(issue.custom)
         fields.update(self.extra_fields(base, issue, include))
         return {name: value for name, value in fields.items() if include(name)}
+
+    def _resolution_json(self, base: str, issue: IssueRecord, status: StatusDef) -> dict[str, Any] | None:
+        resolution_id = issue.resolution_id or ("10000" if status.category == "done" else None)
+        if resolution_id is None:
+            return None
+        return {
+            "self": f"{base}/rest/api/3/resolution/{resolution_id}",
+            "id": resolution_id,
+            "name": RESOLUTION_BY_ID[resolution_id],
+        }
 
     def render_issue(self, base: str, issue: IssueRecord, wanted: FieldSelection) -> dict[str, Any]:
         """The platform `IssueBean` with the requested fields."""

@@ -1,8 +1,13 @@
 """`/rest/api/3/search/jql` over a tiny JQL subset, and the retired `/rest/api/3/search` (410 Gone).
 
-Supported: `project`, `key`, `labels`, `status`, `statusCategory`, `assignee` (`currentUser()`, `EMPTY`),
-`summary`/`text ~ "words"`, with `=`, `!=`, `~`, `in (...)`, `is [not] EMPTY`, joined by AND/OR (AND binds
-tighter), and `ORDER BY field [ASC|DESC], ...`. A query with no restriction is refused, as Jira does.
+Supported: `project`, `issue`/`key`, `labels`, `status`, `statusCategory`, `assignee` (`currentUser()`,
+`EMPTY`), `summary`/`text ~ "query"` (`jira.text_query`), with `=`, `!=`, `~`, `in (...)`,
+`issue in issuesWithRemoteLinksByGlobalId("...")`, `is [not] EMPTY`, joined by AND/OR (AND binds tighter),
+and `ORDER BY field [ASC|DESC], ...`. Strings take JQL's escapes only. A query with no restriction is
+refused, as Jira does.
+
+Like Jira's, the index is eventually consistent: an issue written less than `site.search_lag` seconds ago
+is not found, unless its id is in `reconcileIssues` ("strong consistency issue ids", at most 50).
 """
 
 from __future__ import annotations
@@ -22,12 +27,16 @@ from frontline.sandbox.atlassian.records import IssueRecord
 from frontline.sandbox.atlassian.responses import jira_error, read_json
 from frontline.sandbox.atlassian.site import AtlassianSite, FieldSelection
 from frontline.sandbox.http_helpers import base_url
+from frontline.sandbox.jira.text_query import TextQueryError, compile_text_query, words_of
 
 GONE = (
     "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. "
     "A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046"
 )
 UNBOUNDED = "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
+MAX_RECONCILE = 50
+_ESCAPES = {"'": "'", '"': '"', "t": "\t", "n": "\n", "r": "\r", "\\": "\\", " ": " "}
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.?)", re.DOTALL)
 _TOKEN = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|(!=|!~|=|~|\(|\)|,)|([\w.\-@*]+(?:\(\))?))')
 
 
@@ -57,13 +66,30 @@ def _tokens(jql: str) -> list[tuple[str, str]]:
             )
         dq, sq, op, word = match.groups()
         if dq is not None or sq is not None:
-            out.append(("str", dq if dq is not None else sq))
+            out.append(("str", _unescape(dq if dq is not None else sq)))
         elif op is not None:
             out.append(("op", op))
         else:
             out.append(("word", word))
         position = match.end()
     return out
+
+
+def _unescape(raw: str) -> str:
+    """A JQL string literal's value; Jira refuses escapes other than its own."""
+
+    def replace(match: re.Match[str]) -> str:
+        escape = match.group(1)
+        if escape.startswith("u") and len(escape) == 5:
+            return chr(int(escape[1:], 16))
+        if escape not in _ESCAPES:
+            raise JqlError(
+                f"Error in the JQL Query: '\\{escape}' is an illegal JQL escape sequence. The valid escape "
+                "sequences are \\', \\\", \\t, \\n, \\r, \\\\, '\\ ' and \\uXXXX."
+            )
+        return _ESCAPES[escape]
+
+    return _ESCAPE.sub(replace, raw)
 
 
 class _Parser:
@@ -76,6 +102,8 @@ class _Parser:
         if self.pos >= len(self.tokens):
             return None
         kind, value = self.tokens[self.pos]
+        if kind == "str":
+            return "\x00" + value  # a quoted "AND" is a value, never a keyword
         return value.upper() if upper and kind == "word" else value
 
     def take(self) -> str:
@@ -139,8 +167,7 @@ class _Parser:
         if op in ("IN", "NOT"):
             if op == "NOT" and self.take().upper() != "IN":
                 raise JqlError("Error in the JQL Query: Expecting 'in' after 'not'.")
-            values = self._list()
-            test = self._matcher(field, "=", values)
+            test = self._function(field) if self._at_function() else self._matcher(field, "=", self._list())
             return (lambda i: not test(i)) if op == "NOT" else test
         if op not in ("=", "!=", "~", "!~"):
             raise JqlError(f"Error in the JQL Query: The operator '{op}' is not supported here.")
@@ -158,11 +185,31 @@ class _Parser:
             if separator != ",":
                 raise JqlError("Error in the JQL Query: Expecting ',' or ')' in a list.")
 
+    def _at_function(self) -> bool:
+        at = self.pos
+        return (
+            at + 1 < len(self.tokens) and self.tokens[at][0] == "word" and self.tokens[at + 1] == ("op", "(")
+        )
+
+    def _function(self, field: str) -> Predicate:
+        """`issue in issuesWithRemoteLinksByGlobalId("id", ...)`: issues holding a remote link with one
+        of these globalIds (index-backed on Jira too, so it lags like the rest)."""
+        name = self.take()
+        if name.lower() != "issueswithremotelinksbyglobalid":
+            raise JqlError(f"Error in the JQL Query: Unable to find JQL function '{name}()'.")
+        if field not in ("issue", "key", "issuekey"):
+            raise JqlError(f"Error in the JQL Query: Function '{name}' cannot be used with field '{field}'.")
+        wanted = set(self._list())
+        if not 1 <= len(wanted) <= 100:
+            raise JqlError(f"Function '{name}' expects between 1 and 100 arguments.")
+        return lambda i: any(link.global_id in wanted for link in i.remote_links)
+
     def _getter(self, field: str) -> Callable[[IssueRecord], Any]:
         site = self.site
         getters: dict[str, Callable[[IssueRecord], Any]] = {
             "project": lambda i: i.project_key,
             "key": lambda i: i.key,
+            "issue": lambda i: i.key,
             "issuekey": lambda i: i.key,
             "labels": lambda i: i.labels,
             "status": lambda i: site.status_of(i).name,
@@ -181,8 +228,15 @@ class _Parser:
     def _matcher(self, field: str, op: str, values: list[str]) -> Predicate:
         getter = self._getter(field)
         if op in ("~", "!~"):
-            words = [w.lower() for v in values for w in v.replace("*", "").split()]
-            hit: Predicate = lambda i: all(w in str(getter(i)).lower() for w in words)  # noqa: E731
+            if field not in ("summary", "text"):
+                raise JqlError(
+                    f"Error in the JQL Query: The operator '{op}' is not supported by field '{field}'."
+                )
+            try:
+                query = compile_text_query(values[0], field)
+            except TextQueryError as exc:
+                raise JqlError(str(exc)) from None
+            hit: Predicate = lambda i: query(words_of(str(getter(i))))  # noqa: E731
             return (lambda i: not hit(i)) if op == "!~" else hit
         wanted = {self._normalise(field, v) for v in values}
 
@@ -252,6 +306,8 @@ class SearchApi:
             query = request.query_params
             params = {k: query.get(k) for k in ("jql", "nextPageToken", "maxResults", "expand")}
             params["fields"] = ",".join(query.getlist("fields")) or None
+            ids = [v for raw in query.getlist("reconcileIssues") for v in raw.split(",")]
+            params["reconcileIssues"] = [int(v) if v.isdigit() else v for v in ids]
         jql = params.get("jql") or ""
         try:
             parsed = parse_jql(self.site, jql)
@@ -268,7 +324,20 @@ class SearchApi:
         offset = _read_token(params.get("nextPageToken"), jql)
         if offset is None:
             return jira_error(400, ["The provided next page token is invalid or expired."])
-        matches = [issue for issue in self.site.issues.values() if parsed.where(issue)]
+        reconcile = params.get("reconcileIssues") or []
+        if (
+            not isinstance(reconcile, list)
+            or len(reconcile) > MAX_RECONCILE
+            or any(isinstance(i, bool) or not isinstance(i, int) for i in reconcile)
+        ):
+            return jira_error(400, [f"reconcileIssues takes at most {MAX_RECONCILE} issue ids (numbers)."])
+        fresh = {str(i) for i in reconcile}
+        where = parsed.where
+        matches = [
+            issue
+            for issue in self.site.issues.values()
+            if (issue.id in fresh or self.site.indexed(issue)) and where(issue)
+        ]
         for field, descending in reversed(parsed.order or [("key", True)]):
             matches.sort(key=_sort_key(self.site, field), reverse=descending)
         page = matches[offset : offset + limit]

@@ -23,6 +23,7 @@ from frontline.errors import (
     PartiallyApplied,
     StoreError,
     WriteOutcomeUnknown,
+    WriteQueued,
 )
 from frontline.services.desk import Desk
 
@@ -179,8 +180,14 @@ class DraftKeeper:
             raise InputError("Nothing to send: write something or choose a status.")
         draft = state.to_draft(self.profile, self.ticket_id, self.clock())
         try:
-            sent = await desk.submit(ticket.id, update, draft=draft, known_comment_ids=known_comment_ids)
-        except (PartiallyApplied, WriteOutcomeUnknown):
+            sent = await desk.submit(
+                ticket.id,
+                update,
+                draft=draft,
+                known_comment_ids=known_comment_ids,
+                queue_if_unreachable=queue_if_unreachable,
+            )
+        except (PartiallyApplied, WriteOutcomeUnknown, WriteQueued):
             self._outboxed()
             raise
         except FrontlineError as error:
@@ -193,7 +200,7 @@ class DraftKeeper:
         return sent
 
     def _outboxed(self) -> None:
-        """The text now lives in the outbox (sent, partly sent, or not known yet): nothing more to keep."""
+        """The text now lives in the outbox (sent, queued, partly sent, or not known yet): nothing to keep."""
         self.closed = True
         self._kept = None
         self.saved_at = None

@@ -3,8 +3,10 @@
 These are the rules the queue screen follows, kept apart from Textual so plain tests can pin them. A view
 is stale when it never loaded, when a local write may have changed it, or when it is older than its
 refresh interval (the configured one, stretched by the desk's rate-limit budget for big views). A failed
-load keeps the last good sync time. A write from this app updates the ticket in every cached view and
-drops it from "unsolved" views it has left. A refresh says which tickets a customer has answered.
+load keeps the last good sync time, and automatic retries back off (10 s, 20 s, 40 s ... up to the refresh
+interval) instead of hammering a helpdesk that is down; once the helpdesk refuses the token (401) they stop
+until `resume` (signed in again). A write from this app updates the ticket in every cached view and drops
+it from "unsolved" views it has left. A refresh says which tickets a customer has answered.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from frontline.domain.queue import QueueModel, RefreshResult, SortMode
 from frontline.domain.queue_rules import no_longer_belongs
 from frontline.domain.seen import SeenTickets
 from frontline.domain.text import one_line
-from frontline.errors import FrontlineError
+from frontline.errors import AuthError, FrontlineError
 from frontline.services.desk import Desk, ProgressCallback
 
 DEFAULT_REFRESH_SECONDS = 60
+FIRST_RETRY_SECONDS = 10
+"""After a failed load, the first automatic retry waits this long; each further failure doubles it."""
 MAX_REPLY_NOTICES = 3
 """Up to this many customer replies are announced one by one; more are announced as one count."""
 
@@ -106,6 +110,9 @@ class QueueSync:
         self._synced_at: dict[str, datetime] = {}
         self._dirty: set[str] = set()  # loaded views a local write may have changed
         self._failed: set[str] = set()  # views whose last load failed
+        self._failures: dict[str, tuple[int, datetime]] = {}  # failed loads in a row, and the last one's time
+        self.signed_out = False
+        """The helpdesk refused the token: no automatic refresh until `resume`."""
 
     # -- views -----------------------------------------------------------------------------------------
 
@@ -184,12 +191,29 @@ class QueueSync:
     def auto_refresh_due(self, view_id: str) -> bool:
         """Whether a loaded view has outlived its refresh interval and no load is under way.
 
-        A view never loaded is left to its first load; a dirty one reloads when it is next shown.
+        A view never loaded is left to its first load; a dirty one reloads when it is next shown. After a
+        failed load the next try waits `retry_delay`; while signed out, nothing is due.
         """
-        if view_id not in self._loaded or self.loading:
+        if view_id not in self._loaded or self.loading or self.signed_out:
             return False
+        failures = self._failures.get(view_id)
+        if failures is not None:
+            return self.clock() - failures[1] >= self.retry_delay(view_id)
         synced = self._synced_at.get(view_id)
         return synced is None or self.clock() - synced >= self.refresh_interval(view_id)
+
+    def retry_delay(self, view_id: str) -> timedelta:
+        """How long after a failed load the next automatic one waits: doubling, at most the interval."""
+        count = self._failures.get(view_id, (0, self.clock()))[0]
+        if count == 0:
+            return timedelta(0)
+        backoff = timedelta(seconds=FIRST_RETRY_SECONDS * 2 ** min(count - 1, 16))
+        return min(backoff, self.refresh_interval(view_id))
+
+    def resume(self) -> None:
+        """Signed in again: automatic refreshes start over (the next one right away)."""
+        self.signed_out = False
+        self._failures.clear()
 
     # -- loading ---------------------------------------------------------------------------------------
 
@@ -202,8 +226,11 @@ class QueueSync:
         self.loading = True
         try:
             return await self.desk.load_view(view_id, on_progress=on_progress)
-        except FrontlineError:
+        except FrontlineError as error:
             self._failed.add(view_id)
+            count = self._failures.get(view_id, (0, self.clock()))[0]
+            self._failures[view_id] = (count + 1, self.clock())
+            self.signed_out = self.signed_out or isinstance(error, AuthError)
             raise
         finally:
             self.loading = False
@@ -222,6 +249,8 @@ class QueueSync:
         self._synced_at[view_id] = self.clock()
         self._dirty.discard(view_id)
         self._failed.discard(view_id)
+        self._failures.pop(view_id, None)
+        self.signed_out = False
         self.counts[view_id] = len(tickets)
         return ViewLoaded(view_id=view_id, first=first, count=len(tickets), refresh=refresh)
 

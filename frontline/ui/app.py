@@ -1,4 +1,9 @@
-"""The Textual application: thin glue between a `Session` (from `frontline.bootstrap`) and the screens."""
+"""The Textual application: thin glue between a `Session` (from `frontline.bootstrap`) and the screens.
+
+Besides the screens it holds three app-wide helpers: `writes` (sends that outlive their screen),
+`outbox_watch` (the outbox checked on start and while anything waits) and `auth` (signed out mid-shift,
+and signing in again).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pathlib import Path
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 from textual.screen import Screen
 
 from frontline.config import Settings
@@ -19,12 +25,16 @@ from frontline.services.desk import Desk
 from frontline.services.session import Session
 from frontline.ui.commands import FrontlineCommands
 from frontline.ui.keymap import apply_keymap
+from frontline.ui.outbox_text import quit_question
+from frontline.ui.outbox_watch import OutboxWatch
 from frontline.ui.screens.composer import ComposerScreen
 from frontline.ui.screens.help import HELP_BINDING, HelpScreen, show_help
+from frontline.ui.screens.outbox import OutboxScreen
 from frontline.ui.screens.pickers import ChoiceScreen, ConfirmScreen, MacroPreviewScreen, TextPromptScreen
 from frontline.ui.screens.queue import QueueScreen
 from frontline.ui.screens.review import ReviewScreen
 from frontline.ui.screens.ticket import TicketScreen
+from frontline.ui.sign_in import SIGN_IN_BINDING_ID, SignIn
 from frontline.ui.themes import APP_THEME_VARIABLE_DEFAULTS, install_themes
 from frontline.ui.widgets.queue_list import QueueList
 from frontline.ui.writes import Writes
@@ -40,6 +50,7 @@ BOUND_CLASSES: tuple[type, ...] = (
     ConfirmScreen,
     MacroPreviewScreen,
     HelpScreen,
+    OutboxScreen,
 )
 """Every class that declares bindings: the keymap is checked against their ids."""
 
@@ -59,7 +70,12 @@ class FrontlineApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         HELP_BINDING,
+        Binding("O", "show_outbox", "Outbox", id="app.outbox", show=False),
+        Binding("L", "sign_in", "Sign in again", id=SIGN_IN_BINDING_ID, show=False),
     ]
+
+    signed_out: reactive[bool] = reactive(False)
+    """The helpdesk refused the token: banners say so and background polling stops until `L`."""
 
     def __init__(self, session: Session, *, config_path: Path | None = None) -> None:
         super().__init__()
@@ -70,6 +86,9 @@ class FrontlineApp(App[None]):
         self._store_error_reported = False
         self.writes = Writes(self)
         """Sends in flight: the app runs them, so closing a screen never cancels one."""
+        self.outbox_watch = OutboxWatch(self)
+        self.auth = SignIn(self)
+        self._asking_to_quit = False
 
     @property
     def desk(self) -> Desk:
@@ -117,23 +136,50 @@ class FrontlineApp(App[None]):
                 "\n".join(problems), title="Settings problems", severity="warning", timeout=20, markup=False
             )
         self.push_screen(self.first_screen())
+        self.outbox_watch.start()
 
     def first_screen(self) -> Screen[None]:
         """The screen the console opens on: the queue."""
         return QueueScreen()
 
     async def action_quit(self) -> None:
-        """Quit, after a send in flight has finished (bounded; `q` again quits at once)."""
-        self.writes.quit()
+        """Quit, after a send in flight has finished (bounded; `q` again quits at once), and asking first
+        when writes wait in the outbox (queued, or in doubt): they are kept for the next start."""
+        if self._asking_to_quit:
+            return
+        question = None if self.writes.in_flight() else quit_question(self.outbox_watch.refresh())
+        if question is None:
+            self.writes.quit()
+            return
+        self._asking_to_quit = True
+        self.push_screen(ConfirmScreen(*question), self._quit_answered)
+
+    def _quit_answered(self, quit_anyway: bool | None) -> None:
+        self._asking_to_quit = False
+        if quit_anyway:
+            self.writes.quit()
+
+    def action_show_outbox(self) -> None:
+        if not isinstance(self.screen, OutboxScreen):
+            self.push_screen(OutboxScreen())
+
+    def action_sign_in(self) -> None:
+        self.auth.prompt()
 
     def action_show_help(self) -> None:
         show_help(self)
 
     def report_error(self, error: FrontlineError) -> None:
-        """The one place that decides how an error is shown: transient ones warn, others are errors."""
+        """The one place that decides how an error is shown: transient ones warn, others are errors.
+
+        A refused token turns the console signed out, which one banner shows until `L`: the helpdesk's
+        reason is told once, as it happens, and not again for every request refused meanwhile.
+        """
+        if isinstance(error, AuthError):
+            if self.signed_out:
+                return
+            self.auth.signed_out()
         transient = isinstance(error, Unavailable | RateLimited)
         severity: SeverityLevel = "warning" if transient else "error"
         timeout = 6 if transient else 12
-        if isinstance(error, AuthError):
-            timeout = 30
         self.notify(error.message, title=error.title, severity=severity, timeout=timeout, markup=False)

@@ -61,6 +61,8 @@ class PaletteCommand:
 
 
 _SKIPPED_ACTIONS = {"command_palette", "show_help"}
+PALETTE_TITLES = {"app.outbox": "outbox: show", "app.sign_in": "helpdesk: sign in again"}
+"""Titles that read better than the binding id's namespace and description."""
 
 
 def action_commands(app: App[Any], screen: Screen[object]) -> list[PaletteCommand]:
@@ -78,9 +80,10 @@ def action_commands(app: App[Any], screen: Screen[object]) -> list[PaletteComman
         else:
             namespace = type(active.node).__name__.removesuffix("Screen").lower() or "screen"
         verb = (binding.description or binding.action.replace("_", " ")).lower()
+        title = PALETTE_TITLES.get(binding.id or "", f"{namespace}: {verb}")
         help_text = f"{' / '.join(live.keys)}  {binding.id or ''}".strip()
         run = partial(app.run_action, binding.action, active.node)
-        commands.append(PaletteCommand(f"{namespace}: {verb}", help_text, run))
+        commands.append(PaletteCommand(title, help_text, run))
     return commands
 
 

@@ -183,3 +183,11 @@ def apply_keymap(app: App[Any], keymap: Mapping[str, str], classes: Iterable[typ
     valid, problems = validate_keymap(keymap, known, all_classes)
     app.set_keymap(valid)
     return problems
+
+
+def key_for(screen: Screen[object], binding_id: str, default: str) -> str:
+    """The key the person has for `binding_id` on `screen` now (after `[keymap]`), for hints in text."""
+    for live in live_bindings(screen):
+        if live.active.binding.id == binding_id and live.keys:
+            return live.keys[0]
+    return default

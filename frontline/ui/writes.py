@@ -4,7 +4,9 @@ A Textual worker belongs to the node that runs it, and removing that node cancel
 composer was cancelled mid-request when the composer closed, while the helpdesk applied the write anyway.
 Writes therefore run as the app's workers (group "writes"), at most one draft send per ticket at a time,
 and how each ended is told wherever the person is: a notification always, and the composer's own notice
-when it is still open. Quitting waits for them, within a bound.
+when it is still open. Quitting waits for them, within a bound. A write made while the helpdesk cannot be
+reached waits in the outbox (`WriteQueued`): that is said as information, not as a failure, and the
+composer closes as after a send.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from frontline.domain.compose import ComposerState
 from frontline.domain.models import Ticket, TicketThread, TicketUpdate
-from frontline.errors import ConflictError, FrontlineError, PartiallyApplied, WriteOutcomeUnknown
+from frontline.errors import (
+    ConflictError,
+    FrontlineError,
+    PartiallyApplied,
+    WriteOutcomeUnknown,
+    WriteQueued,
+)
 from frontline.services.drafts import DraftKeeper, DraftNotKept
 from frontline.ui.screens.ticket import TicketScreen
 from frontline.ui.worker_errors import report_worker_error
@@ -38,13 +46,18 @@ class SendOutcome:
 
     `sent` is the ticket as the helpdesk returned it (None when it did not land, or nobody knows yet);
     `error` is why, or what went wrong after a write that landed. `draft_kept` says whether the text is
-    still a draft that can be sent again; when False it left for good (sent, partly sent, or held by the
-    outbox until a read-back says what happened), and sending it again could reach the customer twice.
+    still a draft that can be sent again; when False it left for good (sent, partly sent, queued, or held by
+    the outbox until a read-back says what happened), and sending it again could reach the customer twice.
     """
 
     sent: Ticket | None
     error: BaseException | None = None
     draft_kept: bool = False
+
+    @property
+    def queued(self) -> bool:
+        """The helpdesk was unreachable: the text waits in the outbox and goes out once it is back."""
+        return isinstance(self.error, WriteQueued)
 
 
 SendListener = Callable[[SendOutcome], None]
@@ -109,8 +122,20 @@ class Writes:
         self._quitting = False
 
     def run(self, work: Coroutine[Any, Any, None], *, name: str) -> Worker[None]:
-        """Run one write as the app's worker: no screen closing and no refresh cancels it."""
-        return self.app.run_worker(work, name=name, group=WRITES_GROUP, exclusive=False, exit_on_error=False)
+        """Run one write as the app's worker: no screen closing and no refresh cancels it. Once it ends,
+        the outbox is shown as it is then (the status bar's count, the ticket's banner)."""
+        return self.app.run_worker(
+            self._then_show_outbox(work), name=name, group=WRITES_GROUP, exclusive=False, exit_on_error=False
+        )
+
+    async def _then_show_outbox(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work`, then show the outbox; not when cancelled (the app is closing, its store with it)."""
+        try:
+            await work
+        except Exception:
+            self.app.outbox_watch.changed()
+            raise
+        self.app.outbox_watch.changed()
 
     def in_flight(self) -> list[Worker[Any]]:
         """The writes not finished yet."""
@@ -135,8 +160,14 @@ class Writes:
     async def _send(self, send: DraftSend) -> None:
         try:
             sent = await send.keeper.send(
-                self.app.desk, send.ticket, send.state, known_comment_ids=send.known_comment_ids
+                self.app.desk,
+                send.ticket,
+                send.state,
+                known_comment_ids=send.known_comment_ids,
+                queue_if_unreachable=True,
             )
+        except WriteQueued as queued:
+            outcome = SendOutcome(None, queued, draft_kept=False)
         except FrontlineError as error:
             outcome = SendOutcome(None, error, draft_kept=not send.keeper.closed)
         except Exception as error:  # a bug: said once, with where the details are
@@ -156,8 +187,9 @@ class Writes:
             return
         for screen in self.app.screen_stack:
             if isinstance(screen, TicketScreen) and screen.ticket_id == send.ticket.id:
-                if outcome.draft_kept:
+                if outcome.draft_kept or outcome.queued:
                     screen.show_draft_banner()
+                    screen.show_outbox_banner()
                 else:
                     screen.load()
 
@@ -168,6 +200,15 @@ class Writes:
             self.app.notify(f"{send.what} sent to {key} · status {outcome.sent.status.label}", timeout=4)
             if isinstance(error, FrontlineError):
                 self.app.report_error(error)
+            return
+        if isinstance(error, WriteQueued):
+            self.app.notify(
+                f"Queued: the {send.what.lower()} to {key} goes out when {self.app.desk.helpdesk_name} is "
+                "back. It is sent once, by itself; nothing to send again.",
+                title="Queued",
+                timeout=8,
+                markup=False,
+            )
             return
         if isinstance(error, PartiallyApplied):
             self.app.notify(

@@ -19,7 +19,7 @@ from frontline.domain.compose import ComposerState
 from frontline.domain.drafts import Draft
 from frontline.domain.models import Priority, Status, Ticket, TicketUpdate
 from frontline.domain.outbox import WriteState
-from frontline.domain.ports import HelpdeskCapabilities
+from frontline.domain.ports import ConnectionState, HelpdeskCapabilities
 from frontline.errors import (
     ConflictError,
     InputError,
@@ -27,6 +27,7 @@ from frontline.errors import (
     StoreError,
     Unavailable,
     WriteOutcomeUnknown,
+    WriteQueued,
 )
 from frontline.services.drafts import DraftKeeper, DraftNotKept
 from frontline.services.outbox import MemoryOutbox
@@ -401,3 +402,25 @@ def test_without_a_store_nothing_is_kept_and_nothing_fails() -> None:
     assert keeper.restore() is None and keeper.pending() is None
     assert keeper.save(state) is None and keeper.flush(state) is False
     assert keeper.discard() is False
+
+
+async def test_a_send_queued_while_offline_is_in_the_outbox_not_the_drafts(store: DraftStore) -> None:
+    @dataclass
+    class Offline(FakeHelpdesk):
+        @property
+        def connection_state(self) -> ConnectionState:
+            return ConnectionState.OFFLINE
+
+    helpdesk = Offline()
+    session = session_on(helpdesk, store)
+    keeper = keeper_on(session)
+    state = ComposerState(body="Sent from the train.")
+    keeper.save(state)
+
+    with pytest.raises(WriteQueued):
+        await keeper.send(session.desk, await ticket_of(session), state, queue_if_unreachable=True)
+
+    assert helpdesk.updates == [] and store.load("test", TICKET_ID) is None
+    assert keeper.closed and keeper.flush(state) is False
+    (entry,) = session.outbox().unsettled("test", TICKET_ID)
+    assert entry.state is WriteState.QUEUED

@@ -59,10 +59,12 @@ INTERNAL_BANNER = "Internal note — only agents see this"
 
 
 class ComposerScreen(FrontlineScreen, Screen[str | None]):
-    """Write one reply or note for `thread`; dismisses with "sent", "sending", "postponed", "discarded", None.
+    """Write one reply or note for `thread`; dismisses with "sent", "queued", "sending", "postponed",
+    "discarded" or None.
 
     "sent" means the text left the drafts for the helpdesk (it landed, partly, or the outbox is checking);
-    "sending" that the person left while the send was in flight, which goes on in the background.
+    "queued" that it waits in the outbox for the helpdesk to be reachable; "sending" that the person left
+    while the send was in flight, which goes on in the background.
 
     Args:
         thread: the ticket and conversation being answered.
@@ -353,7 +355,7 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         self.body_area.read_only = False
         self.refresh_bindings()
         if not outcome.draft_kept:
-            self._finish("sent")
+            self._finish("queued" if outcome.queued else "sent")
             return
         self.body_area.focus()
         if outcome.error is not None:

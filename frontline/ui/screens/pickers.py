@@ -77,21 +77,25 @@ class ChoiceScreen(ModalScreen[str | None]):
 
 
 class TextPromptScreen(ModalScreen[str | None]):
-    """Type one line (tags); dismisses with the text, or None on escape."""
+    """Type one line (tags, a token); dismisses with the text, or None on escape.
+
+    With `password`, what is typed is shown as dots: a token never appears on screen or in a snapshot.
+    """
 
     DEFAULT_CSS = _DIALOG_CSS.format(name="TextPromptScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
-    def __init__(self, title: str, value: str = "", *, hint: str = "") -> None:
+    def __init__(self, title: str, value: str = "", *, hint: str = "", password: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
         self.hint = hint
+        self.password = password
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content(self.title_text), classes="dialog-title")
-            yield Input(self.value, id="prompt-input")
+            yield Input(self.value, id="prompt-input", password=self.password)
             yield Static(Content(self.hint or "enter save · escape cancel"), classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -24,7 +24,9 @@ from frontline.domain.text import one_line
 from frontline.errors import FrontlineError
 from frontline.services.queue_sync import LocalWrite, QueueSync, reply_notices
 from frontline.ui.screens.base import FrontlineScreen
+from frontline.ui.screens.ticket import TicketScreen
 from frontline.ui.widgets.queue_list import QueueList
+from frontline.ui.widgets.signed_out_banner import SignedOutBanner
 from frontline.ui.widgets.status_bar import StatusBar
 
 MAX_VIEW_KEYS = 9
@@ -120,6 +122,7 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         return self.query_one(StatusBar)
 
     def compose(self) -> ComposeResult:
+        yield SignedOutBanner()
         tabs = Tabs(id="queue-views")
         tabs.can_focus = False
         yield tabs
@@ -201,6 +204,7 @@ class QueueScreen(FrontlineScreen, Screen[None]):
             progress.remove_class("-loading")
             self.status_bar.activity = ""
         self._apply_tickets(view_id, tickets)
+        self.frontline.outbox_watch.helpdesk_answered()
 
     def _apply_tickets(self, view_id: str, tickets: list[Ticket]) -> None:
         settle_loaded_tickets()
@@ -228,11 +232,19 @@ class QueueScreen(FrontlineScreen, Screen[None]):
     def refresh_when_due(self) -> None:
         """Reload the active view once it is older than its refresh interval (checked every second).
 
-        Not named `auto_refresh`: that is Textual's own repaint-interval property on every widget.
+        Not named `auto_refresh`: that is Textual's own repaint-interval property on every widget. Nothing
+        is due while signed out (the token was refused wherever it was seen): polling waits for `L`.
         """
         view_id = self.current_view_id
+        if self.frontline.signed_out:
+            return
         if view_id is not None and self.sync.auto_refresh_due(view_id):
             self.load_view(view_id)
+
+    def signed_in(self) -> None:
+        """Signed in again: polling resumes, starting with a refresh now."""
+        self.sync.resume()
+        self.action_refresh()
 
     def _local_write(self, write: LocalWrite) -> None:
         """A submit from this app changed a ticket in the cached views: repaint what it touched."""
@@ -356,11 +368,6 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         if position is not None:
             self.sync.seen.mark(model.ticket_at(position))
             self.queue_list.refresh_position(position)
-        try:
-            from frontline.ui.screens.ticket import TicketScreen
-        except ImportError:
-            self.notify("The ticket view is not available in this build.", severity="warning")
-            return
         screen = TicketScreen(event.ticket_id, neighbours=model)
         self._ticket_screen = screen
         self.app.push_screen(screen)

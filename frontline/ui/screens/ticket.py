@@ -1,13 +1,13 @@
 """The ticket screen: header, the whole conversation, and the ticket-level actions.
 
 Reads run in the "ticket-read" worker group (a refresh replaces the previous one); writes (assign, status,
-priority, tags) run in "ticket-write", never cancelled by a refresh. `J`/`K` move through the queue's order
-without going back, via the `TicketNeighbours` the queue passes in.
+priority, tags) run as the app's writes, never cancelled by a refresh or by leaving. `J`/`K` move through the
+queue's order without going back, via the `TicketNeighbours` the queue passes in. Two banners sit above the
+conversation: an unsent draft, and this ticket's writes in the outbox (queued, sending, in doubt, or
+recently failed or partly sent).
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,26 +17,23 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from frontline.domain.models import Priority, Status, Ticket, TicketThread, TicketUpdate
-from frontline.errors import ConflictError, FrontlineError
+from frontline.domain.models import Ticket, TicketThread, TicketUpdate
+from frontline.errors import ConflictError, FrontlineError, WriteQueued
 from frontline.services.drafts import DraftKeeper
 from frontline.ui.navigation import TicketNeighbours
+from frontline.ui.outbox_text import banner_lines
 from frontline.ui.screens.base import FrontlineScreen
 from frontline.ui.screens.conversation import CommentCard, header_content, local_time
-from frontline.ui.screens.pickers import ChoiceScreen, TextPromptScreen
+from frontline.ui.screens.ticket_changes import (
+    FieldChange,
+    choose_priority,
+    choose_status,
+    choose_tags,
+    parse_tags,
+)
+from frontline.ui.widgets.signed_out_banner import SignedOutBanner
 
-if TYPE_CHECKING:
-    pass
-
-
-def parse_tags(text: str) -> tuple[str, ...]:
-    """Tags typed by a person: separated by spaces or commas, duplicates dropped, order kept."""
-    seen: list[str] = []
-    for tag in text.replace(",", " ").split():
-        if tag not in seen:
-            seen.append(tag)
-    return tuple(seen)
-
+__all__ = ["NEEDS_LOADED_TICKET", "TicketScreen", "parse_tags"]
 
 NEEDS_LOADED_TICKET = frozenset(
     {"status", "assign_me", "priority", "tags", "open_browser", "copy_link", "escalate"}
@@ -67,6 +64,14 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         display: none;
     }
     TicketScreen #ticket-draft.-visible { display: block; }
+    TicketScreen #ticket-outbox {
+        height: auto;
+        padding: 0 1;
+        background: $warning 20%;
+        color: $text;
+        display: none;
+    }
+    TicketScreen #ticket-outbox.-visible { display: block; }
     TicketScreen #conversation { padding: 1 0 0 1; }
     TicketScreen #ticket-message { padding: 1 2; color: $text-muted; }
     """
@@ -103,8 +108,10 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         return self.thread.ticket if self.thread else None
 
     def compose(self) -> ComposeResult:
+        yield SignedOutBanner()
         yield Static(Content(f"Ticket {self.ticket_id}"), id="ticket-header")
         yield Static(id="ticket-draft")
+        yield Static(id="ticket-outbox")
         yield VerticalScroll(id="conversation", can_focus=True)
         yield Footer()
 
@@ -113,6 +120,18 @@ class TicketScreen(FrontlineScreen, Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.show_draft_banner()
+        self.show_outbox_banner()
+
+    def outbox_changed(self, reload_ticket_ids: frozenset[str]) -> None:
+        """A write to this ticket settled elsewhere (the outbox check): read it again; else just re-show."""
+        if self.ticket_id in reload_ticket_ids:
+            self.load()
+        else:
+            self.show_outbox_banner()
+
+    def signed_in(self) -> None:
+        """Signed in again: what is shown may be stale."""
+        self.load()
 
     # Loading and rendering
 
@@ -137,6 +156,7 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         finally:
             conversation.loading = False
         await self.show_thread(thread)
+        self.frontline.outbox_watch.helpdesk_answered()
 
     async def show_thread(self, thread: TicketThread) -> None:
         keep_scroll = self.thread is not None and self.thread.ticket.id == thread.ticket.id
@@ -153,6 +173,7 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         if not keep_scroll:
             conversation.scroll_home(animate=False)
         self.show_draft_banner()
+        self.show_outbox_banner()
         self.refresh_bindings()
 
     def show_draft_banner(self) -> None:
@@ -172,6 +193,19 @@ class TicketScreen(FrontlineScreen, Screen[None]):
             Content(f"✎ Unsent {kind} saved {local_time(draft.saved_at)}. Press {key} to continue it.")
         )
         banner.add_class("-visible")
+
+    def show_outbox_banner(self) -> None:
+        """Say how this ticket's writes stand: queued, sending, in doubt, or lately failed or partly sent."""
+        banner = self.query_one("#ticket-outbox", Static)
+        desk = self.desk
+        try:
+            entries = desk.outbox.repository.for_ticket(desk.profile_name, self.ticket_id)
+        except FrontlineError as error:
+            self.frontline.report_error(error)
+            entries = []
+        lines = banner_lines(entries, self.frontline.clock())
+        banner.update(Content("\n".join(lines)))
+        banner.set_class(bool(lines), "-visible")
 
     # Which keys apply
 
@@ -254,6 +288,7 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         if result == "sent":
             self.load()
         self.show_draft_banner()
+        self.show_outbox_banner()
 
     # Ticket actions
 
@@ -295,56 +330,22 @@ class TicketScreen(FrontlineScreen, Screen[None]):
 
     @work(group="ticket-ui", exclusive=True, exit_on_error=False)
     async def action_status(self) -> None:
-        ticket = self.ticket
-        if ticket is None:
-            return
-        choices = [(status.value, status.label) for status in self.desk.capabilities.statuses]
-        choice = await self.app.push_screen_wait(
-            ChoiceScreen("Set status", choices, current=ticket.status.value)
-        )
-        if choice is None or choice == ticket.status.value:
-            return
-        status = Status(choice)
-        self.submit_change(
-            TicketUpdate(status=status, revision=ticket.revision), f"Status set to {status.label}"
-        )
+        if self.ticket is not None:
+            self._submit_chosen(await choose_status(self.app, self.desk, self.ticket))
 
     @work(group="ticket-ui", exclusive=True, exit_on_error=False)
     async def action_priority(self) -> None:
-        ticket = self.ticket
-        if ticket is None:
-            return
-        choices = [(priority.value, priority.value) for priority in self.desk.capabilities.priority_values]
-        current = ticket.priority.value if ticket.priority else None
-        choice = await self.app.push_screen_wait(ChoiceScreen("Set priority", choices, current=current))
-        if choice is None or choice == current:
-            return
-        priority = Priority(choice)
-        self.submit_change(
-            TicketUpdate(priority=priority, revision=ticket.revision), f"Priority set to {priority.value}"
-        )
+        if self.ticket is not None:
+            self._submit_chosen(await choose_priority(self.app, self.desk, self.ticket))
 
     @work(group="ticket-ui", exclusive=True, exit_on_error=False)
     async def action_tags(self) -> None:
-        ticket = self.ticket
-        if ticket is None:
-            return
-        typed = await self.app.push_screen_wait(
-            TextPromptScreen(
-                "Tags", " ".join(ticket.tags), hint="Separate tags with spaces · enter save · escape cancel"
-            )
-        )
-        if typed is None:
-            return
-        wanted = parse_tags(typed)
-        update = TicketUpdate(
-            tags_add=tuple(tag for tag in wanted if tag not in ticket.tags),
-            tags_remove=tuple(tag for tag in ticket.tags if tag not in wanted),
-            revision=ticket.revision,
-        )
-        if update.is_empty():
-            return
-        self.submit_change(update, "Tags updated")
+        if self.ticket is not None:
+            self._submit_chosen(await choose_tags(self.app, self.ticket))
+
+    def _submit_chosen(self, change: FieldChange | None) -> None:
+        if change is not None:
+            self.submit_change(*change)
 
     def submit_change(self, update: TicketUpdate, done: str) -> None:
         """Send one field change as the app's write, so leaving this screen never cancels it."""
@@ -356,7 +357,16 @@ class TicketScreen(FrontlineScreen, Screen[None]):
     async def _apply_change(self, update: TicketUpdate, done: str) -> None:
         """On success show the ticket as the helpdesk now has it (if this screen is still open)."""
         try:
-            ticket = await self.desk.submit(self.ticket_id, update)
+            ticket = await self.desk.submit(self.ticket_id, update, queue_if_unreachable=True)
+        except WriteQueued:
+            helpdesk = self.desk.helpdesk_name
+            self.frontline.notify(
+                f"Queued: {done.lower()} on #{self.ticket_id} goes out when {helpdesk} is back.",
+                title="Queued",
+                timeout=8,
+                markup=False,
+            )
+            return
         except ConflictError as error:
             self.frontline.report_error(error)
             if self.is_attached:

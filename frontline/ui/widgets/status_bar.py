@@ -3,7 +3,7 @@
 It re-renders once a second but only rebuilds its Content when the text actually changed, so the tick
 costs a few string operations. Helpdesk-provided names are shown as plain text, never markup. When the
 line is wider than the terminal, the less important parts are shortened or dropped first, so the
-connection state and the shift clock stay visible at 80 columns.
+connection state, the outbox count and the shift clock stay visible at 80 columns.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def fit_parts(parts: list[Part], width: int) -> str:
 
 
 class StatusBar(Widget):
-    """Profile · helpdesk · view · shown/total · last sync · connection · sort · filter · shift clock."""
+    """Profile · helpdesk · view · shown/total · last sync · connection · outbox · sort · filter · shift."""
 
     DEFAULT_CSS = """
     StatusBar {
@@ -149,6 +149,8 @@ class StatusBar(Widget):
             return
         now = clock()
         state = str(getattr(desk.connection_state, "value", desk.connection_state))
+        if getattr(app, "signed_out", False):
+            state = "not signed in"  # the token was refused, whichever request saw it last
         for name in ("-offline", "-rate-limited"):
             self.set_class(ALARM_STATES.get(state) == name, name)
         parts = [Part("profile", desk.profile_name), Part("helpdesk", desk.helpdesk_name)]
@@ -165,6 +167,9 @@ class StatusBar(Widget):
             state = "online"  # helpdesks without an HTTP client (tests) never report a state
         if state != "unknown" or not self.sync_failed:
             parts.append(Part("connection", CONNECTION_LABELS.get(state, state)))
+        waiting = len(getattr(getattr(app, "outbox_watch", None), "unsettled", ()))
+        if waiting:
+            parts.append(Part("outbox", f"outbox {waiting}"))
         if self.sort_label:
             parts.append(Part("sort", f"sort: {self.sort_label}"))
         if self.filter_text:

@@ -6,28 +6,12 @@ Imported by the client only, so importing the `github` package stays free of htt
 
 from __future__ import annotations
 
-from collections.abc import Generator
-
 import httpx
 
+from frontline.connectors.auth import BearerAuth, secure_url
 from frontline.errors import ConfigError
 
 DEFAULT_API = "https://api.github.com"
-_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
-
-
-class BearerAuth(httpx.Auth):
-    """`Authorization: Bearer <token>`: a fine-grained or classic personal access token, or an app token."""
-
-    def __init__(self, token: str) -> None:
-        self._header = f"Bearer {token}"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self._header
-        yield request
-
-    def __repr__(self) -> str:
-        return "BearerAuth(<hidden>)"
 
 
 def sign_in(token: str) -> tuple[httpx.Auth, tuple[str, ...]]:
@@ -53,14 +37,7 @@ def api_base(base_url: str) -> str:
     text = base_url.strip().rstrip("/")
     if not text:
         return DEFAULT_API
-    url = httpx.URL(text)
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigError(f"The GitHub API address {base_url!r} is not an http(s) URL.")
-    if url.scheme == "http" and url.host not in _LOOPBACK_HOSTS:
-        raise ConfigError(
-            f"The GitHub API address {base_url!r} uses plain http; use https so the token is not sent "
-            "in clear."
-        )
+    url = secure_url(text, "GitHub API address")
     if url.host in ("github.com", "www.github.com"):
         return DEFAULT_API
     return text

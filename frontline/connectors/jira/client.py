@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import httpx
 
 from frontline.connectors.atlassian.adf import markdown_to_adf
+from frontline.connectors.auth import secure_url
 from frontline.connectors.http import ApiClient, OverApiClient
 from frontline.connectors.jira import CONNECTOR, JiraSettings
 from frontline.connectors.jira.create import CreateMeta, clean_labels, issue_fields, require_fields
@@ -50,7 +51,6 @@ SETTLE_SECONDS = 10.0
 """How long a search keeps being repeated after a create of unknown outcome: longer than Jira's index
 usually lags, short enough to wait for once."""
 MAX_RECONCILE = 50
-_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 _FIND_FIELDS = ["key", "status", "summary", "labels"]
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -320,14 +320,7 @@ def build_jira_tracker(
         ConfigError: no site URL, project, email or token, or a site URL that is not https (plain http
             is allowed on loopback, for the sandbox).
     """
-    url = httpx.URL(settings.base_url.strip().rstrip("/"))
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigError(f"The Jira site URL {settings.base_url!r} is not an http(s) URL.")
-    if url.scheme == "http" and url.host not in _LOOPBACK_HOSTS:
-        raise ConfigError(
-            f"The Jira site URL {settings.base_url!r} uses plain http; use https so the token is not sent "
-            "in clear."
-        )
+    url = secure_url(settings.base_url.strip().rstrip("/"), "Jira site URL")
     if not settings.project.strip():
         raise ConfigError("The Jira escalation target needs a `project` key (for example ENG).")
     if not settings.email.strip() or not token:

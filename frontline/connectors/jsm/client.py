@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 import httpx
 
+from frontline.connectors.auth import secure_url
 from frontline.connectors.decode import PageTrail
 from frontline.connectors.http import ApiClient, OverApiClient
 from frontline.connectors.jsm import CONNECTOR
@@ -46,7 +47,6 @@ SD = "/rest/servicedeskapi"
 PAGE_LIMIT = 50
 """The most JSM returns per page."""
 _ISSUE_FIELDS = "summary,status,priority,assignee,reporter,labels,created,updated,description"
-_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 _SAFE_ID = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 
 
@@ -362,13 +362,7 @@ def build_jsm_adapter(
     Raises:
         ConfigError: bad site URL, or a missing email or token.
     """
-    url = httpx.URL(base_url.strip().rstrip("/"))
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigError(f"The Jira site URL {base_url!r} is not an http(s) URL.")
-    if url.scheme == "http" and url.host not in _LOOPBACK_HOSTS:
-        raise ConfigError(
-            f"The Jira site URL {base_url!r} uses plain http; use https so the token is not sent in clear."
-        )
+    url = secure_url(base_url.strip().rstrip("/"), "Jira site URL")
     if not email.strip() or not token:
         raise ConfigError("Jira Service Management sign-in needs the agent's email address and an API token.")
     site, agent = str(url).rstrip("/"), email.strip()

@@ -10,22 +10,9 @@ from collections.abc import Generator
 
 import httpx
 
+from frontline.connectors.auth import BearerAuth
 from frontline.errors import ConfigError
 from frontline.redaction import basic_auth_secrets
-
-
-class BearerAuth(httpx.Auth):
-    """`Authorization: Bearer <OAuth access token>`."""
-
-    def __init__(self, token: str) -> None:
-        self._header = f"Bearer {token}"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self._header
-        yield request
-
-    def __repr__(self) -> str:
-        return "BearerAuth(<hidden>)"
 
 
 class ApiTokenAuth(httpx.Auth):

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from frontline.connectors.auth import secure_url
 from frontline.connectors.decode import MAX_CURSOR_CHARS, PageTrail
 from frontline.connectors.http import ApiClient, OverApiClient, Sleep
 from frontline.connectors.zendesk import CONNECTOR
@@ -68,7 +69,6 @@ _MAX_PAGES = 500
 """A list walk stops (with an error) after this many pages: 50,000 macros or comments is not real."""
 _SHOW_MANY_LIMIT = 100
 _TICKET_PEOPLE = ("requester_id", "assignee_id", "submitter_id")
-_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
 class ZendeskAdapter(OverApiClient, Helpdesk):
@@ -346,13 +346,7 @@ def normalise_base_url(base_url: str) -> str:
     if "://" not in text:
         text = f"https://{text if '.' in text else text + '.zendesk.com'}"
     text = text.removesuffix("/api/v2").rstrip("/")
-    url = httpx.URL(text)
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigError(f"The Zendesk base URL {base_url!r} is not an http(s) URL.")
-    if url.scheme == "http" and url.host not in _LOOPBACK_HOSTS:
-        raise ConfigError(
-            f"The Zendesk base URL {base_url!r} uses plain http; use https so the token is not sent in clear."
-        )
+    secure_url(text, "Zendesk base URL")
     return text
 
 

@@ -9,6 +9,7 @@ tracker created the bug, a retry, or a kill -9 and a restart all leave one bug, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,10 +25,11 @@ from frontline.domain.escalation import (
     bug_tag,
     bug_title,
     build_report_body,
+    cited_bug_keys,
 )
 from frontline.domain.models import CommentDraft, Ticket, TicketThread, TicketUpdate
 from frontline.domain.ports import EscalationRepository, Tracker
-from frontline.errors import ConfigError, FrontlineError, WriteOutcomeUnknown
+from frontline.errors import ConfigError, FrontlineError, PartiallyApplied, WriteOutcomeUnknown
 from frontline.services.desk import Desk
 
 __all__ = ["EscalationResult", "Escalations", "MemoryEscalations", "Target"]
@@ -150,7 +152,7 @@ class Escalations:
 
     async def existing(self, thread: TicketThread, target: Target) -> Bug | None:
         """The bug this ticket already has in `target`: the local record first, then the tracker's own
-        consistent handles for the ticket.
+        consistent handles for the ticket, and the bugs its notes and tags name.
 
         Raises:
             Unavailable: the tracker could not be asked (do not file blindly).
@@ -163,7 +165,7 @@ class Escalations:
                 return record.bug()
         in_doubt = record is not None and record.state == "filing"
         found = await self.tracker(target).find_bug_for_ticket(
-            self.ticket_ref(thread.ticket), settle=in_doubt
+            self.ticket_ref(thread.ticket), known=_cited_keys(thread, target), settle=in_doubt
         )
         return _named(found, target) if found is not None else None
 
@@ -210,7 +212,7 @@ class Escalations:
                     True,
                 )
                 dropped = [label for label in (*target.labels, ref.label) if label not in bug.labels]
-                if dropped and target.labels:
+                if dropped:
                     warnings.append(
                         f"{target.display_name} did not keep the labels {', '.join(dropped)} (without push "
                         "access, GitHub drops them); the ticket is still linked by its marker."
@@ -237,13 +239,22 @@ class Escalations:
                 "escalation again in a moment, it will not file a second one."
             ) from lost
 
-    async def _note_on_ticket(self, thread: TicketThread, bug: Bug, target: Target) -> Ticket:
-        """The internal note and tags naming the bug, once: skipped when the ticket already has them."""
+    async def _note_on_ticket(
+        self, thread: TicketThread, bug: Bug, target: Target, *, finish_partial: bool = True
+    ) -> Ticket:
+        """The internal note and tags naming the bug, once: skipped when the ticket already has them, and
+        not sent again while an earlier attempt's note may still land.
+
+        Raises:
+            WriteOutcomeUnknown: an earlier attempt's note is in the outbox, not on the ticket yet.
+        """
         tag = bug_tag(target.kind, bug.key)
         ticket = thread.ticket
-        noted = any(not c.public and bug.key in c.body for c in thread.comments)
+        noted = any(not c.public and _cites(c.body, bug.key) for c in thread.comments)
         if noted and tag in ticket.tags:
             return ticket
+        if not noted:
+            await self._no_note_in_flight(ticket.id, bug.key)
         note = f"Escalated to {target.display_name} {bug.key}: {bug.url}"
         update = TicketUpdate(
             comment=None if noted else CommentDraft(body=note, public=False),
@@ -255,7 +266,28 @@ class Escalations:
         if update.is_empty():
             return ticket
         known = [comment.id for comment in thread.comments]
-        return await self.desk.submit(ticket.id, update, known_comment_ids=known)
+        try:
+            return await self.desk.submit(ticket.id, update, known_comment_ids=known)
+        except PartiallyApplied:
+            if not finish_partial:
+                raise
+            # The note landed and the tags did not (JSM writes them apart): add what is missing.
+            fresh = await self.desk.open_ticket(ticket.id)
+            return await self._note_on_ticket(fresh, bug, target, finish_partial=False)
+
+    async def _no_note_in_flight(self, ticket_id: str, key: str) -> None:
+        """Raise if an earlier attempt's note naming `key` is still unsettled in the outbox (a process
+        killed while sending it, an answer lost): it may yet land, so a second one is not sent."""
+        outbox = self.desk.outbox
+        await outbox.reconcile(ticket_id)
+        for entry in outbox.repository.unsettled(self.profile, ticket_id):
+            comment = entry.update.comment
+            if comment is not None and not comment.public and key in comment.body:
+                raise WriteOutcomeUnknown(
+                    f"The note naming {key} on #{ticket_id} from an earlier attempt is not on the ticket "
+                    "yet and may still land. Run the escalation again in a moment: frontline checks it "
+                    "first and will not post it twice."
+                )
 
     def _record(self, record: EscalationRecord, bug: Bug, state: str, created: bool) -> None:
         self.repository.put(
@@ -308,6 +340,18 @@ class Escalations:
             self.repository.put(record.model_copy(update={"bug_status": bug.status, "bug_title": bug.title}))
             fresh.append(bug)
         return fresh
+
+
+def _cited_keys(thread: TicketThread, target: Target) -> list[str]:
+    """Keys of `target`'s bugs the ticket's internal notes and tags name (escalated from another machine,
+    say): the tracker confirms each by reading it, which does not lag like its search index."""
+    notes = [comment.body for comment in thread.comments if not comment.public]
+    return cited_bug_keys([*notes, *thread.ticket.tags], [target.project])
+
+
+def _cites(text: str, key: str) -> bool:
+    """Whether `text` names the bug `key` as a whole word (`ENG-3` is not cited by `ENG-31`)."""
+    return re.search(rf"(?<![\w/#-]){re.escape(key)}(?![\w-])", text) is not None
 
 
 def _named(bug: Bug, target: Target) -> Bug:

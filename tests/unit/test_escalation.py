@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,10 @@ from frontline.domain.escalation import (
     TicketRef,
     cited_bug_keys,
 )
-from frontline.errors import ConfigError, NotFound, WriteOutcomeUnknown
+from frontline.domain.models import Ticket, TicketUpdate
+from frontline.errors import ConfigError, NotFound, PartiallyApplied, WriteOutcomeUnknown
 from frontline.services.escalation import Escalations, Target
+from frontline.services.outbox import IN_FLIGHT_ELSEWHERE
 from frontline.store.db import Store
 from frontline.store.escalations import EscalationStore
 
@@ -115,6 +118,78 @@ async def test_a_lost_create_that_cannot_be_found_yet_is_looked_for_before_filin
     await restarted.aclose()
 
 
+async def test_a_bug_the_tickets_note_and_tag_name_is_offered_to_the_tracker(tmp_path: Path) -> None:
+    """Escalated on another machine (no local record here): the keys its note and tag cite go to the
+    tracker as known keys, confirmed there by reads that do not lag like its search index."""
+    helpdesk, tracker = FakeHelpdesk(), FakeTracker()
+    await escalations_on(session_on(helpdesk, tmp_path / "one"), tracker).escalate(TICKET, EscalationFields())
+
+    result = await escalations_on(session_on(helpdesk, tmp_path / "two"), tracker).escalate(
+        TICKET, EscalationFields()
+    )
+
+    assert not result.created and tracker.creates == 1
+    assert tracker.finds[-1][1] == ("ENG-1",)
+
+
+class LosingHelpdesk(FakeHelpdesk):
+    """Loses the answer to the first write before applying it: it may still land, nobody can tell yet."""
+
+    lost = False
+
+    async def update_ticket(self, ticket_id: str, update: TicketUpdate) -> Ticket:
+        if not self.lost:
+            self.lost = True
+            raise WriteOutcomeUnknown("The connection failed after the change was sent.")
+        return await super().update_ticket(ticket_id, update)
+
+
+async def test_a_note_that_may_still_land_is_not_posted_twice(tmp_path: Path) -> None:
+    helpdesk, tracker = LosingHelpdesk(), FakeTracker()
+    session = session_on(helpdesk, tmp_path)
+    with pytest.raises(WriteOutcomeUnknown):
+        await escalations_on(session, tracker).escalate(TICKET, EscalationFields())
+
+    with pytest.raises(WriteOutcomeUnknown, match="will not post it twice"):
+        await escalations_on(session, tracker).escalate(TICKET, EscalationFields())
+    assert helpdesk.updates == [], "nothing is sent while the first note may land"
+
+    later = FIXED_NOW + IN_FLIGHT_ELSEWHERE + timedelta(minutes=1)  # it did not: the outbox gives it up
+    result = await escalations_on(
+        session_for_helpdesk(helpdesk, profile_name="test", data_dir=tmp_path, clock=fixed_clock(later)),
+        tracker,
+    ).escalate(TICKET, EscalationFields())
+    assert not result.created and tracker.creates == 1 and notes_citing(helpdesk, "ENG-1") == 1
+
+
+class SplitHelpdesk(FakeHelpdesk):
+    """Writes the note and the tags in two requests (as JSM does) and loses the tags the first time."""
+
+    split = False
+
+    async def update_ticket(self, ticket_id: str, update: TicketUpdate) -> Ticket:
+        if not self.split and update.comment is not None and update.tags_add:
+            self.split = True
+            await super().update_ticket(ticket_id, update.model_copy(update={"tags_add": ()}))
+            raise PartiallyApplied(
+                "The note went through, the tags did not.", applied=("note",), not_applied=("tags",)
+            )
+        return await super().update_ticket(ticket_id, update)
+
+
+async def test_tags_missing_after_the_note_landed_are_added_without_a_second_note(tmp_path: Path) -> None:
+    helpdesk = SplitHelpdesk()
+    result = await escalations_on(session_on(helpdesk, tmp_path), FakeTracker()).escalate(
+        TICKET, EscalationFields()
+    )
+    assert {ESCALATED_TAG, "jira_eng_1"} <= set(result.ticket.tags)
+    assert notes_citing(helpdesk, "ENG-1") == 1
+    assert [(u.comment is not None, u.tags_add) for _, u in helpdesk.updates] == [
+        (True, ()),
+        (False, (ESCALATED_TAG, "jira_eng_1")),
+    ]
+
+
 async def test_linking_to_an_existing_bug_files_nothing(session: Session) -> None:
     tracker = FakeTracker()
     other = TicketRef(helpdesk="zendesk", site="acme", ticket_id="999")
@@ -151,3 +226,12 @@ async def test_new_context_goes_to_the_existing_bug_as_a_comment(session: Sessio
 def test_bug_keys_cited_in_notes_and_tags_are_recognised() -> None:
     texts = ["Escalated to Jira ENG-42: https://acme.atlassian.net/browse/ENG-42", "jira_eng_7", "see ABC-1"]
     assert cited_bug_keys(texts, ["ENG"]) == ["ENG-42", "ENG-7"]
+
+
+def test_a_note_naming_a_longer_key_does_not_count_as_citing_a_shorter_one() -> None:
+    from frontline.services.escalation import _cites
+
+    assert _cites("Escalated to Jira ENG-3: https://acme.atlassian.net/browse/ENG-3", "ENG-3")
+    assert not _cites("Escalated to Jira ENG-31: https://acme.atlassian.net/browse/ENG-31", "ENG-3")
+    assert _cites("Escalated to GitHub acme/app#4: https://github.com/acme/app/issues/4", "acme/app#4")
+    assert not _cites("Escalated to GitHub acme/app#46", "acme/app#4")

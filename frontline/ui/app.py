@@ -23,11 +23,15 @@ from frontline.domain.ports import DraftRepository
 from frontline.errors import AuthError, FrontlineError, RateLimited, Unavailable
 from frontline.services.desk import Desk
 from frontline.services.session import Session
+from frontline.ui.bug_links import BugLinks
 from frontline.ui.commands import FrontlineCommands
+from frontline.ui.escalation_writes import EscalationWrites
 from frontline.ui.keymap import apply_keymap
 from frontline.ui.outbox_text import quit_question
 from frontline.ui.outbox_watch import OutboxWatch
 from frontline.ui.screens.composer import ComposerScreen
+from frontline.ui.screens.escalate import EscalationScreen
+from frontline.ui.screens.escalated import ExistingBugScreen
 from frontline.ui.screens.help import HELP_BINDING, HelpScreen, show_help
 from frontline.ui.screens.outbox import OutboxScreen
 from frontline.ui.screens.pickers import ChoiceScreen, ConfirmScreen, MacroPreviewScreen, TextPromptScreen
@@ -51,6 +55,8 @@ BOUND_CLASSES: tuple[type, ...] = (
     MacroPreviewScreen,
     HelpScreen,
     OutboxScreen,
+    EscalationScreen,
+    ExistingBugScreen,
 )
 """Every class that declares bindings: the keymap is checked against their ids."""
 
@@ -87,6 +93,10 @@ class FrontlineApp(App[None]):
         self.writes = Writes(self)
         """Sends in flight: the app runs them, so closing a screen never cancels one."""
         self.outbox_watch = OutboxWatch(self)
+        self.bug_links = BugLinks(session)
+        """The tickets' escalated bugs as last seen (ticket header, the queue's bug column)."""
+        self.escalation_writes = EscalationWrites(self)
+        """Bugs filed, linked or commented on: app writes, one per ticket at a time."""
         self.auth = SignIn(self)
         self._asking_to_quit = False
 

@@ -185,7 +185,7 @@ async def test_open_in_browser_copy_link_and_escalate() -> None:
         await pilot.pause()
         assert app.opened == ["https://fake.example/tickets/1000"]
         assert app.copied == ["https://fake.example/tickets/1000"]
-        assert any("later version" in n.message for n in app._notifications)
+        assert any(n.title == "Nowhere to escalate" for n in app._notifications)  # no targets here
 
 
 async def test_missing_ticket_shows_what_to_do() -> None:

@@ -8,6 +8,7 @@ carry "PUBLIC REPLY · customer sees this", so the two cannot be confused even w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from textual.app import ComposeResult
@@ -15,8 +16,10 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from frontline.domain.escalation import Bug
 from frontline.domain.models import Attachment, Comment, Priority, Ticket
 from frontline.domain.text import clean_text, one_line
+from frontline.ui.bug_links import bug_label
 
 BODY_CHUNK_CHARS = 20_000
 """A body longer than this is shown a chunk at a time, so a 1 MB message never freezes the screen."""
@@ -77,8 +80,16 @@ _PRIORITY_STYLE = {
 }
 
 
-def header_content(ticket: Ticket, now: datetime) -> Content:
-    """Subject, people, state, tags, SLA and linked bug, as plain text with styled labels."""
+def linked_bugs_text(ticket: Ticket, bugs: Sequence[Bug]) -> str:
+    """The header's bugs, `ENG-42 · In Progress, acme/app#17 · open`; else the helpdesk's own link."""
+    if bugs:
+        return ", ".join(bug_label(bug) for bug in bugs)
+    return one_line(ticket.linked_bug) if ticket.linked_bug else "none"
+
+
+def header_content(ticket: Ticket, now: datetime, bugs: Sequence[Bug] = ()) -> Content:
+    """Subject, people, state, tags, SLA and linked bugs (with their status), as plain text with styled
+    labels."""
     label = "$text-muted"
     requester = "unknown requester"
     if ticket.requester is not None:
@@ -89,7 +100,6 @@ def header_content(ticket: Ticket, now: datetime) -> Content:
     assignee = one_line(ticket.assignee.name) if ticket.assignee else "unassigned"
     priority = ticket.priority.value if ticket.priority else "none"
     tags = " · ".join(one_line(tag) for tag in ticket.tags) or "no tags"
-    bug = one_line(ticket.linked_bug) if ticket.linked_bug else "none"
     return Content.assemble(
         (ticket.display_key, "bold $accent"),
         "  ",
@@ -111,8 +121,8 @@ def header_content(ticket: Ticket, now: datetime) -> Content:
         "\n",
         ("Tags ", label),
         tags,
-        ("  Linked bug ", label),
-        bug,
+        ("  Linked bugs " if len(bugs) > 1 else "  Linked bug ", label),
+        linked_bugs_text(ticket, bugs),
     )
 
 

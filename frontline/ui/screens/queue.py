@@ -23,6 +23,7 @@ from frontline.domain.queue import SORT_LABELS, QueueModel, SortMode
 from frontline.domain.text import one_line
 from frontline.errors import FrontlineError
 from frontline.services.queue_sync import LocalWrite, QueueSync, reply_notices
+from frontline.ui.queue_bugs import QueueBugColumn
 from frontline.ui.screens.base import FrontlineScreen
 from frontline.ui.screens.ticket import TicketScreen
 from frontline.ui.widgets.queue_list import QueueList
@@ -61,6 +62,7 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", id="queue.clear-filter", show=False),
         Binding("s", "cycle_sort", "Sort", id="queue.sort"),
         Binding("R", "refresh", "Refresh", id="queue.refresh"),
+        Binding("E", "escalate", "Escalate", id="queue.escalate", show=False),
         Binding("right_square_bracket", "next_view", "Next view", id="queue.next-view"),
         Binding("left_square_bracket", "previous_view", "Previous view", id="queue.prev-view"),
         *[
@@ -92,6 +94,7 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         self._sync = sync
         self._unsubscribe: Callable[[], None] | None = None
         self._ticket_screen: Screen[None] | None = None
+        self.bug_column = QueueBugColumn(self)
 
     @property
     def sync(self) -> QueueSync:
@@ -141,9 +144,11 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         self.set_interval(REFRESH_CHECK_SECONDS, self.refresh_when_due)
         self.set_interval(15, self.queue_list.refresh)  # SLA countdowns and ages tick
         self._update_status()
+        self.bug_column.attach()
         self.load_views()
 
     def on_unmount(self) -> None:
+        self.bug_column.detach()
         if self._unsubscribe is not None:
             self._unsubscribe()
 
@@ -371,6 +376,15 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         screen = TicketScreen(event.ticket_id, neighbours=model)
         self._ticket_screen = screen
         self.app.push_screen(screen)
+
+    def action_escalate(self) -> None:
+        from frontline.ui.escalation_open import start_escalation
+
+        ticket_id = self.queue_list.highlighted_ticket_id
+        if ticket_id is None:
+            self.notify("No ticket highlighted to escalate.", timeout=3)
+            return
+        start_escalation(self, ticket_id)
 
     def on_screen_resume(self) -> None:
         """Back from a ticket: put the cursor on the ticket last viewed there (after `J`/`K`)."""

@@ -23,7 +23,8 @@ from frontline.services.drafts import DraftKeeper
 from frontline.ui.navigation import TicketNeighbours
 from frontline.ui.outbox_text import banner_lines
 from frontline.ui.screens.base import FrontlineScreen
-from frontline.ui.screens.conversation import CommentCard, header_content, local_time
+from frontline.ui.screens.conversation import CommentCard, local_time
+from frontline.ui.screens.ticket_bugs import show_header
 from frontline.ui.screens.ticket_changes import (
     FieldChange,
     choose_priority,
@@ -162,7 +163,7 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         keep_scroll = self.thread is not None and self.thread.ticket.id == thread.ticket.id
         self.thread = thread
         now = self.frontline.clock()
-        self.query_one("#ticket-header", Static).update(header_content(thread.ticket, now))
+        show_header(self, thread)
         conversation = self.query_one("#conversation", VerticalScroll)
         await conversation.remove_children()
         cards = [CommentCard(comment, now) for comment in thread.comments]
@@ -307,11 +308,9 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         self.notify(f"Copied {self.ticket.url}", title="Link copied", timeout=3, markup=False)
 
     def action_escalate(self) -> None:
-        self.notify(
-            "Escalating to Jira or GitHub arrives in a later version of frontline.",
-            title="Not yet",
-            timeout=5,
-        )
+        from frontline.ui.escalation_open import start_escalation
+
+        start_escalation(self, self.ticket_id, self.thread)
 
     @work(group="ticket-ui", exclusive=True, exit_on_error=False)
     async def action_assign_me(self) -> None:

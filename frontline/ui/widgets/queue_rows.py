@@ -9,7 +9,7 @@ markup; widths are measured in terminal cells so CJK and emoji stay aligned.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,8 +20,12 @@ from textual.color import Color
 from textual.filter import ANSIToTruecolor, DimFilter, LineFilter, Monochrome, NoColor
 from textual.strip import Strip
 
+from frontline.domain.models import Ticket
 from frontline.domain.presentation import format_age, format_sla
 from frontline.domain.queue import QueueModel
+
+BugCell = Callable[[Ticket, int], "str | None"]
+"""The `bug` cell of a ticket for a width (the escalation links), or None for the helpdesk's own link."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,8 @@ class RowRenderer:
         self._strips: dict[tuple[object, ...], Strip] = {}
         self._fitted: dict[tuple[str, int], str] = {}
         self._owner: tuple[QueueModel, int] | None = None
+        self.bug_cell: BugCell | None = None
+        """Set by the queue when the profile escalates; call `forget` when the links change."""
 
     # -- cache control ---------------------------------------------------------------------------------
 
@@ -246,6 +252,8 @@ class RowRenderer:
                     cells.append((name, ""))
                     continue
                 text = getattr(row, name)
+                if name == "linked_bug" and self.bug_cell is not None:
+                    text = self.bug_cell(model.tickets[index], cell_width) or text
                 if name == "subject":  # nearly always unique: caching it would only evict the others
                     cells.append((name, fit(text, cell_width)))
                     continue

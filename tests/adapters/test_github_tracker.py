@@ -6,6 +6,7 @@ Every test starts from the seeded state: `acme/app` (push access), `acme/communi
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -385,3 +386,26 @@ async def test_requests_carry_githubs_headers_and_a_bearer_token() -> None:
     assert headers["accept"] == "application/vnd.github+json"
     assert headers["x-github-api-version"] == "2022-11-28"
     assert "ghp_secret123" not in repr(tracker.client._client.auth)
+
+
+async def test_a_create_still_landing_is_waited_for_when_asked_to_settle(
+    sandbox: SandboxServer, control: httpx.Client
+) -> None:
+    """A restarted frontline whose previous run died mid-create looks a little longer before filing."""
+    config = GitHubSettings(name="eng-gh", base_url=sandbox.urls["github"], project="acme/app")
+    filer, looker = build_github_tracker(config, sandbox.token), build_github_tracker(config, sandbox.token)
+    ref = ticket(41077)
+    control.post("/faults", json={"spec": "latency:count=1:ms=1500:method=POST:path=/repos/acme/app/issues"})
+
+    creating = asyncio.create_task(filer.create_bug(report(ref)))
+    for _ in range(100):
+        if requests(control, "POST", "/repos/acme/app/issues"):
+            break
+        await asyncio.sleep(0.02)
+    assert await looker.find_bug_for_ticket(ref) is None, "not landed yet: a plain look finds nothing"
+    found = await looker.find_bug_for_ticket(ref, settle=True)
+    created = await creating
+
+    assert found is not None and found.key == created.key
+    await filer.aclose()
+    await looker.aclose()

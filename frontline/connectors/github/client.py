@@ -14,6 +14,7 @@ Follows the escalation recipe (`shared/research/real-accounts.md` §4):
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -37,7 +38,7 @@ from frontline.connectors.github.mapping import (
     unique_labels,
     with_marker,
 )
-from frontline.connectors.http import ApiClient, OverApiClient
+from frontline.connectors.http import ApiClient, OverApiClient, Sleep
 from frontline.connectors.settings import TrackerSettings
 from frontline.domain.escalation import Bug, BugReport, TicketRef
 from frontline.domain.ports import Tracker, TrackerCapabilities
@@ -52,6 +53,8 @@ from frontline.errors import (
 )
 
 API_VERSION = "2022-11-28"
+SETTLE_SECONDS = 10.0
+"""How long a lookup for a bug whose create may still be landing keeps looking (the list is consistent)."""
 LABEL_COLOUR = "c5def5"
 
 
@@ -89,9 +92,19 @@ class GitHubTracker(OverApiClient, Tracker):
     )
 
     def __init__(
-        self, client: ApiClient, *, repository: str, name: str = "", labels: tuple[str, ...] = ()
+        self,
+        client: ApiClient,
+        *,
+        repository: str,
+        name: str = "",
+        labels: tuple[str, ...] = (),
+        settle_seconds: float = SETTLE_SECONDS,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.client = client
+        self.settle_seconds = settle_seconds
+        """With `settle`, how long `find_bug_for_ticket` keeps looking for a create still being applied."""
+        self._sleep = sleep
         self.repository = repository
         self.name = name or CONNECTOR.kind
         self.default_labels = labels
@@ -183,7 +196,17 @@ class GitHubTracker(OverApiClient, Tracker):
             Unavailable: GitHub could not be asked (do not file blindly).
         """
         await self._ready()
-        return await self._finder.find(ticket)
+        found = await self._finder.find(ticket)
+        # A create from a process that died may still be landing: the issue list is consistent, so
+        # looking again for a few seconds is enough to see it.
+        waited, delay = 0.0, 0.5
+        budget = self.settle_seconds if settle else 0.0
+        while found is None and waited < budget:
+            pause = min(delay, budget - waited)
+            await self._sleep(pause)
+            waited, delay = waited + pause, min(delay * 2, 2.0)
+            found = await self._finder.find(ticket)
+        return found
 
     # -- create --------------------------------------------------------------------------------------
     async def create_bug(self, report: BugReport) -> Bug:
@@ -366,4 +389,7 @@ def build_github_tracker(
         sign_in=sign_in,
         **client_options,
     )
-    return GitHubTracker(client, repository=repository, name=settings.name, labels=tuple(settings.labels))
+    sleep = client_options.get("sleep", asyncio.sleep)
+    return GitHubTracker(
+        client, repository=repository, name=settings.name, labels=tuple(settings.labels), sleep=sleep
+    )

@@ -146,7 +146,11 @@ class Store:
     def __init__(self, path: Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # Drafts and the outbox hold customers' words: readable by this user only. SQLite gives its
+            # -wal and -shm files the database file's permissions.
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not path.exists():
+                path.touch(mode=0o600)
             self._connection = sqlite3.connect(
                 path, isolation_level=None, check_same_thread=False, timeout=5.0
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import textwrap
@@ -163,3 +164,13 @@ def test_drafts_saved_before_the_group_column_survive_the_upgrade(tmp_path: Path
     )
     reloaded = upgraded.load("p", "7")
     assert reloaded is not None and reloaded.group_id == "5102"
+
+
+def test_the_database_is_readable_by_its_user_only(tmp_path: Path) -> None:
+    """Drafts and the outbox hold customers' words."""
+    store = Store.open(tmp_path / "data")
+    store.execute("CREATE TABLE t (x)")  # a write, so SQLite creates its -wal file too
+    files = sorted(p for p in (tmp_path / "data").iterdir())
+    assert files and all(stat.S_IMODE(p.stat().st_mode) & 0o077 == 0 for p in files), files
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    store.close()

@@ -27,12 +27,20 @@ from frontline.domain.escalation import (
     build_report_body,
     cited_bug_keys,
 )
-from frontline.domain.models import CommentDraft, Ticket, TicketThread, TicketUpdate
+from frontline.domain.models import CommentDraft, Priority, Ticket, TicketThread, TicketUpdate
 from frontline.domain.ports import EscalationRepository, Tracker
 from frontline.errors import ConfigError, FrontlineError, PartiallyApplied, WriteOutcomeUnknown
 from frontline.services.desk import Desk
 
 __all__ = ["EscalationResult", "Escalations", "MemoryEscalations", "Target"]
+
+TRACKER_PRIORITY = {
+    Priority.URGENT: "Highest",
+    Priority.HIGH: "High",
+    Priority.NORMAL: "Medium",
+    Priority.LOW: "Low",
+}
+"""The ticket's priority in Jira's default scheme; a screen that allows no such name leaves it out."""
 
 
 @dataclass(frozen=True)
@@ -142,12 +150,14 @@ class Escalations:
         """Exactly what the tracker will receive, for the preview and for filing."""
         ref = self.ticket_ref(thread.ticket)
         me = await self.desk.whoami()
+        priority = thread.ticket.priority
         return BugReport(
             title=bug_title(thread.ticket, ref, fields),
             body=build_report_body(thread, ref, fields, me_id=me.id),
             ticket=ref,
             labels=(*target.labels, ref.label),
             components=target.components,
+            priority=TRACKER_PRIORITY.get(priority) if priority is not None else None,
         )
 
     async def existing(self, thread: TicketThread, target: Target) -> Bug | None:

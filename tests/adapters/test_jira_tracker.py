@@ -486,3 +486,18 @@ def test_search_terms_keep_plain_words_only() -> None:
     )
     assert terms == ["checkout", "fails", "secure", "eu", "500", "errors"]
     assert len(search_terms(" ".join(f"word{n}" for n in range(30)))) == 10
+
+
+async def test_a_priority_the_screen_allows_is_sent_and_one_it_does_not_is_left_out(
+    tracker: JiraTracker, http: httpx.Client
+) -> None:
+    """Priority schemes differ per site: a name the create screen does not list is not sent (a 400)."""
+    listed = await tracker.create_bug(report(zendesk_ticket(51001), priority="high"))
+    unlisted = await tracker.create_bug(report(zendesk_ticket(51002), priority="Blocker-ish"))
+
+    def priority_of(key: str) -> str:
+        answer = http.get(f"/rest/api/3/issue/{key}", params={"fields": "priority"}).json()
+        return str(answer["fields"]["priority"]["name"])
+
+    assert priority_of(listed.key) == "High"
+    assert priority_of(unlisted.key) != "Blocker-ish"

@@ -37,6 +37,8 @@ class CreateField:
     name: str
     required: bool
     has_default: bool
+    allowed_names: tuple[str, ...] = ()
+    """The names of the values the screen allows (priorities, say); empty when it lists none."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,12 @@ class CreateScreen:
     def missing(self, report: BugReport, components: Iterable[str]) -> list[CreateField]:
         """Required fields without a default that this report gives no value for."""
         given = set(ALWAYS_GIVEN)
-        if report.priority:
+        priority = self.fields.get("priority")
+        if report.priority and (
+            priority is None
+            or not priority.allowed_names
+            or report.priority.casefold() in {n.casefold() for n in priority.allowed_names}
+        ):
             given.add("priority")
         if any(components):
             given.add("components")
@@ -133,11 +140,18 @@ def _field(item: dict[str, Any]) -> CreateField | None:
     if not isinstance(field_id, str) or not field_id:
         return None
     name = item.get("name")
+    allowed = item.get("allowedValues")
+    allowed_names = tuple(
+        value["name"]
+        for value in (allowed if isinstance(allowed, list) else [])
+        if isinstance(value, dict) and isinstance(value.get("name"), str)
+    )
     return CreateField(
         id=field_id,
         name=one_line(name) if isinstance(name, str) and name.strip() else field_id,
         required=item.get("required") is True,
         has_default=item.get("hasDefaultValue") is True,
+        allowed_names=allowed_names,
     )
 
 
@@ -181,6 +195,10 @@ def issue_fields(
         fields["labels"] = labels
     if components and "components" in on_screen:
         fields["components"] = [{"name": name} for name in components]
-    if report.priority and "priority" in on_screen:
-        fields["priority"] = {"name": report.priority}
+    priority = on_screen.get("priority")
+    if report.priority and priority is not None:
+        # Priority schemes differ per site: send the name only where the screen allows it.
+        allowed = {name.casefold(): name for name in priority.allowed_names}
+        if not allowed or report.priority.casefold() in allowed:
+            fields["priority"] = {"name": allowed.get(report.priority.casefold(), report.priority)}
     return fields

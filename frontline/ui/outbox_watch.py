@@ -106,8 +106,12 @@ class OutboxWatch:
         self._tell(settled)
 
     async def _check_once(self, *, probe: bool, at_start: bool) -> list[tuple[OutboxEntry, Origin]]:
-        if not self.refresh():
+        waiting = self.refresh()
+        if not waiting:
             return []
+        # A write still `sending` here belongs to a frontline that stopped mid-send (this one's own sends
+        # are never reconciled while in flight); the rest had no clear answer.
+        was_sending = {entry.id for entry in waiting if entry.state is WriteState.SENDING}
         desk = self.app.desk
         if probe:
             try:
@@ -117,8 +121,11 @@ class OutboxWatch:
                 return []
             except FrontlineError:
                 return []  # still unreachable: the next check tries again
-        doubt = Origin.RESTART if at_start else Origin.DOUBT
-        settled = [(entry, doubt) for entry in await desk.outbox.reconcile() if entry.state.settled]
+        settled = [
+            (entry, Origin.RESTART if at_start or entry.id in was_sending else Origin.DOUBT)
+            for entry in await desk.outbox.reconcile()
+            if entry.state.settled
+        ]
         if self.app.signed_out or desk.connection_state in UNREACHABLE:
             return settled
         if any(entry.state is WriteState.QUEUED for entry in self.refresh()):

@@ -194,6 +194,33 @@ async def test_a_reply_in_doubt_is_checked_again_until_it_settles(
         assert "outbox" not in app.screen.query_one(StatusBar).text
 
 
+async def test_a_send_cut_short_by_a_crash_moments_ago_is_named_as_such_when_it_settles_later(
+    tmp_path: Path, outbox_store: OutboxStore
+) -> None:
+    """A restart right after a kill -9: the send may still land, so it is settled by a later check."""
+    helpdesk = FakeHelpdesk()
+    clock = MovingClock()
+    cut = entry("Sent just before the crash.", state=WriteState.SENDING, age=timedelta(seconds=20))
+    outbox_store.record(cut, consume_draft=False)
+    app = make_app(helpdesk, data_dir=tmp_path, clock=clock)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        still = outbox_store.get(cut.id)
+        assert still is not None and still.state is WriteState.SENDING, "it may still be landing"
+        landed = Comment(
+            id="1000-9", author=ME, body="Sent just before the crash.", public=True, created_at=clock.now
+        )
+        helpdesk.comments["1000"].append(landed)
+        clock.now += timedelta(minutes=3)
+        app.outbox_watch.tick()
+        await settle(pilot)
+        settled = outbox_store.get(cut.id)
+        assert settled is not None and settled.state is WriteState.SENT
+        told = "The public reply to #1000 that was being sent when frontline stopped is on the ticket."
+        assert told in notifications(app)
+        assert helpdesk.updates == []
+
+
 async def test_a_queued_reply_goes_out_once_after_start(tmp_path: Path, outbox_store: OutboxStore) -> None:
     helpdesk = FakeHelpdesk()
     queued = entry("Sent from the train.", state=WriteState.QUEUED, ticket_id="1002")

@@ -153,6 +153,8 @@ async def test_escape_keeps_the_form_as_a_draft_restored_by_the_next_e(tmp_path:
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen) and tracker.creates == 0
+        banner = str(app.screen.query_one("#ticket-draft", Static).render())
+        assert "An escalation form is kept for this ticket. Press E to continue it." in banner
 
         form = await open_form(pilot)
         assert form.query_one("#escalate-expected", TextArea).text == "The new password works"

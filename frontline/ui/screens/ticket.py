@@ -178,22 +178,34 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         self.refresh_bindings()
 
     def show_draft_banner(self) -> None:
-        """Say so when an unsent reply or note waits for this ticket."""
+        """Say so when an unsent reply or note, or a kept escalation form, waits for this ticket."""
         banner = self.query_one("#ticket-draft", Static)
         try:
             draft = DraftKeeper.for_desk(self.desk, self.drafts, self.ticket_id).pending()
         except FrontlineError as error:
             self.frontline.report_error(error)
             draft = None
-        if draft is None:
+        lines: list[str] = []
+        if draft is not None:
+            kind = "public reply" if draft.public else "internal note"
+            key = "r" if draft.public else "n"
+            lines.append(f"✎ Unsent {kind} saved {local_time(draft.saved_at)}. Press {key} to continue it.")
+        if self._escalation_form_waiting():
+            lines.append("✎ An escalation form is kept for this ticket. Press E to continue it.")
+        if not lines:
             banner.remove_class("-visible")
             return
-        kind = "public reply" if draft.public else "internal note"
-        key = "r" if draft.public else "n"
-        banner.update(
-            Content(f"✎ Unsent {kind} saved {local_time(draft.saved_at)}. Press {key} to continue it.")
-        )
+        banner.update(Content("\n".join(lines)))
         banner.add_class("-visible")
+
+    def _escalation_form_waiting(self) -> bool:
+        escalations = self.frontline.session.escalations
+        if escalations is None:
+            return False
+        try:
+            return escalations.repository.load_form(self.desk.profile_name, self.ticket_id) is not None
+        except FrontlineError:
+            return False
 
     def show_outbox_banner(self) -> None:
         """Say how this ticket's writes stand: queued, sending, in doubt, or lately failed or partly sent."""

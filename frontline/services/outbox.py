@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from frontline.domain.clock import Clock
 from frontline.domain.drafts import Draft
-from frontline.domain.models import Person, Ticket, TicketThread, TicketUpdate
+from frontline.domain.models import Comment, Person, Ticket, TicketThread, TicketUpdate
 from frontline.domain.outbox import OutboxEntry, WriteState, fields_applied, find_comment
 from frontline.domain.ports import ConnectionState, DraftRepository, Helpdesk, OutboxRepository
 from frontline.errors import (
@@ -143,16 +143,12 @@ class Outbox:
             try:
                 await self._send_tracked(sending, queueable=True)
             except WriteQueued:
-                done.append(self.repository_entry(sending.id) or sending)
+                done.append(self.repository.get(sending.id) or sending)
                 break
             except FrontlineError:
-                pass
-            done.append(self.repository_entry(sending.id) or sending)
+                pass  # settled (and said) by `_send`; the entry below tells how
+            done.append(self.repository.get(sending.id) or sending)
         return done
-
-    def repository_entry(self, entry_id: str) -> OutboxEntry | None:
-        """An entry as recorded now."""
-        return self.repository.get(entry_id)
 
     async def _send_tracked(self, entry: OutboxEntry, *, queueable: bool) -> Ticket:
         self._in_flight.add(entry.id)
@@ -252,7 +248,7 @@ class Outbox:
             raise WriteOutcomeUnknown(message) from partial
         comment = None
         if entry.update.comment is not None:
-            comment = find_comment(entry, thread, self.repository.for_ticket(self.profile, entry.ticket_id))
+            comment = self._comment_on(thread, entry)
         comment_id = comment.id if comment is not None else None
         if fields_applied(thread, entry.update.model_copy(update={"comment": None})):
             self._settle(entry, WriteState.SENT, "Found on the ticket.", comment_id=comment_id)
@@ -269,7 +265,7 @@ class Outbox:
             thread = await self._read_thread(entry.ticket_id)
         except FrontlineError:
             return
-        comment = find_comment(entry, thread, self.repository.for_ticket(self.profile, entry.ticket_id))
+        comment = self._comment_on(thread, entry)
         if comment is None:
             return
         comment_part, *rest = entry.parts()
@@ -281,6 +277,10 @@ class Outbox:
         raise PartiallyApplied(
             message, applied=(comment_part,), not_applied=tuple(rest), cause=refused
         ) from refused
+
+    def _comment_on(self, thread: TicketThread, entry: OutboxEntry) -> Comment | None:
+        """The ticket's comment that is `entry`'s write, told apart from this ticket's other writes."""
+        return find_comment(entry, thread, self.repository.for_ticket(self.profile, entry.ticket_id))
 
     async def reconcile(self, ticket_id: str | None = None) -> list[OutboxEntry]:
         """Settle what was in flight (a crash, a lost answer) from the helpdesk's record; returns the
@@ -323,7 +323,7 @@ class Outbox:
             if fields_ok:
                 return self._settle(entry, WriteState.SENT, "The helpdesk shows the change.")
             return self._missing(entry, "The change did not arrive.", may_still_land)
-        comment = find_comment(entry, thread, self.repository.for_ticket(self.profile, entry.ticket_id))
+        comment = self._comment_on(thread, entry)
         if comment is None:
             return self._missing(entry, f"The {entry.describe()} did not arrive.", may_still_land)
         if fields_ok:

@@ -61,6 +61,16 @@ class PlatformApi:
     def _issue(self, request: Request) -> IssueRecord | None:
         return self.site.find(request.path_params["key"])
 
+    async def _issue_and_body(self, request: Request) -> tuple[IssueRecord, Any] | Response:
+        """The issue a write names and its JSON body, or the error Jira answers when either is wrong."""
+        issue = self._issue(request)
+        if issue is None:
+            return jira_error(404, [ISSUE_NOT_FOUND])
+        body, error = await read_json(request)
+        if error:
+            return error
+        return issue, body
+
     async def myself(self, request: Request) -> Response:
         body = platform_user(base_url(request), self.site.me)
         body["locale"] = "en_US"
@@ -77,12 +87,10 @@ class PlatformApi:
         return JSONResponse(body)
 
     async def edit_issue(self, request: Request) -> Response:
-        issue = self._issue(request)
-        if issue is None:
-            return jira_error(404, [ISSUE_NOT_FOUND])
-        body, error = await read_json(request)
-        if error:
-            return error
+        found = await self._issue_and_body(request)
+        if isinstance(found, Response):
+            return found
+        issue, body = found
         if not isinstance(body, dict) or not (body.get("fields") or body.get("update")):
             return jira_error(400, ["No fields or update operations were given."])
         fields = body.get("fields") or {}
@@ -185,12 +193,10 @@ class PlatformApi:
         return comment
 
     async def assign(self, request: Request) -> Response:
-        issue = self._issue(request)
-        if issue is None:
-            return jira_error(404, [ISSUE_NOT_FOUND])
-        body, error = await read_json(request)
-        if error:
-            return error
+        found = await self._issue_and_body(request)
+        if isinstance(found, Response):
+            return found
+        issue, body = found
         if not isinstance(body, dict) or "accountId" not in body:
             return jira_error(400, ["accountId must be provided (null to unassign)."])
         account_id = body["accountId"]
@@ -236,12 +242,10 @@ class PlatformApi:
         return JSONResponse({"expand": "transitions", "transitions": transitions})
 
     async def do_transition(self, request: Request) -> Response:
-        issue = self._issue(request)
-        if issue is None:
-            return jira_error(404, [ISSUE_NOT_FOUND])
-        body, error = await read_json(request)
-        if error:
-            return error
+        found = await self._issue_and_body(request)
+        if isinstance(found, Response):
+            return found
+        issue, body = found
         transition = body.get("transition") if isinstance(body, dict) else None
         transition_id = transition.get("id") if isinstance(transition, dict) else None
         if not transition_id:
@@ -283,12 +287,10 @@ class PlatformApi:
         return JSONResponse({"startAt": start, "maxResults": limit, "total": len(comments), "comments": page})
 
     async def add_comment(self, request: Request) -> Response:
-        issue = self._issue(request)
-        if issue is None:
-            return jira_error(404, [ISSUE_NOT_FOUND])
-        body, error = await read_json(request)
-        if error:
-            return error
+        found = await self._issue_and_body(request)
+        if isinstance(found, Response):
+            return found
+        issue, body = found
         if not isinstance(body, dict) or adf_problem(body.get("body")):
             return jira_error(400, ["Comment body is not valid!"])
         if not document_text(body["body"]).strip():

@@ -195,12 +195,10 @@ class JsmApi:
         return JSONResponse(comment_json(self.site, base_url(request), issue, found))
 
     async def add_comment(self, request: Request) -> Response:
-        issue = self._request(request)
-        if issue is None:
-            return self._not_found()
-        body, error = await read_json(request)
-        if error:
-            return error
+        found = await self._request_and_body(request)
+        if isinstance(found, Response):
+            return found
+        issue, body = found
         if not isinstance(body, dict):
             return jsm_error(400, "The request body must be a JSON object.", "sd.request.body.invalid")
         text = body.get("body")
@@ -256,12 +254,10 @@ class JsmApi:
         )
 
     async def add_participants(self, request: Request) -> Response:
-        issue = self._request(request)
-        if issue is None:
-            return self._not_found()
-        body, error = await read_json(request)
-        if error:
-            return error
+        found = await self._request_and_body(request)
+        if isinstance(found, Response):
+            return found
+        issue, body = found
         ids = body.get("accountIds") if isinstance(body, dict) else None
         if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
             return jsm_error(
@@ -282,6 +278,16 @@ class JsmApi:
             paged(base, f"{API}/request/{issue.id}/participant", people, 0, MAX_LIMIT, len(people))
         )
 
+    async def _request_and_body(self, request: Request) -> tuple[IssueRecord, Any] | Response:
+        """The request a write names and its JSON body, or the error JSM answers when either is wrong."""
+        issue = self._request(request)
+        if issue is None:
+            return self._not_found()
+        body, error = await read_json(request)
+        if error:
+            return error
+        return issue, body
+
     def _customer_transitions(self, issue: IssueRecord) -> list[TransitionDef]:
         return [t for t in JSM_WORKFLOW.available(issue.status_id) if t.id in CUSTOMER_TRANSITIONS]
 
@@ -293,12 +299,10 @@ class JsmApi:
         return JSONResponse(self._page(request, values))
 
     async def do_transition(self, request: Request) -> Response:
-        issue = self._request(request)
-        if issue is None:
-            return self._not_found()
-        body, error = await read_json(request)
-        if error:
-            return error
+        found = await self._request_and_body(request)
+        if isinstance(found, Response):
+            return found
+        issue, body = found
         wanted = body.get("id") if isinstance(body, dict) else None
         chosen = next((t for t in self._customer_transitions(issue) if t.id == str(wanted)), None)
         if chosen is None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from frontline.domain.clock import Clock, utc_now
 from frontline.domain.drafts import Draft
@@ -81,12 +81,10 @@ class HelpdeskCapabilities:
 
 
 class Helpdesk(ABC):
-    """A connection to one helpdesk account.
-
-    Every method may raise the `frontline.errors` classes: `AuthError`, `PermissionDenied`, `NotFound`,
-    `ConflictError`, `ValidationFailed`, `RateLimited`, `Unavailable` (`WriteOutcomeUnknown` for writes),
-    `MalformedResponse`. The `Raises:` sections name the ones a caller is expected to handle specially.
-    """
+    """A connection to one helpdesk account. Every method may raise the `frontline.errors` classes
+    (`AuthError`, `PermissionDenied`, `NotFound`, `ConflictError`, `ValidationFailed`, `RateLimited`,
+    `Unavailable`, `WriteOutcomeUnknown` for writes, `MalformedResponse`); `Raises:` names the ones a
+    caller is expected to handle specially."""
 
     kind: ClassVar[str]
     display_name: ClassVar[str]
@@ -175,8 +173,7 @@ class Helpdesk(ABC):
         raise Unsupported(f"{self.display_name} has no macros.")
 
     def use_token(self, token: str) -> None:
-        """Sign in again mid-shift with a new token (the old one expired or was revoked), keeping the
-        connection, its caches and everything queued; the next request uses it.
+        """Sign in again mid-shift with a new token, keeping the connection, caches and queued writes.
 
         Raises:
             Unsupported: this connector cannot change its credentials in place.
@@ -208,10 +205,7 @@ class TrackerCapabilities:
 
 
 class Tracker(ABC):
-    """A connection to one bug tracker project or repository (Jira Software, GitHub Issues).
-
-    Every method may raise the same `frontline.errors` classes as `Helpdesk`.
-    """
+    """One bug tracker project or repository (Jira, GitHub); raises `frontline.errors` like `Helpdesk`."""
 
     kind: ClassVar[str]
     display_name: ClassVar[str]
@@ -226,12 +220,10 @@ class Tracker(ABC):
     async def find_bug_for_ticket(
         self, ticket: TicketRef, *, known: Sequence[str] = (), settle: bool | None = None
     ) -> Bug | None:
-        """The issue already filed for `ticket`, found through strongly consistent reads (the ticket's label
-        in the project's issue list, a remote link's globalId, a body marker), never a search index alone.
-
-        `known` are issue keys the caller already has for the ticket (checked directly); `settle` says a
-        create may have been sent moments ago (a crash or a lost answer): where the tracker can only search
-        a lagging index, it waits for the index to settle before saying there is none.
+        """The issue already filed for `ticket`, found through consistent reads (its label, a remote link's
+        globalId, a body marker), never a search index alone. `known`: issue keys the caller has for the
+        ticket (checked directly); `settle`: a create may have been sent moments ago, so a lagging index
+        is given time to settle before saying there is none.
 
         Raises:
             Unavailable: the tracker could not be asked; the caller must not create blindly.
@@ -272,13 +264,24 @@ class Tracker(ABC):
         """
         return []
 
-    async def add_comment(self, key: str, body: str) -> None:
-        """Add Markdown `body` as a comment on an existing issue (new context from another ticket).
+    async def add_comment(self, key: str, body: str, *, document: dict[str, Any] | None = None) -> str | None:
+        """Add Markdown `body` as a comment on issue `key`; return its browser URL when the tracker
+        gives one. A tracker speaking ADF (Jira) sends `document` as it is instead of converting `body`.
 
         Raises:
             Unsupported: this tracker takes no comments from frontline.
+            WriteOutcomeUnknown: the answer was lost; look with `find_comment` before posting again.
         """
         raise Unsupported(f"{self.display_name} cannot take comments from frontline.")
+
+    async def find_comment(self, key: str, needle: str) -> str | None:
+        """The URL (else the id) of the newest comment on `key` whose text contains `needle`, or None.
+
+        Raises:
+            Unsupported: this tracker cannot read comments from frontline.
+            NotFound: no such issue.
+        """
+        raise Unsupported(f"{self.display_name} cannot read comments from frontline.")
 
     def use_token(self, token: str) -> None:
         """Sign in again with a new token; the next request uses it.
@@ -330,11 +333,8 @@ class DraftRepository(Protocol):
 
 
 class OutboxRepository(Protocol):
-    """Where writes are recorded before they are sent (`frontline.store.outbox`, or memory).
-
-    A write that came from a draft takes the draft's place in the same transaction, and gives it back in
-    the same transaction if it turns out not to have landed: the text is always in exactly one place.
-    """
+    """Where writes are recorded before they are sent (`frontline.store.outbox`, or memory). A write from
+    a draft takes the draft's place, and gives it back if it did not land, each in one transaction."""
 
     def record(self, entry: OutboxEntry, *, consume_draft: bool) -> None:
         """Insert `entry`; with `consume_draft`, delete the ticket's draft in the same transaction.

@@ -1,14 +1,14 @@
 """An in-memory bug tracker: bugs found by the ticket's label, as Jira's consistent lookups would find them.
 
 Shared by the escalation service's tests and the CLI's: it honours the `Tracker` port and raises the same
-errors, and can lose a create's answer (optionally hiding the bug it made) or be unreachable.
+errors, and can lose a create's or a comment's answer (optionally hiding the bug it made) or be unreachable.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from frontline.domain.escalation import Bug, BugReport, TicketRef
 from frontline.domain.ports import ConnectionState, Tracker, TrackerCapabilities
@@ -26,6 +26,11 @@ class FakeTracker(Tracker):
     bugs: dict[str, tuple[Bug, BugReport]] = field(default_factory=dict)
     links: list[tuple[str, str]] = field(default_factory=list)
     comments: list[tuple[str, str]] = field(default_factory=list)
+    """(issue key, Markdown body) of every comment that landed, oldest first."""
+    documents: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """The ADF document sent with a comment, by its index in `comments`."""
+    lose_next_comment: bool = False
+    """The next comment lands but its answer is lost (`WriteOutcomeUnknown`), as a drop-after-commit."""
     searches: list[str] = field(default_factory=list)
     lose_next_create: bool = False
     hide_lost: bool = False
@@ -81,10 +86,37 @@ class FakeTracker(Tracker):
         found = [bug for bug, _ in self.bugs.values() if any(w in bug.title.casefold() for w in words)]
         return found[:limit]
 
-    async def add_comment(self, key: str, body: str) -> None:
+    async def add_comment(self, key: str, body: str, *, document: dict[str, Any] | None = None) -> str | None:
         self.comments.append((key, body))
+        if document is not None:
+            self.documents[len(self.comments) - 1] = document
+        if self.lose_next_comment:
+            self.lose_next_comment = False
+            raise WriteOutcomeUnknown("The connection to Jira failed after the comment was sent.")
+        return self._comment_url(key, len(self.comments) - 1)
+
+    async def find_comment(self, key: str, needle: str) -> str | None:
+        if self.unreachable is not None:
+            raise self.unreachable
+        for index in reversed(range(len(self.comments))):
+            on, body = self.comments[index]
+            text = _text_of(self.documents[index]) if index in self.documents else body
+            if on == key and needle in text:
+                return self._comment_url(key, index)
+        return None
+
+    def _comment_url(self, key: str, index: int) -> str:
+        return f"https://acme.atlassian.net/browse/{key}?focusedCommentId={10000 + index}"
 
     def set_status(self, key: str, status: str) -> None:
         """The developers moved the bug along (what a status refresh should pick up)."""
         bug, report = self.bugs[key]
         self.bugs[key] = (bug.model_copy(update={"status": status}), report)
+
+
+def _text_of(node: Any) -> str:
+    """The text nodes of an ADF document, joined (what Jira would search)."""
+    if isinstance(node, dict):
+        own = node.get("text") if node.get("type") == "text" else None
+        return (own if isinstance(own, str) else "") + "".join(_text_of(n) for n in node.get("content", []))
+    return ""

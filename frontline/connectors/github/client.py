@@ -25,7 +25,8 @@ import httpx
 
 from frontline.connectors.github import CONNECTOR, REPOSITORY
 from frontline.connectors.github.auth import api_base, sign_in
-from frontline.connectors.github.finder import MARKER_SCAN_PAGES, PAGE_SIZE, IssueFinder
+from frontline.connectors.github.comments import clip_middle, newest_comment
+from frontline.connectors.github.finder import PAGE_SIZE, IssueFinder
 from frontline.connectors.github.mapping import (
     MAX_BODY_CHARS,
     body_of,
@@ -277,7 +278,7 @@ class GitHubTracker(OverApiClient, Tracker):
         if ticket.marker in body_of(issue):
             return
         path = f"/repos/{repository}/issues/{number}"
-        if not await self._has_comment_with(path, ticket.marker):
+        if await newest_comment(self.client, f"{path}/comments", ticket.marker) is None:
             where = f": {ticket.url}" if ticket.url else ""
             note = f"Linked to {ticket.display}{where}\n\n{ticket.marker}"
             await self.client.send_json("POST", f"{path}/comments", {"body": note})
@@ -286,19 +287,6 @@ class GitHubTracker(OverApiClient, Tracker):
         if same_repository and not labelled and (await self._ready()).push:
             await self._ensure_labels((ticket.label,))
             await self.client.send_json("POST", f"{path}/labels", {"labels": [ticket.label]})
-
-    async def _has_comment_with(self, issue_path: str, marker: str) -> bool:
-        for page in range(1, MARKER_SCAN_PAGES + 1):
-            comments = await self.client.get_json(
-                f"{issue_path}/comments", {"per_page": PAGE_SIZE, "page": page}
-            )
-            if not isinstance(comments, list):
-                raise MalformedResponse(f"GitHub sent comments that are not a list for {issue_path}.")
-            if any(marker in body_of(comment) for comment in comments):
-                return True
-            if len(comments) < PAGE_SIZE:
-                break
-        return False
 
     async def get_bug(self, key: str) -> Bug:
         """`owner/repo#17` (or `#17` in this repository) as it is now: status `open` or `closed`, with
@@ -338,22 +326,50 @@ class GitHubTracker(OverApiClient, Tracker):
         found: list[Bug] = [bug for bug in bugs if bug is not None]
         return found[:limit]
 
-    async def add_comment(self, key: str, body: str) -> None:
-        """A Markdown comment on the issue, sent once.
+    async def add_comment(self, key: str, body: str, *, document: dict[str, Any] | None = None) -> str | None:
+        """A Markdown comment on the issue, sent once (`document` is ignored); its `html_url`. A body
+        over GitHub's limit loses its middle, never its last line (where a reference goes).
 
         Raises:
             NotFound: no such issue.
-            WriteOutcomeUnknown: the answer was lost; the comment may be there.
+            Unsupported: issues are disabled on the repository.
+            WriteOutcomeUnknown: the answer was lost; `find_comment` says whether it landed.
         """
         repository, number = parse_key(key, self.repository)
         if not body.strip():
             raise ValidationFailed("GitHub takes no empty comments.", details={"body": ["empty"]})
+        path = f"/repos/{repository}/issues/{number}/comments"
         try:
-            await self.client.send_json(
-                "POST", f"/repos/{repository}/issues/{number}/comments", {"body": body[:MAX_BODY_CHARS]}
+            answer = await self.client.send_json("POST", path, {"body": clip_middle(body, MAX_BODY_CHARS)})
+        except NotFound as missing:
+            raise await self._explain_missing(missing, repository) from None
+        except MalformedResponse as error:
+            raise WriteOutcomeUnknown(
+                f"GitHub's answer to the comment on {key} could not be read ({error.message}); it was "
+                "probably posted: look for it before posting again."
+            ) from error
+        url = answer.get("html_url") if isinstance(answer, dict) else None
+        return url if isinstance(url, str) and url else None
+
+    async def find_comment(self, key: str, needle: str) -> str | None:
+        """The `html_url` (else the id) of the newest comment whose Markdown contains `needle`.
+
+        Raises:
+            NotFound: no such issue.
+            Unsupported: issues are disabled on the repository.
+            MalformedResponse: comments that are not a list, or a page served twice (`page` ignored).
+        """
+        repository, number = parse_key(key, self.repository)
+        try:
+            comment = await newest_comment(
+                self.client, f"/repos/{repository}/issues/{number}/comments", needle
             )
         except NotFound as missing:
             raise await self._explain_missing(missing, repository) from None
+        if comment is None:
+            return None
+        url = comment.get("html_url")
+        return url if isinstance(url, str) and url else str(comment.get("id") or key)
 
 
 def build_github_tracker(

@@ -15,10 +15,11 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 import httpx
 
-from frontline.connectors.atlassian.adf import markdown_to_adf
+from frontline.connectors.atlassian.adf import adf_to_text, markdown_to_adf
 from frontline.connectors.auth import secure_url
 from frontline.connectors.http import ApiClient, OverApiClient
 from frontline.connectors.jira import CONNECTOR, JiraSettings
@@ -51,6 +52,9 @@ SETTLE_SECONDS = 10.0
 """How long a search keeps being repeated after a create of unknown outcome: longer than Jira's index
 usually lags, short enough to wait for once."""
 MAX_RECONCILE = 50
+COMMENT_PAGE_SIZE = 100
+MAX_COMMENT_PAGES = 20
+"""How many pages of comments, newest first, `find_comment` reads (the newest 2,000 comments)."""
 _FIND_FIELDS = ["key", "status", "summary", "labels"]
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -288,12 +292,63 @@ class JiraTracker(OverApiClient, Tracker):
         bugs.sort(key=lambda bug: -overlap(terms, bug.title))
         return bugs[:limit]
 
-    async def add_comment(self, key: str, body: str) -> None:
-        """Raises: ValidationFailed (an empty body), NotFound, WriteOutcomeUnknown."""
+    async def add_comment(self, key: str, body: str, *, document: dict[str, Any] | None = None) -> str | None:
+        """Post `document` as it is, or Markdown `body` as ADF; the comment's browser URL.
+
+        Raises:
+            ValidationFailed: the comment is empty, or Jira refused the document.
+            NotFound: no such issue, or not visible.
+            WriteOutcomeUnknown: the answer was lost or unreadable; `find_comment` says if it landed.
+        """
         checked = checked_key(key)
-        if not body.strip():
+        if not (adf_to_text(document) if document is not None else body).strip():
             raise ValidationFailed("The comment is empty.", details={"body": ["The comment is empty."]})
-        await self.client.send_json("POST", f"{ISSUE}/{checked}/comment", {"body": markdown_to_adf(body)})
+        adf = document if document is not None else markdown_to_adf(body)
+        try:
+            answer = await self.client.send_json("POST", f"{ISSUE}/{checked}/comment", {"body": adf})
+        except MalformedResponse as error:
+            raise WriteOutcomeUnknown(
+                f"Jira's answer to the comment on {checked} could not be read ({error.message}). It was "
+                "probably posted: look for it before posting again."
+            ) from error
+        comment_id = answer.get("id") if isinstance(answer, dict) else None
+        return self._comment_url(checked, comment_id) if isinstance(comment_id, str) else None
+
+    async def find_comment(self, key: str, needle: str) -> str | None:
+        """The URL of the newest comment whose text (its ADF's text nodes) contains `needle`, reading
+        pages newest first (`orderBy=-created`), at most `MAX_COMMENT_PAGES` of them.
+
+        Raises:
+            NotFound: no such issue, or not visible.
+            MalformedResponse: a page without a comments list, or one that repeats the last (a server
+                that ignores `startAt`).
+        """
+        checked = checked_key(key)
+        path = f"{ISSUE}/{checked}/comment"
+        start, seen = 0, set[str]()
+        for _ in range(MAX_COMMENT_PAGES):
+            params = {"startAt": start, "maxResults": COMMENT_PAGE_SIZE, "orderBy": "-created"}
+            page = await self.client.get_json(path, params)
+            raw = page.get("comments") if isinstance(page, dict) else None
+            if not isinstance(raw, list):
+                raise MalformedResponse(f"Jira sent comments that are not a list for {checked}.")
+            batch = [c for c in raw if isinstance(c, dict) and isinstance(c.get("id"), str)]
+            if batch and all(c["id"] in seen for c in batch):
+                raise MalformedResponse(
+                    f"Jira sent the same comments twice for {checked} (it ignores startAt)."
+                )
+            for comment in batch:
+                if needle in adf_to_text(comment.get("body")):
+                    return self._comment_url(checked, comment["id"])
+            seen.update(c["id"] for c in batch)
+            start += len(raw)
+            total = page.get("total")
+            if not raw or (isinstance(total, int) and start >= total):
+                return None
+        return None
+
+    def _comment_url(self, key: str, comment_id: str) -> str:
+        return f"{self._browse(key)}?focusedCommentId={quote(comment_id, safe='')}"
 
     def _bug(self, issue: Any) -> Bug | None:
         return map_bug(issue, self.site_url, self.name)

@@ -10,7 +10,8 @@ from typing import TextIO
 from frontline.sandbox.context import CONTROL_PREFIX, SANDBOX_EMAIL, SANDBOX_TOKEN
 
 DESCRIPTION = """\
-Run the sandbox: fake Zendesk Support, Jira Service Management, Jira and GitHub servers on loopback.
+Run the sandbox: fake Zendesk Support, Jira Service Management, Jira and GitHub servers, and a Slack
+incoming webhook, on loopback.
 
 Each system gets its own base URL and serves the vendor's real paths and JSON shapes, seeded with
 realistic, deterministic data (several views/queues, SLA states, long threads, internal notes and a few
@@ -21,6 +22,7 @@ EPILOG = f"""\
 credentials (every system):
   email {SANDBOX_EMAIL}   token {SANDBOX_TOKEN}
   Zendesk: basic auth "{SANDBOX_EMAIL}/token:{SANDBOX_TOKEN}" or "Authorization: Bearer {SANDBOX_TOKEN}"
+  Slack: the webhook URL is the credential: http://127.0.0.1:PORT/services/T0SANDBOX/B0HANDOFF/{SANDBOX_TOKEN}
 
 try it:
   curl -u {SANDBOX_EMAIL}/token:{SANDBOX_TOKEN} http://127.0.0.1:PORT/api/v2/views
@@ -40,6 +42,9 @@ control endpoint ({CONTROL_PREFIX} on every base URL, no auth; no vendor uses it
   POST            {CONTROL_PREFIX}/expire-token  revoke the token ({{"new_token": "..."}} to rotate)
   Zendesk also:   GET {CONTROL_PREFIX}/tickets/ID, POST .../tickets/ID/touch,
                   POST .../tickets/ID/customer-reply, GET/POST {CONTROL_PREFIX}/rate-limit {{"limit": N}}
+  Slack also:     GET/DELETE {CONTROL_PREFIX}/slack/posts (what the channel received),
+                  POST .../slack/archive (410 from then on; {{"archived": false}} undoes),
+                  GET/POST/DELETE .../slack/errors {{"error": "rollup_error", "count": 1}} (next answers)
 
 faults (--faults, comma-separated rules, MODE[:key=value]...):
   latency:ms=200:jitter=50       add delay          429:retry_after=2     rate limited
@@ -65,8 +70,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--faults", default=None, help="fault plan applied from the start (see below)")
     parser.add_argument(
         "--systems",
-        default="zendesk,jsm,jira,github",
-        help="comma-separated systems to serve (default zendesk,jsm,jira,github)",
+        default="zendesk,jsm,jira,github,slack",
+        help="comma-separated systems to serve (default zendesk,jsm,jira,github,slack)",
     )
 
 
@@ -111,6 +116,10 @@ def run(args: argparse.Namespace, *, stop: threading.Event | None = None, out: T
                 f"  try: curl -u {server.email}/token:{server.token} {server.urls['zendesk']}/api/v2/views",
                 file=out,
             )
+        if "slack" in server.urls:
+            from frontline.sandbox.slack import webhook_path
+
+            print(f"  slack webhook: {server.urls['slack']}{webhook_path(server.token)}", file=out)
         if args.faults:
             print(f"  faults: {args.faults}", file=out)
         print("Press Ctrl-C to stop.", file=out, flush=True)

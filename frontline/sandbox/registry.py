@@ -11,6 +11,7 @@ SYSTEMS: dict[str, str] = {
     "jsm": "frontline.sandbox.jsm:JsmSystem",
     "jira": "frontline.sandbox.jira:JiraSystem",
     "github": "frontline.sandbox.github:GithubSystem",
+    "slack": "frontline.sandbox.slack:SlackSystem",
 }
 """System name -> `module:Class`."""
 

@@ -25,7 +25,7 @@ from frontline.sandbox.system import SandboxSystem
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SYSTEMS = ("zendesk", "jsm", "jira", "github")
+DEFAULT_SYSTEMS = ("zendesk", "jsm", "jira", "github", "slack")
 _START_TIMEOUT = 15.0
 
 

@@ -8,11 +8,18 @@ offline: nothing here talks to the network; `Session.desk.connect()` does, later
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from frontline import locations
-from frontline.config import HelpdeskSettings, Settings, TrackerSettings
+from frontline.config import (
+    HandoffDestination,
+    HandoffSettings,
+    HelpdeskSettings,
+    Settings,
+    TrackerSettings,
+)
 from frontline.domain.clock import Clock, utc_now
 from frontline.domain.ports import Helpdesk, Tracker
 from frontline.errors import ConfigError
@@ -34,6 +41,7 @@ def sqlite_stores(data_dir: Path) -> Callable[[], LocalStores]:
         from frontline.store.db import Store
         from frontline.store.drafts import DraftStore
         from frontline.store.escalations import EscalationStore
+        from frontline.store.journal import JournalStore, PublicationStore
         from frontline.store.outbox import OutboxStore
 
         store = Store.open(data_dir)
@@ -41,6 +49,8 @@ def sqlite_stores(data_dir: Path) -> Callable[[], LocalStores]:
             drafts=DraftStore(store),
             outbox=OutboxStore(store),
             escalations=EscalationStore(store),
+            journal=JournalStore(store),
+            publications=PublicationStore(store),
             closable=store,
         )
 
@@ -91,13 +101,16 @@ def build_session(
     settings: Settings | None = None,
     escalation: Sequence[TrackerSettings] = (),
     tracker_token: Callable[[TrackerSettings], str] | None = None,
+    handoff: HandoffSettings | None = None,
+    webhook_url: Callable[[HandoffDestination], str] | None = None,
     transport: Any = None,
     data_dir: Path | None = None,
     clock: Clock = utc_now,
 ) -> Session:
     """A session on a helpdesk described by `helpdesk_settings`, signed in with `token`, escalating to
     the `escalation` targets (their tokens are read by `tracker_token` on first use: the keyring or the
-    target's `token_env` by default).
+    target's `token_env` by default), publishing handoffs to `handoff`'s destinations (a Slack webhook's
+    URL read by `webhook_url` on first use: the keyring or the destination's `webhook_env`).
 
     Raises:
         ConfigError: the helpdesk kind is unknown or its connector rejects the address or credentials.
@@ -127,7 +140,77 @@ def build_session(
         tracker_token or _stored_tracker_token(profile_name),
         transport,
     )
+    attach_publisher(
+        session,
+        handoff or HandoffSettings(),
+        webhook_url=webhook_url or _stored_webhook_url(profile_name),
+        transport=transport,
+    )
     return session
+
+
+def attach_publisher(
+    session: Session,
+    handoff: HandoffSettings,
+    *,
+    webhook_url: Callable[[HandoffDestination], str],
+    transport: Any = None,
+) -> None:
+    """Wire the handoff's destinations into `session` (the demo and tests call it on their sessions)."""
+    from frontline.services.publishing import Destination, Publisher, WebhookPoster
+
+    session.sla_horizon = timedelta(hours=handoff.sla_horizon_hours)
+    settings = {d.name: d for d in handoff.destinations}
+
+    def tracker(destination: Destination) -> Tracker:
+        escalations = session.escalations
+        targets = escalations.targets if escalations is not None else []
+        chosen = next(
+            (
+                t
+                for t in targets
+                if (t.name == destination.target)
+                or (destination.target is None and t.kind == destination.kind)
+            ),
+            None,
+        )
+        if chosen is None or escalations is None:
+            raise ConfigError(
+                f"The handoff destination {destination.name!r} posts to {destination.kind}, but profile "
+                f"{session.profile_name!r} has no such escalation target"
+                + (f" named {destination.target!r}" if destination.target else "")
+                + ": add it under [[profiles.NAME.escalation]] (it gives the address and the token)."
+            )
+        return escalations.tracker(chosen)
+
+    def webhook(destination: Destination) -> WebhookPoster:
+        from frontline.connectors.slack import build_slack_webhook
+
+        return build_slack_webhook(webhook_url(settings[destination.name]), transport=transport)
+
+    session.publisher = Publisher(
+        [
+            Destination(name=d.name, kind=d.kind, ticket=d.ticket, issue=d.issue, target=d.target)
+            for d in handoff.destinations
+        ],
+        profile=session.profile_name,
+        desk=session.desk,
+        repository=session.publications,
+        journal=session.journal,
+        trackers=tracker,
+        webhook=webhook,
+        clock=session.clock,
+    )
+
+
+def _stored_webhook_url(profile_name: str) -> Callable[[HandoffDestination], str]:
+    def url(destination: HandoffDestination) -> str:
+        from frontline.credentials import get_token
+
+        system = f"slack:{destination.name}"
+        return get_token(profile_name, system, token_env=destination.webhook_env, kind="slack").token
+
+    return url
 
 
 def _escalations(
@@ -236,6 +319,7 @@ def open_session(
         credential.token,
         settings=settings,
         escalation=settings.get_profile(profile_name).escalation,
+        handoff=settings.get_profile(profile_name).handoff,
         transport=transport,
         data_dir=data_dir,
         clock=clock,

@@ -11,9 +11,18 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -28,6 +37,8 @@ from frontline.connectors.spec import Role
 from frontline.errors import ConfigError
 
 __all__ = [
+    "HandoffDestination",
+    "HandoffSettings",
     "HelpdeskSettings",
     "ProfileSettings",
     "Settings",
@@ -87,6 +98,56 @@ def _default_helpdesk() -> HelpdeskSettings:
     return settings
 
 
+class HandoffDestination(_Section):
+    """One place `frontline handoff --publish NAME` (and `p` on the console's handoff) posts the handoff."""
+
+    name: str = Field(min_length=1)
+    """What you call it on the command line and in the console, e.g. `team-slack`."""
+
+    kind: Literal["slack", "helpdesk", "jira", "github"]
+    """`slack` (an incoming webhook), `helpdesk` (an internal note on `ticket`), `jira` or `github` (a
+    comment on `issue`, signed in as the profile's escalation target of that kind)."""
+
+    ticket: str | None = None
+    """For `helpdesk`: the ticket that collects handoffs (its id or key)."""
+
+    issue: str | None = None
+    """For `jira` (`OPS-100`) and `github` (`acme/app#12`, or `12` in the target's repository)."""
+
+    target: str | None = None
+    """For `jira` and `github`: the escalation target (its `name`) to post as; default: the first one."""
+
+    webhook_env: str | None = None
+    """For `slack`: the environment variable holding the webhook URL when the keyring has none (the URL
+    is a secret: store it with `frontline login PROFILE --handoff NAME`, never in this file)."""
+
+    @model_validator(mode="after")
+    def _needs_its_address(self) -> HandoffDestination:
+        if self.kind == "helpdesk" and not self.ticket:
+            raise ValueError("a helpdesk destination needs `ticket` (the ticket that collects handoffs)")
+        if self.kind in ("jira", "github") and not self.issue:
+            raise ValueError(f"a {self.kind} destination needs `issue` (where the handoff is commented)")
+        return self
+
+
+class HandoffSettings(_Section):
+    """The shift handoff: its SLA horizon and where it can be published."""
+
+    sla_horizon_hours: float = Field(default=4, gt=0, le=168)
+    """An SLA breaching within this many hours after the handoff is listed as at risk."""
+
+    destinations: list[HandoffDestination] = Field(default_factory=list)
+    """Where the handoff can be posted (`[[profiles.NAME.handoff.destinations]]`)."""
+
+    @model_validator(mode="after")
+    def _distinct_names(self) -> HandoffSettings:
+        names = [d.name for d in self.destinations]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"handoff destinations named twice: {', '.join(twice)}")
+        return self
+
+
 class ProfileSettings(_Section):
     """A named binding of one helpdesk to its escalation targets."""
 
@@ -95,6 +156,9 @@ class ProfileSettings(_Section):
 
     escalation: list[TrackerSection] = Field(default_factory=list)
     """Bug trackers to escalate into, first one is the default."""
+
+    handoff: HandoffSettings = Field(default_factory=lambda: HandoffSettings())
+    """The shift handoff's horizon and destinations."""
 
 
 class UiSettings(_Section):

@@ -125,6 +125,8 @@ class EscalationRecord(BaseModel):
     bug_title: str = ""
     bug_status: str = ""
     created: bool = False
+    ticket_subject: str = ""
+    """The ticket's subject when escalated, for the shift journal."""
 
     def bug(self) -> Bug | None:
         """The bug as last seen, or None before it is known."""

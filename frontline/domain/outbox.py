@@ -66,6 +66,11 @@ class OutboxEntry:
     outcome: str = ""
     comment_id: str | None = None
     not_applied: tuple[str, ...] = field(default=())
+    subject: str = ""
+    """The ticket's subject when written, for the shift journal (not kept in the outbox itself)."""
+    purpose: str = "reply"
+    """Why it was sent (`frontline.domain.shift.WritePurpose`): a reply, a field change, an escalation's
+    note, a handoff posted to a ticket."""
 
     def describe(self) -> str:
         """What this write is, in words: "public reply", "internal note + status solved", "status solved"."""

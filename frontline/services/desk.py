@@ -24,12 +24,15 @@ from frontline.domain.models import (
     View,
 )
 from frontline.domain.ports import ConnectionState, Helpdesk, HelpdeskCapabilities, OutboxRepository
+from frontline.domain.shift import WritePurpose
 from frontline.errors import FrontlineError, PartiallyApplied
 from frontline.services.outbox import MemoryOutbox, Outbox
 from frontline.services.paging import PageGuard
 
 AUTO_REFRESH_REQUESTS_PER_MINUTE = 30
 """The share of the account's rate limit automatic refreshes may use."""
+
+_SUBJECTS_KEPT = 1_000
 
 ProgressCallback = Callable[[int], None]
 TicketListener = Callable[[Ticket], None]
@@ -62,6 +65,8 @@ class Desk:
         self.clock = clock
         self.me: Person | None = None
         self._listeners: list[TicketListener] = []
+        self._subjects: dict[str, str] = {}
+        """Subjects of the tickets opened lately, for the journal line of a write to them."""
         self.pages_per_view: dict[str, int] = {}
         """How many requests a full load of each view took last time (for the refresh budget)."""
         memory = MemoryOutbox()
@@ -161,7 +166,14 @@ class Desk:
                 created_at=ticket.created_at,
             )
             thread.insert(0, opening)
+        self._remember_subject(ticket)
         return TicketThread(ticket=ticket, comments=tuple(thread))
+
+    def _remember_subject(self, ticket: Ticket) -> None:
+        self._subjects.pop(ticket.id, None)
+        self._subjects[ticket.id] = ticket.subject
+        while len(self._subjects) > _SUBJECTS_KEPT:
+            self._subjects.pop(next(iter(self._subjects)))
 
     async def whoami(self) -> Person:
         """The signed-in agent, asked of the helpdesk once."""
@@ -175,6 +187,8 @@ class Desk:
         draft: Draft | None = None,
         known_comment_ids: Iterable[str] = (),
         queue_if_unreachable: bool = False,
+        purpose: WritePurpose = WritePurpose.REPLY,
+        entry_id: str | None = None,
     ) -> Ticket:
         """Send a reply or note and field changes as one write, through the outbox; returns the ticket.
 
@@ -184,6 +198,8 @@ class Desk:
         and comes back if the write did not land. `known_comment_ids` are the comments already on the
         ticket when the engineer wrote (none of them can be this write). With `queue_if_unreachable` (the
         console) a write made while the helpdesk cannot be reached waits in the outbox (`outbox.flush`).
+        `purpose` goes to the write's shift journal line; `entry_id` names the outbox entry (a handoff
+        post keeps it to find the write again).
 
         Raises:
             WriteQueued: it waits in the outbox and goes out once when the helpdesk is back.
@@ -199,6 +215,9 @@ class Desk:
                 draft=draft,
                 known_comment_ids=known_comment_ids,
                 queue_if_unreachable=queue_if_unreachable,
+                subject=self._subjects.get(ticket_id, ""),
+                purpose=purpose.value,
+                entry_id=entry_id,
             )
         except PartiallyApplied:
             await self._announce_fresh(ticket_id)

@@ -29,6 +29,7 @@ from frontline.domain.escalation import (
 )
 from frontline.domain.models import CommentDraft, Priority, Ticket, TicketThread, TicketUpdate
 from frontline.domain.ports import EscalationRepository, Tracker
+from frontline.domain.shift import WritePurpose
 from frontline.errors import ConfigError, FrontlineError, PartiallyApplied, WriteOutcomeUnknown
 from frontline.services.desk import Desk
 
@@ -209,6 +210,7 @@ class Escalations:
             started_at=started,
             updated_at=started,
         )
+        record = record.model_copy(update={"ticket_subject": thread.ticket.subject})
         created = False
         warnings: list[str] = []
         if link_to is not None:
@@ -277,7 +279,9 @@ class Escalations:
             return ticket
         known = [comment.id for comment in thread.comments]
         try:
-            return await self.desk.submit(ticket.id, update, known_comment_ids=known)
+            return await self.desk.submit(
+                ticket.id, update, known_comment_ids=known, purpose=WritePurpose.ESCALATION
+            )
         except PartiallyApplied:
             if not finish_partial:
                 raise

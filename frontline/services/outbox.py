@@ -85,6 +85,9 @@ class Outbox:
         draft: Draft | None = None,
         known_comment_ids: Iterable[str] = (),
         queue_if_unreachable: bool = False,
+        subject: str = "",
+        purpose: str = "reply",
+        entry_id: str | None = None,
     ) -> Ticket:
         """Record `update`, send it once, and settle it; returns the ticket as it is now.
 
@@ -105,7 +108,7 @@ class Outbox:
         me = await self._whoami()
         now = self.clock()
         entry = OutboxEntry(
-            id=secrets.token_hex(16),
+            id=entry_id or secrets.token_hex(16),
             profile=self.profile,
             ticket_id=ticket_id,
             update=update,
@@ -116,6 +119,8 @@ class Outbox:
             draft=draft,
             attempts=1,
             sent_at=now,
+            subject=subject,
+            purpose=purpose,
         )
         if queue_if_unreachable and unreachable:
             queued = replace(entry, state=WriteState.QUEUED, attempts=0, sent_at=None)
@@ -375,11 +380,15 @@ class MemoryOutbox:
     def __init__(self, drafts: DraftRepository | None = None) -> None:
         self.entries: dict[str, OutboxEntry] = {}
         self.drafts = drafts
+        self.journal: Callable[[OutboxEntry], object] | None = None
+        """Records each write's shift journal line (set by the session)."""
 
     def record(self, entry: OutboxEntry, *, consume_draft: bool) -> None:
         self.entries[entry.id] = entry
         if consume_draft and self.drafts is not None:
             self.drafts.delete(entry.profile, entry.ticket_id)
+        if self.journal is not None:
+            self.journal(entry)
 
     def update(self, entry: OutboxEntry, *, restore_draft: bool = False) -> None:
         self.entries[entry.id] = entry

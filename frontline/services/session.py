@@ -8,16 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
 from frontline.config import Settings
 from frontline.domain.clock import Clock
+from frontline.domain.handoff import DEFAULT_SLA_HORIZON
+from frontline.domain.journal_ports import PublicationRepository, ShiftJournal
 from frontline.domain.ports import DraftRepository, EscalationRepository, Helpdesk, OutboxRepository
+from frontline.domain.shift import WritePurpose, write_entry
 from frontline.errors import StoreError
 from frontline.services.desk import Desk
 from frontline.services.escalation import Escalations, MemoryEscalations
+from frontline.services.handoff import HandoffWriter
+from frontline.services.journal import MemoryJournal, ShiftLog
 from frontline.services.outbox import MemoryOutbox
+from frontline.services.publishing import Publisher
 
 
 class Closable(Protocol):
@@ -33,6 +40,9 @@ class LocalStores:
     drafts: DraftRepository
     outbox: OutboxRepository
     escalations: EscalationRepository = field(default_factory=lambda: MemoryEscalations())
+    journal: ShiftJournal | None = None
+    """The shift journal (None: kept in memory with the session's in-memory outbox)."""
+    publications: PublicationRepository | None = None
     closable: Closable | None = None
 
 
@@ -60,12 +70,25 @@ class Session:
     """Signs in again mid-shift with a new token: keeps it where the profile's tokens live (the keyring)
     and hands it to the helpdesk connection; returns a sentence saying where it went. Blocking (keyring):
     call it from a thread. None when this session cannot (the demo needs no sign-in)."""
+    publisher: Publisher | None = None
+    """Posts handoffs to the profile's destinations; None until the composition root wires it."""
+    sla_horizon: timedelta = DEFAULT_SLA_HORIZON
+    """How far ahead the handoff looks for SLAs at risk (the profile's `handoff.sla_horizon_hours`)."""
     store_error: StoreError | None = None
     _stores: LocalStores | None = None
     _stores_opened: bool = False
     _memory_outbox: MemoryOutbox = field(default_factory=MemoryOutbox)
     _memory_escalations: MemoryEscalations = field(default_factory=MemoryEscalations)
+    _memory_journal: MemoryJournal | None = None
     _closables: list[Closable] = field(default_factory=list)
+    _shift: ShiftLog | None = None
+
+    def __post_init__(self) -> None:
+        memory = MemoryJournal(outbox_entry=self._memory_outbox.get)
+        self._memory_journal = memory
+        self._memory_outbox.journal = lambda entry: memory.append(
+            write_entry(entry, subject=entry.subject, purpose=_purpose(entry.purpose))
+        )
 
     def _local(self) -> LocalStores | None:
         if not self._stores_opened:
@@ -95,10 +118,52 @@ class Session:
         stores = self._local()
         return stores.escalations if stores is not None else self._memory_escalations
 
+    def journal(self) -> ShiftJournal:
+        """The shift journal: the local database, or memory when it is unusable (or not given)."""
+        stores = self._local()
+        if stores is not None and stores.journal is not None:
+            return stores.journal
+        assert self._memory_journal is not None
+        return self._memory_journal
+
+    def publications(self) -> PublicationRepository:
+        """Where handoff posts are recorded before they are sent."""
+        stores = self._local()
+        if stores is not None and stores.publications is not None:
+            return stores.publications
+        assert self._memory_journal is not None
+        return self._memory_journal
+
+    @property
+    def shift(self) -> ShiftLog:
+        """The profile's shift: start, end, status, and the lines that are not writes."""
+        if self._shift is None:
+            self._shift = ShiftLog(
+                self.journal, profile=self.profile_name, clock=self.clock, whoami=self.desk.whoami
+            )
+        return self._shift
+
+    @property
+    def handoff(self) -> HandoffWriter:
+        """Writes the shift's handoff from the journal and the tickets as they are now."""
+        return HandoffWriter(
+            self.desk,
+            self.shift,
+            self.escalation_records,
+            escalations=self.escalations,
+            clock=self.clock,
+        )
+
     async def aclose(self) -> None:
         """Close HTTP clients and the database; safe to call more than once."""
         await self.desk.close()
         if self.escalations is not None:
             await self.escalations.aclose()
+        if self.publisher is not None:
+            await self.publisher.aclose()
         while self._closables:
             self._closables.pop().close()
+
+
+def _purpose(value: str) -> WritePurpose:
+    return WritePurpose(value) if value in WritePurpose._value2member_map_ else WritePurpose.REPLY

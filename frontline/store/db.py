@@ -131,6 +131,58 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        version=5,
+        description="shifts, their journal and handoff publications; escalations keep the ticket's subject",
+        statements=(
+            """
+            CREATE TABLE shifts (
+                id TEXT PRIMARY KEY,
+                profile TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                ended_at TEXT,
+                engineer TEXT NOT NULL DEFAULT '',
+                started_by TEXT NOT NULL DEFAULT 'auto',
+                handoff_json TEXT
+            )
+            """,
+            "CREATE INDEX shifts_by_profile ON shifts (profile, started_at)",
+            """
+            CREATE TABLE journal (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                profile TEXT NOT NULL,
+                shift_id TEXT NOT NULL REFERENCES shifts (id),
+                at TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                ticket_id TEXT,
+                subject TEXT NOT NULL DEFAULT '',
+                detail_json TEXT NOT NULL DEFAULT '{}',
+                note TEXT NOT NULL DEFAULT '',
+                outbox_id TEXT
+            )
+            """,
+            "CREATE INDEX journal_by_shift ON journal (shift_id, at)",
+            "CREATE INDEX journal_by_time ON journal (profile, at)",
+            """
+            CREATE TABLE publications (
+                id TEXT PRIMARY KEY,
+                profile TEXT NOT NULL,
+                shift_id TEXT NOT NULL,
+                destination TEXT NOT NULL,
+                state TEXT NOT NULL,
+                ref TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 1,
+                settled_at TEXT,
+                outcome TEXT NOT NULL DEFAULT '',
+                url TEXT,
+                outbox_id TEXT,
+                UNIQUE (profile, shift_id, destination)
+            )
+            """,
+            "ALTER TABLE escalations ADD COLUMN ticket_subject TEXT NOT NULL DEFAULT ''",
+        ),
+    ),
 )
 """Every schema step in order. Append new steps (cache, outbox, shift journal); never edit old ones."""
 

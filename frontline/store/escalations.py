@@ -7,7 +7,9 @@ import sqlite3
 from datetime import datetime
 
 from frontline.domain.escalation import EscalationFields, EscalationRecord
+from frontline.domain.shift import escalation_line
 from frontline.store.db import Store
+from frontline.store.journal import append_journal
 
 __all__ = ["EscalationStore"]
 
@@ -41,30 +43,42 @@ class EscalationStore:
         return [_record(row) for row in rows]
 
     def put(self, record: EscalationRecord) -> None:
-        self.store.execute(
-            """
-            INSERT INTO escalations (profile, ticket_id, target, state, bug_key, bug_url, bug_title,
-                                     bug_status, created, started_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (profile, ticket_id, target) DO UPDATE SET
-                state = excluded.state, bug_key = excluded.bug_key, bug_url = excluded.bug_url,
-                bug_title = excluded.bug_title, bug_status = excluded.bug_status,
-                created = excluded.created, updated_at = excluded.updated_at
-            """,
-            (
-                record.profile,
-                record.ticket_id,
-                record.target,
-                record.state,
-                record.bug_key,
-                record.bug_url,
-                record.bug_title,
-                record.bug_status,
-                int(record.created),
-                record.started_at.isoformat(),
-                record.updated_at.isoformat(),
-            ),
-        )
+        """Insert or replace `record`; the escalation's journal line goes in the same transaction."""
+        with self.store.transaction() as connection:
+            row = connection.execute(
+                "SELECT * FROM escalations WHERE profile = ? AND ticket_id = ? AND target = ?",
+                (record.profile, record.ticket_id, record.target),
+            ).fetchone()
+            connection.execute(
+                """
+                INSERT INTO escalations (profile, ticket_id, target, state, bug_key, bug_url, bug_title,
+                                         bug_status, created, started_at, updated_at, ticket_subject)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (profile, ticket_id, target) DO UPDATE SET
+                    state = excluded.state, bug_key = excluded.bug_key, bug_url = excluded.bug_url,
+                    bug_title = excluded.bug_title, bug_status = excluded.bug_status,
+                    created = excluded.created, updated_at = excluded.updated_at,
+                    ticket_subject = CASE WHEN excluded.ticket_subject != '' THEN excluded.ticket_subject
+                                          ELSE escalations.ticket_subject END
+                """,
+                (
+                    record.profile,
+                    record.ticket_id,
+                    record.target,
+                    record.state,
+                    record.bug_key,
+                    record.bug_url,
+                    record.bug_title,
+                    record.bug_status,
+                    int(record.created),
+                    record.started_at.isoformat(),
+                    record.updated_at.isoformat(),
+                    record.ticket_subject,
+                ),
+            )
+            line = escalation_line(_record(row) if row is not None else None, record)
+            if line is not None:
+                append_journal(connection, line)
 
     def save_form(
         self, profile: str, ticket_id: str, target: str, fields: EscalationFields, saved_at: datetime
@@ -120,6 +134,7 @@ def _record(row: sqlite3.Row) -> EscalationRecord:
         bug_title=row["bug_title"] or "",
         bug_status=row["bug_status"] or "",
         created=bool(row["created"]),
+        ticket_subject=row["ticket_subject"] or "",
         started_at=datetime.fromisoformat(row["started_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
     )

@@ -2,6 +2,7 @@
 
 A write taken from a draft replaces the draft in one transaction, and gives it back in one transaction,
 so after a crash the text is in exactly one place: the draft (not sent) or the outbox (sending, sent).
+The write's shift journal line is recorded in the same transaction (`store.journal.append_journal`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from datetime import datetime
 
 from frontline.domain.models import TicketUpdate
 from frontline.domain.outbox import OutboxEntry, WriteState
+from frontline.domain.shift import WritePurpose, write_entry
 from frontline.store.db import Store
 from frontline.store.drafts import delete_draft, draft_from_json, draft_to_json, write_draft
+from frontline.store.journal import append_journal
 
 __all__ = ["OutboxStore"]
 
@@ -39,6 +42,7 @@ class OutboxStore:
             )
             if consume_draft:
                 delete_draft(connection, entry.profile, entry.ticket_id)
+            append_journal(connection, write_entry(entry, subject=entry.subject, purpose=_purpose(entry)))
 
     def update(self, entry: OutboxEntry, *, restore_draft: bool = False) -> None:
         with self.store.transaction() as connection:
@@ -89,6 +93,11 @@ class OutboxStore:
             (profile, ticket_id),
         )
         return [_entry_from_row(row) for row in rows]
+
+
+def _purpose(entry: OutboxEntry) -> WritePurpose:
+    known = WritePurpose._value2member_map_
+    return WritePurpose(entry.purpose) if entry.purpose in known else WritePurpose.REPLY
 
 
 def _time(moment: datetime | None) -> str | None:

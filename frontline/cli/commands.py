@@ -44,6 +44,21 @@ COMMANDS: tuple[Command, ...] = (
         "Preview the bug report built from the ticket, confirm, file it and link it both ways. A ticket "
         "that already has a bug in the target files nothing.",
     ),
+    Command(
+        "shift",
+        "start, end or show your shift, and keep handoff notes on tickets",
+        "frontline.cli.shift",
+        "A shift also starts by itself at the day's first action. `status` lists what was done so far; "
+        "`note TICKET TEXT` keeps a note for the next engineer (`--post` also adds it to the ticket).",
+    ),
+    Command(
+        "handoff",
+        "write the shift handoff as Markdown or JSON, or publish it once to a destination",
+        "frontline.cli.handoff",
+        "What was touched, what waits on whom, what was escalated and which SLAs are at risk, from the "
+        "shift journal and the tickets as they are now. `--publish NAME` posts it to one of the profile's "
+        "[[handoff.destinations]] once: running it again does not post it twice.",
+    ),
     Command("login", "store a profile's API token in the system keyring", "frontline.cli.login"),
     Command("doctor", "check config, credentials and connectivity", "frontline.cli.doctor"),
 )

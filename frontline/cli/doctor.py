@@ -1,7 +1,8 @@
 """`frontline doctor`: a checklist of config, profile, credentials and connectivity.
 
 It stops at the first failure, with the exit code that failure gives every other command. Escalation
-targets are optional to a shift, so a target that fails is a warning and leaves the exit code alone.
+targets and handoff destinations are optional to a shift, so one that fails is a warning and leaves the
+exit code alone.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from frontline.domain.text import one_line
 from frontline.errors import ConfigError, CredentialsError, FrontlineError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from frontline.config import HandoffDestination, TrackerSettings
     from frontline.domain.models import Person, View
     from frontline.services.session import Session
 
@@ -89,6 +93,10 @@ def run(
             check("warn", "escalation", f"{tracker_spec.display_name}: frontline cannot file bugs there yet")
             not_live.add(tracker.name or tracker.kind)
 
+    for destination in profile.handoff.destinations:
+        state, detail = handoff_destination_check(name, destination, profile.escalation)
+        check(state, "handoff", detail)
+
     async def connect(session: Session) -> tuple[Person, list[View], list[tuple[str, str]]]:
         me, views = await session.desk.connect(), await session.desk.views()
         return me, views, await check_targets(session, skip=not_live)
@@ -125,3 +133,32 @@ async def check_targets(session: Session, *, skip: set[str]) -> list[tuple[str, 
         else:
             results.append(("ok", f"{where} answers a search"))
     return results
+
+
+def handoff_destination_check(
+    profile: str, destination: HandoffDestination, targets: Sequence[TrackerSettings]
+) -> tuple[str, str]:
+    """Whether a handoff destination has what posting needs; nothing is posted (that is not a check)."""
+    from frontline.credentials import get_token
+
+    label = one_line(destination.name)
+    if destination.kind == "slack":
+        try:
+            url = get_token(
+                profile, f"slack:{destination.name}", token_env=destination.webhook_env, kind="slack"
+            )
+        except CredentialsError:
+            return "warn", (
+                f"{label}: no Slack webhook URL; store it with `frontline login {profile} --handoff {label}`"
+            )
+        return "ok", f"{label}: Slack webhook URL {url.note}"
+    if destination.kind == "helpdesk":
+        return "ok", f"{label}: an internal note on ticket {one_line(destination.ticket or '')}"
+    wanted = destination.target
+    found = any((t.name or t.kind) == wanted if wanted else t.kind == destination.kind for t in targets)
+    where = f"{destination.kind} {one_line(destination.issue or '')}"
+    if not found:
+        return "warn", f"{label}: {where} needs an escalation target of kind {destination.kind} " + (
+            f"named {one_line(wanted)}" if wanted else "in this profile"
+        )
+    return "ok", f"{label}: a comment on {where}"

@@ -1,4 +1,8 @@
-"""`frontline login PROFILE`: prompt for an API token (hidden) and keep it in the system keyring."""
+"""`frontline login PROFILE`: prompt for an API token (hidden) and keep it in the system keyring.
+
+`--handoff NAME` keeps a Slack handoff destination's incoming-webhook URL instead (the URL is the secret),
+under system `slack:NAME`.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,10 @@ from typing import TYPE_CHECKING, TextIO
 
 from frontline.cli.common import add_profile_argument, print_text, profile_name
 from frontline.cli.errors import ExitCode, guard
-from frontline.errors import ConfigError, CredentialsError
+from frontline.errors import ConfigError, CredentialsError, InputError
 
 if TYPE_CHECKING:
-    from frontline.config import TrackerSettings
+    from frontline.config import ProfileSettings, TrackerSettings
     from frontline.connectors.spec import Role
 
 
@@ -20,6 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", nargs="?", metavar="PROFILE", help="the profile (default: --profile)")
     # No default here: it is `credentials.HELPDESK`, and importing that module loads the keyring.
     parser.add_argument("--system", help="helpdesk (default) or a tracker kind of the profile: jira, github")
+    parser.add_argument(
+        "--handoff",
+        metavar="NAME",
+        help="store the webhook URL of the profile's Slack handoff destination NAME instead",
+    )
     parser.add_argument("--delete", action="store_true", help="remove the stored token instead")
 
 
@@ -33,6 +42,10 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         settings = load_settings()
         name = profile_name(settings, args.name or getattr(args, "profile", None))
         profile = settings.get_profile(name)
+        if getattr(args, "handoff", None) is not None:
+            if args.system is not None:
+                raise InputError("Give --system or --handoff, not both.")
+            return store_webhook(name, profile, args.handoff, delete=args.delete, out=out)
         system = HELPDESK if args.system is None else args.system.strip().lower()
         trackers: dict[str, TrackerSettings] = {tracker.kind: tracker for tracker in profile.escalation}
         if system != HELPDESK and system not in trackers:
@@ -66,3 +79,53 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         return ExitCode.OK
 
     return guard(work, err)
+
+
+def store_webhook(
+    name: str, profile: ProfileSettings, destination: str, *, delete: bool, out: TextIO | None
+) -> int:
+    """Store (or remove) a Slack destination's webhook URL, refused unless https (http on loopback only).
+
+    Raises:
+        ConfigError: no Slack destination of that name, or not an incoming-webhook URL.
+        CredentialsError: no usable keyring (the message says how to use `webhook_env`).
+    """
+    from frontline.connectors.slack.address import parse_webhook_url
+    from frontline.credentials import delete_token, keyring_status, set_token
+
+    system = f"slack:{destination}"
+    # Deleting works for a destination already gone from the config, so its URL does not linger.
+    if delete:
+        removed = delete_token(name, system)
+        print_text(f"Removed the {system} webhook URL of {name!r}." if removed else "No URL was stored.", out)
+        return ExitCode.OK
+    slack = {d.name: d for d in profile.handoff.destinations if d.kind == "slack"}
+    if destination not in slack:
+        known = ", ".join(sorted(slack)) or "none"
+        raise ConfigError(
+            f"Profile {name!r} has no Slack handoff destination {destination!r} (it has: {known}). Add "
+            f'[[profiles.{name}.handoff.destinations]] with name = "{destination}" and kind = "slack".'
+        )
+    status = keyring_status()
+    if not status.usable:
+        variable = slack[destination].webhook_env or f"{_env_word(destination)}_WEBHOOK_URL"
+        raise CredentialsError(
+            f"Cannot store the webhook URL: {status.description}.\n"
+            "frontline reads it from an environment variable instead:\n"
+            + (
+                ""
+                if slack[destination].webhook_env
+                else f'  add webhook_env = "{variable}" to the destination\n'
+            )
+            + f"  export {variable}=<the webhook URL>"
+        )
+    url = getpass.getpass(f"Slack incoming-webhook URL for {name} ({destination}): ").strip()
+    parse_webhook_url(url)  # https only (http on loopback); the error never repeats the secret part
+    print_text(set_token(name, system, url, kind="slack"), out)
+    print_text(f"Publish with `frontline handoff --profile {name} --publish {destination}`.", out)
+    return ExitCode.OK
+
+
+def _env_word(name: str) -> str:
+    """`team-slack` as an environment variable's word: `TEAM_SLACK`."""
+    return "".join(c if c.isalnum() else "_" for c in name.upper())

@@ -66,7 +66,7 @@ def run(
             revision=thread.ticket.revision,
         )
         known = [comment.id for comment in thread.comments]
-        ticket = await desk.submit(args.ticket, update, known_comment_ids=known)
+        ticket = await desk.submit(thread.ticket.id, update, known_comment_ids=known)
         if args.json:
             bugs = linked_bugs(session, ticket, thread.comments)
             print_json({"ticket": ticket_json(ticket, bugs), "comment": {"public": args.public}}, out)

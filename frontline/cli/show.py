@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, TextIO
 
 from frontline.cli.common import (
@@ -14,8 +15,10 @@ from frontline.cli.common import (
     with_session,
 )
 from frontline.cli.errors import ExitCode, guard
+from frontline.domain.text import one_line
 
 if TYPE_CHECKING:
+    from frontline.domain.models import Ticket
     from frontline.services.session import Session
 
 
@@ -42,6 +45,7 @@ def run(
     async def work(session: Session) -> int:
         desk = session.desk
         thread = await desk.open_ticket(args.ticket)
+        journal_opened(session, thread.ticket, err)
         await refresh_linked(session, thread.ticket.id)
         bugs = linked_bugs(session, thread.ticket, thread.comments)
         if args.json:
@@ -55,3 +59,18 @@ def run(
         return ExitCode.OK
 
     return guard(lambda: with_session(args, session_factory, work), err)
+
+
+def journal_opened(session: Session, ticket: Ticket, err: TextIO | None) -> None:
+    """Record the read in the shift journal; the journal failing must not fail the read, so it only warns."""
+    from frontline.errors import StoreError
+
+    try:
+        session.shift.opened(ticket)
+    except StoreError as error:
+        problem: StoreError | None = error
+    else:
+        problem = session.store_error  # the database could not be opened: the line went to memory
+    if problem is not None:
+        first = one_line(problem.message.splitlines()[0]) if problem.message else problem.title
+        print_text(f"warning: not recorded in the shift journal: {first}", err or sys.stderr)

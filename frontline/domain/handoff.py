@@ -321,8 +321,9 @@ def _entry(ticket: Ticket, as_of: datetime) -> HandoffTicket:
 def _customer_replied_after(thread: TicketThread, since: datetime, me_id: str | None) -> datetime | None:
     """When the customer last wrote, if that was after the engineer last touched the ticket."""
     latest: Comment | None = None
+    since = since.replace(microsecond=0)  # helpdesks stamp comments to the second: same second counts
     for comment in thread.comments:
-        if comment.public and _from_customer(comment, thread.ticket, me_id) and comment.created_at > since:
+        if comment.public and _from_customer(comment, thread.ticket, me_id) and comment.created_at >= since:
             latest = comment if latest is None or comment.created_at > latest.created_at else latest
     return latest.created_at if latest is not None else None
 

@@ -1,8 +1,9 @@
 """The shift and its journal as the console and the CLI use them: start, end, status, opened, notes.
 
 A shift starts with `frontline shift start` or by itself at the day's first action, and ends with
-`frontline shift end` or when its handoff is published. Writes are journalled by the outbox (same
-transaction); this service records what is not a write: a ticket opened, a handoff note.
+`frontline shift end` or when its handoff is published (anything done after that starts the next one).
+Writes are journalled by the outbox (same transaction); this service records what is not a write: a
+ticket opened, a handoff note.
 """
 
 from __future__ import annotations
@@ -99,10 +100,14 @@ class ShiftLog:
         self.journal.set_engineer(shift.id, engineer_name(me))
 
     def status(self) -> ShiftStatus:
+        """The running shift, else the last one (one left idle shows as ended at its last action)."""
         shift = self.current() or next(iter(self.journal.latest(self.profile, 1)), None)
         if shift is None:
             return ShiftStatus(shift=None)
-        return ShiftStatus(shift=shift, lines=tuple(self.journal.entries(self.profile, shift_id=shift.id)))
+        lines = tuple(self.journal.entries(self.profile, shift_id=shift.id))
+        if shift.is_open() and shift_is_stale(shift, lines[-1].at if lines else None, self.clock()):
+            shift = replace(shift, ended_at=lines[-1].at if lines else shift.started_at)
+        return ShiftStatus(shift=shift, lines=lines)
 
     def lines(self, shift: Shift, *, since: datetime | None = None) -> list[JournalEntry]:
         """The shift's journal, or every line since `since` when given."""
@@ -111,7 +116,8 @@ class ShiftLog:
         return self.journal.entries(self.profile, shift_id=shift.id)
 
     def opened(self, ticket: Ticket) -> JournalEntry:
-        """The engineer opened `ticket` (the ticket screen, `frontline show`)."""
+        """The engineer opened `ticket` (the ticket screen, `frontline show`); like any action, it starts
+        the day's shift when none runs."""
         return self.journal.append(
             JournalEntry(
                 kind=JournalKind.OPENED,

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from frontline.sandbox.server import SandboxServer
 
 TRACKERS = ("jira", "github")
+HANDOFF_SYSTEMS = ("slack",)
 
 
 class _HelpdeskKinds:
@@ -60,7 +61,9 @@ def run_demo(
     settings = load_settings()
     from frontline.sandbox.server import SandboxServer
 
-    server = SandboxServer(seed=seed, tickets=tickets, systems=(helpdesk, *TRACKERS), faults=faults)
+    server = SandboxServer(
+        seed=seed, tickets=tickets, systems=(helpdesk, *TRACKERS, *HANDOFF_SYSTEMS), faults=faults
+    )
     server.start()
     try:
         session = demo_session(server, helpdesk, settings)
@@ -74,15 +77,18 @@ def run_demo(
 
 def demo_session(server: SandboxServer, helpdesk: str, settings: Settings | None = None) -> Session:
     """A session on the running sandbox's `helpdesk`, with the demo's own profile name, escalating to the
-    sandbox's trackers that are running (Jira project `ENG`, GitHub repository `acme/app`)."""
+    sandbox's trackers that are running (Jira project `ENG`, GitHub repository `acme/app`), and publishing
+    handoffs to the sandbox's Slack channel and Jira issue `ENG-1` when they run."""
     from frontline.bootstrap import build_session
     from frontline.config import ProfileSettings
+    from frontline.sandbox.slack import webhook_path as slack_webhook_path
 
     # Validated like a profile's sections: `helpdesk` is a plain string from the command line.
     profile = ProfileSettings.model_validate(
         {
             "helpdesk": {"kind": helpdesk, "base_url": server.urls[helpdesk], "email": server.email},
             "escalation": demo_targets(server, helpdesk),
+            "handoff": {"destinations": demo_destinations(server)},
         }
     )
     return build_session(
@@ -92,6 +98,8 @@ def demo_session(server: SandboxServer, helpdesk: str, settings: Settings | None
         settings=settings,
         escalation=profile.escalation,
         tracker_token=lambda entry: server.token,
+        handoff=profile.handoff,
+        webhook_url=lambda destination: server.urls["slack"] + slack_webhook_path(server.token),
     )
 
 
@@ -108,3 +116,13 @@ def demo_targets(server: SandboxServer, helpdesk: str) -> list[dict[str, object]
     return [
         {**entry, "base_url": server.urls[kind]} for kind, entry in entries.items() if kind in server.urls
     ]
+
+
+def demo_destinations(server: SandboxServer) -> list[dict[str, object]]:
+    """Where the demo's handoff can be published: the sandbox's Slack channel and a Jira issue."""
+    destinations: list[dict[str, object]] = []
+    if "slack" in server.urls:
+        destinations.append({"name": "team-slack", "kind": "slack"})
+    if "jira" in server.urls:
+        destinations.append({"name": "eng-jira", "kind": "jira", "issue": "ENG-1", "target": "eng"})
+    return destinations

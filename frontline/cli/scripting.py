@@ -1,4 +1,5 @@
-"""The contract of the scriptable commands (`queue`, `show`, `reply`, `escalate`, `login`, `doctor`).
+"""The contract of the scriptable commands (`queue`, `show`, `reply`, `escalate`, `shift`, `handoff`,
+`login`, `doctor`).
 
 `--json` help points here, so this is where the schema is written down; the commands themselves live in
 `frontline.cli.queue`, `.show`, `.reply`, `.escalate`, `.login` and `.doctor`, the shapes in
@@ -49,4 +50,30 @@ with a UTC offset; text fields are verbatim from the helpdesk (control character
 `linked_bugs` lists the bugs frontline filed or linked for the ticket (its local records, oldest first; `show`
 reads their current status from the trackers first, the others show the last seen one), then bug keys of
 the profile's Jira targets cited in the ticket's tags and (except in `queue`) internal notes.
+
+The shift (`frontline.cli.shift`) and its handoff (`frontline.cli.handoff`; the shapes are
+`frontline.domain.handoff.Handoff.as_json`). `handoff --publish NAME` exits 4 when Slack did not confirm
+the post (a webhook cannot be read back: check the channel, then `--again`); posting twice otherwise
+publishes once.
+
+    frontline shift status --json -> {"shift": {"id", "started_at", "ended_at": time | null, "engineer",
+                                                "started_by": "command" | "auto"} | null,
+                                      "lines": [{"at": time, "kind": str, "ticket": str | null,
+                                                 "subject": str, "what": str}]}
+    handoff_ticket = {"id", "key", "subject", "status", "url": str | null, "priority": str | null,
+                      "actions": [str]?, "sla_due_at": time?, "sla_breached": bool?,
+                      "customer_replied_at": time?, "readable": false?}
+    frontline handoff --format json -> {
+        "shift": {"started_at", "ended_at": time | null, "engineer", "profile", "helpdesk", "as_of"},
+        "counts": {"touched", "replied", "noted", "solved", "escalated"},   # tickets, not actions
+        "touched": [handoff_ticket],
+        "escalations": [{"ticket", "key", "url", "status", "title", "subject", "ticket_url", "created",
+                         "tracker"}],
+        "waiting": {"customer": [handoff_ticket], "us": [handoff_ticket], "engineering": [handoff_ticket]},
+        "sla_at_risk": [handoff_ticket], "sla_horizon_hours": float,
+        "customer_replied": [handoff_ticket],
+        "notes": [handoff_ticket + {"text", "at"}],
+        "pending": [handoff_ticket],      # writes not confirmed yet (queued, or their answer lost)
+        "unreadable": [handoff_ticket],   # could not be read: status "unknown", what the journal knows
+        "ref": str, "warnings": [str]}
 """

@@ -60,6 +60,13 @@ class ShiftJournal(Protocol):
             StoreError: the local database failed.
         """
 
+    def last_activity(self, shift_id: str) -> datetime | None:
+        """When the shift's newest line was recorded (None: no line yet).
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
     def append(self, entry: JournalEntry) -> JournalEntry:
         """Record one line in the open shift, starting one (the first action of the day) when none is
         open or the open one went stale; returns the line with its shift and id.

@@ -75,8 +75,7 @@ class ShiftLog:
         shift = self.journal.current(self.profile)
         if shift is None:
             return None
-        lines = self.journal.entries(self.profile, shift_id=shift.id)
-        last = lines[-1].at if lines else None
+        last = self.journal.last_activity(shift.id)
         return None if shift_is_stale(shift, last, self.clock()) else shift
 
     async def start(self) -> Shift:
@@ -194,7 +193,7 @@ class MemoryJournal:
     def _usable(self, profile: str, at: datetime, by: str) -> Shift:
         shift = self.current(profile)
         if shift is not None:
-            last = max((line.at for line in self.lines if line.shift_id == shift.id), default=None)
+            last = self.last_activity(shift.id)
             if not shift_is_stale(shift, last, at):
                 return shift
             self.shifts[shift.id] = replace(shift, ended_at=last or shift.started_at)
@@ -212,6 +211,9 @@ class MemoryJournal:
     def set_engineer(self, shift_id: str, engineer: str) -> None:
         if shift_id in self.shifts:
             self.shifts[shift_id] = replace(self.shifts[shift_id], engineer=engineer)
+
+    def last_activity(self, shift_id: str) -> datetime | None:
+        return max((line.at for line in self.lines if line.shift_id == shift_id), default=None)
 
     def append(self, entry: JournalEntry) -> JournalEntry:
         shift_id = entry.shift_id or self._usable(entry.profile, entry.at, "auto").id

@@ -146,6 +146,10 @@ class JournalStore:
     def set_engineer(self, shift_id: str, engineer: str) -> None:
         self.store.execute("UPDATE shifts SET engineer = ? WHERE id = ?", (engineer, shift_id))
 
+    def last_activity(self, shift_id: str) -> datetime | None:
+        row = self.store.fetch_one("SELECT MAX(at) FROM journal WHERE shift_id = ?", (shift_id,))
+        return datetime.fromisoformat(row[0]) if row is not None and row[0] else None
+
     def append(self, entry: JournalEntry) -> JournalEntry:
         with self.store.transaction() as connection:
             return append_journal(connection, entry)

@@ -1,8 +1,8 @@
 """The Textual application: thin glue between a `Session` (from `frontline.bootstrap`) and the screens.
 
-Besides the screens it holds three app-wide helpers: `writes` (sends that outlive their screen),
-`outbox_watch` (the outbox checked on start and while anything waits) and `auth` (signed out mid-shift,
-and signing in again).
+Besides the screens it holds app-wide helpers: `writes` (sends that outlive their screen),
+`outbox_watch` (the outbox checked on start and while anything waits), `auth` (signed out mid-shift,
+and signing in again) and `shift_clock` (the running shift's start, from the journal).
 """
 
 from __future__ import annotations
@@ -32,12 +32,15 @@ from frontline.ui.outbox_watch import OutboxWatch
 from frontline.ui.screens.composer import ComposerScreen
 from frontline.ui.screens.escalate import EscalationScreen
 from frontline.ui.screens.escalated import ExistingBugScreen
+from frontline.ui.screens.handoff import HandoffScreen
+from frontline.ui.screens.handoff_note import HandoffNoteScreen
 from frontline.ui.screens.help import HELP_BINDING, HelpScreen, show_help
 from frontline.ui.screens.outbox import OutboxScreen
 from frontline.ui.screens.pickers import ChoiceScreen, ConfirmScreen, MacroPreviewScreen, TextPromptScreen
 from frontline.ui.screens.queue import QueueScreen
 from frontline.ui.screens.review import ReviewScreen
 from frontline.ui.screens.ticket import TicketScreen
+from frontline.ui.shift_clock import PreviousHandoff, ShiftClock, previous_handoff
 from frontline.ui.sign_in import SIGN_IN_BINDING_ID, SignIn
 from frontline.ui.themes import APP_THEME_VARIABLE_DEFAULTS, install_themes
 from frontline.ui.widgets.queue_list import QueueList
@@ -57,6 +60,8 @@ BOUND_CLASSES: tuple[type, ...] = (
     OutboxScreen,
     EscalationScreen,
     ExistingBugScreen,
+    HandoffNoteScreen,
+    HandoffScreen,
 )
 """Every class that declares bindings: the keymap is checked against their ids."""
 
@@ -87,7 +92,6 @@ class FrontlineApp(App[None]):
         super().__init__()
         self.session = session
         self.config_path = config_path
-        self.shift_started_at: datetime = session.clock()
         self.settings_problems: list[str] = []
         self._store_error_reported = False
         self.writes = Writes(self)
@@ -98,6 +102,10 @@ class FrontlineApp(App[None]):
         self.escalation_writes = EscalationWrites(self)
         """Bugs filed, linked or commented on: app writes, one per ticket at a time."""
         self.auth = SignIn(self)
+        self.shift_clock = ShiftClock(self)
+        """The running shift's start as the journal has it (the status bar's `shift 2h05m`)."""
+        self.previous_handoff: PreviousHandoff | None = None
+        """The handoff the previous shift published, read on start ("shift: previous handoff")."""
         self._asking_to_quit = False
 
     @property
@@ -115,6 +123,11 @@ class FrontlineApp(App[None]):
     @property
     def data_dir(self) -> Path:
         return self.session.data_dir
+
+    @property
+    def shift_started_at(self) -> datetime | None:
+        """When the running shift started (stored, so it survives restarts); None when off shift."""
+        return self.shift_clock.started_at
 
     def drafts(self) -> DraftRepository | None:
         """The draft store, or None when the local database is unusable (reported once)."""
@@ -147,6 +160,8 @@ class FrontlineApp(App[None]):
             )
         self.push_screen(self.first_screen())
         self.outbox_watch.start()
+        self.shift_clock.start()
+        self._offer_previous_handoff()
 
     def first_screen(self) -> Screen[None]:
         """The screen the console opens on: the queue."""
@@ -178,6 +193,27 @@ class FrontlineApp(App[None]):
 
     def action_show_help(self) -> None:
         show_help(self)
+
+    def _offer_previous_handoff(self) -> None:
+        try:
+            self.previous_handoff = previous = previous_handoff(self.session)
+        except FrontlineError:
+            return  # the local database's failure is told where it matters (drafts, the outbox)
+        if previous is not None and previous.before_any_work:
+            self.notify(
+                'The previous shift left a handoff: ctrl+p, then "shift: previous handoff".',
+                title="Handoff",
+                timeout=10,
+                markup=False,
+            )
+
+    def show_previous_handoff(self) -> None:
+        """Show the previous shift's handoff as it was published (plain text, to read and copy)."""
+        previous = self.previous_handoff
+        if previous is None:
+            self.notify("No handoff was kept from the previous shift.", timeout=4)
+            return
+        self.push_screen(HandoffScreen(previous.text, title=previous.title))
 
     def report_error(self, error: FrontlineError) -> None:
         """The one place that decides how an error is shown: transient ones warn, others are errors.

@@ -1,4 +1,5 @@
-"""The `ctrl+p` command palette: every action of the current screen, every view, template and theme.
+"""The `ctrl+p` command palette: every action of the current screen, every view, template and theme, and
+the previous shift's handoff when one was kept.
 
 Titles read "namespace: verb" ("queue: refresh", "view: Urgent & high", "template: refund",
 "theme: frontline-light"). Actions come from the live bindings of the screen the palette was opened
@@ -61,7 +62,13 @@ class PaletteCommand:
 
 
 _SKIPPED_ACTIONS = {"command_palette", "show_help"}
-PALETTE_TITLES = {"app.outbox": "outbox: show", "app.sign_in": "helpdesk: sign in again"}
+PALETTE_TITLES = {
+    "app.outbox": "outbox: show",
+    "app.sign_in": "helpdesk: sign in again",
+    "queue.handoff": "shift: handoff",
+    "queue.handoff-note": "shift: handoff note on the highlighted ticket",
+    "ticket.handoff-note": "shift: handoff note on this ticket",
+}
 """Titles that read better than the binding id's namespace and description."""
 
 
@@ -128,6 +135,14 @@ def template_commands(app: App[Any]) -> list[PaletteCommand]:
     ]
 
 
+def shift_commands(app: App[Any]) -> list[PaletteCommand]:
+    """The previous shift's handoff, when the console found one on start."""
+    show = getattr(app, "show_previous_handoff", None)
+    if getattr(app, "previous_handoff", None) is None or show is None:
+        return []
+    return [PaletteCommand("shift: previous handoff", "the last shift's handoff, as it was published", show)]
+
+
 def theme_commands(app: App[Any]) -> list[PaletteCommand]:
     """One entry per registered theme; choosing one switches and remembers it."""
     config_path = getattr(app, "config_path", None)
@@ -152,6 +167,7 @@ class FrontlineCommands(Provider):
         self.commands = [
             *action_commands(app, self.screen),
             *view_commands(app),
+            *shift_commands(app),
             *template_commands(app),
             *theme_commands(app),
         ]

@@ -509,6 +509,7 @@ async def test_narrow_status_bar_keeps_the_connection_state_and_shift_clock() ->
     helpdesk = CountingHelpdesk()
     clock = MovingClock()
     app = moving_app(helpdesk, clock)
+    app.session.journal().start("test", FIXED_NOW, by="command")  # the clock counts from the shift's start
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"billing")

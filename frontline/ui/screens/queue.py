@@ -25,6 +25,8 @@ from frontline.errors import FrontlineError
 from frontline.services.queue_sync import LocalWrite, QueueSync, reply_notices
 from frontline.ui.queue_bugs import QueueBugColumn
 from frontline.ui.screens.base import FrontlineScreen
+from frontline.ui.screens.handoff import HandoffScreen
+from frontline.ui.screens.handoff_note import open_handoff_note
 from frontline.ui.screens.ticket import TicketScreen
 from frontline.ui.widgets.queue_list import QueueList
 from frontline.ui.widgets.signed_out_banner import SignedOutBanner
@@ -63,6 +65,8 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         Binding("s", "cycle_sort", "Sort", id="queue.sort"),
         Binding("R", "refresh", "Refresh", id="queue.refresh"),
         Binding("E", "escalate", "Escalate", id="queue.escalate", show=False),
+        Binding("h", "handoff_note", "Handoff note", id="queue.handoff-note", show=False),
+        Binding("H", "handoff", "Handoff", id="queue.handoff", show=False),
         Binding("right_square_bracket", "next_view", "Next view", id="queue.next-view"),
         Binding("left_square_bracket", "previous_view", "Previous view", id="queue.prev-view"),
         *[
@@ -385,6 +389,14 @@ class QueueScreen(FrontlineScreen, Screen[None]):
             self.notify("No ticket highlighted to escalate.", timeout=3)
             return
         start_escalation(self, ticket_id)
+
+    def action_handoff_note(self) -> None:
+        listing = self.queue_list
+        ticket = listing.model.ticket_at(listing.cursor) if listing.highlighted_ticket_id else None
+        open_handoff_note(self.frontline, ticket)
+
+    def action_handoff(self) -> None:
+        self.app.push_screen(HandoffScreen())
 
     def on_screen_resume(self) -> None:
         """Back from a ticket: put the cursor on the ticket last viewed there (after `J`/`K`)."""

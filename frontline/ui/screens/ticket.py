@@ -18,12 +18,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from frontline.domain.models import Ticket, TicketThread, TicketUpdate
+from frontline.domain.shift import WritePurpose
 from frontline.errors import ConflictError, FrontlineError, WriteQueued
 from frontline.services.drafts import DraftKeeper
 from frontline.ui.navigation import TicketNeighbours
 from frontline.ui.outbox_text import banner_lines
 from frontline.ui.screens.base import FrontlineScreen
 from frontline.ui.screens.conversation import CommentCard, local_time
+from frontline.ui.screens.handoff_note import open_handoff_note
 from frontline.ui.screens.ticket_bugs import show_header
 from frontline.ui.screens.ticket_changes import (
     FieldChange,
@@ -32,12 +34,13 @@ from frontline.ui.screens.ticket_changes import (
     choose_tags,
     parse_tags,
 )
+from frontline.ui.shift_clock import record_opened
 from frontline.ui.widgets.signed_out_banner import SignedOutBanner
 
 __all__ = ["NEEDS_LOADED_TICKET", "TicketScreen", "parse_tags"]
 
 NEEDS_LOADED_TICKET = frozenset(
-    {"status", "assign_me", "priority", "tags", "open_browser", "copy_link", "escalate"}
+    {"status", "assign_me", "priority", "tags", "open_browser", "copy_link", "escalate", "handoff_note"}
 )
 """Actions that act on the ticket as loaded: disabled while it loads or after loading failed."""
 
@@ -92,6 +95,7 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         Binding("y", "copy_link", "Copy link", id="ticket.copy-link", show=False),
         Binding("R", "refresh", "Refresh", id="ticket.refresh", show=False),
         Binding("E", "escalate", "Escalate", id="ticket.escalate", show=False),
+        Binding("h", "handoff_note", "Handoff note", id="ticket.handoff-note", show=False),
         Binding("j", "scroll_conversation(1)", "Down", id="ticket.scroll-down", show=False),
         Binding("k", "scroll_conversation(-1)", "Up", id="ticket.scroll-up", show=False),
         Binding("g", "conversation_edge(False)", "Top", id="ticket.top", show=False),
@@ -103,6 +107,8 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         self.ticket_id = ticket_id
         self.neighbours = neighbours
         self.thread: TicketThread | None = None
+        self._journalled: str | None = None
+        """The ticket whose opening is in the shift journal: once per open, not per reload."""
 
     @property
     def ticket(self) -> Ticket | None:
@@ -157,6 +163,9 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         finally:
             conversation.loading = False
         await self.show_thread(thread)
+        if self._journalled != thread.ticket.id:
+            self._journalled = thread.ticket.id
+            record_opened(self.frontline, thread.ticket)
         self.frontline.outbox_watch.helpdesk_answered()
 
     async def show_thread(self, thread: TicketThread) -> None:
@@ -324,6 +333,9 @@ class TicketScreen(FrontlineScreen, Screen[None]):
 
         start_escalation(self, self.ticket_id, self.thread)
 
+    def action_handoff_note(self) -> None:
+        open_handoff_note(self.frontline, self.ticket, self.thread)
+
     @work(group="ticket-ui", exclusive=True, exit_on_error=False)
     async def action_assign_me(self) -> None:
         ticket = self.ticket
@@ -368,7 +380,9 @@ class TicketScreen(FrontlineScreen, Screen[None]):
     async def _apply_change(self, update: TicketUpdate, done: str) -> None:
         """On success show the ticket as the helpdesk now has it (if this screen is still open)."""
         try:
-            ticket = await self.desk.submit(self.ticket_id, update, queue_if_unreachable=True)
+            ticket = await self.desk.submit(
+                self.ticket_id, update, queue_if_unreachable=True, purpose=WritePurpose.CHANGE
+            )
         except WriteQueued:
             helpdesk = self.desk.helpdesk_name
             self.frontline.notify(

@@ -106,7 +106,8 @@ def fit_parts(parts: list[Part], width: int) -> str:
 
 
 class StatusBar(Widget):
-    """Profile · helpdesk · view · shown/total · last sync · connection · outbox · sort · filter · shift."""
+    """Profile · helpdesk · view · shown/total · last sync · connection · outbox · sort · filter · shift
+    (`shift 2h05m` since the running shift started, as the journal has it, or `off shift`)."""
 
     DEFAULT_CSS = """
     StatusBar {
@@ -174,9 +175,10 @@ class StatusBar(Widget):
             parts.append(Part("sort", f"sort: {self.sort_label}"))
         if self.filter_text:
             parts.append(Part("filter", f"filter: {self.filter_text}", f"/{self.filter_text}"))
-        started = getattr(app, "shift_started_at", None)
-        if started is not None:
-            parts.append(Part("shift", f"shift {format_duration(now - started)}"))
+        started = getattr(app, "shift_started_at", False)  # the running shift's start as stored
+        if started is not False:
+            shift = f"shift {format_duration(now - started)}" if started is not None else "off shift"
+            parts.append(Part("shift", shift))
         self._parts = parts
         self._text = SEPARATOR.join(part.text for part in parts)
 

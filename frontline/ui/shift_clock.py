@@ -1,0 +1,192 @@
+"""The shift as the console shows it: when the running shift started, read from the journal, the journal
+lines the console records itself (a ticket opened), and the previous shift's handoff as it was published.
+
+The start comes from the local store, so the status bar's `shift 2h05m` counts from the real start and
+survives restarts; `off shift` when none runs. It is read in a thread (one small SQLite query) on start,
+every REFRESH_SECONDS, whenever this console changes a ticket, and when a screen says the journal changed
+(a note, a publish). The status bar reads the value it keeps: its once-a-second tick costs no query.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from frontline.domain.handoff import Counts, Handoff, HandoffEscalation, HandoffNote, HandoffTicket
+from frontline.domain.handoff_render import format_time, render_markdown
+from frontline.domain.models import Ticket
+from frontline.domain.shift import Shift
+from frontline.errors import FrontlineError
+from frontline.services.session import Session
+from frontline.ui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from frontline.ui.app import FrontlineApp
+
+REFRESH_SECONDS = 15.0
+"""How often the start is read again: writes queued elsewhere (the CLI, the outbox) start shifts too."""
+CLOCK_GROUP = "shift-clock"
+
+
+class ShiftClock:
+    """The running shift's start as last read; None when no shift runs (or before the first read).
+
+    Args:
+        app: the console; the reads run as its workers.
+    """
+
+    def __init__(self, app: FrontlineApp) -> None:
+        self.app = app
+        self.started_at: datetime | None = None
+        self._reading = False
+        self._again = False
+
+    def start(self) -> None:
+        """Read now, then every REFRESH_SECONDS and after every ticket this console changes."""
+        self.app.set_interval(REFRESH_SECONDS, self.refresh)
+        self.app.desk.subscribe(lambda _ticket: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the running shift again, in the background; asked while a read runs, it reads once more."""
+        self.app.session.journal()  # opened here, on the UI thread, if it was not yet
+        if self._reading:
+            self._again = True
+            return
+        self._reading = True
+        self.app.run_worker(self._read(), group=CLOCK_GROUP, exit_on_error=False)
+
+    async def _read(self) -> None:
+        try:
+            again = True
+            while again:
+                self._again = False
+                shift: Shift | None = await asyncio.to_thread(self.app.session.shift.current)
+                again = self._again
+        except FrontlineError:
+            return  # the clock keeps what it showed; a failing database is told by drafts and the outbox
+        finally:
+            self._reading = False
+        self.show(shift)
+
+    def show(self, shift: Shift | None) -> None:
+        """Keep `shift`'s start and re-render the status bars at once (they tick each second anyway)."""
+        self.started_at = shift.started_at if shift is not None else None
+        for screen in self.app.screen_stack:
+            for bar in screen.query(StatusBar):
+                bar.tick()
+
+
+def record_opened(app: FrontlineApp, ticket: Ticket) -> None:
+    """Journal that the engineer opened `ticket` (starting the day's shift if none runs).
+
+    A local database that fails is a warning, never a crash: the ticket is shown all the same.
+    """
+    try:
+        app.session.shift.opened(ticket)
+    except FrontlineError as error:
+        app.notify(
+            f"Not recorded in the shift journal: {error.message}",
+            title="Shift journal",
+            severity="warning",
+            timeout=6,
+            markup=False,
+        )
+        return
+    app.shift_clock.refresh()
+
+
+@dataclass(frozen=True)
+class PreviousHandoff:
+    """The handoff the previous shift published, as Markdown source (shown as plain text)."""
+
+    shift: Shift
+    text: str
+    before_any_work: bool = False
+    """No shift runs yet: the engineer is starting, the moment to read it."""
+
+    @property
+    def title(self) -> str:
+        ended = format_time(self.shift.ended_at) if self.shift.ended_at else "not recorded"
+        return f"Previous shift's handoff · ended {ended} (as published then)"
+
+
+def previous_handoff(session: Session) -> PreviousHandoff | None:
+    """The newest ended shift of the profile whose handoff was kept (published), else None.
+
+    A kept handoff that cannot be read (a newer or damaged document) counts as none: it is a convenience.
+
+    Raises:
+        StoreError: the local database failed.
+    """
+    journal = session.journal()
+    shifts = journal.latest(session.profile_name, 2)
+    ended = next((shift for shift in shifts if not shift.is_open()), None)
+    document = journal.handoff(ended.id) if ended is not None else None
+    if ended is None or document is None:
+        return None
+    try:
+        text = render_markdown(handoff_from_json(json.loads(document)))
+    except (ValueError, KeyError, TypeError):
+        return None
+    return PreviousHandoff(ended, text, before_any_work=shifts[0] is ended)
+
+
+def handoff_from_json(data: dict[str, Any]) -> Handoff:
+    """A `Handoff` back from its `as_json()` (the public JSON contract), to render it as it was.
+
+    Raises:
+        KeyError, TypeError, ValueError: not a handoff document.
+    """
+    shift = data["shift"]
+    waiting = data.get("waiting", {})
+    return Handoff(
+        profile=str(shift["profile"]),
+        helpdesk=str(shift.get("helpdesk", "")),
+        started_at=_time(shift["started_at"]),
+        ended_at=_time(shift["ended_at"]) if shift.get("ended_at") else None,
+        as_of=_time(shift["as_of"]),
+        engineer=str(shift.get("engineer", "")),
+        counts=Counts(**{key: int(value) for key, value in data["counts"].items()}),
+        touched=_tickets(data.get("touched", [])),
+        escalations=tuple(HandoffEscalation(**e) for e in data.get("escalations", [])),
+        waiting={who: _tickets(tickets) for who, tickets in waiting.items()},
+        sla_at_risk=_tickets(data.get("sla_at_risk", [])),
+        customer_replied=_tickets(data.get("customer_replied", [])),
+        notes=tuple(HandoffNote(_ticket(n), str(n["text"]), _time(n["at"])) for n in data.get("notes", [])),
+        pending=_tickets(data.get("pending", [])),
+        unreadable=_tickets(data.get("unreadable", [])),
+        horizon=timedelta(hours=float(data.get("sla_horizon_hours", 4))),
+        ref=str(data.get("ref", "")),
+        warnings=tuple(str(w) for w in data.get("warnings", [])),
+    )
+
+
+def _tickets(items: list[dict[str, Any]]) -> tuple[HandoffTicket, ...]:
+    return tuple(_ticket(item) for item in items)
+
+
+def _ticket(item: dict[str, Any]) -> HandoffTicket:
+    due, replied = item.get("sla_due_at"), item.get("customer_replied_at")
+    return HandoffTicket(
+        id=str(item["id"]),
+        key=str(item.get("key", "")),
+        subject=str(item.get("subject", "")),
+        status=str(item.get("status", "")),
+        url=item.get("url") if isinstance(item.get("url"), str) else None,
+        priority=item.get("priority") if isinstance(item.get("priority"), str) else None,
+        actions=tuple(str(a) for a in item.get("actions", [])),
+        sla_due_at=_time(due) if due else None,
+        sla_breached=bool(item.get("sla_breached", False)),
+        customer_replied_at=_time(replied) if replied else None,
+        readable=bool(item.get("readable", True)),
+    )
+
+
+def _time(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise TypeError(f"not a time: {value!r}")
+    return datetime.fromisoformat(value)

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from frontline.domain.handoff import Counts, Handoff, HandoffEscalation, HandoffNote, HandoffTicket
-from frontline.domain.handoff_render import format_time, render_markdown
+from frontline.domain.handoff_render import format_time
+from frontline.domain.handoff_text import render_text
 from frontline.domain.models import Ticket
 from frontline.domain.shift import Shift
 from frontline.errors import FrontlineError
@@ -129,7 +130,7 @@ def previous_handoff(session: Session) -> PreviousHandoff | None:
     if ended is None or document is None:
         return None
     try:
-        text = render_markdown(handoff_from_json(json.loads(document)))
+        text = render_text(handoff_from_json(json.loads(document)))
     except (ValueError, KeyError, TypeError):
         return None
     return PreviousHandoff(ended, text, before_any_work=shifts[0] is ended)

@@ -25,6 +25,7 @@ from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
 from frontline.bootstrap import attach_publisher
 from frontline.config import HandoffDestination, HandoffSettings
 from frontline.domain.handoff_render import render_markdown
+from frontline.domain.handoff_text import render_text
 from frontline.domain.ports import HelpdeskCapabilities
 from frontline.domain.shift import JournalEntry, JournalKind, WritePurpose
 from frontline.errors import StoreError
@@ -282,7 +283,7 @@ async def test_h_without_a_shift_says_so_and_offers_nothing_to_save() -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_handoff(pilot)
         assert "No shift to hand off yet" in notice(app)
-        assert screen.markdown is None
+        assert screen.text is None
         await pilot.press("s")
         await settle(pilot)
         assert not (app.data_dir / "handoffs").exists()
@@ -298,16 +299,16 @@ async def test_h_previews_the_handoff_as_plain_text_with_a_hostile_subject(tmp_p
     app.session.shift.note("1000", "Call back at [red]3pm[/red]", subject=HOSTILE)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_handoff(pilot)
-        assert screen.handoff is not None and screen.markdown is not None
+        assert screen.handoff is not None and screen.text is not None
         text = app.screen.query_one(TextArea).text
-        assert text == screen.markdown
+        assert text == screen.text
         assert "## Counts" in text and "## Notes for the next shift" in text
         assert "#1000" in text and "Call back at" in text and "3pm" in text
         assert "bold" in text and "\x1b" not in text and "\x07" not in text
         painted = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-        # The Markdown source, shown literally: no console markup applied, no escape sequence passed on.
-        assert "\\[b\\]bold\\[/b\\] \\<\\!channel\\> red \\[link=" in painted
-        assert "\\[red\\]3pm\\[/red\\]" in painted
+        # Shown literally: no console markup applied, no escape sequence passed on.
+        assert "[b]bold[/b] <!channel> red [link=" in painted
+        assert "[red]3pm[/red]" in painted
         assert "Shift handoff · test · as of 2026-11-23 09:00 UTC" in painted
 
 
@@ -321,11 +322,12 @@ async def test_s_saves_a_private_file_j_its_json_and_c_copies(tmp_path: Path) ->
         await pilot.press("s", "j", "c")
         await settle(pilot)
         saved = tmp_path / "handoffs" / "handoff-20261123T0900Z.md"
-        assert saved.read_text(encoding="utf-8") == screen.markdown
+        assert screen.handoff is not None
+        assert saved.read_text(encoding="utf-8") == render_markdown(screen.handoff)
         assert stat.S_IMODE(saved.stat().st_mode) == 0o600
         data = json.loads(saved.with_suffix(".json").read_text(encoding="utf-8"))
         assert data["notes"][0]["text"] == "Watch the cache"
-        assert copied == [screen.markdown]
+        assert copied == [screen.text]
         assert [p.name for p in saved.parent.iterdir() if p.name.startswith(".")] == []  # no temporaries
         assert any(str(saved) in message for message in notifications(app))
 
@@ -435,13 +437,13 @@ async def test_the_previous_shifts_handoff_is_offered_on_start_as_published(tmp_
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, HandoffScreen)
-        assert screen.query_one(TextArea).text == render_markdown(handoff)  # as it was published
+        assert screen.query_one(TextArea).text == render_text(handoff)  # as it was published
         assert "Refund approved" in screen.query_one(TextArea).text
         await pilot.press("p", "s")  # a kept handoff is read and copied, not published again
         await settle(pilot)
         assert app.screen is screen and not (tmp_path / "handoffs").exists()
         await pilot.press("c")
-        assert copied == [render_markdown(handoff)]
+        assert copied == [render_text(handoff)]
 
 
 async def test_no_previous_handoff_no_offer() -> None:

@@ -27,6 +27,7 @@ from textual.widgets import Footer, Static, TextArea
 from frontline import locations
 from frontline.domain.handoff import Handoff
 from frontline.domain.handoff_render import format_time, render_markdown
+from frontline.domain.handoff_text import render_text
 from frontline.domain.shift import Shift
 from frontline.domain.text import one_line
 from frontline.errors import FrontlineError, InputError, WriteOutcomeUnknown
@@ -121,7 +122,8 @@ class HandoffScreen(FrontlineScreen, Screen[None]):
         self.kept_title = title
         self.handoff: Handoff | None = None
         self.shift: Shift | None = None
-        self.markdown: str | None = text
+        self.text: str | None = text
+        """The plain-text handoff the screen shows and copies (the saved file is Markdown)."""
 
     @property
     def preview(self) -> TextArea:
@@ -144,7 +146,7 @@ class HandoffScreen(FrontlineScreen, Screen[None]):
         """A kept handoff is only read and copied; this shift's keys wait until it is written."""
         if self.kept_text is not None and action in ("save", "save_json", "publish", "rewrite"):
             return False
-        if action in NEEDS_HANDOFF and self.markdown is None:
+        if action in NEEDS_HANDOFF and self.text is None:
             return None
         return True
 
@@ -180,8 +182,8 @@ class HandoffScreen(FrontlineScreen, Screen[None]):
 
     def show(self, handoff: Handoff, shift: Shift) -> None:
         self.handoff, self.shift = handoff, shift
-        self.markdown = render_markdown(handoff)
-        self.preview.load_text(self.markdown)
+        self.text = render_text(handoff)
+        self.preview.load_text(self.text)
         self.query_one("#handoff-title", Static).update(
             Content(f"Shift handoff · {one_line(handoff.profile)} · as of {format_time(handoff.as_of)}")
         )
@@ -199,15 +201,15 @@ class HandoffScreen(FrontlineScreen, Screen[None]):
         self.write()
 
     def action_copy(self) -> None:
-        if self.markdown is None:
+        if self.text is None:
             return
-        self.app.copy_to_clipboard(self.markdown)
-        lines = self.markdown.count("\n")
+        self.app.copy_to_clipboard(self.text)
+        lines = self.text.count("\n")
         self.notice(f"Copied the handoff ({lines} lines) to the clipboard through the terminal.")
 
     def action_save(self) -> None:
-        if self.handoff is not None and self.markdown is not None:
-            self._save(self.markdown, ".md")
+        if self.handoff is not None:
+            self._save(render_markdown(self.handoff), ".md")
 
     def action_save_json(self) -> None:
         if self.handoff is not None:

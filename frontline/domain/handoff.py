@@ -14,7 +14,7 @@ from typing import Any
 
 from frontline.domain.escalation import EscalationRecord
 from frontline.domain.models import Comment, Status, Ticket, TicketThread
-from frontline.domain.shift import JournalEntry, JournalKind, Shift, journal_subject
+from frontline.domain.shift import JournalEntry, JournalKind, Shift, WritePurpose, journal_subject
 
 DEFAULT_SLA_HORIZON = timedelta(hours=4)
 """An SLA breaching within this long after the handoff is at risk."""
@@ -273,6 +273,8 @@ def _lines_by_ticket(journal: Iterable[JournalEntry]) -> dict[str, list[JournalE
     for line in journal:
         if line.ticket_id is None or line.kind is JournalKind.PUBLISHED:
             continue
+        if line.purpose is WritePurpose.HANDOFF:
+            continue  # the handoff posted on its collecting ticket is not work on that ticket
         by_ticket.setdefault(line.ticket_id, []).append(line)
     return by_ticket
 

@@ -151,6 +151,9 @@ class JournalEntry:
         """The line in words, for `shift status` and the journal view: "public reply + status solved"."""
         if self.kind is JournalKind.WRITE:
             words = self.detail.get("what", "write")
+            purpose = self.purpose
+            if purpose is not None:
+                words = _PURPOSE_WORDS.get(purpose, "{}").format(words)
             if self.write_state is WriteState.FAILED:
                 return f"{words} (not sent)"
             if self.pending:
@@ -167,6 +170,13 @@ class JournalEntry:
             return f"handoff published to {self.detail.get('destination', '?')}"
         return "opened"
 
+
+_PURPOSE_WORDS = {
+    WritePurpose.ESCALATION: "{} naming the bug",
+    WritePurpose.HANDOFF_NOTE: "handoff note posted as an {}",
+    WritePurpose.HANDOFF: "handoff posted as an {}",
+}
+"""How a write that is not a reply reads in the journal ("internal note + tags naming the bug")."""
 
 _PART_WORDS = {"status": "status", "priority": "priority", "assignee": "assignee"}
 """How each detail key begins in an outbox entry's `not_applied` parts ("status solved", "assignee")."""

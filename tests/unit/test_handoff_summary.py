@@ -202,3 +202,10 @@ def test_a_ticket_that_cannot_be_read_is_listed_with_what_the_journal_knows() ->
     (unread,) = handoff.unreadable
     assert unread.id == "3" and unread.subject == "Subject 3" and unread.status == "unknown"
     assert "3" not in ids(handoff.waiting["us"])
+
+
+def test_the_handoff_posted_on_its_collecting_ticket_does_not_count_as_work_on_it() -> None:
+    posted = wrote("11", 90, WriteState.SENT, public="no", purpose="handoff", what="internal note")
+    handoff = summarize(facts([*JOURNAL, posted]))
+    assert "11" not in ids(handoff.touched) and handoff.counts.touched == 7
+    assert posted.describe() == "handoff posted as an internal note"

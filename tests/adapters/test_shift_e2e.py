@@ -5,6 +5,7 @@ post is lost (drop after commit). Counts come from the sandbox's own records, ne
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -124,8 +125,37 @@ async def test_a_scripted_shift_gives_a_handoff_whose_every_section_is_right(
     ]
     positions = [markdown.index(heading) for heading in headings]
     assert positions == sorted(positions)
-    assert escalation["key"] in markdown and "HAR file" in markdown and ref_line(handoff.ref) in markdown
+    section = sections_of(markdown)
+    assert "Touched:** 4" in section["## Counts"] and "Solved:** 1" in section["## Counts"]
+    assert escalation["key"].replace("-", "\\-") in section["## Escalations"]
+    assert f"\\#{ESCALATED}" in section["## Escalations"]
+    assert section["### On the customer"].strip() == "None."
+    assert tickets_in(section["### On us"]) == [REPLIED, NOTED]
+    assert tickets_in(section["### On engineering"]) == [ESCALATED]
+    assert NOTED in tickets_in(section["## SLA at risk"]) and "due in" in section["## SLA at risk"]
+    assert tickets_in(section["## Customer replied since last touched"]) == [REPLIED]
+    notes = section["## Notes for the next shift"]
+    assert tickets_in(notes) == [REPLIED, NOTED] and "HAR file" in notes
+    assert ref_line(handoff.ref) in markdown
     assert probe.sandbox.token not in markdown and probe.sandbox.token not in str(data)
+
+
+def sections_of(markdown: str) -> dict[str, str]:
+    """Each heading's text up to the next heading."""
+    found: dict[str, str] = {}
+    heading = ""
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            heading = line
+            found[heading] = ""
+        elif heading:
+            found[heading] += line + "\n"
+    return found
+
+
+def tickets_in(text: str) -> list[str]:
+    """The ticket ids a section's bullet lines start with, in order."""
+    return re.findall(r"^- \[\\#(\d+)\]", text, flags=re.MULTILINE)
 
 
 def posts(sandbox: SandboxServer) -> list[str]:

@@ -13,7 +13,7 @@ Adding a vendor:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from frontline.connectors import github, jira, jsm, zendesk
 from frontline.connectors.spec import ConnectorSpec, Role
@@ -68,14 +68,18 @@ def build_helpdesk(
     email: str,
     token: str,
     transport: httpx.AsyncBaseTransport | None = None,
+    **options: Any,
 ) -> Helpdesk:
     """A connected (not yet verified) adapter for `kind`; its client module is imported here.
+
+    `options` go to the connector's factory as keywords: `settings` (the profile's helpdesk section),
+    `auth` (an httpx auth that replaces the token's, such as a refreshing OAuth one), `verify` (TLS).
 
     Raises:
         ConfigError: `kind` is not a known helpdesk, or the factory rejects the base URL or credentials.
     """
     factory = connector(kind, "helpdesk").load_factory()
-    helpdesk: Helpdesk = factory(base_url, email, token, transport=transport)
+    helpdesk: Helpdesk = factory(base_url, email, token, transport=transport, **options)
     return helpdesk
 
 

@@ -155,6 +155,17 @@ class Handoff:
     warnings: tuple[str, ...] = ()
     """What could not be read (a ticket, the views, a tracker): the handoff says what it is missing."""
 
+    def named_ticket_ids(self) -> frozenset[str]:
+        """The tickets the next engineer is asked to look at: waiting, at risk, replied to, noted,
+        escalated (not the ones merely touched and done)."""
+        tickets = [
+            *(t for group in self.waiting.values() for t in group),
+            *self.sla_at_risk,
+            *self.customer_replied,
+            *(note.ticket for note in self.notes),
+        ]
+        return frozenset({t.id for t in tickets} | {e.ticket for e in self.escalations})
+
     def as_json(self) -> dict[str, Any]:
         return {
             "shift": {

@@ -1,4 +1,5 @@
-"""What the engineer has looked at, shared by every view: the source of the "new" and "changed" markers."""
+"""What the engineer has looked at, shared by every view: the source of the "new" and "changed" markers,
+and of the mark on tickets the previous shift's handoff named until they are opened."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Literal
 
 from frontline.domain.models import Ticket
 
-Marker = Literal["new", "changed"]
+Marker = Literal["new", "changed", "handoff"]
 
 
 class SeenTickets:
@@ -19,6 +20,12 @@ class SeenTickets:
 
     def __init__(self) -> None:
         self._seen: dict[str, datetime] = {}
+        self._named: set[str] = set()
+        """Tickets the previous shift's handoff named, not opened since: marked until they are."""
+
+    def name_in_handoff(self, ticket_ids: Iterable[str]) -> None:
+        """Mark these tickets as named by the previous shift's handoff until the engineer opens them."""
+        self._named.update(ticket_ids)
 
     def __contains__(self, ticket_id: object) -> bool:
         return ticket_id in self._seen
@@ -26,6 +33,7 @@ class SeenTickets:
     def mark(self, ticket: Ticket) -> None:
         """The engineer looked at `ticket` as it is now (opened it, or changed it themselves)."""
         self._seen[ticket.id] = ticket.updated_at
+        self._named.discard(ticket.id)
 
     def baseline(self, tickets: Iterable[Ticket]) -> None:
         """Treat tickets met for the first time on a view's first load as seen: nothing is new yet."""
@@ -34,6 +42,8 @@ class SeenTickets:
             seen.setdefault(ticket.id, ticket.updated_at)
 
     def marker(self, ticket: Ticket) -> Marker | None:
+        if ticket.id in self._named:
+            return "handoff"
         looked = self._seen.get(ticket.id)
         if looked is None:
             return "new"

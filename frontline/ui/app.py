@@ -199,6 +199,10 @@ class FrontlineApp(App[None]):
             self.previous_handoff = previous = previous_handoff(self.session)
         except FrontlineError:
             return  # the local database's failure is told where it matters (drafts, the outbox)
+        if previous is not None and previous.named:
+            for screen in self.screen_stack:
+                if isinstance(screen, QueueScreen):
+                    screen.name_in_handoff(previous.named)
         if previous is not None and previous.before_any_work:
             self.notify(
                 'The previous shift left a handoff: ctrl+p, then "shift: previous handoff".',

@@ -19,7 +19,7 @@ from frontline.domain.handoff import Counts, Handoff, HandoffEscalation, Handoff
 from frontline.domain.handoff_render import format_time
 from frontline.domain.handoff_text import render_text
 from frontline.domain.models import Ticket
-from frontline.domain.shift import Shift
+from frontline.domain.shift import JournalKind, Shift
 from frontline.errors import FrontlineError
 from frontline.services.session import Session
 from frontline.ui.widgets.status_bar import StatusBar
@@ -108,6 +108,8 @@ class PreviousHandoff:
     text: str
     before_any_work: bool = False
     """No shift runs yet: the engineer is starting, the moment to read it."""
+    named: frozenset[str] = frozenset()
+    """Tickets it asks the next engineer to look at and nobody has opened since: marked in the queue."""
 
     @property
     def title(self) -> str:
@@ -130,10 +132,18 @@ def previous_handoff(session: Session) -> PreviousHandoff | None:
     if ended is None or document is None:
         return None
     try:
-        text = render_text(handoff_from_json(json.loads(document)))
+        handoff = handoff_from_json(json.loads(document))
+        text = render_text(handoff)
     except (ValueError, KeyError, TypeError):
         return None
-    return PreviousHandoff(ended, text, before_any_work=shifts[0] is ended)
+    since = ended.ended_at or ended.started_at
+    opened = {
+        line.ticket_id
+        for line in journal.entries(session.profile_name, since=since)
+        if line.kind is JournalKind.OPENED
+    }
+    named = frozenset(handoff.named_ticket_ids() - opened)
+    return PreviousHandoff(ended, text, before_any_work=shifts[0] is ended, named=named)
 
 
 def handoff_from_json(data: dict[str, Any]) -> Handoff:

@@ -209,3 +209,9 @@ def test_the_handoff_posted_on_its_collecting_ticket_does_not_count_as_work_on_i
     handoff = summarize(facts([*JOURNAL, posted]))
     assert "11" not in ids(handoff.touched) and handoff.counts.touched == 7
     assert posted.describe() == "handoff posted as an internal note"
+
+
+def test_the_tickets_named_for_the_next_engineer_are_the_ones_that_need_them() -> None:
+    named = summarize(facts()).named_ticket_ids()
+    assert named == {"2", "3", "4", "5", "6", "7", "100"}, "waiting, at risk, replied, noted, escalated"
+    assert "1" not in named, "solved and not at risk: nothing left to do"

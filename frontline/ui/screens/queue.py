@@ -108,6 +108,13 @@ class QueueScreen(FrontlineScreen, Screen[None]):
             self._sync = QueueSync(app.desk, clock=app.clock, refresh_seconds=app.settings.ui.refresh_seconds)
         return self._sync
 
+    def name_in_handoff(self, ticket_ids: frozenset[str]) -> None:
+        """Mark the tickets the previous shift's handoff named (⚑) until they are opened."""
+        self.sync.seen.name_in_handoff(ticket_ids)
+        self.refresh(layout=False)
+        for queue in self.query(QueueList):
+            queue.refresh()
+
     @property
     def views(self) -> list[View]:
         return self.sync.views

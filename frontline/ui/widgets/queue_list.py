@@ -70,6 +70,7 @@ class QueueList(ScrollView, can_focus=True):
         "queue--cursor",
         "queue--marker-new",
         "queue--marker-changed",
+        "queue--marker-handoff",
         "queue--unseen",
         "queue--sla-breached",
         "queue--sla-at-risk",
@@ -91,6 +92,7 @@ class QueueList(ScrollView, can_focus=True):
         &:focus > .queue--cursor { background: $accent 40%; }
         & > .queue--marker-new { color: $success; text-style: bold; }
         & > .queue--marker-changed { color: $warning; text-style: bold; }
+        & > .queue--marker-handoff { color: $accent; text-style: bold; }
         & > .queue--unseen { text-style: bold; }
         & > .queue--sla-breached { color: $error; text-style: bold; }
         & > .queue--sla-at-risk { color: $warning; }

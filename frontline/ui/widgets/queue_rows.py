@@ -54,7 +54,7 @@ TITLES = {column.name: column.title for column in COLUMNS}
 CLOCK_COLUMNS = frozenset({"sla", "age"})  # formatted at paint time: they count down
 MAX_CACHED_ROWS = 1_500  # ~30 pages; every cached row is objects a full GC collection walks
 SORTED_COLUMN = {"sla": "sla", "priority": "priority", "updated": "age", "waiting": "age"}
-MARKERS = {"new": "●", "changed": "◆"}
+MARKERS = {"new": "●", "changed": "◆", "handoff": "⚑"}
 # Line filters that map each segment's style on its own: rows can be built with pre-mapped styles.
 STYLE_MAP_FILTERS = (ANSIToTruecolor, DimFilter, Monochrome, NoColor)
 

@@ -7,7 +7,14 @@ import sys
 import threading
 from typing import TextIO
 
-from frontline.sandbox.context import CONTROL_PREFIX, SANDBOX_EMAIL, SANDBOX_TOKEN
+from frontline.sandbox.context import (
+    CONTROL_PREFIX,
+    SANDBOX_EMAIL,
+    SANDBOX_OAUTH_CLIENT_ID,
+    SANDBOX_SCOPED_TOKEN,
+    SANDBOX_TOKEN,
+    site_cloud_id,
+)
 
 DESCRIPTION = """\
 Run the sandbox: fake Zendesk Support, Jira Service Management, Jira and GitHub servers, and a Slack
@@ -22,6 +29,13 @@ EPILOG = f"""\
 credentials (every system):
   email {SANDBOX_EMAIL}   token {SANDBOX_TOKEN}
   Zendesk: basic auth "{SANDBOX_EMAIL}/token:{SANDBOX_TOKEN}" or "Authorization: Bearer {SANDBOX_TOKEN}"
+  Zendesk OAuth: public client "{SANDBOX_OAUTH_CLIENT_ID}", authorization code + PKCE (S256); the sign-in
+    page GET /oauth/authorizations/new approves at once and redirects to redirect_uri (https, or http on
+    127.0.0.1/localhost); POST /oauth/tokens exchanges the code and refreshes (rotating both tokens)
+  Jira/JSM: the classic token on BASE/rest/...; the scoped token "{SANDBOX_SCOPED_TOKEN}" (basic auth
+    "{SANDBOX_EMAIL}:{SANDBOX_SCOPED_TOKEN}") only through the gateway face BASE/ex/jira/CLOUD_ID/rest/...
+    (gateway_url = BASE); GET BASE/_edge/tenant_info gives the cloudId, always
+    jsm {site_cloud_id("jsm")}, jira {site_cloud_id("jira")}
   Slack: the webhook URL is the credential: http://127.0.0.1:PORT/services/T0SANDBOX/B0HANDOFF/{SANDBOX_TOKEN}
 
 try it:
@@ -41,7 +55,10 @@ control endpoint ({CONTROL_PREFIX} on every base URL, no auth; no vendor uses it
   POST            {CONTROL_PREFIX}/reset       back to the seeded state, no faults
   POST            {CONTROL_PREFIX}/expire-token  revoke the token ({{"new_token": "..."}} to rotate)
   Zendesk also:   GET {CONTROL_PREFIX}/tickets/ID, POST .../tickets/ID/touch,
-                  POST .../tickets/ID/customer-reply, GET/POST {CONTROL_PREFIX}/rate-limit {{"limit": N}}
+                  POST .../tickets/ID/customer-reply, GET/POST {CONTROL_PREFIX}/rate-limit {{"limit": N}},
+                  GET {CONTROL_PREFIX}/oauth/state, POST .../oauth/access-ttl {{"seconds": 1}},
+                  POST .../oauth/expire-access-tokens, POST .../oauth/expire-refresh-tokens
+  Jira/JSM also:  GET/POST {CONTROL_PREFIX}/atlassian/scoped-token {{"token": "..."}} (a new scoped token)
   Slack also:     GET/DELETE {CONTROL_PREFIX}/slack/posts (what the channel received),
                   POST .../slack/archive (410 from then on; {{"archived": false}} undoes),
                   GET/POST/DELETE .../slack/errors {{"error": "rollup_error", "count": 1}} (next answers)
@@ -116,6 +133,18 @@ def run(args: argparse.Namespace, *, stop: threading.Event | None = None, out: T
                 f"  try: curl -u {server.email}/token:{server.token} {server.urls['zendesk']}/api/v2/views",
                 file=out,
             )
+            print(
+                f"  zendesk oauth: client_id {SANDBOX_OAUTH_CLIENT_ID} (public, PKCE S256),"
+                " redirect_uri https://... or http://127.0.0.1|localhost:PORT/...",
+                file=out,
+            )
+        for name in ("jsm", "jira"):
+            if name in server.urls:
+                print(
+                    f"  {name} scoped token {SANDBOX_SCOPED_TOKEN} via gateway_url {server.urls[name]}"
+                    f" (cloudId {site_cloud_id(name)})",
+                    file=out,
+                )
         if "slack" in server.urls:
             from frontline.sandbox.slack import webhook_path
 

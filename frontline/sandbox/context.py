@@ -7,6 +7,7 @@ Free of Starlette and uvicorn on purpose: `frontline --help` reads the credentia
 from __future__ import annotations
 
 import hmac
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,8 +21,22 @@ SANDBOX_EMAIL = "agent@sandbox.example"
 SANDBOX_TOKEN = "sandbox-token"
 """The API token every sandbox system accepts (it is not a secret: the sandbox is local and fake)."""
 
+SANDBOX_OAUTH_CLIENT_ID = "frontline-sandbox"
+"""The one OAuth client the fake Zendesk knows: a public client (PKCE, no secret), the "Identifier" an admin
+would copy from Admin Center. Any https redirect URL is accepted, or http on 127.0.0.1/localhost."""
+
+SANDBOX_SCOPED_TOKEN = "sandbox-scoped-token"
+"""The Atlassian API token *with scopes* the fake Jira and JSM accept: only through the gateway face
+(`/ex/jira/{cloudId}/...`), never on the site's own `/rest/...` paths."""
+
 CONTROL_PREFIX = "/__sandbox__"
 """Control endpoints live under this prefix, which no vendor uses."""
+
+
+def site_cloud_id(system: str) -> str:
+    """The cloudId of a fake Atlassian site (`jsm`, `jira`): a uuid derived from the system's name only, so
+    it stays the same across runs, ports and seeds, and differs between the two sites."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"https://sandbox-{system}.atlassian.net"))
 
 
 def utc_now() -> datetime:

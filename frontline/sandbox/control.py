@@ -86,7 +86,7 @@ def control_routes(runtime: SystemRuntime) -> list[BaseRoute]:
         """Revoke the current token; `{"new_token": "..."}` makes another one valid (a re-login)."""
         body = await _json_body(request)
         context = runtime.system.context
-        context.revoked_tokens.add(context.token)
+        runtime.system.expire_credentials()
         new_token = body.get("new_token") if isinstance(body, dict) else None
         if isinstance(new_token, str) and new_token:
             context.revoked_tokens.discard(new_token)

@@ -53,6 +53,14 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+def route_path(request: Request) -> str:
+    """The request's path below the app's root: the vendor path, without a gateway prefix when the request
+    came through one (`request.url.path` keeps it)."""
+    root = str(request.scope.get("app_root_path", ""))
+    path = request.url.path
+    return path[len(root) :] if root and path.startswith(f"{root}/") else path
+
+
 async def json_body(request: Request, *, empty: Any = None) -> Any:
     """The decoded JSON body, or `empty` when there is none.
 

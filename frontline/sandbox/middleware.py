@@ -2,7 +2,8 @@
 
 Control routes (`/__sandbox__/...`) pass straight through: they need no auth, are never faulted and
 are not recorded. Everything else is recorded, may be delayed or mistreated by the fault plan, and must
-carry credentials the system accepts (and that were not revoked by a `token_expiry` fault).
+carry credentials the system accepts (and that were not revoked by a `token_expiry` fault), except on the
+paths the system serves without credentials (`SandboxSystem.is_public`: sign-in endpoints, tenant info).
 """
 
 from __future__ import annotations
@@ -71,13 +72,13 @@ class SandboxMiddleware:
         rule = decision.rule
         if rule is not None:
             record.fault = rule.mode
-        context = runtime.system.context
+        system = runtime.system
         if rule is not None and rule.mode == "token_expiry":
-            context.revoked_tokens.add(context.token)
+            system.expire_credentials()
             rule = None
         request = Request(scope, receive)
-        if not runtime.system.authenticate(request) or context.token in context.revoked_tokens:
-            await runtime.system.unauthorized(request)(scope, receive, send)
+        if not system.is_public(scope["path"]) and not system.authenticate(request):
+            await system.unauthorized(request)(scope, receive, send)
             return
         if rule is None:
             await self.app(scope, receive, send)

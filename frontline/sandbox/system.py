@@ -33,9 +33,18 @@ class SandboxSystem(ABC):
         """Extra state-inspection routes, mounted under `CONTROL_PREFIX` (for example received comments)."""
         return []
 
+    def is_public(self, path: str) -> bool:
+        """True for the paths the vendor serves without credentials (sign-in endpoints, tenant info)."""
+        return False
+
     @abstractmethod
     def authenticate(self, request: Request) -> bool:
-        """True when the request carries credentials this vendor would accept."""
+        """True when the request carries credentials this vendor would accept (and not revoked ones)."""
+
+    def expire_credentials(self) -> None:
+        """What a `token_expiry` fault and `POST /__sandbox__/expire-token` do: the current token stops
+        working. Systems with more kinds of credentials (OAuth access tokens, scoped tokens) end those too."""
+        self.context.revoked_tokens.add(self.context.token)
 
     @abstractmethod
     def unauthorized(self, request: Request) -> Response:

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from frontline.sandbox.context import SandboxContext
-from frontline.sandbox.http_helpers import InvalidJson, basic_credentials, json_body
+from frontline.sandbox.http_helpers import InvalidJson, basic_credentials, json_body, route_path
 
 JSM_API = "/rest/servicedeskapi"
 
@@ -32,7 +32,7 @@ async def read_json(request: Request) -> tuple[Any, Response | None]:
     try:
         return await json_body(request), None
     except InvalidJson:
-        if request.url.path.startswith(JSM_API):
+        if route_path(request).startswith(JSM_API):
             return None, jsm_error(400, "The request body is not valid JSON.", "sd.request.body.invalid")
         return None, jira_error(400, ["Unexpected character in the request body: it is not valid JSON."])
 
@@ -48,7 +48,7 @@ def basic_auth_ok(request: Request, context: SandboxContext) -> bool:
 
 def atlassian_unauthorized(request: Request) -> Response:
     """What Jira Cloud answers to missing or bad credentials (JSM paths answer its ErrorResponse)."""
-    if request.url.path.startswith("/rest/servicedeskapi"):
+    if route_path(request).startswith(JSM_API):
         response = jsm_error(401, "Client must be authenticated to access this resource.", "sd.auth.required")
     else:
         response = PlainTextResponse("Client must be authenticated to access this resource.", status_code=401)

@@ -15,27 +15,29 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from frontline.sandbox.atlassian.platform import PlatformApi
-from frontline.sandbox.atlassian.responses import atlassian_throttled, atlassian_unauthorized, basic_auth_ok
+from frontline.sandbox.atlassian.system import AtlassianSystem
 from frontline.sandbox.context import SandboxContext
 from frontline.sandbox.http_helpers import InvalidJson, json_body
 from frontline.sandbox.jira.create import CreateApi
 from frontline.sandbox.jira.routes import JiraExtrasApi
 from frontline.sandbox.jira.search import SearchApi
 from frontline.sandbox.jira.site import DEFAULT_SEARCH_LAG, JiraSite
-from frontline.sandbox.system import SandboxSystem
 
 
-class JiraSystem(SandboxSystem):
-    """Jira Cloud platform v3: Jira Software projects ENG and OPS, and the SUP service project."""
+class JiraSystem(AtlassianSystem):
+    """Jira Cloud platform v3: Jira Software projects ENG and OPS, and the SUP service project (also through
+    the gateway face, see `atlassian.gateway`)."""
 
     name: ClassVar[str] = "jira"
     title: ClassVar[str] = "Jira"
+
+    site: JiraSite
 
     def __init__(self, context: SandboxContext, *, search_lag: float = DEFAULT_SEARCH_LAG) -> None:
         super().__init__(context)
         self.site = JiraSite(context, search_lag=search_lag)
 
-    def routes(self) -> list[BaseRoute]:
+    def site_routes(self) -> list[BaseRoute]:
         return [
             *CreateApi(self.site).routes(),
             *JiraExtrasApi(self.site).routes(),
@@ -45,6 +47,7 @@ class JiraSystem(SandboxSystem):
 
     def control_routes(self) -> list[BaseRoute]:
         return [
+            *super().control_routes(),
             Route("/jira/issues", self._list, methods=["GET"]),
             Route("/jira/issues/{key}", self._inspect, methods=["GET"]),
             Route("/jira/search-lag", self._search_lag, methods=["GET", "PUT", "POST"]),
@@ -88,15 +91,3 @@ class JiraSystem(SandboxSystem):
             if (not project or issue.project_key == project) and (label is None or label in issue.labels)
         ]
         return JSONResponse({"keys": keys})
-
-    def authenticate(self, request: Request) -> bool:
-        return basic_auth_ok(request, self.context)
-
-    def unauthorized(self, request: Request) -> Response:
-        return atlassian_unauthorized(request)
-
-    def throttled(self, retry_after: int) -> Response:
-        return atlassian_throttled(retry_after)
-
-    def reset(self) -> None:
-        self.site.reseed()

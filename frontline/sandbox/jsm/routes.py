@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 from frontline.sandbox.atlassian.records import CommentRecord, IssueRecord, TransitionDef
 from frontline.sandbox.atlassian.responses import jsm_error, read_json
 from frontline.sandbox.atlassian.shapes import date_dto, jsm_user, paged
-from frontline.sandbox.http_helpers import base_url, int_param
+from frontline.sandbox.http_helpers import base_url, int_param, route_path
 from frontline.sandbox.jsm.render import API, MAX_LIMIT, comment_json, desk_json, queue_json, request_json
 from frontline.sandbox.jsm.seed import CUSTOMER_TRANSITIONS, JSM_WORKFLOW, QueueDef
 from frontline.sandbox.jsm.site import QUEUE_FIELDS, JsmSite
@@ -66,7 +66,7 @@ class JsmApi:
         limit = int_param(request, "limit", MAX_LIMIT, lowest=1, highest=MAX_LIMIT)
         return paged(
             base_url(request),
-            request.url.path,
+            route_path(request),
             values[start : start + limit],
             start,
             limit,
@@ -143,7 +143,7 @@ class JsmApi:
             }
             for issue in members[start : start + limit]
         ]
-        return JSONResponse(paged(base, request.url.path, values, start, limit, len(members)))
+        return JSONResponse(paged(base, route_path(request), values, start, limit, len(members)))
 
     async def organizations(self, request: Request) -> Response:
         base = base_url(request)

@@ -14,28 +14,30 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from frontline.sandbox.atlassian.platform import PlatformApi
-from frontline.sandbox.atlassian.responses import atlassian_throttled, atlassian_unauthorized, basic_auth_ok
+from frontline.sandbox.atlassian.system import AtlassianSystem
 from frontline.sandbox.context import SandboxContext
 from frontline.sandbox.jsm.routes import JsmApi
 from frontline.sandbox.jsm.site import JsmSite
-from frontline.sandbox.system import SandboxSystem
 
 
-class JsmSystem(SandboxSystem):
-    """Jira Service Management Cloud, with the platform issue API on the same site."""
+class JsmSystem(AtlassianSystem):
+    """Jira Service Management Cloud, with the platform issue API on the same site (and through the gateway
+    face, see `atlassian.gateway`)."""
 
     name: ClassVar[str] = "jsm"
     title: ClassVar[str] = "Jira Service Management"
+
+    site: JsmSite
 
     def __init__(self, context: SandboxContext) -> None:
         super().__init__(context)
         self.site = JsmSite(context)
 
-    def routes(self) -> list[BaseRoute]:
+    def site_routes(self) -> list[BaseRoute]:
         return [*JsmApi(self.site).routes(), *PlatformApi(self.site).routes()]
 
     def control_routes(self) -> list[BaseRoute]:
-        return [Route("/jsm/requests/{key}", self._inspect, methods=["GET"])]
+        return [*super().control_routes(), Route("/jsm/requests/{key}", self._inspect, methods=["GET"])]
 
     async def _inspect(self, request: Request) -> Response:
         """What the server holds for one request: status, fields and every comment with its visibility."""
@@ -43,15 +45,3 @@ class JsmSystem(SandboxSystem):
         if issue is None:
             return JSONResponse({"error": "no such request"}, status_code=404)
         return JSONResponse(self.site.inspect(issue))
-
-    def authenticate(self, request: Request) -> bool:
-        return basic_auth_ok(request, self.context)
-
-    def unauthorized(self, request: Request) -> Response:
-        return atlassian_unauthorized(request)
-
-    def throttled(self, retry_after: int) -> Response:
-        return atlassian_throttled(retry_after)
-
-    def reset(self) -> None:
-        self.site.reseed()

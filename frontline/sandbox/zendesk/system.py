@@ -1,7 +1,7 @@
 """The fake Zendesk Support system: auth, rate limits, `.json` paths, macros preview and control routes.
 
-The vendor paths live in `routes`, the state and rules in `store`, the JSON shapes in `render`. This
-module ties them into a `SandboxSystem`.
+The vendor paths live in `routes`, the state and rules in `store`, the JSON shapes in `render`, OAuth
+sign-in in `oauth`. This module ties them into a `SandboxSystem`.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from frontline.sandbox.context import SandboxContext
+from frontline.sandbox.context import SANDBOX_OAUTH_CLIENT_ID, SandboxContext
 from frontline.sandbox.http_helpers import base_url, basic_credentials, bearer_token, guarded
 from frontline.sandbox.system import SandboxSystem
 from frontline.sandbox.zendesk import render
 from frontline.sandbox.zendesk.formats import normalize_tags
+from frontline.sandbox.zendesk.oauth import PUBLIC_PATHS, ZendeskOAuth, invalid_token
+from frontline.sandbox.zendesk.oauth_grants import OAuthServer, scope_allows
 from frontline.sandbox.zendesk.params import json_body, path_int
 from frontline.sandbox.zendesk.routes import ZendeskApi
 from frontline.sandbox.zendesk.seed import ME_ID
@@ -42,25 +44,38 @@ class ZendeskSystem(SandboxSystem):
         self._window_start = time.monotonic()
         self._window_used = 0
         self._api = ZendeskApi(self)
+        self.oauth = OAuthServer(client_id=SANDBOX_OAUTH_CLIENT_ID, user_id=ME_ID)
 
     def reset(self) -> None:
         self.store = ZendeskStore(self.context.seed, self.context.tickets, self.context.clock)
         self.rate_limit = DEFAULT_RATE_LIMIT
         self._window_start, self._window_used = time.monotonic(), 0
+        self.oauth.reset()
 
     def routes(self) -> list[BaseRoute]:
         router = Router(routes=list(self._api.routes()), default=_invalid_endpoint)
-        return [Mount("", app=_ZendeskEdge(router, self))]
+        return [*ZendeskOAuth(self.oauth).routes(), Mount("", app=_ZendeskEdge(router, self))]
 
     # -- auth --------------------------------------------------------------------------------------
 
+    def is_public(self, path: str) -> bool:
+        """The OAuth authorization page and token endpoint take no API credentials."""
+        return path in PUBLIC_PATHS
+
     def authenticate(self, request: Request) -> bool:
-        """API token basic auth (`{email}/token:{token}`) for any agent, or an OAuth bearer token."""
+        """API token basic auth (`{email}/token:{token}`) for any agent, or a Bearer token: an OAuth access
+        token from `/oauth/tokens` while it lives (its scopes are checked per request), or the sandbox
+        token."""
         user_id: int | None = None
         bearer = bearer_token(request)
         basic = basic_credentials(request)
         if bearer is not None:
-            user_id = ME_ID if self.context.accepts_token(bearer) else None
+            owner = self.oauth.token_owner(bearer)
+            if owner is not None:
+                user_id, scopes = owner
+                request.state.zendesk_oauth_scopes = scopes
+            elif self.context.accepts_token(bearer):
+                user_id = ME_ID
         elif basic is not None:
             login, secret = basic
             email, _, kind = login.partition("/")
@@ -78,7 +93,15 @@ class ZendeskSystem(SandboxSystem):
                 return agent_id
         return None
 
+    def expire_credentials(self) -> None:
+        """The API token is revoked and every OAuth access token ends (refresh tokens keep working)."""
+        super().expire_credentials()
+        self.oauth.expire_access_tokens()
+
     def unauthorized(self, request: Request) -> Response:
+        """`invalid_token` for a Bearer token, "Couldn't authenticate you" for anything else."""
+        if bearer_token(request) is not None:
+            return invalid_token()
         return JSONResponse(
             {"error": "Couldn't authenticate you"},
             status_code=401,
@@ -192,6 +215,7 @@ class ZendeskSystem(SandboxSystem):
             Route("/tickets/{ticket_id}/touch", guarded(touch), methods=["POST"]),
             Route("/tickets/{ticket_id}/customer-reply", guarded(customer_reply), methods=["POST"]),
             Route("/rate-limit", rate_limit, methods=["GET", "POST"]),
+            *ZendeskOAuth(self.oauth).control_routes(),
         ]
 
 
@@ -201,8 +225,19 @@ async def _invalid_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
     )
 
 
+async def _forbidden(scope: Scope, receive: Receive, send: Send) -> None:
+    """Zendesk's 403 for an OAuth token whose scopes do not cover the request."""
+    body = {
+        "error": "Forbidden",
+        "description": "You do not have access to this page. Please contact the account owner of this help "
+        "desk for further help.",
+    }
+    await JSONResponse(body, status_code=403)(scope, receive, send)
+
+
 class _ZendeskEdge:
-    """Accepts the `.json` suffix, spends the per-minute budget and stamps `X-Rate-Limit` headers."""
+    """Checks OAuth scopes, accepts the `.json` suffix, spends the per-minute budget and stamps
+    `X-Rate-Limit` headers."""
 
     def __init__(self, app: ASGIApp, system: ZendeskSystem) -> None:
         self.app = app
@@ -213,6 +248,10 @@ class _ZendeskEdge:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
+        scopes = scope.get("state", {}).get("zendesk_oauth_scopes")
+        if scopes is not None and not scope_allows(scopes, scope["method"], path):
+            await _forbidden(scope, receive, send)
+            return
         if path.endswith(".json"):
             scope = {**scope, "path": path[:-5], "raw_path": path[:-5].encode()}
         allowed, remaining, reset_in = self.system.take_budget()

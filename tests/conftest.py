@@ -34,7 +34,7 @@ class InMemoryKeyring(KeyringBackend):
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Point config and data at tmp dirs, drop FRONTLINE_* env vars, stop cursor blink."""
+    """Point config, data and gh at tmp dirs, drop FRONTLINE_* and GitHub token env vars."""
     for name in list(os.environ):
         if name.startswith("FRONTLINE_"):
             monkeypatch.delenv(name)
@@ -44,6 +44,11 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     monkeypatch.setenv("FRONTLINE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
+    # A developer's signed-in `gh` or GitHub token must not answer for a test (credentials fall back to gh).
+    for name in ("GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GH_CONFIG_DIR", str(tmp_path / "gh-config"))
+    monkeypatch.delenv("BROWSER", raising=False)
     yield
 
 

@@ -34,6 +34,7 @@ from frontline import locations
 from frontline.connectors.registry import CONNECTORS, connector, connectors
 from frontline.connectors.settings import HelpdeskSettings, TrackerSettings
 from frontline.connectors.spec import Role
+from frontline.connectors.tls import NetworkSettings
 from frontline.errors import ConfigError
 
 __all__ = [
@@ -198,6 +199,9 @@ class Settings(BaseSettings):
 
     keymap: dict[str, str] = Field(default_factory=dict)
     """Key overrides by binding id, e.g. `"queue.refresh" = "f5,R"`. See `?` in the app for ids."""
+
+    network: NetworkSettings = Field(default_factory=NetworkSettings)
+    """Which certificate authorities to trust (`[network]`: `ca_bundle`, `trust`); TLS is always verified."""
 
     @classmethod
     def settings_customise_sources(

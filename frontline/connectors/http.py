@@ -13,6 +13,12 @@ only a JSON `message` or a plain-text body is shown, with credentials redacted. 
   never sent twice by this client: a broken connection after sending, or a 5xx answer, raises
   `WriteOutcomeUnknown` and the caller reads the ticket back instead.
 - 3xx is never followed: it names where it pointed, since it means a wrong base URL or a sign-in page.
+- A server certificate that is not trusted is a `ConfigError` at once (the `[network]` trust settings).
+
+Credentials go only to `base_url`'s origin, over https (plain http on loopback only, for the sandbox),
+with TLS always verified (`verify`: `frontline.connectors.tls.verify_option`). A connector whose API
+address is only known after asking (Atlassian's gateway needs the site's cloud id) passes
+`resolve_base`, run once before the first request; it may read public documents with `get_public_json`.
 
 Every exchange and every retry decision goes to the `frontline.http` debug log (`http_log`), redacted.
 """
@@ -21,37 +27,34 @@ from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 import httpx
 
-from frontline.connectors import http_log
+from frontline.connectors import http_errors, http_log
+from frontline.connectors.auth import secure_url
 from frontline.connectors.decode import ERROR_BODY_BYTES, decode_json, read_body, throttle_wait
 from frontline.connectors.spec import ErrorBody, ErrorParser, parse_message_error
 from frontline.domain.ports import ConnectionState
 from frontline.errors import (
     AuthError,
     ConfigError,
-    ConflictError,
     FrontlineError,
     InputError,
     MalformedResponse,
-    NotDelivered,
-    NotFound,
-    PermissionDenied,
-    RateLimited,
     Unavailable,
     Unsupported,
-    ValidationFailed,
-    WriteOutcomeUnknown,
 )
 from frontline.redaction import authorization_secrets, redact, redact_json, remember_secrets
 
 Sleep = Callable[[float], Awaitable[None]]
 SignIn = Callable[[str], tuple[httpx.Auth, Iterable[str]]]
 """Turns a fresh token into the auth to send and the secrets to redact (see `ApiClient.use_token`)."""
+BaseResolver = Callable[["ApiClient"], Awaitable[str]]
+"""Finds the API's address on first use, on `base_url`'s origin (`https://api.atlassian.com/ex/jira/<id>`)."""
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 _USER_AGENT = "frontline/0.1 (+https://github.com/frontline)"
 _BODY_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
@@ -62,7 +65,7 @@ class ApiClient:
     """An `httpx.AsyncClient` with frontline's retry, rate-limit, bounds and error policy.
 
     Args:
-        base_url: the vendor's base URL (`https://acme.zendesk.com`).
+        base_url: the vendor's base URL (`https://acme.zendesk.com`); https, or http on loopback.
         service: a name for messages ("Zendesk").
         auth: httpx auth built from the keyring-backed secret; only sent to `base_url`'s host.
         parse_error: the connector's reader of its JSON error bodies (detail and per-field messages).
@@ -73,6 +76,13 @@ class ApiClient:
         secrets: credentials to redact from any server text shown (the token, its Basic forms). The
             `Authorization` value actually sent is added on its own.
         sign_in: how the connector signs in with a token, so `use_token` can renew it in place.
+        verify: the TLS trust (`frontline.connectors.tls.verify_option`); never False.
+        resolve_base: called once before the first request to find the full API address, when
+            `base_url` is only its origin; a failure is raised to that request and retried by the next.
+        address_setting: the config key holding the address, named when it redirects.
+
+    Raises:
+        ConfigError: `base_url` is not https (nor http on loopback), or `verify` is False.
     """
 
     def __init__(
@@ -90,9 +100,18 @@ class ApiClient:
         headers: Mapping[str, str] | None = None,
         secrets: Iterable[str] = (),
         sign_in: SignIn | None = None,
+        verify: ssl.SSLContext | bool = True,
+        resolve_base: BaseResolver | None = None,
+        address_setting: str = "base_url",
     ) -> None:
+        if verify is False:
+            raise ConfigError("TLS certificate verification cannot be turned off.")
         self.service = service
         self.base_url = base_url.rstrip("/")
+        secure_url(self.base_url, f"{service} address ({address_setting})")
+        self.address_setting = address_setting
+        self._resolve_base = resolve_base
+        self._resolving = asyncio.Lock()
         self.max_retries = max_retries
         self.max_retry_wait = max_retry_wait
         self._sleep = sleep
@@ -109,6 +128,7 @@ class ApiClient:
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             headers={"Accept": "application/json", "User-Agent": _USER_AGENT, **(headers or {})},
             follow_redirects=False,
+            verify=verify,
         )
 
     async def aclose(self) -> None:
@@ -154,32 +174,66 @@ class ApiClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        public: bool = False,
     ) -> httpx.Response:
         """Send one request under the retry policy and return a 2xx response, its body read (bounded).
 
+        `public`: the address needs no credentials and none are sent; it may be on any https host.
+
         Raises:
             AuthError, PermissionDenied, NotFound, ConflictError, ValidationFailed, RateLimited,
-            Unavailable, WriteOutcomeUnknown, MalformedResponse, ConfigError (a redirect), InputError
-            (a path that is not a valid URL): see the module docstring.
+            Unavailable, WriteOutcomeUnknown, MalformedResponse, ConfigError (a redirect, an untrusted
+            certificate, or `resolve_base` failed), InputError (a path that is not a valid URL): see the
+            module docstring.
         """
         method = method.upper()
         try:
-            return await self._with_retries(method, path, params, json)
+            if public:
+                secure_url(path, f"{self.service} address")
+            else:
+                await self._ensure_base()
+            return await self._with_retries(method, path, params, json, public=public)
         except FrontlineError as error:
             http_log.decision(method, path, f"gave up: {type(error).__name__}: {error}", self._secrets)
             raise
 
+    async def get_public_json(self, url: str) -> Any:
+        """GET a document that needs no credentials, such as Atlassian's `/_edge/tenant_info`."""
+        return self.decode(await self.request("GET", url, public=True))
+
+    async def _ensure_base(self) -> None:
+        """Run `resolve_base` once; concurrent first requests wait for the same answer."""
+        if self._resolve_base is None:
+            return
+        async with self._resolving:
+            resolve = self._resolve_base
+            if resolve is None:
+                return
+            base = (await resolve(self)).rstrip("/")
+            before, after = httpx.URL(self.base_url), httpx.URL(base)
+            if http_errors.origin(after) != http_errors.origin(before):
+                raise ConfigError(
+                    f"{self.service}'s API address {self.clean(base, 200)} is not on {self.base_url}; "
+                    "frontline sends your credentials nowhere else."
+                )
+            self.base_url = base
+            self._client.base_url = after
+            self._resolve_base = None
+
     async def _with_retries(
-        self, method: str, path: str, params: Mapping[str, Any] | None, json: Any
+        self, method: str, path: str, params: Mapping[str, Any] | None, json: Any, *, public: bool = False
     ) -> httpx.Response:
         is_read = method in _IDEMPOTENT
-        self._check_target(path)
+        if not public:
+            self._check_target(path)
         attempt = 0
         while True:
             try:
-                response = await self._exchange(method, path, params, json)
+                response = await self._exchange(method, path, params, json, public=public)
             except httpx.RequestError as exc:
                 self.state = ConnectionState.OFFLINE
+                if (reason := http_errors.untrusted_certificate(exc)) is not None:
+                    raise http_errors.certificate_error(self.service, self.clean(reason, 200)) from None
                 never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
                 if (is_read or never_sent) and attempt < self.max_retries:
                     attempt += 1
@@ -192,10 +246,7 @@ class ApiClient:
             if wait is not None:
                 self.state = ConnectionState.RATE_LIMITED
                 if attempt >= self.max_retries or wait > self.max_retry_wait:
-                    raise RateLimited(
-                        f"{self.service} is rate limiting requests; try again in {_seconds(wait)}.",
-                        retry_after=wait,
-                    )
+                    raise http_errors.rate_limited(self.service, wait)
                 attempt += 1
                 await self._pause(method, path, f"throttled ({response.status_code})", attempt, wait)
                 continue
@@ -226,18 +277,23 @@ class ApiClient:
     # --- one exchange -----------------------------------------------------------------------------
 
     async def _exchange(
-        self, method: str, path: str, params: Mapping[str, Any] | None, body: Any
+        self, method: str, path: str, params: Mapping[str, Any] | None, body: Any, *, public: bool
     ) -> httpx.Response:
-        """One request; the answer's body read up to its bound and handed back as a plain response."""
+        """One request (`public`: without credentials); the answer's body read up to its bound and
+        handed back as a plain response."""
         try:
             request = self._client.build_request(method, path, params=params, json=body)
         except httpx.InvalidURL:
             raise InputError(f"{path!r} cannot be used in a request to {self.service}.") from None
         started = time.perf_counter()
         try:
-            streamed = await self._client.send(request, stream=True)
+            auth = None if public else httpx.USE_CLIENT_DEFAULT
+            streamed = await self._client.send(request, stream=True, auth=auth)
         except httpx.RequestError as exc:
             http_log.failed(request, exc, started, self._secrets)
+            raise
+        except AuthError:
+            self.state = ConnectionState.SIGNED_OUT  # the auth itself gave up (a refused OAuth refresh)
             raise
         try:
             self._learn_credentials(streamed.request)
@@ -304,39 +360,16 @@ class ApiClient:
 
     def _transport_error(self, exc: httpx.RequestError, *, is_read: bool, never_sent: bool) -> Unavailable:
         what = http_log.describe_transport_error(exc)
-        message = f"Cannot reach {self.service} ({what}). Check the network; nothing was lost."
-        if never_sent:
-            return NotDelivered(message)
-        if not is_read:
-            return WriteOutcomeUnknown(
-                f"The connection to {self.service} failed after the change was sent ({what}). "
-                "It may or may not have been applied: refresh the ticket before sending again."
-            )
-        return Unavailable(message)
+        return http_errors.transport_error(self.service, what, is_read=is_read, never_sent=never_sent)
 
     def _server_error(self, response: httpx.Response, is_read: bool) -> Unavailable:
-        status, reason = response.status_code, self.clean(response.reason_phrase or "server error", 80)
-        if is_read:
-            return Unavailable(
-                f"{self.service} answered {status} ({reason}). Nothing was lost; try again in a moment."
-            )
-        return WriteOutcomeUnknown(
-            f"{self.service} answered {status} ({reason}) to the change. It may or may not have been "
-            "applied: refresh the ticket before sending again."
-        )
+        reason = self.clean(response.reason_phrase or "server error", 80)
+        return http_errors.server_error(self.service, response.status_code, reason, is_read=is_read)
 
     def _redirect_error(self, response: httpx.Response) -> ConfigError:
-        location = response.headers.get("location", "").strip()[:2048]
-        try:
-            url = httpx.URL(location)
-            where = f" to {self.clean(url.host or url.path, 100)}" if location else ""
-        except httpx.InvalidURL:
-            where = " to an invalid address"
-        return ConfigError(
-            f"{self.service} answered {response.status_code}, a redirect{where}: check "
-            "base_url in the profile (a vanity domain, or a sign-in (SSO) page in front of the API?). "
-            "frontline does not follow redirects with your credentials."
-        )
+        target = http_errors.redirect_target(response)
+        shown = self.clean(target, 200) if target else None
+        return http_errors.redirect_error(response, setting=self.address_setting, shown=shown)
 
     def _error_body(self, response: httpx.Response) -> ErrorBody:
         """The connector's reading of a JSON error body, or a short plain-text one (not markup), redacted."""
@@ -356,30 +389,10 @@ class ApiClient:
 
     def _status_error(self, response: httpx.Response) -> FrontlineError:
         status = response.status_code
-        detail, fields = self._error_body(response)
-        suffix = f": {detail}" if detail else "."
-        if detail and not detail.endswith((".", "!", "?")):
-            suffix += "."
         if status == 401:
             self.state = ConnectionState.SIGNED_OUT
-            return AuthError(
-                f"{self.service} rejected the credentials (401){suffix} "
-                "Check the token with `frontline login` or `frontline doctor`."
-            )
-        if status == 403:
-            return PermissionDenied(f"{self.service} does not allow this for your account (403){suffix}")
-        if status == 404:
-            return NotFound(f"{self.service} has no such record, or it is not visible to you (404){suffix}")
-        if status == 409:
-            return ConflictError(
-                f"{self.service} says the record was changed by someone else since you loaded it (409). "
-                "Your draft is kept; refresh and send again."
-            )
-        if status == 410:
-            return NotFound(f"{self.service} has retired this API (410){suffix}")
-        if status in (400, 422):
-            return ValidationFailed(f"{self.service} refused the request ({status}){suffix}", details=fields)
-        return FrontlineError(f"{self.service} answered {status}{suffix}")
+        detail, fields = self._error_body(response)
+        return http_errors.status_error(self.service, status, detail, fields)
 
     def _path_of(self, response: httpx.Response) -> str:
         return self.clean(response.request.url.path, 200)
@@ -387,12 +400,6 @@ class ApiClient:
 
 def _backoff(attempt: int) -> float:
     return float(min(2 ** (attempt - 1), 30))
-
-
-def _seconds(delay: float) -> str:
-    if delay < 120:
-        return f"{round(delay)} s"
-    return f"{round(delay / 60)} min" if delay < 7200 else f"{round(delay / 3600)} h"
 
 
 class OverApiClient:

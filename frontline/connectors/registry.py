@@ -89,11 +89,12 @@ def build_tracker(
     *,
     helpdesk_site: str | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    **options: Any,
 ) -> Tracker:
     """A connected (not yet verified) tracker for one escalation target; its client is imported here.
 
     `helpdesk_site` is the helpdesk's base URL, so a Jira target on the same Atlassian site as a JSM
-    helpdesk also links the issues themselves.
+    helpdesk also links the issues themselves. `options` go to the factory (`verify`: TLS).
 
     Raises:
         ConfigError: the kind has no tracker connector yet, or its factory rejects the settings.
@@ -103,5 +104,5 @@ def build_tracker(
         factory = spec.load_factory()
     except LookupError as missing:
         raise ConfigError(str(missing)) from None
-    tracker: Tracker = factory(settings, token, helpdesk_site=helpdesk_site, transport=transport)
+    tracker: Tracker = factory(settings, token, helpdesk_site=helpdesk_site, transport=transport, **options)
     return tracker

@@ -395,16 +395,17 @@ async def test_absurd_rate_limit_remaining_is_ignored() -> None:
 @pytest.mark.parametrize(
     ("location", "where"),
     [
-        ("https://acme.okta.com/sso/saml?x=1", "a redirect to acme.okta.com:"),
-        ("/access/login", "a redirect to /access/login:"),
-        ("", "a redirect:"),
+        ("https://acme.okta.com/sso/saml?x=1", "redirected to https://acme.okta.com/sso/saml (302):"),
+        ("/access/login", "redirected to https://acme.example.com/access/login (302):"),
+        ("", "answered 302, a redirect to nowhere usable:"),
     ],
 )
 async def test_redirects_are_never_followed_and_name_where_they_point(location: str, where: str) -> None:
     rec = Recorder([httpx.Response(302, headers={"Location": location})])
     with pytest.raises(ConfigError) as info:
         await rec.client().send_json("PUT", "/t", {})
-    assert where in info.value.message and "check base_url" in info.value.message
+    assert info.value.message.startswith(f"https://acme.example.com {where} set base_url to the address")
+    assert "x=1" not in info.value.message  # a query may carry a sign-in request
     assert len(rec.requests) == 1
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
@@ -378,12 +379,15 @@ def build_github_tracker(
     *,
     helpdesk_site: str | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    verify: ssl.SSLContext | bool = True,
     **client_options: Any,
 ) -> GitHubTracker:
     """A GitHub tracker for one escalation target (`GitHubSettings`), signed in with a Bearer token.
 
-    `helpdesk_site` is unused (GitHub has no link to a helpdesk site); `client_options` go to
-    `ApiClient` (for instance `sleep` and `max_retries` in tests).
+    Every request carries `Accept: application/vnd.github+json` and `X-GitHub-Api-Version`, so answers
+    keep the shape this connector was written against. `helpdesk_site` is unused (GitHub has no link to a
+    helpdesk site); `verify` is the TLS trust; `client_options` go to `ApiClient` (for instance `sleep`
+    and `max_retries` in tests).
 
     Raises:
         ConfigError: no `owner/repo`, a bad API address, or an empty token.
@@ -400,6 +404,7 @@ def build_github_tracker(
         auth=auth,
         parse_error=CONNECTOR.parse_error,
         transport=transport,
+        verify=verify,
         headers={"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION},
         secrets=secrets,
         sign_in=sign_in,

@@ -11,20 +11,21 @@ from typing import Literal
 from pydantic import Field
 
 from frontline.connectors.atlassian.errors import parse_error
+from frontline.connectors.atlassian.settings import AtlassianSignIn
 from frontline.connectors.settings import TrackerSettings
 from frontline.connectors.spec import AuthSpec, ConnectorSpec
 
 __all__ = ["CONNECTOR", "JiraSettings", "parse_error"]
 
 
-class JiraSettings(TrackerSettings):
-    """A Jira Software project bugs are escalated to."""
+class JiraSettings(AtlassianSignIn, TrackerSettings):
+    """A Jira Software project bugs are escalated to, signed in with a classic or a scoped API token."""
 
     kind: Literal["jira"] = "jira"
     """`jira`: Jira Software."""
 
     base_url: str = ""
-    """The Jira site's address, for example `https://acme.atlassian.net`."""
+    """The Jira site's address, for example `https://acme.atlassian.net`; issue links point here."""
 
     project: str = ""
     """The project key bugs are filed in, for example `ENG`."""
@@ -45,7 +46,7 @@ CONNECTOR = ConnectorSpec(
     role="tracker",
     settings=JiraSettings,
     auth=AuthSpec(
-        scheme="Atlassian API token with the account's email (Basic `{email}:{token}`)",
+        scheme="Atlassian API token, classic or scoped, with the account's email (Basic `{email}:{token}`)",
         needs_email=True,
         token_env="JIRA_TOKEN",
     ),

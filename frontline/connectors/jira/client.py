@@ -12,6 +12,7 @@ answered, so the caller does not file the bug twice.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ClassVar
@@ -20,7 +21,7 @@ from urllib.parse import quote
 import httpx
 
 from frontline.connectors.atlassian.adf import adf_to_text, markdown_to_adf
-from frontline.connectors.auth import secure_url
+from frontline.connectors.atlassian.client import JIRA_SCOPES, AtlassianClient, connect
 from frontline.connectors.http import ApiClient, OverApiClient
 from frontline.connectors.jira import CONNECTOR, JiraSettings
 from frontline.connectors.jira.create import CreateMeta, clean_labels, issue_fields, require_fields
@@ -44,7 +45,6 @@ from frontline.errors import (
     ValidationFailed,
     WriteOutcomeUnknown,
 )
-from frontline.redaction import basic_auth_secrets
 
 ISSUE = "/rest/api/3/issue"
 SEARCH = "/rest/api/3/search/jql"
@@ -64,7 +64,7 @@ class JiraTracker(OverApiClient, Tracker):
     """One Jira Software project that bugs are escalated to.
 
     Args:
-        client: the shared HTTP client, signed in to the site.
+        client: the shared HTTP client, signed in to the site (or, for a scoped token, the gateway).
         settings: the escalation target (site, project, issue type, default labels and components).
         helpdesk_site: the helpdesk's base URL; when it is this Jira site (JSM), linked tickets also
             get an issue link.
@@ -89,7 +89,8 @@ class JiraTracker(OverApiClient, Tracker):
     ) -> None:
         self.client = client
         self.settings = settings
-        self.site_url = client.base_url
+        self.site_url = client.site if isinstance(client, AtlassianClient) else client.base_url
+        """The site, for links: with a scoped token the API is at the gateway instead."""
         self.project = settings.project.strip().upper()
         self.name = settings.name or settings.kind
         self.helpdesk_site = helpdesk_site
@@ -364,41 +365,37 @@ def build_jira_tracker(
     helpdesk_site: str | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     settle_seconds: float = SETTLE_SECONDS,
-    **client_options: Any,
+    verify: ssl.SSLContext | bool = True,
+    **options: Any,
 ) -> JiraTracker:
-    """A Jira tracker signed in with Basic `email:api_token`, the credentials scoped to the site's host.
+    """A Jira tracker signed in with Basic `email:token`: a classic API token goes to the site, a scoped
+    one (`settings.auth = "scoped_token"`) through the API gateway; issue links use the site either way.
 
-    `client_options` go to `ApiClient` (for instance `sleep` and `max_retries` in tests); its `sleep`
-    also paces the repeated searches.
+    `options` named in `atlassian.client.CLIENT_OPTIONS` go to `ApiClient` (for instance `sleep` and
+    `max_retries` in tests); its `sleep` also paces the repeated searches. Others are ignored.
 
     Raises:
-        ConfigError: no site URL, project, email or token, or a site URL that is not https (plain http
-            is allowed on loopback, for the sandbox).
+        ConfigError: no site URL, project, email or token, or a site or gateway URL that is not https
+            (plain http is allowed on loopback, for the sandbox).
     """
-    url = secure_url(settings.base_url.strip().rstrip("/"), "Jira site URL")
     if not settings.project.strip():
         raise ConfigError("The Jira escalation target needs a `project` key (for example ENG).")
     if not settings.email.strip() or not token:
         raise ConfigError("Jira sign-in needs the account's email address and an API token.")
-    email = settings.email.strip()
-
-    def sign_in(api_token: str) -> tuple[httpx.Auth, tuple[str, ...]]:
-        if not api_token:
-            raise ConfigError("Jira sign-in needs an API token.")
-        return httpx.BasicAuth(email, api_token), basic_auth_secrets(email, api_token)
-
-    auth, secrets = sign_in(token)
-    client = ApiClient(
-        str(url).rstrip("/"),
+    client = connect(
+        settings.base_url,
+        settings.email,
+        token,
         service=CONNECTOR.display_name,
-        auth=auth,
         parse_error=CONNECTOR.parse_error,
+        scopes=JIRA_SCOPES,
+        token_kind=settings.auth,
+        gateway_url=settings.gateway_url,
         transport=transport,
-        secrets=secrets,
-        sign_in=sign_in,
-        **client_options,
+        verify=verify,
+        **options,
     )
-    sleep: Sleep = client_options.get("sleep", asyncio.sleep)
+    sleep: Sleep = options.get("sleep", asyncio.sleep)
     return JiraTracker(
         client, settings, helpdesk_site=helpdesk_site, settle_seconds=settle_seconds, sleep=sleep
     )

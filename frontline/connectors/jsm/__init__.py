@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from frontline.connectors.atlassian.settings import AtlassianSignIn
 from frontline.connectors.jsm.errors import parse_error
 from frontline.connectors.settings import HelpdeskSettings
 from frontline.connectors.spec import AuthSpec, ConnectorSpec
@@ -17,14 +18,14 @@ from frontline.connectors.spec import AuthSpec, ConnectorSpec
 __all__ = ["CONNECTOR", "JsmSettings", "parse_error"]
 
 
-class JsmSettings(HelpdeskSettings):
-    """A Jira Service Management site."""
+class JsmSettings(AtlassianSignIn, HelpdeskSettings):
+    """A Jira Service Management site, signed in with a classic or a scoped API token (`auth`)."""
 
     kind: Literal["jsm"] = "jsm"
     """`jsm`: Jira Service Management."""
 
     base_url: str = ""
-    """The Jira site's address, for example `https://acme.atlassian.net`."""
+    """The Jira site's address, for example `https://acme.atlassian.net`; ticket links point here."""
 
     email: str = ""
     """The agent's Atlassian account email, which signs in together with an API token."""
@@ -42,7 +43,7 @@ CONNECTOR = ConnectorSpec(
     role="helpdesk",
     settings=JsmSettings,
     auth=AuthSpec(
-        scheme="Atlassian API token with the agent's email (Basic `{email}:{token}`)",
+        scheme="Atlassian API token, classic or scoped, with the agent's email (Basic `{email}:{token}`)",
         needs_email=True,
         token_env="JSM_TOKEN",
     ),

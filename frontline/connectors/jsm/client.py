@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 import httpx
 
-from frontline.connectors.auth import secure_url
+from frontline.connectors.atlassian.client import JSM_SCOPES, connect
+from frontline.connectors.atlassian.settings import AtlassianSignIn
 from frontline.connectors.decode import PageTrail
 from frontline.connectors.http import ApiClient, OverApiClient
 from frontline.connectors.jsm import CONNECTOR
@@ -27,6 +29,7 @@ from frontline.connectors.jsm.mapping import (
     map_person,
     merge_request,
 )
+from frontline.connectors.settings import HelpdeskSettings
 from frontline.domain.models import Comment, Page, Person, Status, Ticket, TicketUpdate, View
 from frontline.domain.ports import Helpdesk, HelpdeskCapabilities
 from frontline.errors import (
@@ -38,7 +41,6 @@ from frontline.errors import (
     Unsupported,
     ValidationFailed,
 )
-from frontline.redaction import basic_auth_secrets
 
 WriteStep = Callable[[], Awaitable[object]]
 """One request of a multi-step write."""
@@ -353,34 +355,34 @@ def build_jsm_adapter(
     token: str,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
-    **client_options: Any,
+    settings: HelpdeskSettings | None = None,
+    verify: ssl.SSLContext | bool = True,
+    **options: Any,
 ) -> JsmAdapter:
-    """A JSM adapter authenticated with Basic `email:api_token`, the credentials scoped to the site host.
+    """A JSM adapter signed in with Basic `email:token`: a classic API token goes to the site, a scoped
+    one (`settings.auth = "scoped_token"`) through the API gateway; ticket links use the site either way.
 
-    `client_options` go to `ApiClient` (for instance `sleep` and `max_retries` in tests).
+    `options` come from `build_helpdesk`: `sleep`, `max_retries`, `max_retry_wait` and `timeout` go to
+    `ApiClient` (tests set them); others (an OAuth `auth`, say) are not for JSM and are ignored.
 
     Raises:
-        ConfigError: bad site URL, or a missing email or token.
+        ConfigError: a site or gateway URL that is not https (plain http only on loopback), or a missing
+            email or token.
     """
-    url = secure_url(base_url.strip().rstrip("/"), "Jira site URL")
     if not email.strip() or not token:
         raise ConfigError("Jira Service Management sign-in needs the agent's email address and an API token.")
-    site, agent = str(url).rstrip("/"), email.strip()
-
-    def sign_in(api_token: str) -> tuple[httpx.Auth, tuple[str, ...]]:
-        if not api_token:
-            raise ConfigError("Jira Service Management sign-in needs an API token.")
-        return httpx.BasicAuth(agent, api_token), basic_auth_secrets(agent, api_token)
-
-    auth, secrets = sign_in(token)
-    client = ApiClient(
-        site,
+    sign_in = settings if isinstance(settings, AtlassianSignIn) else AtlassianSignIn()
+    client = connect(
+        base_url,
+        email,
+        token,
         service=CONNECTOR.display_name,
-        auth=auth,
         parse_error=CONNECTOR.parse_error,
+        scopes=JSM_SCOPES,
+        token_kind=sign_in.auth,
+        gateway_url=sign_in.gateway_url,
         transport=transport,
-        secrets=secrets,
-        sign_in=sign_in,
-        **client_options,
+        verify=verify,
+        **options,
     )
-    return JsmAdapter(client, site_url=site)
+    return JsmAdapter(client, site_url=client.site)

@@ -205,7 +205,10 @@ def map_issue(issue: Any, site_url: str) -> Ticket | None:
 
 
 def merge_request(ticket: Ticket, request: Any, organizations: dict[str, str] | None = None) -> Ticket:
-    """Fill a ticket from the servicedeskapi request (SLA expand, reporter, status) where it adds facts."""
+    """Fill a ticket from the servicedeskapi request (SLA expand, reporter, status) where it adds facts.
+
+    Its `_links` are not used: the ticket's link is the site's `/browse/KEY` (`map_issue`), whatever host
+    the API answered from (through the gateway, links may point there)."""
     data = _dict(request)
     changes: dict[str, Any] = {}
     sla = _dict(data.get("sla")).get("values")
@@ -218,9 +221,6 @@ def merge_request(ticket: Ticket, request: Any, organizations: dict[str, str] | 
             value = _dict(value)
             if value.get("fieldId") == "description" and isinstance(value.get("value"), str):
                 changes["description"] = value["value"]
-    web = _dict(data.get("_links")).get("agent")
-    if isinstance(web, str) and web:
-        changes["url"] = web
     org_id = data.get("organizationId")
     if organizations and isinstance(org_id, str) and org_id in organizations:
         changes["organization"] = Organization(id=org_id, name=organizations[org_id])

@@ -7,6 +7,7 @@ A connection never made (`NotDelivered`) and a 429 are retried by the shared cli
 
 from __future__ import annotations
 
+import ssl
 from types import TracebackType
 from typing import Any
 
@@ -83,11 +84,16 @@ class SlackWebhook:
 
 
 def build_slack_webhook(
-    url: str, *, transport: httpx.AsyncBaseTransport | None = None, **client_options: Any
+    url: str,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    verify: ssl.SSLContext | bool = True,
+    **client_options: Any,
 ) -> SlackWebhook:
     """A webhook client for `url` (`https://hooks.slack.com/services/T…/B…/…`; plain http on loopback only).
 
-    `client_options` go to `ApiClient` (for instance `sleep`, `max_retries` and `timeout` in tests).
+    `verify` is the TLS trust; `client_options` go to `ApiClient` (for instance `sleep`, `max_retries`
+    and `timeout` in tests).
 
     Raises:
         ConfigError: not an incoming-webhook URL, or plain http to a host other than loopback.
@@ -97,8 +103,10 @@ def build_slack_webhook(
         address.origin,
         service=SERVICE,
         transport=transport,
+        verify=verify,
         headers={"Accept": "text/plain, application/json"},
         secrets=address.secrets,
+        address_setting="the webhook URL",
         **client_options,
     )
     return SlackWebhook(client, address)

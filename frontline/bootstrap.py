@@ -20,9 +20,10 @@ from frontline.config import (
     Settings,
     TrackerSettings,
 )
+from frontline.connectors.zendesk import ZendeskSettings
 from frontline.domain.clock import Clock, utc_now
 from frontline.domain.ports import Helpdesk, Tracker
-from frontline.errors import ConfigError
+from frontline.errors import AuthError, ConfigError, CredentialsError
 from frontline.services.desk import Desk
 from frontline.services.escalation import Escalations, Target
 from frontline.services.session import LocalStores, Session
@@ -106,8 +107,10 @@ def build_session(
     transport: Any = None,
     data_dir: Path | None = None,
     clock: Clock = utc_now,
+    helpdesk_auth: Any = None,
 ) -> Session:
-    """A session on a helpdesk described by `helpdesk_settings`, signed in with `token`, escalating to
+    """A session on a helpdesk described by `helpdesk_settings`, signed in with `token` (or with
+    `helpdesk_auth`, an httpx auth such as a refreshing OAuth sign-in, in its place), escalating to
     the `escalation` targets (their tokens are read by `tracker_token` on first use: the keyring or the
     target's `token_env` by default), publishing handoffs to `handoff`'s destinations (a Slack webhook's
     URL read by `webhook_url` on first use: the keyring or the destination's `webhook_env`).
@@ -116,13 +119,20 @@ def build_session(
         ConfigError: the helpdesk kind is unknown or its connector rejects the address or credentials.
     """
     from frontline.connectors.registry import build_helpdesk
+    from frontline.connectors.tls import verify_option
 
+    # TLS is always verified; `[network]` adds a CA bundle or the system trust store (corporate proxies).
+    verify = verify_option(settings.network) if settings is not None else True
+    options: dict[str, Any] = {"settings": helpdesk_settings, "verify": verify}
+    if helpdesk_auth is not None:
+        options["auth"] = helpdesk_auth
     helpdesk = build_helpdesk(
         helpdesk_settings.kind,
         base_url=helpdesk_settings.base_url,
         email=helpdesk_settings.email,
         token=token,
         transport=transport,
+        **options,
     )
     session = session_for_helpdesk(
         helpdesk,
@@ -132,19 +142,25 @@ def build_session(
         data_dir=data_dir,
         clock=clock,
     )
-    session.renew_token = _token_renewer(profile_name, helpdesk_settings.kind, helpdesk)
+    session.renew_token = (
+        _token_renewer(profile_name, helpdesk_settings.kind, helpdesk)
+        if helpdesk_auth is None
+        else _browser_sign_in(profile_name)
+    )
     session.escalations = _escalations(
         session,
         helpdesk_settings,
         escalation,
         tracker_token or _stored_tracker_token(profile_name),
         transport,
+        verify,
     )
     attach_publisher(
         session,
         handoff or HandoffSettings(),
         webhook_url=webhook_url or _stored_webhook_url(profile_name),
         transport=transport,
+        verify=verify,
     )
     return session
 
@@ -155,6 +171,7 @@ def attach_publisher(
     *,
     webhook_url: Callable[[HandoffDestination], str],
     transport: Any = None,
+    verify: Any = True,
 ) -> None:
     """Wire the handoff's destinations into `session` (the demo and tests call it on their sessions)."""
     from frontline.services.publishing import Destination, Publisher, WebhookPoster
@@ -186,7 +203,9 @@ def attach_publisher(
     def webhook(destination: Destination) -> WebhookPoster:
         from frontline.connectors.slack import build_slack_webhook
 
-        return build_slack_webhook(webhook_url(settings[destination.name]), transport=transport)
+        return build_slack_webhook(
+            webhook_url(settings[destination.name]), transport=transport, verify=verify
+        )
 
     session.publisher = Publisher(
         [
@@ -219,6 +238,7 @@ def _escalations(
     entries: Sequence[TrackerSettings],
     tracker_token: Callable[[TrackerSettings], str],
     transport: Any,
+    verify: Any = True,
 ) -> Escalations:
     """The profile's escalation targets, each tracker built (and its token read) on first use."""
     from frontline.connectors.registry import build_tracker, connector
@@ -247,7 +267,11 @@ def _escalations(
     def open_tracker(target: Target) -> Tracker:
         entry = by_name[target.name]
         return build_tracker(
-            entry, tracker_token(entry), helpdesk_site=helpdesk_settings.base_url, transport=transport
+            entry,
+            tracker_token(entry),
+            helpdesk_site=helpdesk_settings.base_url,
+            transport=transport,
+            verify=verify,
         )
 
     return Escalations(
@@ -265,7 +289,10 @@ def _stored_tracker_token(profile_name: str) -> Callable[[TrackerSettings], str]
     def token(entry: TrackerSettings) -> str:
         from frontline.credentials import get_token
 
-        return get_token(profile_name, entry.kind, token_env=entry.token_env, kind=entry.kind).token
+        host = entry.base_url or None  # GitHub Enterprise: the gh CLI is asked for that host's token
+        return get_token(
+            profile_name, entry.kind, token_env=entry.token_env, kind=entry.kind, host=host
+        ).token
 
     return token
 
@@ -290,6 +317,48 @@ def _token_renewer(profile_name: str, kind: str, helpdesk: Helpdesk) -> Callable
     return renew
 
 
+def _browser_sign_in(profile_name: str) -> Callable[[str], str]:
+    """What the console's sign-in does for an OAuth profile: point to `frontline login`, which runs the
+    browser sign-in; the open session's auth picks the new pair up from the vault on its next 401."""
+
+    def renew(token: str) -> str:
+        raise AuthError(
+            f"Sign in again in a terminal with `frontline login {profile_name}` (it opens the browser); "
+            "this console uses the new sign-in from its next request.",
+            title="Sign in with the browser",
+        )
+
+    return renew
+
+
+def _zendesk_oauth(settings: Settings, profile_name: str, helpdesk: ZendeskSettings) -> Any:
+    """The refreshing auth over the profile's kept OAuth sign-in.
+
+    Raises:
+        ConfigError: no `client_id`; CredentialsError: not signed in, or the sign-in cannot be read.
+    """
+    from frontline.connectors.tls import verify_option
+    from frontline.connectors.zendesk.oauth import refreshing_auth
+    from frontline.credentials import HELPDESK, oauth_vault
+
+    client_id = helpdesk.oauth_client_id(profile_name)
+    vault = oauth_vault(profile_name, HELPDESK)
+    tokens = vault.load()
+    if tokens is None:
+        raise CredentialsError(
+            f"Profile {profile_name!r} is not signed in to Zendesk: run `frontline login {profile_name}` "
+            "(it opens Zendesk's sign-in page in your browser)."
+        )
+    return refreshing_auth(
+        helpdesk.base_url,
+        client_id,
+        vault,
+        relogin=f"Run `frontline login {profile_name}` to sign in again.",
+        tokens=tokens,
+        verify=verify_option(settings.network),
+    )
+
+
 def open_session(
     settings: Settings,
     profile_name: str,
@@ -298,11 +367,13 @@ def open_session(
     data_dir: Path | None = None,
     clock: Clock = utc_now,
 ) -> Session:
-    """A session on the profile's helpdesk with its stored token (not yet connected).
+    """A session on the profile's helpdesk with its stored token, or for a Zendesk profile with
+    `auth = "oauth"` its kept sign-in, refreshed as it expires (not yet connected).
 
     Raises:
-        ConfigError: unknown profile, missing base URL or unknown helpdesk kind.
-        CredentialsError: no token in the keyring or the profile's env var.
+        ConfigError: unknown profile, missing base URL, unknown helpdesk kind, or OAuth without client_id.
+        CredentialsError: no token in the keyring, the secrets file or the profile's env var; for OAuth,
+            not signed in (`frontline login PROFILE`).
     """
     from frontline.credentials import HELPDESK, get_token
 
@@ -312,11 +383,16 @@ def open_session(
             f"Profile {profile_name!r} has no helpdesk address: set base_url under "
             f"[profiles.{profile_name}.helpdesk] in {locations.config_file()}."
         )
-    credential = get_token(profile_name, HELPDESK, token_env=helpdesk.token_env, kind=helpdesk.kind)
+    token, auth = "", None
+    if isinstance(helpdesk, ZendeskSettings) and helpdesk.auth == "oauth":
+        auth = _zendesk_oauth(settings, profile_name, helpdesk)
+    else:
+        token = get_token(profile_name, HELPDESK, token_env=helpdesk.token_env, kind=helpdesk.kind).token
     return build_session(
         profile_name,
         helpdesk,
-        credential.token,
+        token,
+        helpdesk_auth=auth,
         settings=settings,
         escalation=settings.get_profile(profile_name).escalation,
         handoff=settings.get_profile(profile_name).handoff,

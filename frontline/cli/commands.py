@@ -59,7 +59,16 @@ COMMANDS: tuple[Command, ...] = (
         "shift journal and the tickets as they are now. `--publish NAME` posts it to one of the profile's "
         "[[handoff.destinations]] once: running it again does not post it twice.",
     ),
-    Command("login", "store a profile's API token in the system keyring", "frontline.cli.login"),
+    Command(
+        "login",
+        "sign a profile in: Zendesk OAuth in the browser, or an API token (kept in the keyring)",
+        "frontline.cli.login",
+    ),
+    Command(
+        "logout",
+        "remove a profile's stored secrets (tokens, OAuth sign-in, Slack webhook URLs)",
+        "frontline.cli.logout",
+    ),
     Command("doctor", "check config, credentials and connectivity", "frontline.cli.doctor"),
 )
 """In the order `frontline --help` lists them."""

@@ -86,7 +86,13 @@ def demo_session(server: SandboxServer, helpdesk: str, settings: Settings | None
     # Validated like a profile's sections: `helpdesk` is a plain string from the command line.
     profile = ProfileSettings.model_validate(
         {
-            "helpdesk": {"kind": helpdesk, "base_url": server.urls[helpdesk], "email": server.email},
+            # The sandbox token, as an API token: the demo needs no browser sign-in.
+            "helpdesk": {
+                "kind": helpdesk,
+                "auth": "api_token",
+                "base_url": server.urls[helpdesk],
+                "email": server.email,
+            },
             "escalation": demo_targets(server, helpdesk),
             "handoff": {"destinations": demo_destinations(server)},
         }

@@ -1,4 +1,5 @@
-"""`frontline login PROFILE`: prompt for an API token (hidden) and keep it in the system keyring.
+"""`frontline login PROFILE`: prompt for an API token (hidden) and keep it in the system keyring, or
+without one in the user-only secrets file (the sentence printed says which, with a warning for the file).
 
 `--handoff NAME` keeps a Slack handoff destination's incoming-webhook URL instead (the URL is the secret),
 under system `slack:NAME`.
@@ -8,15 +9,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sys
 from typing import TYPE_CHECKING, TextIO
 
 from frontline.cli.common import add_profile_argument, print_text, profile_name
 from frontline.cli.errors import ExitCode, guard
-from frontline.errors import ConfigError, CredentialsError, InputError
+from frontline.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     from frontline.config import ProfileSettings, TrackerSettings
-    from frontline.connectors.spec import Role
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,13 +31,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="store the webhook URL of the profile's Slack handoff destination NAME instead",
     )
     parser.add_argument("--delete", action="store_true", help="remove the stored token instead")
+    parser.add_argument(
+        "--paste",
+        action="store_true",
+        help="OAuth sign-in without a browser on this machine: paste the address the browser was sent to",
+    )
 
 
 def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Store (or with `--delete` remove) the token; without a keyring, explain the environment fallback."""
+    """Store (or with `--delete` remove) the token; without a keyring it goes to the user-only file."""
     from frontline.config import load_settings
-    from frontline.connectors.registry import connector
-    from frontline.credentials import HELPDESK, delete_token, keyring_status, set_token
+    from frontline.connectors.zendesk import ZendeskSettings
+    from frontline.credentials import HELPDESK, delete_token, set_token
 
     def work() -> int:
         settings = load_settings()
@@ -52,26 +58,20 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
             known = ", ".join([HELPDESK, *trackers])
             raise ConfigError(f"Profile {name!r} has no system {system!r} (it has: {known}).")
         target = profile.helpdesk if system == HELPDESK else trackers[system]
-        role: Role = "helpdesk" if system == HELPDESK else "tracker"
         if args.delete:
             removed = delete_token(name, system)
             print_text(f"Removed the {system} token of {name!r}." if removed else "No token was stored.", out)
             return ExitCode.OK
-        status = keyring_status()
-        if not status.usable:
-            variable = target.token_env or connector(target.kind, role).auth.token_env
-            where = "helpdesk" if system == HELPDESK else "escalation"
-            raise CredentialsError(
-                f"Cannot store the token: {status.description}.\n"
-                "frontline reads the token from an environment variable instead:\n"
-                + (
-                    ""
-                    if target.token_env
-                    else f'  1. add token_env = "{variable}" to [profiles.{name}.{where}]\n'
-                )
-                + f"  {'2' if not target.token_env else '1'}. export {variable}=<your API token>\n"
-                f"Then check with `frontline doctor --profile {name}`."
-            )
+        if system == HELPDESK and isinstance(target, ZendeskSettings) and target.auth == "oauth":
+            from frontline.cli.login_oauth import sign_in
+
+            return sign_in(name, target, settings, paste=args.paste, out=out)
+        if getattr(args, "paste", False):
+            raise InputError('--paste is for OAuth sign-in (a Zendesk profile with auth = "oauth").')
+        if system == HELPDESK and target.kind == "zendesk":
+            from frontline.cli.login_oauth import API_TOKEN_WARNING
+
+            print(f"Warning: {API_TOKEN_WARNING}", file=err or sys.stderr)
         who = f"{target.email} at {target.base_url}" if target.email else target.base_url or system
         token = getpass.getpass(f"API token for {name} ({system}: {who}): ")
         print_text(set_token(name, system, token, kind=target.kind), out)
@@ -88,10 +88,10 @@ def store_webhook(
 
     Raises:
         ConfigError: no Slack destination of that name, or not an incoming-webhook URL.
-        CredentialsError: no usable keyring (the message says how to use `webhook_env`).
+        CredentialsError: the keyring or the secrets file could not be written.
     """
     from frontline.connectors.slack.address import parse_webhook_url
-    from frontline.credentials import delete_token, keyring_status, set_token
+    from frontline.credentials import delete_token, set_token
 
     system = f"slack:{destination}"
     # Deleting works for a destination already gone from the config, so its URL does not linger.
@@ -106,26 +106,8 @@ def store_webhook(
             f"Profile {name!r} has no Slack handoff destination {destination!r} (it has: {known}). Add "
             f'[[profiles.{name}.handoff.destinations]] with name = "{destination}" and kind = "slack".'
         )
-    status = keyring_status()
-    if not status.usable:
-        variable = slack[destination].webhook_env or f"{_env_word(destination)}_WEBHOOK_URL"
-        raise CredentialsError(
-            f"Cannot store the webhook URL: {status.description}.\n"
-            "frontline reads it from an environment variable instead:\n"
-            + (
-                ""
-                if slack[destination].webhook_env
-                else f'  add webhook_env = "{variable}" to the destination\n'
-            )
-            + f"  export {variable}=<the webhook URL>"
-        )
     url = getpass.getpass(f"Slack incoming-webhook URL for {name} ({destination}): ").strip()
     parse_webhook_url(url)  # https only (http on loopback); the error never repeats the secret part
     print_text(set_token(name, system, url, kind="slack"), out)
     print_text(f"Publish with `frontline handoff --profile {name} --publish {destination}`.", out)
     return ExitCode.OK
-
-
-def _env_word(name: str) -> str:
-    """`team-slack` as an environment variable's word: `TEAM_SLACK`."""
-    return "".join(c if c.isalnum() else "_" for c in name.upper())

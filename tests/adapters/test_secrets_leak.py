@@ -149,7 +149,7 @@ def proxy(kind: str, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) ->
     sandbox.system(kind).context.token = TOKEN
     locations.config_file().parent.mkdir(parents=True, exist_ok=True)
     locations.config_file().write_text(
-        f'[profiles.leak.helpdesk]\nkind = "{kind}"\nbase_url = "{BASE_URLS[kind]}"\n'
+        f'[profiles.leak.helpdesk]\nkind = "{kind}"\nauth = "api_token"\nbase_url = "{BASE_URLS[kind]}"\n'
         f'email = "{SANDBOX_EMAIL}"\ntoken_env = "{TOKEN_ENV}"\n',
         encoding="utf-8",
     )

@@ -57,7 +57,8 @@ def test_console_with_a_profile_but_no_token_says_how_to_add_one() -> None:
     os.makedirs(os.path.dirname(config), exist_ok=True)
     with open(config, "w", encoding="utf-8") as handle:
         handle.write(
-            '[profiles.acme.helpdesk]\nbase_url = "https://acme.zendesk.com"\nemail = "me@acme.test"\n'
+            '[profiles.acme.helpdesk]\nauth = "api_token"\nbase_url = "https://acme.zendesk.com"\n'
+            'email = "me@acme.test"\n'
             'token_env = "ACME_ZENDESK_TOKEN"\n'
         )
     result = frontline()

@@ -41,6 +41,7 @@ def write_config(server: SandboxServer) -> None:
         f"""
 [profiles.{PROFILE}.helpdesk]
 kind = "zendesk"
+auth = "api_token"
 base_url = "{server.urls["zendesk"]}"
 email = "{server.email}"
 

@@ -28,6 +28,7 @@ from frontline.errors import PartiallyApplied, Unavailable, WriteOutcomeUnknown
 CONFIG = """
 [profiles.acme.helpdesk]
 kind = "zendesk"
+auth = "api_token"
 base_url = "https://acme.zendesk.test"
 email = "ada@acme.test"
 token_env = "ZENDESK_TOKEN"
@@ -252,12 +253,19 @@ def test_login_stores_the_token(
     assert memory_keyring.entries == {}
 
 
-def test_login_without_keyring_explains_the_env_fallback(config: Path) -> None:
+def test_login_without_keyring_keeps_the_token_in_the_user_only_file(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     keyring.set_keyring(fail.Keyring())
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "tok-456")
+
     code, out, err = run(None, "login", "--profile", "acme")
-    assert (code, out) == (2, "")
-    assert "no keyring backend" in err
-    assert "export ZENDESK_TOKEN=<your API token>" in err
+
+    assert code == 0, err
+    secrets = locations.data_dir() / "secrets.json"
+    assert f"Stored in {secrets}" in out and "readable only by you (no keyring backend" in out
+    assert "tok-456" not in out + err
+    assert json.loads(secrets.read_text(encoding="utf-8")) == {"acme:helpdesk": "tok-456"}
 
 
 def test_login_unknown_system_and_profile(config: Path) -> None:
@@ -325,7 +333,8 @@ def frontline_cli(
 def test_cli_against_the_sandbox(sandbox: object, tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[profiles.sb.helpdesk]\nkind = "zendesk"\nbase_url = "{sandbox.urls["zendesk"]}"\n'  # type: ignore[attr-defined]
+        f'[profiles.sb.helpdesk]\nkind = "zendesk"\nauth = "api_token"\n'
+        f'base_url = "{sandbox.urls["zendesk"]}"\n'  # type: ignore[attr-defined]
         f'email = "{sandbox.email}"\ntoken_env = "SANDBOX_TOKEN"\n'  # type: ignore[attr-defined]
     )
     env = {
@@ -361,7 +370,8 @@ def test_cli_against_the_sandbox(sandbox: object, tmp_path: Path) -> None:
 def test_cli_output_into_a_closed_pipe_is_quiet(sandbox: object, tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[profiles.sb.helpdesk]\nkind = "zendesk"\nbase_url = "{sandbox.urls["zendesk"]}"\n'  # type: ignore[attr-defined]
+        f'[profiles.sb.helpdesk]\nkind = "zendesk"\nauth = "api_token"\n'
+        f'base_url = "{sandbox.urls["zendesk"]}"\n'  # type: ignore[attr-defined]
         f'email = "{sandbox.email}"\ntoken_env = "SANDBOX_TOKEN"\n'  # type: ignore[attr-defined]
     )
     env = {**os.environ, "FRONTLINE_CONFIG": str(config), "SANDBOX_TOKEN": sandbox.token}  # type: ignore[attr-defined]

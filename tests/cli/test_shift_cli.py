@@ -62,11 +62,13 @@ profile = "{PROFILE}"
 
 [profiles.{PROFILE}.helpdesk]
 kind = "zendesk"
+auth = "api_token"
 base_url = "{sandbox.urls["zendesk"]}"
 email = "{sandbox.email}"
 
 [profiles.offline.helpdesk]
 kind = "zendesk"
+auth = "api_token"
 base_url = "http://127.0.0.1:{closed_port()}"
 email = "{sandbox.email}"
 """,

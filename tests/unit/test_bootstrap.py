@@ -105,7 +105,15 @@ def test_a_profile_without_an_address_or_token_is_a_clear_error(monkeypatch: pyt
     with pytest.raises(ConfigError, match="no helpdesk address"):
         open_session(no_url, "acme")
     no_token = Settings(
-        profiles={"acme": {"helpdesk": {"base_url": "https://acme.zendesk.com", "token_env": "ACME_TOKEN"}}}
+        profiles={
+            "acme": {
+                "helpdesk": {
+                    "auth": "api_token",
+                    "base_url": "https://acme.zendesk.com",
+                    "token_env": "ACME_TOKEN",
+                }
+            }
+        }
     )
     with pytest.raises(CredentialsError):
         open_session(no_token, "acme")
@@ -125,6 +133,7 @@ async def test_signing_in_again_keeps_the_token_and_uses_it_on_the_open_connecti
         profiles={
             "acme": {
                 "helpdesk": {
+                    "auth": "api_token",
                     "base_url": "https://acme.zendesk.com",
                     "email": "ada@acme.test",
                     "token_env": "ACME_TOKEN",

@@ -16,6 +16,7 @@ wrong and this one does not:
 
 from __future__ import annotations
 
+import ssl
 from functools import partial
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
@@ -24,7 +25,8 @@ import httpx
 
 from frontline.connectors.auth import secure_url
 from frontline.connectors.decode import MAX_CURSOR_CHARS, PageTrail
-from frontline.connectors.http import ApiClient, OverApiClient, Sleep
+from frontline.connectors.http import ApiClient, OverApiClient, SignIn, Sleep
+from frontline.connectors.settings import HelpdeskSettings
 from frontline.connectors.zendesk import CONNECTOR
 from frontline.connectors.zendesk.auth import credentials
 from frontline.connectors.zendesk.macros import macro_preview, to_macro
@@ -69,6 +71,8 @@ _MAX_PAGES = 500
 """A list walk stops (with an error) after this many pages: 50,000 macros or comments is not real."""
 _SHOW_MANY_LIMIT = 100
 _TICKET_PEOPLE = ("requester_id", "assignee_id", "submitter_id")
+_CLIENT_OPTIONS = frozenset({"max_retry_wait", "timeout"})
+"""`ApiClient` options `build_helpdesk` may pass on (tests set them) besides `sleep` and `max_retries`."""
 
 
 class ZendeskAdapter(OverApiClient, Helpdesk):
@@ -357,19 +361,30 @@ def build_zendesk_adapter(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     oauth: bool = False,
+    auth: httpx.Auth | None = None,
+    settings: HelpdeskSettings | None = None,
+    verify: ssl.SSLContext | bool = True,
     sleep: Sleep | None = None,
     max_retries: int = 3,
+    **options: Any,
 ) -> ZendeskAdapter:
-    """A Zendesk adapter authenticated with an API token (`{email}/token:{token}`) or, with `oauth`,
-    an OAuth access token (Bearer). The credentials only ever go to the Zendesk host.
+    """A Zendesk adapter signed in with an API token (`{email}/token:{token}`), with `oauth` an OAuth access
+    token (Bearer), or with `auth` in their place (`zendesk.oauth.refreshing_auth`, a refreshing sign-in).
+    The credentials only ever go to the Zendesk host. Of `options` (from `build_helpdesk`),
+    `max_retry_wait` and `timeout` go to `ApiClient`; others, like `settings`, are not needed here.
 
     Raises:
         ConfigError: bad base URL, or no email for API-token auth.
     """
     url = normalise_base_url(base_url)
-    sign_in = partial(credentials, email, oauth=oauth)
-    auth, secrets = sign_in(token)
-    extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
+    extra: dict[str, Any] = {name: value for name, value in options.items() if name in _CLIENT_OPTIONS}
+    if sleep is not None:
+        extra["sleep"] = sleep
+    sign_in: SignIn | None = None
+    secrets: tuple[str, ...] = ()
+    if auth is None:
+        sign_in = partial(credentials, email, oauth=oauth)
+        auth, secrets = credentials(email, token, oauth=oauth)
     client = ApiClient(
         url,
         service=CONNECTOR.display_name,
@@ -379,6 +394,7 @@ def build_zendesk_adapter(
         max_retries=max_retries,
         secrets=secrets,
         sign_in=sign_in,
+        verify=verify,
         **extra,
     )
     return ZendeskAdapter(client)

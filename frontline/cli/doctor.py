@@ -1,8 +1,9 @@
 """`frontline doctor`: a checklist of config, profile, credentials and connectivity.
 
-It stops at the first failure, with the exit code that failure gives every other command. Escalation
-targets and handoff destinations are optional to a shift, so one that fails is a warning and leaves the
-exit code alone.
+Per profile (`--all`: every profile) and per system: the helpdesk (config, where the secret comes from,
+OAuth expiry and scopes, signed in as whom, its views), each escalation target (its token, then a live
+search) and each handoff destination (what posting needs; nothing is posted). A broken helpdesk stops that
+profile's checks; every failure prints its fix, and the exit code is the worst failure's (0: all good).
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from frontline.cli.common import (
 )
 from frontline.cli.errors import ExitCode, exit_code_for
 from frontline.domain.text import one_line
-from frontline.errors import ConfigError, CredentialsError, FrontlineError
+from frontline.errors import ConfigError, CredentialsError, FrontlineError, Unavailable
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from frontline.config import HandoffDestination, TrackerSettings
+    from frontline.config import HandoffDestination, HelpdeskSettings, Settings, TrackerSettings
     from frontline.domain.models import Person, View
     from frontline.services.session import Session
 
@@ -37,6 +38,28 @@ SEARCH_PROBE = "frontline doctor"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_profile_argument(parser)
+    parser.add_argument("--all", action="store_true", help="check every profile in the config file")
+
+
+class Checklist:
+    """Prints one line per check and remembers the worst failure (the exit code)."""
+
+    def __init__(self, out: TextIO | None) -> None:
+        self.out = out
+        self.code: int = ExitCode.OK
+
+    def line(self, state: str, label: str, detail: str) -> None:
+        print_text(f"[{state:^4}] {label:<12} {detail}", self.out)
+
+    def failed(self, label: str, error: FrontlineError, *, code: int | None = None) -> int:
+        """A broken check, with the fix the error's message gives on the lines below it."""
+        lines = error.message.splitlines() or [error.title]
+        self.line("FAIL", label, one_line(lines[0]))
+        for line in lines[1:]:
+            print_text(f"{'':20}{line}", self.out)
+        failure = code if code is not None else exit_code_for(error)
+        self.code = max(self.code, failure)
+        return failure
 
 
 def run(
@@ -46,56 +69,77 @@ def run(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Print one line per check on `out`; failures are checklist lines too, so `err` stays unused."""
+    """One line per check on `out` (failures too, each with its fix); non-zero when anything is broken."""
     from frontline.config import load_settings
-    from frontline.connectors.registry import connector
-    from frontline.credentials import HELPDESK, get_token
 
-    def check(state: str, label: str, detail: str) -> None:
-        print_text(f"[{state:^4}] {label:<12} {detail}", out)
-
-    def failed(label: str, error: FrontlineError) -> int:
-        lines = error.message.splitlines() or [error.title]
-        check("FAIL", label, lines[0])
-        for line in lines[1:]:
-            print_text(f"{'':20}{line}", out)
-        return exit_code_for(error)
-
+    checks = Checklist(out)
     path = locations.config_file()
     try:
         settings = load_settings()
     except ConfigError as error:
-        return failed("config", error)
-    check("ok", "config", f"{path}" if path.exists() else f"no file at {path}; using defaults")
+        return checks.failed("config", error)
+    checks.line("ok", "config", f"{path}" if path.exists() else f"no file at {path}; using defaults")
+    if getattr(args, "all", False):
+        names = list(settings.profiles)
+        if not names:
+            return checks.failed(
+                "profile", ConfigError(f"No profile in {path}: add [profiles.NAME.helpdesk].")
+            )
+    else:
+        try:
+            names = [profile_name(settings, getattr(args, "profile", None))]
+        except ConfigError as error:
+            return checks.failed("profile", error)
+    for index, name in enumerate(names):
+        if len(names) > 1:
+            print_text(("" if index == 0 else "\n") + f"== profile {name}", out)
+        check_profile(settings, name, checks, session_factory)
+    return checks.code
+
+
+def check_profile(settings: Settings, name: str, checks: Checklist, session_factory: SessionFactory) -> None:
+    """Every system of one profile: its helpdesk (stops there when broken), trackers and destinations."""
+    from frontline.connectors.registry import connector
+    from frontline.credentials import get_token
+
     try:
-        name = profile_name(settings, getattr(args, "profile", None))
         profile = settings.get_profile(name)
     except ConfigError as error:
-        return failed("profile", error)
+        checks.failed("profile", error)
+        return
     helpdesk = profile.helpdesk
     spec = connector(helpdesk.kind, "helpdesk")
-    check("ok", "profile", f"{name}: {spec.display_name} at {helpdesk.base_url or '(no base_url)'}")
+    auth = getattr(helpdesk, "auth", None)  # each connector's settings say how it signs in
+    how = f", {auth.replace('_', ' ')}" if isinstance(auth, str) else ""
+    where = helpdesk.base_url or "(no base_url)"
+    checks.line("ok", "profile", f"{name}: {spec.display_name} at {where}{how}")
     try:
-        credential = get_token(name, HELPDESK, token_env=helpdesk.token_env, kind=helpdesk.kind)
-    except CredentialsError as error:
-        return failed("credentials", error)
-    check("ok", "credentials", f"helpdesk {credential}")
+        checks.line("ok", "credentials", helpdesk_credentials(name, helpdesk))
+    except (ConfigError, CredentialsError) as error:
+        checks.failed("credentials", error)
+        return
     not_live: set[str] = set()  # already reported unusable (no token, no connector): not tried live
     for tracker in profile.escalation:
         tracker_spec = connector(tracker.kind, "tracker")
         try:
-            token = get_token(name, tracker.kind, token_env=tracker.token_env, kind=tracker.kind)
-            check("ok", "credentials", f"{tracker_spec.display_name} {token}")
+            host = tracker.base_url or None
+            token = get_token(name, tracker.kind, token_env=tracker.token_env, kind=tracker.kind, host=host)
+            checks.line("ok", "credentials", f"{tracker_spec.display_name} {token}")
         except CredentialsError as error:
-            check("warn", "credentials", f"{tracker_spec.display_name}: {error.message.splitlines()[0]}")
+            checks.failed("credentials", error, code=ExitCode.CONFIG)
             not_live.add(tracker.name or tracker.kind)
         if tracker_spec.factory is None:
-            check("warn", "escalation", f"{tracker_spec.display_name}: frontline cannot file bugs there yet")
+            checks.line(
+                "warn", "escalation", f"{tracker_spec.display_name}: frontline cannot file bugs there yet"
+            )
             not_live.add(tracker.name or tracker.kind)
 
     for destination in profile.handoff.destinations:
         state, detail = handoff_destination_check(name, destination, profile.escalation)
-        check(state, "handoff", detail)
+        if state == "ok":
+            checks.line(state, "handoff", detail)
+        else:
+            checks.failed("handoff", ConfigError(detail), code=ExitCode.CONFIG)
 
     async def connect(session: Session) -> tuple[Person, list[View], list[tuple[str, str]]]:
         me, views = await session.desk.connect(), await session.desk.views()
@@ -104,19 +148,41 @@ def run(
     try:
         me, views, targets = asyncio.run(in_session(session_factory(settings, name), connect))
     except FrontlineError as error:
-        return failed("helpdesk", error)
+        checks.failed("helpdesk", error)
+        return
     email = f" <{one_line(me.email)}>" if me.email else ""
-    check("ok", "helpdesk", f"signed in as {one_line(me.name)}{email}")
+    checks.line("ok", "helpdesk", f"signed in as {one_line(me.name)}{email}")
     titles = ", ".join(one_line(view.title) for view in views[:5]) + (", …" if len(views) > 5 else "")
-    check("ok" if views else "warn", "views", f"{len(views)}: {titles}" if views else "no views to show")
+    checks.line(
+        "ok" if views else "warn", "views", f"{len(views)}: {titles}" if views else "no views to show"
+    )
     for state, detail in targets:
-        check(state, "escalation", detail)
-    return ExitCode.OK
+        if state == "ok":
+            checks.line(state, "escalation", detail)
+        else:
+            checks.failed("escalation", Unavailable(detail), code=ExitCode.HELPDESK)
+
+
+def helpdesk_credentials(name: str, helpdesk: HelpdeskSettings) -> str:
+    """Where the helpdesk's credentials come from: the kept OAuth sign-in (Zendesk with `auth = "oauth"`)
+    or the token's source.
+
+    Raises:
+        ConfigError: OAuth without client_id. CredentialsError: no token, or not signed in.
+    """
+    from frontline.connectors.zendesk import ZendeskSettings
+    from frontline.credentials import HELPDESK, get_token
+
+    if isinstance(helpdesk, ZendeskSettings) and helpdesk.auth == "oauth":
+        from frontline.cli.login_oauth import describe_sign_in
+
+        return describe_sign_in(name, helpdesk)
+    return f"helpdesk {get_token(name, HELPDESK, token_env=helpdesk.token_env, kind=helpdesk.kind)}"
 
 
 async def check_targets(session: Session, *, skip: set[str]) -> list[tuple[str, str]]:
     """A live read in each escalation target (one search result at most): the token is accepted and the
-    project or repository is visible. Returns (state, detail) per target; failures are warnings."""
+    project or repository is visible. Returns (state, detail) per target."""
     escalations = session.escalations
     if escalations is None:
         return []
@@ -129,7 +195,7 @@ async def check_targets(session: Session, *, skip: set[str]) -> list[tuple[str, 
             await escalations.tracker(target).similar_bugs(SEARCH_PROBE, 1)
         except FrontlineError as error:
             reason = (error.message.splitlines() or [error.title])[0]
-            results.append(("warn", f"{where}: {one_line(reason)}"))
+            results.append(("FAIL", f"{where}: {one_line(reason)}"))
         else:
             results.append(("ok", f"{where} answers a search"))
     return results
@@ -148,7 +214,7 @@ def handoff_destination_check(
                 profile, f"slack:{destination.name}", token_env=destination.webhook_env, kind="slack"
             )
         except CredentialsError:
-            return "warn", (
+            return "FAIL", (
                 f"{label}: no Slack webhook URL; store it with `frontline login {profile} --handoff {label}`"
             )
         return "ok", f"{label}: Slack webhook URL {url.note}"
@@ -158,7 +224,7 @@ def handoff_destination_check(
     found = any((t.name or t.kind) == wanted if wanted else t.kind == destination.kind for t in targets)
     where = f"{destination.kind} {one_line(destination.issue or '')}"
     if not found:
-        return "warn", f"{label}: {where} needs an escalation target of kind {destination.kind} " + (
+        return "FAIL", f"{label}: {where} needs an escalation target of kind {destination.kind} " + (
             f"named {one_line(wanted)}" if wanted else "in this profile"
         )
     return "ok", f"{label}: a comment on {where}"

@@ -15,9 +15,9 @@ def slack(**values: str) -> HandoffDestination:
     return HandoffDestination(name="team", kind="slack", **values)
 
 
-def test_a_slack_destination_without_a_webhook_url_is_a_warning_naming_the_login_command() -> None:
+def test_a_slack_destination_without_a_webhook_url_fails_naming_the_login_command() -> None:
     state, detail = handoff_destination_check("acme", slack(), [])
-    assert state == "warn" and "frontline login acme --handoff team" in detail
+    assert state == "FAIL" and "frontline login acme --handoff team" in detail
 
 
 def test_a_stored_or_env_webhook_url_is_found_and_never_printed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -31,9 +31,9 @@ def test_a_stored_or_env_webhook_url_is_found_and_never_printed(monkeypatch: pyt
 
 def test_a_tracker_destination_needs_an_escalation_target_of_its_kind() -> None:
     jira = HandoffDestination(name="eng", kind="jira", issue="OPS-1")
-    assert handoff_destination_check("acme", jira, [])[0] == "warn"
+    assert handoff_destination_check("acme", jira, [])[0] == "FAIL"
     target = TrackerSettings(kind="jira", name="eng-jira")
     assert handoff_destination_check("acme", jira, [target]) == ("ok", "eng: a comment on jira OPS-1")
     named = HandoffDestination(name="eng", kind="jira", issue="OPS-1", target="elsewhere")
     state, detail = handoff_destination_check("acme", named, [target])
-    assert state == "warn" and "elsewhere" in detail
+    assert state == "FAIL" and "elsewhere" in detail

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 CONFIG = """
 [profiles.acme.helpdesk]
 kind = "zendesk"
+auth = "api_token"
 base_url = "https://acme.zendesk.com"
 email = "ada@acme.test"
 token_env = "ZENDESK_TOKEN"
@@ -323,18 +324,20 @@ def trackers_have_connectors(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("trackers_have_connectors")
-def test_doctor_checks_each_target_live_and_only_warns(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_doctor_checks_each_target_live_and_fails_on_a_broken_one(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for variable in ("ZENDESK_TOKEN", "JIRA_TOKEN", "GITHUB_TOKEN"):
         monkeypatch.setenv(variable, "env-token")
     world.trackers["web"].unreachable = AuthError("GitHub refused the token.\nCreate a new one.")
 
     code, out, _ = run(world, "doctor")
 
-    assert code == 0
+    assert code == 1, "something is broken: doctor says so in its exit code"
     lines = out.splitlines()
     assert lines[-2:] == [
         "[ ok ] escalation   eng: Jira ENG answers a search",
-        "[warn] escalation   web: GitHub acme/web: GitHub refused the token.",
+        "[FAIL] escalation   web: GitHub acme/web: GitHub refused the token.",
     ]
     assert world.jira.searches == ["frontline doctor"]
 
@@ -346,8 +349,8 @@ def test_doctor_does_not_try_a_target_without_a_token(world: World, monkeypatch:
 
     code, out, _ = run(world, "doctor")
 
-    assert code == 0
-    assert "[warn] credentials  GitHub:" in out
+    assert code == 2, "a target without a token is a credentials problem"
+    assert "[FAIL] credentials" in out and "GITHUB_TOKEN" in out, "the fix is printed"
     assert [line for line in out.splitlines() if "escalation" in line] == [
         "[ ok ] escalation   eng: Jira ENG answers a search"
     ]

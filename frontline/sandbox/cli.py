@@ -15,6 +15,7 @@ from frontline.sandbox.context import (
     SANDBOX_TOKEN,
     site_cloud_id,
 )
+from frontline.sandbox.modes import modes_help, parse_modes
 
 DESCRIPTION = """\
 Run the sandbox: fake Zendesk Support, Jira Service Management, Jira and GitHub servers, and a Slack
@@ -72,6 +73,13 @@ faults (--faults, comma-separated rules, MODE[:key=value]...):
   every rule: rate=P (probability) or count=N (next N), after=N (skip N first), method=PUT|POST,
   path=/api/v2/tickets/* (glob). Deterministic for a given --seed.
   example: --faults "429:rate=0.1:retry_after=2,latency:ms=200:jitter=50,drop_after_commit:count=1:method=PUT"
+
+modes (the hard parts of real accounts, switched on for the whole run; default: none):
+{modes_help()}
+  example: --jsm-mode sparse-queues,localized   or   --jsm-mode all
+           --zendesk-mode custom-statuses,markdown   or   --zendesk-mode all
+  Zendesk in every mode, as on every account: a closed ticket refuses updates (422 "Status: closed
+  prevents ticket update"); POST /api/v2/tickets with via_followup_source_id opens a follow-up to it.
 """
 
 
@@ -90,6 +98,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="zendesk,jsm,jira,github,slack",
         help="comma-separated systems to serve (default zendesk,jsm,jira,github,slack)",
     )
+    parser.add_argument(
+        "--jsm-mode",
+        default=None,
+        metavar="MODES",
+        help="Jira Service Management modes, comma-separated, or all (see below)",
+    )
+    parser.add_argument(
+        "--zendesk-mode",
+        default=None,
+        metavar="MODES",
+        help="Zendesk Support modes, comma-separated, or all (see below)",
+    )
 
 
 def run(args: argparse.Namespace, *, stop: threading.Event | None = None, out: TextIO | None = None) -> int:
@@ -104,6 +124,18 @@ def run(args: argparse.Namespace, *, stop: threading.Event | None = None, out: T
     except FaultSpecError as exc:
         print(f"frontline sandbox: bad --faults: {exc}", file=sys.stderr)
         return 2
+    jsm_mode = getattr(args, "jsm_mode", None)
+    try:
+        parse_modes("jsm", jsm_mode)
+    except ValueError as exc:
+        print(f"frontline sandbox: bad --jsm-mode: {exc}", file=sys.stderr)
+        return 2
+    zendesk_mode = getattr(args, "zendesk_mode", None)
+    try:
+        parse_modes("zendesk", zendesk_mode)
+    except ValueError as exc:
+        print(f"frontline sandbox: bad --zendesk-mode: {exc}", file=sys.stderr)
+        return 2
     server = SandboxServer(
         seed=args.seed,
         tickets=args.tickets,
@@ -111,6 +143,7 @@ def run(args: argparse.Namespace, *, stop: threading.Event | None = None, out: T
         port=args.port,
         systems=systems,
         faults=args.faults,
+        modes={name: mode for name, mode in (("jsm", jsm_mode), ("zendesk", zendesk_mode)) if mode},
     )
     for name, reason in server.skipped.items():
         print(f"frontline sandbox: skipping {name}: {reason}", file=sys.stderr)
@@ -151,6 +184,10 @@ def run(args: argparse.Namespace, *, stop: threading.Event | None = None, out: T
             print(f"  slack webhook: {server.urls['slack']}{webhook_path(server.token)}", file=out)
         if args.faults:
             print(f"  faults: {args.faults}", file=out)
+        if jsm_mode and "jsm" in server.urls:
+            print(f"  jsm modes: {', '.join(sorted(parse_modes('jsm', jsm_mode)))}", file=out)
+        if zendesk_mode and "zendesk" in server.urls:
+            print(f"  zendesk modes: {', '.join(sorted(parse_modes('zendesk', zendesk_mode)))}", file=out)
         print("Press Ctrl-C to stop.", file=out, flush=True)
         waiter = stop or threading.Event()
         while not waiter.wait(0.5):

@@ -56,6 +56,8 @@ class SandboxContext:
     started_at: datetime = field(default_factory=utc_now)
     revoked_tokens: set[str] = field(default_factory=set)
     """Tokens expired at run time by the `token_expiry` fault."""
+    modes: frozenset[str] = frozenset()
+    """The hard parts of a real account this system plays for the whole run (`frontline.sandbox.modes`)."""
 
     def accepts_token(self, presented: str) -> bool:
         """True for the current token, unless a `token_expiry` fault revoked it."""

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import socket
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 
 import uvicorn
@@ -20,6 +20,7 @@ from frontline.sandbox.context import SANDBOX_EMAIL, SANDBOX_TOKEN, Clock, Sandb
 from frontline.sandbox.control import build_app
 from frontline.sandbox.faults import FaultPlan
 from frontline.sandbox.middleware import SystemRuntime
+from frontline.sandbox.modes import parse_modes
 from frontline.sandbox.registry import SystemUnavailable, load_system
 from frontline.sandbox.system import SandboxSystem
 
@@ -39,6 +40,10 @@ class SandboxServer:
         systems: which systems to serve; ones missing from this build are skipped (see `skipped`).
         faults: a fault spec applied to every system from the start (see `frontline.sandbox.faults`).
         clock: the time the seed data is relative to.
+        modes: system name -> the hard parts it plays for the run (`frontline.sandbox.modes`).
+
+    Raises:
+        ValueError: a mode a system does not have.
     """
 
     def __init__(
@@ -51,6 +56,7 @@ class SandboxServer:
         systems: Sequence[str] = DEFAULT_SYSTEMS,
         faults: str | None = None,
         clock: Clock = utc_now,
+        modes: Mapping[str, str | Iterable[str]] | None = None,
     ) -> None:
         self.seed = seed
         self.host = host
@@ -67,7 +73,13 @@ class SandboxServer:
                 self.skipped[name] = str(exc)
                 log.warning("%s", exc)
                 continue
-            context = SandboxContext(seed=seed, tickets=tickets, clock=clock, started_at=clock())
+            context = SandboxContext(
+                seed=seed,
+                tickets=tickets,
+                clock=clock,
+                started_at=clock(),
+                modes=parse_modes(name, (modes or {}).get(name)),
+            )
             system = system_class(context)
             self._runtimes[name] = SystemRuntime(system, FaultPlan.parse(faults, seed=seed))
             self._ports[name] = port + index if port else 0

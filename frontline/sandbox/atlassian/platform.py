@@ -14,11 +14,8 @@ from starlette.routing import BaseRoute, Route
 
 from frontline.sandbox.atlassian.adf import document_problems, document_text
 from frontline.sandbox.atlassian.records import (
-    PRIORITY_BY_ID,
-    PRIORITY_BY_NAME,
     RESOLUTION_BY_ID,
     RESOLUTION_BY_NAME,
-    RESOLUTIONS,
     CommentRecord,
     IssueRecord,
     TransitionDef,
@@ -59,7 +56,8 @@ class PlatformApi:
         ]
 
     def _issue(self, request: Request) -> IssueRecord | None:
-        return self.site.find(request.path_params["key"])
+        issue = self.site.find(request.path_params["key"])
+        return issue if issue is not None and self.site.visible(issue) else None
 
     async def _issue_and_body(self, request: Request) -> tuple[IssueRecord, Any] | Response:
         """The issue a write names and its JSON body, or the error Jira answers when either is wrong."""
@@ -97,7 +95,7 @@ class PlatformApi:
         update = body.get("update") or {}
         if not isinstance(fields, dict) or not isinstance(update, dict):
             return jira_error(400, ["Can not deserialize the request body."])
-        errors = self._check_edit(fields, update)
+        errors = self._check_edit(issue, fields, update)
         if errors:
             return jira_error(400, errors=errors)
         self._apply_edit(issue, fields, update)
@@ -108,7 +106,9 @@ class PlatformApi:
             )
         return Response(status_code=204)
 
-    def _check_edit(self, fields: dict[str, Any], update: dict[str, Any]) -> dict[str, str]:
+    def _check_edit(
+        self, issue: IssueRecord, fields: dict[str, Any], update: dict[str, Any]
+    ) -> dict[str, str]:
         errors: dict[str, str] = {}
         for name in [*fields, *update]:
             if name not in EDITABLE and name != "comment":
@@ -120,7 +120,7 @@ class PlatformApi:
         for rich in ("description", "environment"):
             if rich in fields and fields[rich] is not None and (problem := adf_problem(fields[rich])):
                 errors[rich] = problem
-        if "priority" in fields and self._priority_id(fields["priority"]) is None:
+        if "priority" in fields and self.site.priority_id(issue, fields["priority"]) is None:
             errors["priority"] = "The priority selected is invalid."
         if "assignee" in fields:
             account = fields["assignee"]
@@ -147,15 +147,6 @@ class PlatformApi:
                 errors["comment"] = "Comment body is not valid!"
         return errors
 
-    def _priority_id(self, value: Any) -> str | None:
-        if not isinstance(value, dict):
-            return None
-        if isinstance(value.get("id"), str) and value["id"] in PRIORITY_BY_ID:
-            return value["id"]
-        if isinstance(value.get("name"), str):
-            return PRIORITY_BY_NAME.get(value["name"].lower())
-        return None
-
     def _apply_edit(self, issue: IssueRecord, fields: dict[str, Any], update: dict[str, Any]) -> None:
         if "summary" in fields:
             issue.summary = fields["summary"]
@@ -163,7 +154,7 @@ class PlatformApi:
             issue.description_adf = fields["description"]
             issue.description = document_text(fields["description"]) if fields["description"] else ""
         if "priority" in fields:
-            issue.priority_id = self._priority_id(fields["priority"])
+            issue.priority_id = self.site.priority_id(issue, fields["priority"])
         if "assignee" in fields:
             issue.assignee_id = fields["assignee"]["accountId"] if fields["assignee"] else None
         if "labels" in fields:
@@ -226,7 +217,8 @@ class PlatformApi:
                 "isLooped": False,
             }
             if fields:
-                body["fields"] = {name: _screen_field(base, name) for name in t.screen}
+                choices = self.site.resolution_choices()
+                body["fields"] = {name: _screen_field(base, name, choices) for name in t.screen}
             transitions.append(body)
         return transitions
 
@@ -258,7 +250,7 @@ class PlatformApi:
         raw_fields = body.get("fields") or {}
         fields = dict(raw_fields) if isinstance(raw_fields, dict) else {}
         resolution = fields.pop("resolution", None)
-        errors = self._check_edit(fields, update if isinstance(update, dict) else {})
+        errors = self._check_edit(issue, fields, update if isinstance(update, dict) else {})
         errors.update(_screen_problems(chosen, resolution))
         if errors:
             return jira_error(400, errors=errors)
@@ -323,8 +315,9 @@ def _screen_problems(transition: TransitionDef, resolution: Any) -> dict[str, st
     return {}
 
 
-def _screen_field(base: str, name: str) -> dict[str, Any]:
-    """`FieldMetadata` for a transition-screen field (only `resolution` is ever on one)."""
+def _screen_field(base: str, name: str, choices: tuple[str, ...]) -> dict[str, Any]:
+    """`FieldMetadata` for a transition-screen field (only `resolution` is ever on one), its allowed
+    values in `choices` order."""
     return {
         "required": True,
         "schema": {"type": name, "system": name},
@@ -332,7 +325,7 @@ def _screen_field(base: str, name: str) -> dict[str, Any]:
         "key": name,
         "operations": ["set"],
         "allowedValues": [
-            {"self": f"{base}/rest/api/3/resolution/{rid}", "id": rid, "name": rname}
-            for rid, rname in RESOLUTIONS
+            {"self": f"{base}/rest/api/3/resolution/{rid}", "id": rid, "name": RESOLUTION_BY_ID[rid]}
+            for rid in choices
         ],
     }

@@ -18,6 +18,12 @@ class StatusDef:
     id: str
     name: str
     category: str
+    english: str = ""
+    """The untranslated name when `name` is shown in another language (`untranslatedName`)."""
+
+    @property
+    def untranslated(self) -> str:
+        return self.english or self.name
 
 
 @dataclass(frozen=True)
@@ -58,15 +64,24 @@ class Account:
     time_zone: str = "Europe/Berlin"
 
 
+@dataclass(frozen=True)
+class AttachmentRecord:
+    id: str
+    filename: str
+    mime_type: str
+    size: int
+
+
 @dataclass
 class CommentRecord:
     id: str
     author_id: str
     body: str
-    """Plain text; `adf` holds the original document when one was posted through the platform API."""
+    """As sent: Jira wiki text through JSM, plain text of `adf` through the platform API."""
     public: bool
     created: datetime
     adf: dict[str, Any] | None = None
+    attachments: tuple[AttachmentRecord, ...] = ()
 
 
 @dataclass

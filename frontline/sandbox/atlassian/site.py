@@ -16,8 +16,9 @@ from typing import Any
 from frontline.sandbox.atlassian.adf import text_document
 from frontline.sandbox.atlassian.records import (
     CATEGORY_IDS,
-    PRIORITY_BY_ID,
+    PRIORITIES,
     RESOLUTION_BY_ID,
+    RESOLUTIONS,
     Account,
     CommentRecord,
     IssueRecord,
@@ -91,6 +92,29 @@ class AtlassianSite:
 
     def workflow(self, issue: IssueRecord) -> Workflow:
         return self.project_of(issue).workflow
+
+    def visible(self, issue: IssueRecord) -> bool:
+        """Whether the signed-in account may see the issue at all (else it is "not found")."""
+        return True
+
+    def priority_scheme(self, project_key: str) -> tuple[tuple[str, str, str], ...]:
+        """The priorities a project offers, most urgent first: (id the API shows, name, id underneath)."""
+        return tuple((pid, name, pid) for pid, name in PRIORITIES)
+
+    def priority_id(self, issue: IssueRecord, value: Any) -> str | None:
+        """The id underneath for a `{"id"}` or `{"name"}` the issue's project offers, else None."""
+        if not isinstance(value, dict):
+            return None
+        for shown, name, underneath in self.priority_scheme(issue.project_key):
+            if value.get("id") == shown or (
+                isinstance(value.get("name"), str) and value["name"].lower() == name.lower()
+            ):
+                return underneath
+        return None
+
+    def resolution_choices(self) -> tuple[str, ...]:
+        """The resolution ids a transition screen offers, in its order."""
+        return tuple(rid for rid, _ in RESOLUTIONS)
 
     def status_of(self, issue: IssueRecord) -> StatusDef:
         return self.workflow(issue).status(issue.status_id)
@@ -184,14 +208,7 @@ class AtlassianSite:
         project = self.project_of(issue)
         status = self.status_of(issue)
         type_name = dict(project.issue_types).get(issue.issue_type, "Task")
-        priority = None
-        if issue.priority_id:
-            priority = {
-                "self": f"{base}/rest/api/3/priority/{issue.priority_id}",
-                "iconUrl": f"{base}/images/icons/priorities/{PRIORITY_BY_ID[issue.priority_id].lower()}.svg",
-                "name": PRIORITY_BY_ID[issue.priority_id],
-                "id": issue.priority_id,
-            }
+        priority = self.priority_json(base, issue)
         comments = self.comments(issue) if include("comment") else []
         components = dict(project.components)
         description = issue.description_adf
@@ -242,6 +259,19 @@ class AtlassianSite:
         fields.update(issue.custom)
         fields.update(self.extra_fields(base, issue, include))
         return {name: value for name, value in fields.items() if include(name)}
+
+    def priority_json(self, base: str, issue: IssueRecord) -> dict[str, Any] | None:
+        """The issue's priority as its project's scheme shows it."""
+        scheme = self.priority_scheme(issue.project_key)
+        if not issue.priority_id:
+            return None
+        shown = next((s for s in scheme if s[2] == issue.priority_id), scheme[-1])
+        return {
+            "self": f"{base}/rest/api/3/priority/{shown[0]}",
+            "iconUrl": f"{base}/images/icons/priorities/{shown[1].lower().replace(' ', '-')}.svg",
+            "name": shown[1],
+            "id": shown[0],
+        }
 
     def _resolution_json(self, base: str, issue: IssueRecord, status: StatusDef) -> dict[str, Any] | None:
         resolution_id = issue.resolution_id or ("10000" if status.category == "done" else None)

@@ -336,7 +336,7 @@ class SearchApi:
         matches = [
             issue
             for issue in self.site.issues.values()
-            if (issue.id in fresh or self.site.indexed(issue)) and where(issue)
+            if (issue.id in fresh or self.site.indexed(issue)) and self.site.visible(issue) and where(issue)
         ]
         for field, descending in reversed(parsed.order or [("key", True)]):
             matches.sort(key=_sort_key(self.site, field), reverse=descending)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontline.sandbox.atlassian.records import CommentRecord, IssueRecord
+from frontline.sandbox.atlassian.records import AttachmentRecord, CommentRecord, IssueRecord
 from frontline.sandbox.atlassian.shapes import date_dto, jsm_user, paged
+from frontline.sandbox.atlassian.wiki import render
 from frontline.sandbox.jsm.seed import DeskDef, QueueDef
-from frontline.sandbox.jsm.site import QUEUE_FIELDS, JsmSite
+from frontline.sandbox.jsm.site import JsmSite
 
 API = "/rest/servicedeskapi"
 MAX_LIMIT = 50
@@ -41,7 +42,7 @@ def queue_json(site: JsmSite, base: str, queue: QueueDef, count: bool) -> dict[s
         "id": queue.id,
         "name": queue.name,
         "jql": queue.jql,
-        "fields": list(QUEUE_FIELDS),
+        "fields": list(site.queue_fields),
         "_links": {"self": f"{base}{API}/servicedesk/{queue.desk_id}/queue/{queue.id}"},
     }
     if count:
@@ -49,8 +50,12 @@ def queue_json(site: JsmSite, base: str, queue: QueueDef, count: bool) -> dict[s
     return body
 
 
-def comment_json(site: JsmSite, base: str, issue: IssueRecord, comment: CommentRecord) -> dict[str, Any]:
-    """JSM `CommentDTO`: a plain-text body and its `public` flag."""
+def comment_json(
+    site: JsmSite, base: str, issue: IssueRecord, comment: CommentRecord, expand: set[str] | None = None
+) -> dict[str, Any]:
+    """JSM `CommentDTO`: its body as Jira wiki text and its `public` flag; `expand` adds `attachment`s and
+    the `renderedBody` (HTML, what the customer sees)."""
+    expand = expand or set()
     body: dict[str, Any] = {
         "_expands": ["attachment", "renderedBody"],
         "id": comment.id,
@@ -58,6 +63,33 @@ def comment_json(site: JsmSite, base: str, issue: IssueRecord, comment: CommentR
         "public": comment.public,
         "created": date_dto(comment.created, site.now()),
         "_links": {"self": f"{base}{API}/request/{issue.id}/comment/{comment.id}"},
+    }
+    author = site.accounts.get(comment.author_id)
+    if author:
+        body["author"] = jsm_user(base, author)
+    if "attachment" in expand:
+        files = [attachment_json(site, base, comment, a) for a in comment.attachments]
+        path = f"{API}/request/{issue.id}/comment/{comment.id}/attachment"
+        body["attachments"] = paged(base, path, files, 0, MAX_LIMIT, len(files))
+    if "renderedBody" in expand:
+        body["renderedBody"] = {"html": render(comment.body)}
+    return body
+
+
+def attachment_json(
+    site: JsmSite, base: str, comment: CommentRecord, attachment: AttachmentRecord
+) -> dict[str, Any]:
+    """JSM `AttachmentDTO`: no id of its own; the links carry it."""
+    body: dict[str, Any] = {
+        "filename": attachment.filename,
+        "mimeType": attachment.mime_type,
+        "size": attachment.size,
+        "created": date_dto(comment.created, site.now()),
+        "_links": {
+            "self": f"{base}/rest/api/2/attachment/{attachment.id}",
+            "jiraRest": f"{base}/rest/api/2/attachment/{attachment.id}",
+            "content": f"{base}/secure/attachment/{attachment.id}/{attachment.filename}",
+        },
     }
     author = site.accounts.get(comment.author_id)
     if author:

@@ -14,8 +14,8 @@ from frontline.sandbox.atlassian.responses import jsm_error, read_json
 from frontline.sandbox.atlassian.shapes import date_dto, jsm_user, paged
 from frontline.sandbox.http_helpers import base_url, int_param, route_path
 from frontline.sandbox.jsm.render import API, MAX_LIMIT, comment_json, desk_json, queue_json, request_json
-from frontline.sandbox.jsm.seed import CUSTOMER_TRANSITIONS, JSM_WORKFLOW, QueueDef
-from frontline.sandbox.jsm.site import QUEUE_FIELDS, JsmSite
+from frontline.sandbox.jsm.seed import CUSTOMER_TRANSITIONS, QueueDef
+from frontline.sandbox.jsm.site import JsmSite
 
 
 class JsmApi:
@@ -51,7 +51,15 @@ class JsmApi:
     # -- helpers -------------------------------------------------------------------------------------
     def _request(self, request: Request) -> IssueRecord | None:
         issue = self.site.find(request.path_params["key"])
-        return issue if issue is not None and issue.service_desk_id else None
+        if issue is None or not issue.service_desk_id or not self.site.visible(issue):
+            return None
+        return issue
+
+    @staticmethod
+    def _not_agent() -> Response:
+        return jsm_error(
+            403, "You do not have permission to view the queues of this service project.", "sd.agent.required"
+        )
 
     @staticmethod
     def _not_found() -> Response:
@@ -99,41 +107,51 @@ class JsmApi:
             return jsm_error(404, "The service desk does not exist.", "sd.servicedesk.not.found")
         return JSONResponse(desk_json(base_url(request), desk))
 
-    def _desk_queues(self, request: Request) -> list[QueueDef] | None:
+    def _desk_queues(self, request: Request) -> list[QueueDef] | Response:
+        """The desk's queues, or JSM's answer when there is no such desk or the agent is not its agent."""
         desk = self.site.desk(request.path_params["desk"])
         if desk is None:
-            return None
+            return jsm_error(404, "The service desk does not exist.", "sd.servicedesk.not.found")
+        if not self.site.is_agent(desk):
+            return self._not_agent()
         return [q for q in self.site.queues.values() if q.desk_id == desk.id]
 
     async def queues(self, request: Request) -> Response:
         queues = self._desk_queues(request)
-        if queues is None:
-            return jsm_error(404, "The service desk does not exist.", "sd.servicedesk.not.found")
+        if isinstance(queues, Response):
+            return queues
         count = request.query_params.get("includeCount", "false").lower() == "true"
         base = base_url(request)
         values = [queue_json(self.site, base, q, count) for q in queues]
         return JSONResponse(self._page(request, values, "includeCount=true" if count else ""))
 
-    def _find_queue(self, request: Request) -> QueueDef | None:
-        queues = self._desk_queues(request) or []
-        return next((q for q in queues if q.id == request.path_params["queue"]), None)
+    def _find_queue(self, request: Request) -> QueueDef | Response:
+        queues = self._desk_queues(request)
+        if isinstance(queues, Response):
+            return queues if queues.status_code == 403 else self._no_queue()
+        found = next((q for q in queues if q.id == request.path_params["queue"]), None)
+        return found if found is not None else self._no_queue()
+
+    @staticmethod
+    def _no_queue() -> Response:
+        return jsm_error(404, "The queue does not exist.", "sd.queue.not.found")
 
     async def queue(self, request: Request) -> Response:
         queue = self._find_queue(request)
-        if queue is None:
-            return jsm_error(404, "The queue does not exist.", "sd.queue.not.found")
+        if isinstance(queue, Response):
+            return queue
         count = request.query_params.get("includeCount", "false").lower() == "true"
         return JSONResponse(queue_json(self.site, base_url(request), queue, count))
 
     async def queue_issues(self, request: Request) -> Response:
         queue = self._find_queue(request)
-        if queue is None:
-            return jsm_error(404, "The queue does not exist.", "sd.queue.not.found")
+        if isinstance(queue, Response):
+            return queue
         base = base_url(request)
         members = self.site.queue_issues(queue)
         start = int_param(request, "start", 0)
         limit = int_param(request, "limit", MAX_LIMIT, lowest=1, highest=MAX_LIMIT)
-        wanted = set(QUEUE_FIELDS).__contains__
+        wanted = set(self.site.queue_fields).__contains__
         values = [
             {
                 "id": issue.id,
@@ -158,8 +176,7 @@ class JsmApi:
         issue = self._request(request)
         if issue is None:
             return self._not_found()
-        expand = {e.strip() for raw in request.query_params.getlist("expand") for e in raw.split(",")}
-        return JSONResponse(request_json(self.site, base_url(request), issue, expand))
+        return JSONResponse(request_json(self.site, base_url(request), issue, _expands(request)))
 
     async def status(self, request: Request) -> Response:
         issue = self._request(request)
@@ -170,7 +187,10 @@ class JsmApi:
     async def comments(self, request: Request) -> Response:
         issue = self._request(request)
         if issue is None:
-            return self._not_found()
+            found = self.site.find(request.path_params["key"])
+            if found is None or not found.service_desk_id:
+                return self._not_found()
+            return JSONResponse(self._page(request, []))  # JSM: "simply returns an empty response"
         want_public = request.query_params.get("public", "true").lower() != "false"
         want_internal = request.query_params.get("internal", "true").lower() != "false"
         base = base_url(request)
@@ -179,7 +199,8 @@ class JsmApi:
             for c in self.site.comments(issue)
             if (c.public and want_public) or (not c.public and want_internal)
         ]
-        values = [comment_json(self.site, base, issue, c) for c in chosen]
+        expand = _expands(request)
+        values = [comment_json(self.site, base, issue, c, expand) for c in chosen]
         extra = "&".join(
             f"{k}={request.query_params[k]}" for k in ("public", "internal") if k in request.query_params
         )
@@ -192,7 +213,7 @@ class JsmApi:
         found = next((c for c in self.site.comments(issue) if c.id == request.path_params["comment"]), None)
         if found is None:
             return jsm_error(404, "The comment does not exist.", "sd.comment.not.found")
-        return JSONResponse(comment_json(self.site, base_url(request), issue, found))
+        return JSONResponse(comment_json(self.site, base_url(request), issue, found, _expands(request)))
 
     async def add_comment(self, request: Request) -> Response:
         found = await self._request_and_body(request)
@@ -289,7 +310,8 @@ class JsmApi:
         return issue, body
 
     def _customer_transitions(self, issue: IssueRecord) -> list[TransitionDef]:
-        return [t for t in JSM_WORKFLOW.available(issue.status_id) if t.id in CUSTOMER_TRANSITIONS]
+        available = self.site.workflow(issue).available(issue.status_id)
+        return [t for t in available if t.id in CUSTOMER_TRANSITIONS]
 
     async def transitions(self, request: Request) -> Response:
         issue = self._request(request)
@@ -319,3 +341,8 @@ class JsmApi:
         issue.status_id = chosen.to
         self.site.touch(issue)
         return Response(status_code=204)
+
+
+def _expands(request: Request) -> set[str]:
+    """The `expand` parameter, a multi-value one (`expand=a&expand=b` or `expand=a,b`)."""
+    return {e.strip() for raw in request.query_params.getlist("expand") for e in raw.split(",")}

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from frontline.sandbox.atlassian.records import (
     Account,
+    AttachmentRecord,
     CommentRecord,
     IssueRecord,
     StatusDef,
@@ -319,6 +320,14 @@ def _apply_specials(requests: list[IssueRecord], anchor: datetime) -> None:
         customer.labels = ["[red]vip[/red]"]
 
 
+def _attachments(request: IssueRecord, index: int) -> tuple[AttachmentRecord, ...]:
+    """What a customer's message carries: a screenshot on the first message of every third request."""
+    if index != 0 or request.seq % 3:
+        return ()
+    size = 20_000 + (request.seq * 7919) % 400_000
+    return (AttachmentRecord(str(50_000 + request.seq), f"screenshot-{request.key}.png", "image/png", size),)
+
+
 def seed_comments(
     seed: int, request: IssueRecord, agents: list[str], next_id: Callable[[], str]
 ) -> list[CommentRecord]:
@@ -344,7 +353,8 @@ def seed_comments(
             )
         else:
             author, body, public = agents[index % len(agents)], _NOTES[index % len(_NOTES)], False
-        comments.append(CommentRecord(next_id(), author, body, public, moment))
+        files = _attachments(request, index) if turn == 0 else ()
+        comments.append(CommentRecord(next_id(), author, body, public, moment, attachments=files))
     if request.summary == HOSTILE[0][0]:
         comments.append(CommentRecord(next_id(), request.reporter_id, HOSTILE[0][1], True, request.updated))
     if request.summary == HOSTILE[2][0]:

@@ -17,7 +17,6 @@ from frontline.sandbox.atlassian.site import AtlassianSite, ProjectDef
 from frontline.sandbox.context import SandboxContext
 from frontline.sandbox.jsm.seed import (
     DESKS,
-    JSM_WORKFLOW,
     ORGANIZATIONS,
     PENDING,
     QUEUES,
@@ -29,22 +28,9 @@ from frontline.sandbox.jsm.seed import (
     seed_comments,
     seed_jsm,
 )
+from frontline.sandbox.jsm.variants import RESOLUTION_ORDER, Variant
 
-QUEUE_FIELDS = [
-    "issuetype",
-    "issuekey",
-    "summary",
-    "reporter",
-    "assignee",
-    "status",
-    "priority",
-    "labels",
-    "created",
-    "updated",
-    "customfield_10010",
-    "customfield_10030",
-    "customfield_10031",
-]
+ORGANIZATIONS_FIELD = "customfield_10002"
 SLA_FIELDS = {
     "customfield_10030": ("1", "Time to first response"),
     "customfield_10031": ("2", "Time to resolution"),
@@ -59,6 +45,9 @@ class JsmSite(AtlassianSite):
 
     def __init__(self, context: SandboxContext) -> None:
         super().__init__(context)
+        self.variant = Variant(context.modes)
+        self.queue_fields = self.variant.queue_fields
+        """The columns every queue shows (`sparse-queues`: only a few)."""
         self.anchor: datetime = context.clock()
         seeded = seed_jsm(context.seed, context.tickets, self.anchor)
         for account in seeded.accounts:
@@ -67,10 +56,11 @@ class JsmSite(AtlassianSite):
         self.me.email = context.email
         self.customers = seeded.customers
         self.agent_ids = [a for a in self.accounts if not a.startswith("qm:")]
-        self.desks: dict[str, DeskDef] = {desk.id: desk for desk in DESKS}
-        self.queues: dict[str, QueueDef] = {queue.id: queue for queue in QUEUES}
+        self.desks: dict[str, DeskDef] = {desk.id: desk for desk in self.variant.desks(DESKS)}
+        self.queues: dict[str, QueueDef] = {queue.id: queue for queue in self.variant.queues(QUEUES)}
         self.organizations = {org.id: org for org in ORGANIZATIONS}
-        for desk in DESKS:
+        workflow = self.variant.workflow()
+        for desk in self.desks.values():
             self.projects[desk.project_key] = ProjectDef(
                 desk.project_id,
                 desk.project_key,
@@ -78,11 +68,12 @@ class JsmSite(AtlassianSite):
                 "service_desk",
                 (("10100", "Service Request"), ("10101", "Incident")),
                 "sandbox-agent",
-                JSM_WORKFLOW,
+                workflow,
             )
-        for request in seeded.requests:
+        requests = [*seeded.requests, *self.variant.customer_requests(self.customers, self.anchor)]
+        for request in requests:
             self.add_issue(request)
-        self._ordered = sorted(seeded.requests, key=lambda r: r.created, reverse=True)
+        self._ordered = sorted(requests, key=lambda r: r.created, reverse=True)
         self._queue_cache: dict[str, tuple[int, list[IssueRecord]]] = {}
 
     # -- lookups ---------------------------------------------------------------------------------
@@ -92,6 +83,21 @@ class JsmSite(AtlassianSite):
             if id_or_key in (desk.id, desk.project_id) or id_or_key.upper() == desk.project_key:
                 return desk
         return None
+
+    def is_agent(self, desk: DeskDef) -> bool:
+        """Whether the signed-in account is an agent of `desk` (`customer-desk`: not of HR)."""
+        return self.variant.is_agent(desk.id)
+
+    def visible(self, issue: IssueRecord) -> bool:
+        """A customer sees only their own requests: none on a desk where the agent is a customer."""
+        desk = self.desks.get(issue.service_desk_id or "")
+        return desk is None or self.is_agent(desk) or issue.reporter_id == self.me.account_id
+
+    def priority_scheme(self, project_key: str) -> tuple[tuple[str, str, str], ...]:
+        return self.variant.scheme(project_key)
+
+    def resolution_choices(self) -> tuple[str, ...]:
+        return RESOLUTION_ORDER if "resolution-screen" in self.context.modes else super().resolution_choices()
 
     def comments(self, issue: IssueRecord) -> list[CommentRecord]:
         if issue.comments is None:
@@ -109,7 +115,7 @@ class JsmSite(AtlassianSite):
 
     def _predicate(self, queue: QueueDef) -> Callable[[IssueRecord], bool]:
         project = self.desks[queue.desk_id].project_key
-        done = {s.id for s in JSM_WORKFLOW.statuses if s.category == "done"}
+        done = {s.id for s in self.projects[project].workflow.statuses if s.category == "done"}
         me = self.me.account_id
         rules: dict[str, Callable[[IssueRecord], bool]] = {
             "All open": lambda i: i.status_id not in done,
@@ -210,7 +216,17 @@ class JsmSite(AtlassianSite):
             return {}
         status = self.status_of(issue)
         type_name = dict(desk.request_types).get(issue.request_type_id or "", "Request")
+        organization = self.organizations.get(issue.organization_id or "")
         fields: dict[str, Any] = {
+            ORGANIZATIONS_FIELD: [
+                {
+                    "id": organization.id,
+                    "name": organization.name,
+                    "_links": {"self": f"{base}/rest/servicedeskapi/organization/{organization.id}"},
+                }
+            ]
+            if organization
+            else None,
             "customfield_10010": {
                 "_links": {"web": f"{base}/servicedesk/customer/portal/{desk.id}/{issue.key}"},
                 "requestType": {"id": issue.request_type_id, "name": type_name, "serviceDeskId": desk.id},

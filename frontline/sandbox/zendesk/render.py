@@ -10,6 +10,8 @@ import html
 from typing import Any
 
 from frontline.sandbox.zendesk.formats import iso
+from frontline.sandbox.zendesk.hard_parts import comment_flags
+from frontline.sandbox.zendesk.markdown import markdown_html, plain_text
 from frontline.sandbox.zendesk.seed import ZendeskData
 
 
@@ -51,6 +53,13 @@ def ticket_json(base: str, ticket: dict[str, Any], now: float, *, slas: bool = F
         "from_messaging_channel": False,
     }
     body = {key: value for key, value in body.items() if value is not None or key == "due_at"}
+    if "custom_status_id" in ticket:
+        body["custom_status_id"] = ticket["custom_status_id"]
+    if ticket.get("followup_ids"):
+        body["followup_ids"] = list(ticket["followup_ids"])
+    if ticket.get("followup_source_id") is not None:
+        source = {"from": {"ticket_id": ticket["followup_source_id"]}, "to": {}, "rel": "follow_up"}
+        body["via"] = {"channel": ticket["channel"], "source": source}
     if ticket["custom_fields"]:
         body["custom_fields"] = [
             {"id": fid, **({"value": value} if value is not None else {})}
@@ -141,25 +150,51 @@ def group_json(base: str, group: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def comment_json(base: str, comment: dict[str, Any]) -> dict[str, Any]:
+def comment_json(
+    base: str, comment: dict[str, Any], *, inline_images: bool = False, markdown: bool = False
+) -> dict[str, Any]:
+    """A comment; `inline_images` lists inline images among its attachments (`include_inline_images`),
+    `markdown` renders its body as Zendesk renders Markdown (`html_body`, and `plain_body` as its text)."""
     body = comment["body"]
-    markup = comment["html"] or (
-        '<div class="zd-comment" dir="auto">' + html.escape(body).replace("\n", "<br>") + "</div>"
-    )
+    plain = body
+    if comment["html"]:
+        markup = comment["html"]
+    elif markdown:
+        markup = markdown_html(body)
+        plain = plain_text(markup)
+    else:
+        markup = '<div class="zd-comment" dir="auto">' + html.escape(body).replace("\n", "<br>") + "</div>"
+    attachments = comment["attachments"]
+    images = [_content_url(base, a) for a in attachments if a.get("inline")]
+    images += comment.get("external_images", [])
+    if images:
+        tags = "".join(f'<img src="{html.escape(url)}" alt="" style="max-width:100%">' for url in images)
+        shown = f"<p>{tags}</p>"
+        markup = markup[: -len("</div>")] + shown + "</div>" if markup.endswith("</div>") else markup + shown
     return {
         "id": comment["id"],
         "type": "Comment",
         "author_id": comment["author_id"],
         "body": body,
         "html_body": markup,
-        "plain_body": body,
+        "plain_body": plain,
         "public": comment["public"],
-        "attachments": [attachment_json(base, attachment) for attachment in comment["attachments"]],
+        "attachments": [
+            attachment_json(base, a) for a in attachments if inline_images or not a.get("inline")
+        ],
         "audit_id": comment["id"],
         "via": {"channel": comment["channel"], "source": {"from": {}, "to": {}, "rel": None}},
-        "metadata": {"system": {"client": "frontline-sandbox", "ip_address": "127.0.0.1"}, "custom": {}},
+        "metadata": {
+            "system": {"client": "frontline-sandbox", "ip_address": "127.0.0.1"},
+            "custom": {},
+            **comment_flags(comment),
+        },
         "created_at": iso(comment["created"]),
     }
+
+
+def _content_url(base: str, attachment: dict[str, Any]) -> str:
+    return f"{base}/attachments/token/tok{attachment['id']}/?name={attachment['file_name']}"
 
 
 def attachment_json(base: str, attachment: dict[str, Any]) -> dict[str, Any]:
@@ -168,11 +203,11 @@ def attachment_json(base: str, attachment: dict[str, Any]) -> dict[str, Any]:
         "id": attachment_id,
         "url": f"{base}/api/v2/attachments/{attachment_id}.json",
         "file_name": attachment["file_name"],
-        "content_url": f"{base}/attachments/token/tok{attachment_id}/?name={attachment['file_name']}",
-        "mapped_content_url": f"{base}/attachments/token/tok{attachment_id}/?name={attachment['file_name']}",
+        "content_url": _content_url(base, attachment),
+        "mapped_content_url": _content_url(base, attachment),
         "content_type": attachment["content_type"],
         "size": attachment["size"],
-        "inline": False,
+        "inline": attachment.get("inline", False),
         "deleted": False,
         "malware_scan_result": "malware_not_found",
         "thumbnails": [],

@@ -12,8 +12,10 @@ from starlette.routing import Route
 from frontline.sandbox.http_helpers import Handler, base_url, guarded
 from frontline.sandbox.zendesk import render
 from frontline.sandbox.zendesk.catalog import ticket_fields
+from frontline.sandbox.zendesk.create import create_ticket
 from frontline.sandbox.zendesk.errors import bad_request, not_found
 from frontline.sandbox.zendesk.formats import iso
+from frontline.sandbox.zendesk.hard_parts import CUSTOM_STATUSES, custom_status_json
 from frontline.sandbox.zendesk.paging import (
     cursor_envelope,
     cursor_window,
@@ -62,6 +64,8 @@ class ZendeskApi:
             ("/api/v2/views/{view_id}/count", self.view_count, "GET"),
             ("/api/v2/views/{view_id}/tickets", self.view_tickets, "GET"),
             ("/api/v2/tickets/show_many", self.tickets_show_many, "GET"),
+            ("/api/v2/tickets", self.create_ticket, "POST"),
+            ("/api/v2/custom_statuses", self.list_custom_statuses, "GET"),
             ("/api/v2/tickets/{ticket_id}", self.show_ticket, "GET"),
             ("/api/v2/tickets/{ticket_id}", self.update_ticket, "PUT"),
             ("/api/v2/tickets/{ticket_id}/comments", self.list_comments, "GET"),
@@ -183,12 +187,20 @@ class ZendeskApi:
         else:
             page, start, end = offset_window(request, len(ids))
             envelope = offset_envelope(request, page, end, len(ids))
-        return self._tickets_response(request, [store.data.tickets[i] for i in ids[start:end]], envelope)
+        page_tickets = [store.data.tickets[i] for i in ids[start:end]]
+        honour_include = "no-view-sideloads" not in store.modes
+        return self._tickets_response(request, page_tickets, envelope, honour_include=honour_include)
 
     def _tickets_response(
-        self, request: Request, tickets: list[dict[str, Any]], extra: dict[str, Any]
+        self,
+        request: Request,
+        tickets: list[dict[str, Any]],
+        extra: dict[str, Any],
+        *,
+        honour_include: bool = True,
     ) -> Response:
-        base, include, now = base_url(request), includes(request), self.store.now()
+        base, now = base_url(request), self.store.now()
+        include = includes(request) if honour_include else set()
         body = {"tickets": [render.ticket_json(base, t, now, slas="slas" in include) for t in tickets]}
         body.update(render.sideloads(base, self.store.data, tickets, include))
         body.update(extra)
@@ -200,6 +212,18 @@ class ZendeskApi:
         tickets = self.store.data.tickets
         found = [tickets[i] for i in id_list(request) if i in tickets]
         return self._tickets_response(request, found, {})
+
+    async def create_ticket(self, request: Request) -> Response:
+        ticket = create_ticket(self.store, await json_body(request), me(request))
+        base = base_url(request)
+        body = {"ticket": render.ticket_json(base, ticket, self.store.now())}
+        return JSONResponse(body, status_code=201, headers={"Location": body["ticket"]["url"]})
+
+    async def list_custom_statuses(self, request: Request) -> Response:
+        """The account's statuses: its own with `custom-statuses`, else only the system ones (defaults)."""
+        statuses = [s for s in CUSTOM_STATUSES if "custom-statuses" in self.store.modes or s.get("default")]
+        now = self.store.now()
+        return JSONResponse({"custom_statuses": [custom_status_json(s, now) for s in statuses]})
 
     async def show_ticket(self, request: Request) -> Response:
         ticket = self.store.ticket(path_int(request, "ticket_id"))
@@ -233,7 +257,13 @@ class ZendeskApi:
             envelope = offset_envelope(request, page, end, len(ordered))
         page_items = ordered[start:end]
         base = base_url(request)
-        body: dict[str, Any] = {"comments": [render.comment_json(base, c) for c in page_items]}
+        inline = params.get("include_inline_images", "").lower() == "true"
+        markdown = "markdown" in self.store.modes
+        body: dict[str, Any] = {
+            "comments": [
+                render.comment_json(base, c, inline_images=inline, markdown=markdown) for c in page_items
+            ]
+        }
         if "users" in includes(request):
             users = self.store.data.users
             author_ids = sorted({c["author_id"] for c in page_items if c["author_id"] in users})

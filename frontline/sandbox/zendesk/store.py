@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from frontline.sandbox.context import Clock
-from frontline.sandbox.zendesk import seed
+from frontline.sandbox.zendesk import hard_parts, seed
 from frontline.sandbox.zendesk.catalog import CUSTOM_FIELD_IDS, MACROS, VIEWS
 from frontline.sandbox.zendesk.errors import ZendeskError, bad_request, closed_ticket, invalid, not_found
 from frontline.sandbox.zendesk.formats import html_to_text, iso, normalize_tags
@@ -40,11 +40,17 @@ def _sort_value(ticket: dict[str, Any], column: str) -> float:
 
 
 class ZendeskStore:
-    """One account's tickets, people and configuration, with cached per-view sorted indexes."""
+    """One account's tickets, people and configuration, with cached per-view sorted indexes; `modes` are
+    the hard parts of real accounts it plays (`hard_parts`)."""
 
-    def __init__(self, seed_value: int, ticket_count: int, clock: Clock) -> None:
+    def __init__(
+        self, seed_value: int, ticket_count: int, clock: Clock, modes: frozenset[str] = frozenset()
+    ) -> None:
         self.clock = clock
+        self.modes = modes
         self.data = seed.build(seed_value, ticket_count, clock().timestamp())
+        if "custom-statuses" in modes:
+            hard_parts.assign_custom_statuses(self.data)
         self.views = {view["id"]: view for view in VIEWS}
         self.macros = {macro["id"]: macro for macro in MACROS}
         self.version = 0
@@ -64,7 +70,9 @@ class ZendeskStore:
 
     def comments(self, ticket: dict[str, Any]) -> list[dict[str, Any]]:
         if ticket["comments"] is None:
-            ticket["comments"] = seed.build_comments(self.data, ticket)
+            built = seed.build_comments(self.data, ticket)
+            hard_parts.decorate_comments(self.data, ticket, built, self.modes)
+            ticket["comments"] = built
         return ticket["comments"]
 
     def view(self, view_id: int) -> dict[str, Any]:
@@ -175,8 +183,8 @@ class ZendeskStore:
         if ticket["status"] == "closed":
             raise closed_ticket()
         self.check_stamp(ticket, changes)
-        comment = self._validate_comment(changes.get("comment"), ticket, author_id)
-        fields = self._validate_fields(changes)
+        comment = self.validate_comment(changes.get("comment"), ticket, author_id)
+        fields = self.validate_fields(changes)
         events: list[dict[str, Any]] = []
         for name, value in fields.items():
             previous = ticket[name]
@@ -227,7 +235,7 @@ class ZendeskStore:
             if metric["stage"] == "active" and metric["metric"] in ("first_reply_time", "next_reply_time"):
                 metric.update(stage="achieved", breach_at=None)
 
-    def _validate_comment(self, raw: Any, ticket: dict[str, Any], author_id: int) -> dict[str, Any] | None:
+    def validate_comment(self, raw: Any, ticket: dict[str, Any], author_id: int) -> dict[str, Any] | None:
         if raw is None:
             return None
         if not isinstance(raw, dict):
@@ -259,7 +267,7 @@ class ZendeskStore:
             "channel": "api",
         }
 
-    def _validate_fields(self, changes: dict[str, Any]) -> dict[str, Any]:
+    def validate_fields(self, changes: dict[str, Any]) -> dict[str, Any]:
         fields: dict[str, Any] = {}
         errors: dict[str, str] = {}
         if "status" in changes:
@@ -267,6 +275,8 @@ class ZendeskStore:
             if status not in seed.STATUSES or status == "closed":
                 errors["status"] = f"Status: {status!r} is not a valid status"
             fields["status"] = status
+        if "custom-statuses" in self.modes:
+            fields.update(hard_parts.status_changes(changes, errors))
         if "priority" in changes:
             if changes["priority"] not in PRIORITY_RANK:
                 errors["priority"] = f"Priority: {changes['priority']!r} is not valid"
@@ -345,7 +355,7 @@ class ZendeskStore:
     def customer_reply(self, ticket_id: int, body: str) -> dict[str, Any]:
         """A public comment from the requester; a solved or pending ticket reopens, as in Zendesk."""
         ticket = self.ticket(ticket_id)
-        comment = self._validate_comment({"body": body, "public": True}, ticket, ticket["requester_id"])
+        comment = self.validate_comment({"body": body, "public": True}, ticket, ticket["requester_id"])
         assert comment is not None
         comments = self.comments(ticket)
         ticket["seq"] = ticket.get("seq", len(comments)) + 1
@@ -355,6 +365,7 @@ class ZendeskStore:
         comments.append(comment)
         if ticket["status"] in ("pending", "solved", "hold"):
             ticket["status"] = "open"
+            hard_parts.reopen(ticket)
         return comment
 
 

@@ -39,7 +39,7 @@ class ZendeskSystem(SandboxSystem):
 
     def __init__(self, context: SandboxContext) -> None:
         super().__init__(context)
-        self.store = ZendeskStore(context.seed, context.tickets, context.clock)
+        self.store = ZendeskStore(context.seed, context.tickets, context.clock, context.modes)
         self.rate_limit = DEFAULT_RATE_LIMIT
         self._window_start = time.monotonic()
         self._window_used = 0
@@ -47,7 +47,8 @@ class ZendeskSystem(SandboxSystem):
         self.oauth = OAuthServer(client_id=SANDBOX_OAUTH_CLIENT_ID, user_id=ME_ID)
 
     def reset(self) -> None:
-        self.store = ZendeskStore(self.context.seed, self.context.tickets, self.context.clock)
+        context = self.context
+        self.store = ZendeskStore(context.seed, context.tickets, context.clock, context.modes)
         self.rate_limit = DEFAULT_RATE_LIMIT
         self._window_start, self._window_used = time.monotonic(), 0
         self.oauth.reset()
@@ -180,10 +181,14 @@ class ZendeskSystem(SandboxSystem):
         async def ticket_state(request: Request) -> Response:
             ticket = self.store.ticket(path_int(request, "ticket_id"))
             base, now = base_url(request), self.store.now()
+            markdown = "markdown" in self.store.modes
             return JSONResponse(
                 {
                     "ticket": render.ticket_json(base, ticket, now, slas=True),
-                    "comments": [render.comment_json(base, c) for c in self.store.comments(ticket)],
+                    "comments": [
+                        render.comment_json(base, c, inline_images=True, markdown=markdown)
+                        for c in self.store.comments(ticket)
+                    ],
                 }
             )
 

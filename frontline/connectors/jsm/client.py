@@ -1,9 +1,11 @@
 """The Jira Service Management adapter: queues, requests, replies, internal notes, SLAs.
 
 Reads come from `/rest/servicedeskapi` (queues, comments, SLAs) and the platform API (priority,
-assignee, labels). Replies and internal notes are servicedeskapi comments with a plain-string body and
-`public` true/false (a platform comment would be customer-visible). Status changes go through the
-workflow transition whose target matches; priority and labels through `PUT /rest/api/3/issue`.
+assignee, labels). Queue rows lacking columns are completed by one search per page (`jsm.reading`);
+statuses are read by id and category, priorities by the project's scheme (`jsm.catalog` learns both).
+A desk where the account is only a customer is left out of the views and named (`skipped_desks`).
+Replies and internal notes are servicedeskapi comments in Jira wiki text that renders as typed, with
+`public` true/false (a platform comment would be customer-visible); writes are built in `jsm.writes`.
 """
 
 from __future__ import annotations
@@ -11,24 +13,26 @@ from __future__ import annotations
 import asyncio
 import re
 import ssl
-from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import httpx
 
 from frontline.connectors.atlassian.client import JSM_SCOPES, connect
 from frontline.connectors.atlassian.settings import AtlassianSignIn
-from frontline.connectors.decode import PageTrail
 from frontline.connectors.http import ApiClient, OverApiClient
 from frontline.connectors.jsm import CONNECTOR
-from frontline.connectors.jsm.mapping import (
-    PRIORITY_NAMES,
-    choose_transition,
-    map_comment,
-    map_issue,
-    map_person,
-    merge_request,
+from frontline.connectors.jsm.catalog import SiteCatalog
+from frontline.connectors.jsm.mapping import map_comment, map_person, merge_request
+from frontline.connectors.jsm.paging import (
+    PageWalk,
+    next_queue_cursor,
+    page_mark,
+    read_queue_cursor,
+    same_page,
 )
+from frontline.connectors.jsm.reading import ROW_FIELDS, SiteFacts, complete_rows, read_issue
+from frontline.connectors.jsm.writes import JsmWrites, partial
 from frontline.connectors.settings import HelpdeskSettings
 from frontline.domain.models import Comment, Page, Person, Status, Ticket, TicketUpdate, View
 from frontline.domain.ports import Helpdesk, HelpdeskCapabilities
@@ -37,19 +41,24 @@ from frontline.errors import (
     FrontlineError,
     MalformedResponse,
     NotFound,
-    PartiallyApplied,
+    PermissionDenied,
     Unsupported,
-    ValidationFailed,
 )
-
-WriteStep = Callable[[], Awaitable[object]]
-"""One request of a multi-step write."""
 
 SD = "/rest/servicedeskapi"
 PAGE_LIMIT = 50
 """The most JSM returns per page."""
-_ISSUE_FIELDS = "summary,status,priority,assignee,reporter,labels,created,updated,description"
+_ISSUE_FIELDS = ("summary", "status", "priority", "assignee", "reporter", "labels", "created", "updated")
 _SAFE_ID = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+
+
+@dataclass(frozen=True)
+class SkippedDesk:
+    """A service desk whose queues could not be listed: the account is only a customer there (403)."""
+
+    desk_id: str
+    name: str
+    reason: str
 
 
 class JsmAdapter(OverApiClient, Helpdesk):
@@ -81,6 +90,16 @@ class JsmAdapter(OverApiClient, Helpdesk):
         self.client = client
         self.site_url = site_url.rstrip("/")
         self.desk_ids = desk_ids
+        self.catalog = SiteCatalog(client)
+        self.skipped_desks: list[SkippedDesk] = []
+        """Desks the last `list_views` left out, each with why (`notices` words them)."""
+
+    def notices(self) -> list[str]:
+        """One line per desk the last view listing left out."""
+        return [
+            f"{desk.name}: not listed, this account is not an agent of that service desk ({desk.reason})"
+            for desk in self.skipped_desks
+        ]
 
     def use_token(self, token: str) -> None:
         """The next request signs in with this API token (same email), on the same connection.
@@ -104,14 +123,25 @@ class JsmAdapter(OverApiClient, Helpdesk):
         if self.desk_ids:
             wanted = set(self.desk_ids)
             usable = [(i, d) for i, d in usable if i in wanted or _path_id(d.get("projectKey")) in wanted]
+        for desk_id, desk in usable:
+            project = _path_id(desk.get("projectId"))
+            if project is not None:
+                await self.catalog.desk_project(desk_id, project)
         return usable
 
     async def list_views(self) -> list[View]:
+        """Every queue of every desk the agent works on. A desk where the account is only a customer
+        answers 403 for its queues: it is left out and named in `skipped_desks`, not a failed listing."""
         desks = await self._desks()
         views: list[View] = []
+        skipped: list[SkippedDesk] = []
         for desk_id, desk in desks:
-            queues = await self._all_pages(f"{SD}/servicedesk/{desk_id}/queue", {"includeCount": "true"})
             label = _label(desk.get("projectName")) or _label(desk.get("projectKey")) or desk_id
+            try:
+                queues = await self._all_pages(f"{SD}/servicedesk/{desk_id}/queue", {"includeCount": "true"})
+            except PermissionDenied as error:
+                skipped.append(SkippedDesk(desk_id, label, error.message))
+                continue
             prefix = f"{label}: " if len(desks) > 1 else ""
             for queue in queues:
                 queue_id = _path_id(queue.get("id"))
@@ -124,6 +154,7 @@ class JsmAdapter(OverApiClient, Helpdesk):
                         count=_count(queue.get("issueCount")),
                     )
                 )
+        self.skipped_desks = skipped
         return views
 
     async def view_count(self, view_id: str) -> int | None:
@@ -137,9 +168,13 @@ class JsmAdapter(OverApiClient, Helpdesk):
         self, view_id: str, cursor: str | None = None, page_size: int = 100
     ) -> Page[Ticket]:
         """One page of a queue; the cursor is the next `start` offset, which only ever grows (the desk
-        bounds how many pages it follows)."""
+        bounds how many pages it follows), with the mark of the page before (`jsm.paging`).
+
+        Raises:
+            MalformedResponse: the page is not an object, or it repeats the page before (`start` ignored).
+        """
         desk_id, queue_id = _split_view(view_id)
-        start = int(cursor) if cursor and cursor.isascii() and cursor.isdigit() and len(cursor) < 10 else 0
+        start, previous = read_queue_cursor(cursor)
         limit = max(1, min(page_size, PAGE_LIMIT))
         page = await self.client.get_json(
             f"{SD}/servicedesk/{desk_id}/queue/{queue_id}/issue", {"start": start, "limit": limit}
@@ -148,14 +183,38 @@ class JsmAdapter(OverApiClient, Helpdesk):
             raise MalformedResponse("Jira Service Management sent a queue page that is not an object.")
         raw_values = page.get("values")
         values = raw_values if isinstance(raw_values, list) else []
-        tickets = [t for t in (map_issue(v, self.site_url) for v in values) if t is not None]
+        if previous is not None and values and page_mark(page, values).repeats(previous):
+            raise same_page(self.client.service, f"queue {view_id}")
+        fields = await self.catalog.fields()
+        wanted = [*ROW_FIELDS, *fields.sla, *([fields.organizations] if fields.organizations else [])]
+        rows = await complete_rows(self.client, [v for v in values if isinstance(v, dict)], wanted)
+        facts = await self._facts(await self.catalog.desk_project(desk_id))
+        tickets = [t for t in (read_issue(row, self.site_url, facts) for row in rows) if t is not None]
         last = page.get("isLastPage") is not False or not values
-        return Page[Ticket](items=tickets, next_cursor=None if last else str(start + len(values)))
+        next_cursor = None if last else next_queue_cursor(start, page, values)
+        return Page[Ticket](items=tickets, next_cursor=next_cursor)
 
     # -- one ticket ----------------------------------------------------------------------------------
+    async def _facts(self, project_id: str | None) -> SiteFacts:
+        """What reading an issue of `project_id` needs to know about the site."""
+        fields = await self.catalog.fields()
+        return SiteFacts(
+            statuses=await self.catalog.status_names(),
+            scheme=await self.catalog.priority_scheme(project_id),
+            organizations_field=fields.organizations,
+        )
+
     async def get_ticket(self, ticket_id: str) -> Ticket:
+        """The platform issue (status, priority, organization...) merged with the request (SLAs)."""
+        fields = await self.catalog.fields()
+        wanted = [
+            *_ISSUE_FIELDS,
+            "description",
+            "project",
+            *([fields.organizations] if fields.organizations else []),
+        ]
         answers: tuple[Any, ...] = await asyncio.gather(
-            self.client.get_json(f"/rest/api/3/issue/{ticket_id}", {"fields": _ISSUE_FIELDS}),
+            self.client.get_json(f"/rest/api/3/issue/{ticket_id}", {"fields": ",".join(wanted)}),
             self.client.get_json(f"{SD}/request/{ticket_id}", {"expand": "sla,participant,status"}),
             return_exceptions=True,  # both settle; a second failure is not left unretrieved
         )
@@ -163,15 +222,24 @@ class JsmAdapter(OverApiClient, Helpdesk):
             if isinstance(answer, BaseException):
                 raise answer
         issue, request = answers
-        ticket = map_issue(issue, self.site_url)
+        ticket = read_issue(issue, self.site_url, await self._facts(_project_id(issue)))
         if ticket is None:
             raise MalformedResponse(f"Jira Service Management sent an issue without a key for {ticket_id}.")
         return merge_request(ticket, request)
 
     async def list_comments(self, ticket_id: str) -> list[Comment]:
+        """The thread with each comment's attachments. JSM answers an empty list, not an error, for a
+        request the account may not see, so an empty thread is checked against the request itself.
+
+        Raises:
+            NotFound, PermissionDenied: the request does not exist or is not visible to this account.
+        """
         values = await self._all_pages(
-            f"{SD}/request/{ticket_id}/comment", {"public": "true", "internal": "true"}
+            f"{SD}/request/{ticket_id}/comment",
+            {"public": "true", "internal": "true", "expand": "attachment"},
         )
+        if not values:
+            await self.client.get_json(f"{SD}/request/{ticket_id}")
         comments = [c for c in (map_comment(v) for v in values) if c is not None]
         return sorted(comments, key=lambda c: c.created_at)
 
@@ -183,7 +251,7 @@ class JsmAdapter(OverApiClient, Helpdesk):
         """
         if update.group_id is not None:
             raise Unsupported("Jira Service Management requests have no Zendesk-style groups.")
-        steps = self._write_steps(ticket_id, update)
+        steps = JsmWrites(self.client, self.catalog).steps(ticket_id, update)
         applied: list[str] = []
         for index, (label, step) in enumerate(steps):
             try:
@@ -191,73 +259,14 @@ class JsmAdapter(OverApiClient, Helpdesk):
             except FrontlineError as error:
                 if not applied:
                     raise
-                raise _partial(ticket_id, applied, [name for name, _ in steps[index:]], error) from error
+                raise partial(ticket_id, applied, [name for name, _ in steps[index:]], error) from error
             applied.append(label)
         try:
             return await self.get_ticket(ticket_id)
         except FrontlineError as error:
             if not applied:
                 raise
-            raise _partial(ticket_id, applied, [], error) from error
-
-    def _write_steps(self, ticket_id: str, update: TicketUpdate) -> list[tuple[str, WriteStep]]:
-        """The requests one update needs, in order, each with what it changes in words."""
-        steps: list[tuple[str, WriteStep]] = []
-        comment = update.comment
-        if comment is not None:
-            steps.append(
-                (
-                    "reply" if comment.public else "internal note",
-                    lambda: self.client.send_json(
-                        "POST",
-                        f"{SD}/request/{ticket_id}/comment",
-                        {"body": comment.body, "public": comment.public},
-                    ),
-                )
-            )
-        fields: dict[str, Any] = {}
-        if update.priority is not None:
-            fields["priority"] = {"name": PRIORITY_NAMES[update.priority]}
-        labels = [{"add": t} for t in update.tags_add] + [{"remove": t} for t in update.tags_remove]
-        if fields or labels:
-            body: dict[str, Any] = {"fields": fields}
-            if labels:
-                body["update"] = {"labels": labels}
-            what = " and ".join(n for n, on in (("priority", bool(fields)), ("labels", bool(labels))) if on)
-            steps.append((what, lambda: self.client.send_json("PUT", f"/rest/api/3/issue/{ticket_id}", body)))
-        if update.assignee_id is not None:
-            account = None if update.assignee_id == "" else update.assignee_id
-            steps.append(
-                (
-                    "assignee",
-                    lambda: self.client.send_json(
-                        "PUT", f"/rest/api/3/issue/{ticket_id}/assignee", {"accountId": account}
-                    ),
-                )
-            )
-        status = update.status
-        if status is not None:
-            steps.append((f"status {status.label}", lambda: self._transition(ticket_id, status)))
-        return steps
-
-    async def _transition(self, ticket_id: str, target: Status) -> None:
-        current = await self.client.get_json(f"/rest/api/3/issue/{ticket_id}", {"fields": "status"})
-        ticket = map_issue(current, self.site_url)
-        if ticket is not None and ticket.status == target:
-            return
-        answer = await self.client.get_json(f"/rest/api/3/issue/{ticket_id}/transitions")
-        transitions = answer.get("transitions") if isinstance(answer, dict) else None
-        transition_id = choose_transition(transitions, target)
-        if transition_id is None:
-            names = ", ".join(_transition_names(transitions))
-            raise ValidationFailed(
-                f"The workflow of {ticket_id} has no transition to {target.label} from its current status"
-                + (f" (it can go to: {names})." if names else "."),
-                details={"status": [f"no transition to {target.label}"]},
-            )
-        await self.client.send_json(
-            "POST", f"/rest/api/3/issue/{ticket_id}/transitions", {"transition": {"id": transition_id}}
-        )
+            raise partial(ticket_id, applied, [], error) from error
 
     # -- paging --------------------------------------------------------------------------------------
     async def _all_pages(
@@ -267,12 +276,11 @@ class JsmAdapter(OverApiClient, Helpdesk):
 
         Raises:
             MalformedResponse: a page that is not an object, or a server that keeps saying "more" (the
-                same page again, or more pages than `MAX_PAGES`).
+                same page again, or more pages than `jsm.paging.MAX_PAGES`).
         """
         values: list[dict[str, Any]] = []
         start = 0
-        trail = PageTrail(self.client.service, path)
-        previous: list[Any] | None = None
+        walk = PageWalk(self.client.service, path)
         while len(values) < max_items:
             page = await self.client.get_json(path, {**params, "start": start, "limit": PAGE_LIMIT})
             if not isinstance(page, dict):
@@ -281,48 +289,13 @@ class JsmAdapter(OverApiClient, Helpdesk):
                 )
             raw = page.get("values")
             batch = raw if isinstance(raw, list) else []
-            if batch and batch == previous:
-                raise MalformedResponse(
-                    f"Jira Service Management sent the same page twice for {path} (it ignores `start`)."
-                )
+            more = page.get("isLastPage") is False and bool(batch)
+            walk.read(page, batch, more=more)
             values.extend(v for v in batch if isinstance(v, dict))
-            if page.get("isLastPage") is not False or not batch:
+            if not more:
                 break
-            previous = batch
             start += len(batch)
-            trail.follow(str(start))
         return values[:max_items]
-
-
-def _transition_names(transitions: object) -> list[str]:
-    """Where a request can go from here, for the message when none goes where it was asked."""
-    names: list[str] = []
-    for transition in transitions if isinstance(transitions, list) else []:
-        if not isinstance(transition, dict):
-            continue
-        target = transition.get("to")
-        name = (target.get("name") if isinstance(target, dict) else None) or transition.get("name")
-        if isinstance(name, str) and name:
-            names.append(name)
-    return names
-
-
-def _partial(
-    ticket_id: str, applied: list[str], not_applied: list[str], cause: FrontlineError
-) -> PartiallyApplied:
-    done = " and ".join(applied)
-    if not_applied:
-        missing = " and ".join(not_applied)
-        message = (
-            f"{ticket_id}: the {done} went through, but the {missing} did not ({cause.title.lower()}: "
-            f"{cause.message}) Do not send the {applied[0]} again; apply the {missing} once it is fixed."
-        )
-    else:
-        message = (
-            f"{ticket_id}: the {done} went through, but reading the request back failed "
-            f"({cause.title.lower()}). Refresh to see it."
-        )
-    return PartiallyApplied(message, applied=tuple(applied), not_applied=tuple(not_applied), cause=cause)
 
 
 def _path_id(value: Any) -> str | None:
@@ -332,6 +305,12 @@ def _path_id(value: Any) -> str | None:
     if isinstance(value, str) and _SAFE_ID.fullmatch(value):
         return value
     return None
+
+
+def _project_id(issue: Any) -> str | None:
+    fields = issue.get("fields") if isinstance(issue, dict) else None
+    project = fields.get("project") if isinstance(fields, dict) else None
+    return _path_id(project.get("id")) if isinstance(project, dict) else None
 
 
 def _label(value: Any) -> str | None:

@@ -10,8 +10,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from frontline.connectors.atlassian.adf import adf_to_text
-from frontline.connectors.decode import as_utc, from_epoch
-from frontline.domain.models import Comment, Organization, Person, Priority, SlaTarget, Status, Ticket
+from frontline.connectors.atlassian.dates import millis_time as _millis_time
+from frontline.connectors.atlassian.dates import parse_time
+from frontline.connectors.jsm.statuses import pick_transition, status_of
+from frontline.connectors.jsm.wiki import from_wiki
+from frontline.domain.models import (
+    Attachment,
+    Comment,
+    Organization,
+    Person,
+    Priority,
+    SlaTarget,
+    Status,
+    Ticket,
+)
+from frontline.domain.moments import UNKNOWN_TIME
 
 PRIORITY_BY_NAME = {
     "highest": Priority.URGENT,
@@ -33,26 +46,8 @@ PRIORITY_NAMES = {
     Priority.NORMAL: "Medium",
     Priority.LOW: "Low",
 }
-"""What frontline writes back for each priority (Jira's default priority scheme)."""
-
-_STATUS_BY_NAME = {
-    "waiting for customer": Status.PENDING,
-    "pending": Status.HOLD,
-    "on hold": Status.HOLD,
-    "waiting for approval": Status.HOLD,
-    "resolved": Status.SOLVED,
-    "done": Status.SOLVED,
-    "closed": Status.CLOSED,
-    "canceled": Status.CLOSED,
-    "cancelled": Status.CLOSED,
-    "declined": Status.CLOSED,
-}
-_STATUS_BY_CATEGORY = {
-    "new": Status.OPEN,
-    "indeterminate": Status.OPEN,
-    "done": Status.SOLVED,
-    "undefined": Status.OPEN,
-}
+"""What frontline writes back for each priority when the project's scheme is not known (Jira's default
+scheme; see `jsm.priorities`)."""
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -61,39 +56,6 @@ def _dict(value: Any) -> dict[str, Any]:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def _millis_time(millis: Any, since: datetime | None = None) -> datetime | None:
-    """Epoch milliseconds (or milliseconds after `since`) as a time; None for booleans, non-numbers
-    and absurd values."""
-    if not isinstance(millis, int | float) or isinstance(millis, bool):
-        return None
-    try:
-        return from_epoch((since.timestamp() if since else 0.0) + millis / 1000)
-    except OverflowError:
-        return None
-
-
-def parse_time(value: Any) -> datetime | None:
-    """A Jira timestamp (`2021-01-17T12:34:00.000+0000`) or a JSM `DateDTO`, as an aware UTC datetime.
-
-    None when missing, unreadable or out of range (see `frontline.connectors.decode.as_utc`).
-    """
-    if isinstance(value, dict):
-        moment = _millis_time(value.get("epochMillis"))
-        if moment is not None:
-            return moment
-        value = value.get("iso8601") or value.get("jira")
-    if not isinstance(value, str) or not value or len(value) > 64:
-        return None
-    text = value.strip()
-    if len(text) > 5 and text[-5] in "+-" and text[-4:].isdigit():
-        text = f"{text[:-2]}:{text[-2:]}"
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return as_utc(moment)
 
 
 def map_person(user: Any) -> Person | None:
@@ -109,16 +71,13 @@ def map_person(user: Any) -> Person | None:
 
 
 def map_status(name: Any, category: Any) -> Status:
-    """By status name for the well-known JSM statuses, else by status category."""
-    by_name = _STATUS_BY_NAME.get(str(name or "").strip().lower())
-    if by_name is not None:
-        return by_name
-    return _STATUS_BY_CATEGORY.get(str(category or "").strip().lower(), Status.OPEN)
+    """By an English status name for JSM's own statuses, else by status category (`jsm.statuses`)."""
+    return status_of({"name": name, "statusCategory": {"key": category}})
 
 
 def platform_status(fields: dict[str, Any]) -> Status:
-    status = _dict(fields.get("status"))
-    return map_status(status.get("name"), _dict(status.get("statusCategory")).get("key"))
+    """The issue's status without the site's status list (`jsm.reading` reads it with the list)."""
+    return status_of(fields.get("status"))
 
 
 def map_priority(priority: Any) -> Priority | None:
@@ -183,7 +142,7 @@ def map_issue(issue: Any, site_url: str) -> Ticket | None:
     if not isinstance(key, str) or not key:
         return None
     fields = _dict(data.get("fields"))
-    created = parse_time(fields.get("created")) or datetime.fromtimestamp(0, UTC)
+    created = parse_time(fields.get("created")) or UNKNOWN_TIME
     labels = fields.get("labels")
     description = fields.get("description")
     return Ticket(
@@ -228,44 +187,60 @@ def merge_request(ticket: Ticket, request: Any, organizations: dict[str, str] | 
 
 
 def map_comment(comment: Any) -> Comment | None:
-    """A servicedeskapi `CommentDTO` (plain-string body, `public` flag)."""
+    """A servicedeskapi `CommentDTO`: its wiki body read as plain text (`jsm.wiki.from_wiki`, the stored
+    text kept as `source_body`), its `public` flag and its `attachments` (with `expand=attachment`)."""
     data = _dict(comment)
     comment_id = data.get("id")
-    created = parse_time(data.get("created"))
-    if comment_id is None or created is None:
+    created = parse_time(data.get("created")) or UNKNOWN_TIME  # shown as "unknown", never dropped
+    if comment_id is None:
         return None
     body = data.get("body")
+    text = from_wiki(body) if isinstance(body, str) else adf_to_text(body)
     return Comment(
         id=str(comment_id),
         author=map_person(data.get("author")),
-        body=body if isinstance(body, str) else adf_to_text(body),
+        body=text,
         public=data.get("public") is not False,
         created_at=created,
+        attachments=map_attachments(data.get("attachments")),
+        source_body=body if isinstance(body, str) and body != text else None,
     )
+
+
+def map_attachments(page: Any) -> tuple[Attachment, ...]:
+    """A comment's `attachments` page of `AttachmentDTO`s. They carry no id field; the id is the last
+    segment of their `jiraRest` (or `content`) link, else the file name."""
+    attachments = []
+    for item in _list(_dict(page).get("values")):
+        data = _dict(item)
+        name = data.get("filename")
+        if not isinstance(name, str) or not name:
+            continue
+        links = _dict(data.get("_links"))
+        content = links.get("content") if isinstance(links.get("content"), str) else None
+        rest = links.get("jiraRest") if isinstance(links.get("jiraRest"), str) else None
+        attachment_id = (rest or "").rstrip("/").rsplit("/", 1)[-1] if rest else None
+        if not attachment_id and content:
+            attachment_id = content.rstrip("/").rsplit("/", 2)[-2] if content.count("/") > 2 else None
+        size = data.get("size")
+        attachments.append(
+            Attachment(
+                id=attachment_id or name,
+                file_name=name,
+                content_type=data.get("mimeType") if isinstance(data.get("mimeType"), str) else None,
+                size=size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+                url=content,
+            )
+        )
+    return tuple(attachments)
 
 
 def transition_target(transition: Any) -> Status | None:
     to = _dict(_dict(transition).get("to"))
-    if not to:
-        return None
-    return map_status(to.get("name"), _dict(to.get("statusCategory")).get("key"))
+    return status_of(to) if to else None
 
 
 def choose_transition(transitions: Any, target: Status) -> str | None:
-    """The id of the transition that lands on `target` (by mapped status, then by status category)."""
-    options = (
-        [t for t in transitions if isinstance(t, dict) and t.get("id") is not None]
-        if isinstance(transitions, list)
-        else []
-    )
-    for transition in options:
-        if transition_target(transition) == target:
-            return str(transition["id"])
-    wanted_category = {Status.SOLVED: "done", Status.CLOSED: "done", Status.NEW: "new"}.get(
-        target, "indeterminate"
-    )
-    for transition in options:
-        category = _dict(_dict(_dict(transition).get("to")).get("statusCategory")).get("key")
-        if category == wanted_category:
-            return str(transition["id"])
-    return None
+    """The id of the transition a JSM agent would take to `target` (`jsm.statuses.pick_transition`)."""
+    chosen = pick_transition(transitions, target)
+    return str(chosen["id"]) if chosen is not None else None

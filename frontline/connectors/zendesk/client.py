@@ -29,6 +29,8 @@ from frontline.connectors.http import ApiClient, OverApiClient, SignIn, Sleep
 from frontline.connectors.settings import HelpdeskSettings
 from frontline.connectors.zendesk import CONNECTOR
 from frontline.connectors.zendesk.auth import credentials
+from frontline.connectors.zendesk.followup import closed_error, followup_body, is_closed_refusal
+from frontline.connectors.zendesk.links import checked_next_page
 from frontline.connectors.zendesk.macros import macro_preview, to_macro
 from frontline.connectors.zendesk.mapping import (
     missing_user_ids,
@@ -39,7 +41,10 @@ from frontline.connectors.zendesk.mapping import (
     to_view_count,
     users_in,
 )
-from frontline.connectors.zendesk.parsing import Json, expect_list, expect_object, index_by_id, parse_time
+from frontline.connectors.zendesk.parsing import Json, as_id, expect_list, expect_object, index_by_id
+from frontline.connectors.zendesk.sideloads import SideloadFallback
+from frontline.connectors.zendesk.statuses import CustomStatuses
+from frontline.connectors.zendesk.writes import needs_current, update_body
 from frontline.domain.models import (
     Comment,
     Macro,
@@ -55,7 +60,6 @@ from frontline.domain.ports import Helpdesk, HelpdeskCapabilities
 from frontline.errors import (
     AuthError,
     ConfigError,
-    ConflictError,
     FrontlineError,
     MalformedResponse,
     NotFound,
@@ -91,11 +95,14 @@ class ZendeskAdapter(OverApiClient, Helpdesk):
         search=True,
         statuses=(Status.OPEN, Status.PENDING, Status.HOLD, Status.SOLVED),
         max_page_size=MAX_PAGE_SIZE,
+        followups=True,
     )
 
     def __init__(self, client: ApiClient) -> None:
         self.client = client
         self._macros: dict[str, Macro] = {}
+        self._statuses = CustomStatuses(client)
+        self._sideloads = SideloadFallback(client)
 
     @property
     def agent_base_url(self) -> str:
@@ -140,8 +147,9 @@ class ZendeskAdapter(OverApiClient, Helpdesk):
         path = f"/api/v2/views/{_numeric_id(view_id, 'view')}/tickets"
         what = "the tickets of a view"
         payload = expect_object(await self.client.get_json(path, params=params), what)
-        raw_tickets = expect_list(payload, "tickets", what)
-        tickets = await self._map_tickets(raw_tickets, payload, what)
+        records = [expect_object(t, "a ticket") for t in expect_list(payload, "tickets", what)]
+        records, sideloaded = await self._sideloads.complete(records, payload, what)
+        tickets = await self._map_tickets(records, sideloaded, what)
         return Page[Ticket](items=tickets, next_cursor=_next_cursor(payload))
 
     async def get_ticket(self, ticket_id: str) -> Ticket:
@@ -154,7 +162,7 @@ class ZendeskAdapter(OverApiClient, Helpdesk):
 
     async def list_comments(self, ticket_id: str) -> list[Comment]:
         path = f"/api/v2/tickets/{_numeric_id(ticket_id, 'ticket')}/comments"
-        params = {"include": "users", "page[size]": MAX_PAGE_SIZE}
+        params = {"include": "users", "include_inline_images": "true", "page[size]": MAX_PAGE_SIZE}
         raw_comments, users = await self._all_pages(path, params, "comments", "a ticket's comments")
         records = [expect_object(c, "a comment") for c in raw_comments]
         users = await self._with_missing_users(users, missing_user_ids(records, users, ("author_id",)))
@@ -187,47 +195,58 @@ class ZendeskAdapter(OverApiClient, Helpdesk):
     async def update_ticket(self, ticket_id: str, update: TicketUpdate) -> Ticket:
         """One guarded `PUT /api/v2/tickets/{id}` with the comment and every field change.
 
+        A status keeps the agent's custom status within its category (see `statuses`).
+
         Raises:
             ConflictError: the ticket changed since `update.revision` (409, or seen before sending).
+            TicketClosed: the ticket is closed; nothing was applied (`create_followup` instead).
             ValidationFailed: Zendesk refused a value (422; `details` per field).
             WriteOutcomeUnknown: the connection broke after sending.
         """
         key = _numeric_id(ticket_id, "ticket")
         if update.is_empty():
             return await self.get_ticket(key)
-        body: Json = {}
-        if update.comment is not None:
-            body["comment"] = {"body": update.comment.body, "public": bool(update.comment.public)}
-        if update.status is not None:
-            body["status"] = update.status.value
-        if update.priority is not None:
-            body["priority"] = update.priority.value
-        if update.assignee_id is not None:
-            body["assignee_id"] = _int_id(update.assignee_id, "assignee")
-        if update.group_id is not None:
-            body["group_id"] = _int_id(update.group_id, "group")
-        stamp = update.revision
-        if update.tags_add or update.tags_remove:
-            current = await self._raw_ticket(key)
-            current_stamp = current.get("updated_at") if isinstance(current.get("updated_at"), str) else None
-            loaded_at, current_at = parse_time(stamp), parse_time(current_stamp)
-            if loaded_at is not None and current_at is not None and loaded_at != current_at:
-                raise ConflictError(
-                    "Zendesk says the ticket was changed by someone else since you loaded it. "
-                    "Your draft is kept; refresh and send again."
-                )
-            stamp = stamp or current_stamp
-            body["tags"] = _merged_tags(current.get("tags"), update.tags_add, update.tags_remove)
-        if stamp:
-            body["safe_update"] = True
-            body["updated_stamp"] = stamp
-        response = await self.client.send_json("PUT", f"/api/v2/tickets/{key}", {"ticket": body})
-        written = expect_object(response, "the updated ticket").get("ticket")
-        expect_object(written, "the updated ticket")
-        try:  # the write landed; a failed re-read must not look like a failed write
+        update_body(update, None, {})  # refuse bad ids before any request
+        current = None
+        if needs_current(update, self._statuses.in_use):
+            try:
+                current = await self._raw_ticket(key)
+            except (NotFound, PermissionDenied, MalformedResponse):
+                if update.tags_add or update.tags_remove:
+                    raise  # a status alone can go as a category: the write itself will say what is wrong
+        statuses = await self._statuses.for_tickets([current]) if current is not None else {}
+        body = update_body(update, current, statuses)
+        try:
+            response = await self.client.send_json("PUT", f"/api/v2/tickets/{key}", {"ticket": body})
+        except ValidationFailed as refused:
+            raise closed_error(key, refused) if is_closed_refusal(refused) else refused from None
+        what = "the updated ticket"
+        return await self._reread(key, expect_object(expect_object(response, what).get("ticket"), what))
+
+    async def create_followup(self, ticket_id: str, body: str, public: bool) -> Ticket:
+        """`POST /api/v2/tickets` with `via_followup_source_id`: a new ticket for the closed one's requester.
+
+        Raises:
+            NotFound: no such ticket.
+            ValidationFailed: the ticket is not closed, or Zendesk refused the follow-up.
+            WriteOutcomeUnknown: the connection broke after sending; the follow-up may exist.
+        """
+        key = _numeric_id(ticket_id, "ticket")
+        request = followup_body(await self._raw_ticket(key), int(key), body, public)
+        response = await self.client.send_json("POST", "/api/v2/tickets", request)
+        created = expect_object(expect_object(response, "the follow-up").get("ticket"), "the follow-up")
+        created_id = as_id(created.get("id"))
+        if created_id is None:
+            raise MalformedResponse("Zendesk created the follow-up but sent no ticket id.")
+        return await self._reread(created_id, created)
+
+    async def _reread(self, key: str, written: Json) -> Ticket:
+        """The ticket after a write that landed, read back (a failed read is not a failed write)."""
+        try:
             return await self.get_ticket(key)
         except FrontlineError:
-            return to_ticket(written, {}, {}, agent_base_url=self.agent_base_url)
+            statuses = self._statuses.known
+            return to_ticket(written, {}, {}, agent_base_url=self.agent_base_url, statuses=statuses)
 
     # --- helpers ----------------------------------------------------------------------------------
 
@@ -241,7 +260,11 @@ class ZendeskAdapter(OverApiClient, Helpdesk):
         users = await self._with_missing_users(users, missing_user_ids(records, users, _TICKET_PEOPLE))
         orgs = index_by_id(expect_list(payload, "organizations", what, required=False))
         groups = index_by_id(expect_list(payload, "groups", what, required=False))
-        return [to_ticket(t, users, orgs, groups=groups, agent_base_url=self.agent_base_url) for t in records]
+        statuses = await self._statuses.for_tickets(records)
+        return [
+            to_ticket(t, users, orgs, groups=groups, agent_base_url=self.agent_base_url, statuses=statuses)
+            for t in records
+        ]
 
     async def _with_missing_users(self, users: dict[str, Json], missing: list[str]) -> dict[str, Json]:
         """Fetch users the sideload did not include with `users/show_many` (100 ids per call).
@@ -268,7 +291,8 @@ class ZendeskAdapter(OverApiClient, Helpdesk):
         (`next_page`), with the `users` sideloads of every page.
 
         Raises:
-            MalformedResponse: a next link to another host, not a URL, seen before, or past the page cap.
+            MalformedResponse: a next link that is not a page of the API (`zendesk.links`), seen
+                before, or past the page cap.
         """
         items: list[Any] = []
         users: dict[str, Json] = {}
@@ -281,6 +305,7 @@ class ZendeskAdapter(OverApiClient, Helpdesk):
             link = _next_link(payload)
             if link is None:
                 return items, users
+            link = checked_next_page(link, self.client.base_url, what, shown=self.client.clean)
             url, query = trail.follow(link), None
 
 
@@ -313,28 +338,12 @@ def _next_cursor(payload: Json) -> str | None:
     return after
 
 
-def _merged_tags(current: Any, add: tuple[str, ...], remove: tuple[str, ...]) -> list[str]:
-    """The ticket's tags with `add` appended and `remove` taken out, keeping Zendesk's order."""
-    existing = [t for t in current if isinstance(t, str)] if isinstance(current, list) else []
-    removed = set(remove)
-    merged = [t for t in existing if t not in removed]
-    merged += [t for t in dict.fromkeys(add) if t not in removed and t not in merged]
-    return merged
-
-
 def _numeric_id(value: str, what: str) -> str:
     """A Zendesk id as digits; refuses anything else so user input cannot reshape the request path."""
     text = str(value).strip().removeprefix("#")
     if not text.isdigit() or not text.isascii():
         raise NotFound(f"Zendesk {what} ids are numbers; {value!r} is not one.")
     return text
-
-
-def _int_id(value: str, what: str) -> int:
-    text = str(value).strip()
-    if not text.isdigit() or not text.isascii():
-        raise ValidationFailed(f"Zendesk {what} ids are numbers; {value!r} is not one.")
-    return int(text)
 
 
 def normalise_base_url(base_url: str) -> str:

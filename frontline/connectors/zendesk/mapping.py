@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from frontline.connectors.zendesk.comments import comment_attachments, comment_warnings
+from frontline.connectors.zendesk.comments import to_attachment as to_attachment
 from frontline.connectors.zendesk.parsing import (
     UNKNOWN_TIME,
     Json,
@@ -29,7 +31,8 @@ from frontline.connectors.zendesk.parsing import (
     to_status,
     truncate_body,
 )
-from frontline.domain.models import Attachment, Comment, Organization, Person, SlaTarget, Ticket, View
+from frontline.connectors.zendesk.statuses import CustomStatus, status_label
+from frontline.domain.models import Comment, Organization, Person, SlaTarget, Ticket, View
 from frontline.errors import MalformedResponse
 
 
@@ -107,8 +110,10 @@ def to_ticket(
     *,
     groups: Mapping[str, Json] | None = None,
     agent_base_url: str = "",
+    statuses: Mapping[str, CustomStatus] | None = None,
 ) -> Ticket:
-    """A Zendesk ticket with its people resolved from sideloaded (or separately fetched) users.
+    """A Zendesk ticket with its people resolved from sideloaded (or separately fetched) users, and its
+    custom status's agent label from the account's `statuses`.
 
     Raises:
         MalformedResponse: `raw` is not an object or has no usable id.
@@ -132,6 +137,7 @@ def to_ticket(
         key=f"#{ticket_id}",
         subject=subject,
         status=to_status(data.get("status")),
+        status_label=status_label(data, statuses) if statuses else None,
         priority=to_priority(data.get("priority")),
         requester=_person_for(data.get("requester_id"), users),
         assignee=_person_for(data.get("assignee_id"), users),
@@ -148,24 +154,9 @@ def to_ticket(
     )
 
 
-def to_attachment(raw: Any) -> Attachment | None:
-    if not isinstance(raw, dict):
-        return None
-    attachment_id = as_id(raw.get("id"))
-    if attachment_id is None:
-        return None
-    size = raw.get("size")
-    return Attachment(
-        id=attachment_id,
-        file_name=as_opt_text(raw.get("file_name")) or f"attachment-{attachment_id}",
-        content_type=as_opt_text(raw.get("content_type")),
-        size=size if isinstance(size, int) and not isinstance(size, bool) else None,
-        url=as_opt_text(raw.get("content_url")),
-    )
-
-
 def to_comment(raw: Any, users: UsersById) -> Comment:
-    """One conversation entry; `public` false is an internal note (a missing flag reads as public).
+    """One conversation entry; `public` false is an internal note (a missing flag reads as public). Inline
+    images are among its attachments and Zendesk's flags become `warnings` (see `comments`).
 
     Raises:
         MalformedResponse: `raw` is not an object or has no usable id.
@@ -174,8 +165,6 @@ def to_comment(raw: Any, users: UsersById) -> Comment:
     comment_id = as_id(data.get("id"))
     if comment_id is None:
         raise MalformedResponse("Zendesk sent a comment without an id.")
-    attachments = data.get("attachments")
-    mapped = [to_attachment(a) for a in attachments] if isinstance(attachments, list) else []
     public = data.get("public")
     return Comment(
         id=comment_id,
@@ -184,7 +173,8 @@ def to_comment(raw: Any, users: UsersById) -> Comment:
         source_body=comment_source_body(data),
         public=public if isinstance(public, bool) else True,
         created_at=parse_time(data.get("created_at")) or UNKNOWN_TIME,
-        attachments=tuple(a for a in mapped if a is not None),
+        attachments=comment_attachments(data, comment_id),
+        warnings=comment_warnings(data),
     )
 
 

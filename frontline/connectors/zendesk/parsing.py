@@ -11,19 +11,17 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
 from frontline.connectors.decode import as_utc
 from frontline.domain.models import Priority, Status
+from frontline.domain.moments import UNKNOWN_TIME as UNKNOWN_TIME  # a missing time; shown as "unknown"
 from frontline.errors import MalformedResponse
 
 MAX_BODY_CHARS = 2_000_000
 """Longer comment bodies are cut (with a visible marker) so one hostile ticket cannot exhaust memory."""
-
-UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=UTC)
-"""Stands in for a missing or unreadable timestamp on a record that must have one."""
 
 _STATUS_ALIASES = {"on-hold": Status.HOLD, "on_hold": Status.HOLD, "deleted": Status.CLOSED}
 

@@ -26,6 +26,7 @@ from frontline.domain.ports import Helpdesk, Tracker
 from frontline.errors import AuthError, ConfigError, CredentialsError
 from frontline.services.desk import Desk
 from frontline.services.escalation import Escalations, Target
+from frontline.services.refresh_budget import DEFAULT_REFRESH_BUDGET
 from frontline.services.session import LocalStores, Session
 
 __all__ = ["Session", "build_session", "open_session", "session_for_helpdesk"]
@@ -67,10 +68,12 @@ def session_for_helpdesk(
     stores: LocalStores | None = None,
     data_dir: Path | None = None,
     clock: Clock = utc_now,
+    refresh_budget: int | None = None,
 ) -> Session:
     """A session around an already built helpdesk (the demo's sandbox connector, a test's fake).
 
-    `stores` replaces the SQLite database under `data_dir` (tests pass repositories of their own).
+    `stores` replaces the SQLite database under `data_dir` (tests pass repositories of their own);
+    `refresh_budget` is the requests a minute automatic refreshes may use (the desk's default if None).
     """
     data_dir = data_dir or locations.data_dir()
     sessions: list[Session] = []
@@ -80,6 +83,7 @@ def session_for_helpdesk(
         view_ids=view_ids,
         clock=clock,
         outbox=lambda: sessions[0].outbox(),
+        refresh_budget=refresh_budget or DEFAULT_REFRESH_BUDGET,
     )
     session = Session(
         profile_name=profile_name,
@@ -141,6 +145,7 @@ def build_session(
         view_ids=helpdesk_settings.views,
         data_dir=data_dir,
         clock=clock,
+        refresh_budget=helpdesk_settings.refresh_budget(),
     )
     session.renew_token = (
         _token_renewer(profile_name, helpdesk_settings.kind, helpdesk)

@@ -77,6 +77,23 @@ class ValidationFailed(FrontlineError):
         self.details = details or {}
 
 
+class TicketClosed(ValidationFailed):
+    """The ticket is closed and takes no more replies or changes (Zendesk's 422); a follow-up ticket can
+    carry the reply instead (`Helpdesk.create_followup`). Nothing was applied."""
+
+    title = "Ticket is closed"
+
+    def __init__(
+        self,
+        message: str,
+        ticket_id: str,
+        title: str | None = None,
+        details: dict[str, list[str]] | None = None,
+    ) -> None:
+        super().__init__(message, title, details)
+        self.ticket_id = ticket_id
+
+
 class RateLimited(FrontlineError):
     """The helpdesk asked us to slow down (429) and retries ran out."""
 

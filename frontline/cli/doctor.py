@@ -141,12 +141,12 @@ def check_profile(settings: Settings, name: str, checks: Checklist, session_fact
         else:
             checks.failed("handoff", ConfigError(detail), code=ExitCode.CONFIG)
 
-    async def connect(session: Session) -> tuple[Person, list[View], list[tuple[str, str]]]:
+    async def connect(session: Session) -> tuple[Person, list[View], list[str], list[tuple[str, str]]]:
         me, views = await session.desk.connect(), await session.desk.views()
-        return me, views, await check_targets(session, skip=not_live)
+        return me, views, session.desk.notices(), await check_targets(session, skip=not_live)
 
     try:
-        me, views, targets = asyncio.run(in_session(session_factory(settings, name), connect))
+        me, views, notices, targets = asyncio.run(in_session(session_factory(settings, name), connect))
     except FrontlineError as error:
         checks.failed("helpdesk", error)
         return
@@ -156,6 +156,8 @@ def check_profile(settings: Settings, name: str, checks: Checklist, session_fact
     checks.line(
         "ok" if views else "warn", "views", f"{len(views)}: {titles}" if views else "no views to show"
     )
+    for notice in notices:
+        checks.line("warn", "views", one_line(notice))
     for state, detail in targets:
         if state == "ok":
             checks.line(state, "escalation", detail)

@@ -12,12 +12,15 @@ from typing import Any
 
 from frontline.domain.escalation import Bug
 from frontline.domain.models import Comment, Organization, Person, Ticket, View
-from frontline.domain.presentation import cell_width, fit_cell, format_sla
+from frontline.domain.moments import known
+from frontline.domain.presentation import cell_width, fit_cell, format_sla, format_stamp
 from frontline.domain.text import clean_text, one_line
 
 
 def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    """ISO 8601, or null when the helpdesk did not say (never the 1970 stand-in)."""
+    moment = known(value)
+    return moment.isoformat() if moment is not None else None
 
 
 def person_json(person: Person | None) -> dict[str, Any] | None:
@@ -48,6 +51,7 @@ def ticket_json(ticket: Ticket, linked_bugs: Sequence[Bug] = ()) -> dict[str, An
         "key": ticket.display_key,
         "subject": ticket.subject,
         "status": ticket.status.value,
+        "status_label": ticket.status_label,
         "priority": ticket.priority.value if ticket.priority else None,
         "requester": person_json(ticket.requester),
         "assignee": person_json(ticket.assignee),
@@ -65,7 +69,14 @@ def ticket_json(ticket: Ticket, linked_bugs: Sequence[Bug] = ()) -> dict[str, An
 
 def comment_json(comment: Comment) -> dict[str, Any]:
     attachments = [
-        {"id": a.id, "file_name": a.file_name, "content_type": a.content_type, "size": a.size, "url": a.url}
+        {
+            "id": a.id,
+            "file_name": a.file_name,
+            "content_type": a.content_type,
+            "size": a.size,
+            "url": a.url,
+            "inline": a.inline,
+        }
         for a in comment.attachments
     ]
     return {
@@ -75,6 +86,7 @@ def comment_json(comment: Comment) -> dict[str, Any]:
         "created_at": _time(comment.created_at),
         "body": comment.body,
         "attachments": attachments,
+        "warnings": list(comment.warnings),
     }
 
 
@@ -85,9 +97,9 @@ def format_queue(view: View, tickets: Sequence[Ticket], now: datetime) -> str:
         (
             one_line(ticket.display_key),
             ticket.priority.value if ticket.priority else "-",
-            ticket.status.label,
+            one_line(ticket.status_text),
             format_sla(ticket.sla, now)[0],
-            ticket.updated_at.strftime("%Y-%m-%d %H:%M"),
+            format_stamp(ticket.updated_at),
             one_line(ticket.requester.name) if ticket.requester else "-",
             one_line(ticket.subject),
         )
@@ -109,10 +121,11 @@ def format_thread(
         return one_line(person.name) if person else "-"
 
     organization = one_line(ticket.organization.name) if ticket.organization else "-"
+    priority = ticket.priority.value if ticket.priority else "-"
+    sla = format_sla(ticket.sla, now)[0]
     lines = [
         f"{one_line(ticket.display_key)}  {one_line(ticket.subject)}",
-        f"Status: {ticket.status.label}   Priority: {ticket.priority.value if ticket.priority else '-'}"
-        f"   SLA: {format_sla(ticket.sla, now)[0]}",
+        f"Status: {one_line(ticket.status_text)}   Priority: {priority}   SLA: {sla}",
         f"Requester: {name(ticket.requester)}   Organization: {organization}"
         f"   Assignee: {name(ticket.assignee)}",
     ]
@@ -124,11 +137,15 @@ def format_thread(
         lines.append(f"Bugs: {', '.join(format_bug(bug) for bug in linked_bugs)}")
     for comment in comments:
         kind = "public reply" if comment.public else "INTERNAL NOTE"
-        stamp = comment.created_at.strftime("%Y-%m-%d %H:%M %Z")
+        stamp = format_stamp(comment.created_at, "%Y-%m-%d %H:%M %Z")
         lines += ["", f"── {name(comment.author)} · {kind} · {stamp}"]
         prefix = "  " if comment.public else "  ┃ "
+        lines += [f"{prefix}[warning] {one_line(warning)}" for warning in comment.warnings]
         lines += [f"{prefix}{line}".rstrip() for line in clean_text(comment.body).splitlines() or [""]]
-        lines += [f"{prefix}[attachment] {one_line(a.file_name)}" for a in comment.attachments]
+        lines += [
+            f"{prefix}[{'inline image' if a.inline else 'attachment'}] {one_line(a.file_name)}"
+            for a in comment.attachments
+        ]
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, TextIO
 
 from frontline.cli.common import (
@@ -38,17 +39,22 @@ def run(
     err: TextIO | None = None,
 ) -> int:
     """List the view's tickets; JSON for scripts (linked bugs from the local records and the tags, no
-    tracker requests), cleaned columns for people."""
+    tracker requests), cleaned columns for people. What the view listing left out (a desk without agent
+    rights) is a warning on stderr and in the JSON's `warnings`."""
     from frontline.cli.linked import linked_bugs
     from frontline.cli.output import format_queue, ticket_json
 
     async def work(session: Session) -> int:
         desk = session.desk
         view, tickets = await fetch_queue(desk, args.view, args.limit)
+        notices = desk.notices()
+        for notice in notices:
+            print_text(f"warning: {one_line(notice)}", err or sys.stderr)
         if args.json:
             payload = {
                 "view": {"id": view.id, "title": view.title},
                 "tickets": [ticket_json(t, linked_bugs(session, t)) for t in tickets],
+                "warnings": notices,
             }
             print_json(payload, out)
         else:

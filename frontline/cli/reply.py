@@ -17,9 +17,11 @@ from frontline.cli.common import (
 )
 from frontline.cli.errors import ExitCode, guard
 from frontline.domain.text import one_line
-from frontline.errors import InputError, Unsupported
+from frontline.errors import InputError, TicketClosed, Unsupported
 
 if TYPE_CHECKING:
+    from frontline.domain.models import Ticket
+    from frontline.services.desk import Desk
     from frontline.services.session import Session
 
 SUBMIT_AS = {"open": "open", "pending": "pending", "hold": "hold", "on-hold": "hold", "solved": "solved"}
@@ -37,6 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     visibility.add_argument("--internal", dest="public", action="store_false", help="an internal note")
     parser.add_argument("--status", choices=list(SUBMIT_AS), help="submit as this status")
     parser.add_argument("--body-file", metavar="F", help="read the text from file F (- for stdin)")
+    parser.add_argument(
+        "--follow-up",
+        action="store_true",
+        help="TICKET is closed: open a follow-up ticket for its requester with the text instead",
+    )
     parser.add_argument("--json", action="store_true", help="print the updated ticket as JSON")
 
 
@@ -60,23 +67,62 @@ def run(
         if not args.public and not desk.capabilities.internal_notes:
             raise Unsupported(f"{desk.helpdesk_name} does not support internal notes.")
         thread = await desk.open_ticket(args.ticket)
+        if getattr(args, "follow_up", False):
+            return await follow_up(desk, thread.ticket, body, args, out)
         update = TicketUpdate(
             comment=CommentDraft(body=body, public=args.public),
             status=TicketStatus(SUBMIT_AS[args.status]) if args.status else None,
             revision=thread.ticket.revision,
         )
         known = [comment.id for comment in thread.comments]
-        ticket = await desk.submit(thread.ticket.id, update, known_comment_ids=known)
+        try:
+            ticket = await desk.submit(thread.ticket.id, update, known_comment_ids=known)
+        except TicketClosed as closed:
+            raise TicketClosed(
+                f"{closed.message}\nTo open one with this text, run the same command with --follow-up.",
+                closed.ticket_id,
+                details=closed.details,
+            ) from None
         if args.json:
             bugs = linked_bugs(session, ticket, thread.comments)
             print_json({"ticket": ticket_json(ticket, bugs), "comment": {"public": args.public}}, out)
         else:
             kind = "a public reply" if args.public else "an internal note"
             key = one_line(ticket.display_key)
-            print_text(f"Added {kind} to {key}; status is now {ticket.status.label}.", out)
+            print_text(f"Added {kind} to {key}; status is now {one_line(ticket.status_text)}.", out)
         return ExitCode.OK
 
     return guard(lambda: with_session(args, session_factory, work), err)
+
+
+async def follow_up(
+    desk: Desk, closed: Ticket, body: str, args: argparse.Namespace, out: TextIO | None
+) -> int:
+    """`--follow-up`: a new ticket linked to closed ticket `closed`, opened with the text.
+
+    Raises:
+        InputError: `closed` is not closed (Zendesk would open an unlinked ticket), or `--status` was given.
+        Unsupported: the helpdesk has no follow-up tickets.
+    """
+    from frontline.cli.output import ticket_json
+    from frontline.domain.models import Status as TicketStatus
+
+    key = one_line(closed.display_key)
+    if not desk.capabilities.followups:
+        raise Unsupported(f"{desk.helpdesk_name} has no follow-up tickets.")
+    if closed.status is not TicketStatus.CLOSED:
+        raise InputError(f"{key} is not closed ({closed.status_text}): reply to it without --follow-up.")
+    if args.status:
+        raise InputError("--status does not apply to a follow-up; set it on the new ticket afterwards.")
+    ticket = await desk.create_followup(closed.id, body, public=args.public)
+    if args.json:
+        print_json(
+            {"ticket": ticket_json(ticket), "comment": {"public": args.public}, "followup_to": closed.id}, out
+        )
+    else:
+        kind = "a public reply" if args.public else "an internal note"
+        print_text(f"Opened follow-up {one_line(ticket.display_key)} to {key} with {kind}.", out)
+    return ExitCode.OK
 
 
 def read_body(args: argparse.Namespace, stdin: TextIO) -> str:

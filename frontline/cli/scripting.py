@@ -25,23 +25,32 @@ with a UTC offset; text fields are verbatim from the helpdesk (control character
     organization  = {"id": str, "name": str}
     ticket        = {"id": str, "key": str, "subject": str,
                      "status": str,            # new | open | pending | hold | solved | closed
+                     "status_label": str | null,   # the account's own status ("Waiting on engineering",
+                                               # a Zendesk custom status) when it says more than `status`
                      "priority": str | null,   # urgent | high | normal | low
                      "requester": person | null, "assignee": person | null,
                      "organization": organization | null, "tags": [str],
                      "sla_due_at": time | null, "sla_paused": bool,
-                     "created_at": time, "updated_at": time, "url": str | null,
+                     "created_at": time | null, "updated_at": time | null,   # null: not sent by the helpdesk
+                     "url": str | null,
                      "linked_bug": str | null,  # the helpdesk's link, else the first of linked_bugs
                      "linked_bugs": [linked_bug]}
     linked_bug    = {"key": str,               # ENG-42 (Jira) | owner/repo#17 (GitHub)
                      "url": str | null, "status": str | null,   # null: a key only cited in a tag or note
                      "tracker": str}           # the escalation target's name in the profile
-    comment       = {"id": str, "author": person | null, "public": bool, "created_at": time, "body": str,
+    comment       = {"id": str, "author": person | null, "public": bool,
+                     "created_at": time | null, "body": str,
                      "attachments": [{"id": str, "file_name": str, "content_type": str | null,
-                                      "size": int | null, "url": str | null}]}
+                                      "size": int | null, "url": str | null,
+                                      "inline": bool}],   # true: an image shown inside the text
+                     "warnings": [str]}        # what the helpdesk flagged: "unverified sender", ...
 
-    frontline queue --json  -> {"view": {"id": str, "title": str}, "tickets": [ticket]}
+    frontline queue --json  -> {"view": {"id": str, "title": str}, "tickets": [ticket],
+                                "warnings": [str]}   # what the listing left out (a desk without agent rights)
     frontline show --json   -> {"ticket": ticket, "comments": [comment]}    (oldest comment first)
     frontline reply --json  -> {"ticket": ticket, "comment": {"public": bool}} (the ticket after the write)
+    frontline reply --follow-up --json -> {"ticket": ticket,   # the new follow-up ticket
+                                           "comment": {"public": bool}, "followup_to": str}
     frontline escalate --json -> {"bug": {"key": str, "url": str, "status": str | null, "tracker": str,
                                           "title": str},
                                   "created": bool,   # false: the bug already existed, nothing was filed

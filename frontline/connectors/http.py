@@ -121,6 +121,8 @@ class ApiClient:
         self._remember(secrets)
         self.state = ConnectionState.UNKNOWN
         self.rate_limit_remaining: int | None = None
+        self.rate_limit_hits = 0
+        """Answers that said "slow down" (429, or GitHub's rate-limit 403) since this client started."""
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             auth=auth,
@@ -245,6 +247,7 @@ class ApiClient:
             wait = throttle_wait(response, is_read=is_read, attempt=attempt, now=time.time())
             if wait is not None:
                 self.state = ConnectionState.RATE_LIMITED
+                self.rate_limit_hits += 1
                 if attempt >= self.max_retries or wait > self.max_retry_wait:
                     raise http_errors.rate_limited(self.service, wait)
                 attempt += 1
@@ -410,6 +413,10 @@ class OverApiClient:
     @property
     def connection_state(self) -> ConnectionState:
         return self.client.state
+
+    @property
+    def rate_limit_hits(self) -> int:
+        return self.client.rate_limit_hits
 
     async def aclose(self) -> None:
         await self.client.aclose()

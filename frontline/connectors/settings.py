@@ -44,6 +44,24 @@ class HelpdeskSettings(_Section):
     token_env: str | None = None
     """Environment variable holding the token when no keyring is available, e.g. `ZENDESK_TOKEN`."""
 
+    account_rate_limit: int = Field(default=200, ge=1, le=100_000)
+    """The account's API requests per minute, shared by every person and integration using it. Zendesk:
+    Team 200, Professional 400, Enterprise 700, High Volume add-on 2500 (Essential: 10)."""
+
+    engineers_sharing: int = Field(default=5, ge=1, le=10_000)
+    """How many people run frontline on this account at the same time (their refreshes add up)."""
+
+    refresh_budget_per_minute: int | None = Field(default=None, ge=1, le=100_000)
+    """Requests a minute automatic queue refreshes may use; unset: `account_rate_limit` divided by twice
+    `engineers_sharing` (200 / (5 * 2) = 20), leaving half the account's limit to everything else.
+    Lowered by itself while the helpdesk answers "too many requests"."""
+
+    def refresh_budget(self) -> int:
+        """`refresh_budget_per_minute`, or the share of the account's limit derived from the two above."""
+        if self.refresh_budget_per_minute is not None:
+            return self.refresh_budget_per_minute
+        return max(1, self.account_rate_limit // (2 * self.engineers_sharing))
+
     @field_validator("kind", mode="before")
     @classmethod
     def _known_kind(cls, value: Any) -> Any:

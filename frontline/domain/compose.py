@@ -26,6 +26,8 @@ from frontline.domain.models import (
     TicketThread,
     TicketUpdate,
 )
+from frontline.domain.moments import is_known
+from frontline.domain.presentation import format_stamp
 from frontline.domain.text import clean_text, one_line
 
 SCISSORS_LINE = "# ------------------------ >8 ------------------------"
@@ -262,8 +264,9 @@ def build_editor_buffer(body: str, thread: TicketThread, *, public: bool) -> str
     for comment in reversed(thread.comments):
         author = one_line(comment.author.name) if comment.author else "unknown"
         kind = "public" if comment.public else "internal note"
-        stamp = comment.created_at.strftime("%Y-%m-%d %H:%M")
-        lines.append(f"# On {stamp}, {author} wrote ({kind}):")
+        known_time = is_known(comment.created_at)
+        when = f"On {format_stamp(comment.created_at)}" if known_time else "At an unknown time"
+        lines.append(f"# {when}, {author} wrote ({kind}):")
         comment_lines = clean_text(comment.body).split("\n")
         for line in comment_lines[:QUOTED_LINES_PER_COMMENT]:
             lines.append(f"# > {line}".rstrip())

@@ -18,6 +18,8 @@ _NEEDS_CLEANING = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u
 def haystack(ticket: Ticket) -> str:
     """Everything `/` matches against, lowercased; fields joined by newlines so terms never span two."""
     parts = [ticket.id, ticket.key, ticket.subject, _STATUS_LABELS[ticket.status]]
+    if ticket.status_label is not None:
+        parts.append(ticket.status_label)
     if ticket.priority is not None:
         parts.append(ticket.priority.value)
     requester = ticket.requester

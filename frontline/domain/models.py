@@ -91,6 +91,8 @@ class Attachment(_Model):
     content_type: str | None = None
     size: int | None = None
     url: str | None = None
+    inline: bool = False
+    """An image shown inside the comment's text rather than attached to it."""
 
 
 class Comment(_Model):
@@ -105,6 +107,8 @@ class Comment(_Model):
     source_body: str | None = None
     """The text as its author sent it (Zendesk's Markdown `body`) when `body` is a rendered form of it;
     matching a reply we sent compares against both."""
+    warnings: tuple[str, ...] = ()
+    """What the helpdesk flagged about this entry, for the reader ("unverified sender")."""
 
 
 class Ticket(_Model):
@@ -114,6 +118,11 @@ class Ticket(_Model):
     key: str = Field(default="", description="What people call it: '#35436' or 'SD-12'.")
     subject: str = ""
     status: Status = Status.OPEN
+    status_label: str | None = Field(
+        default=None,
+        description="The account's own name for the status when it is more specific than the category "
+        "(Zendesk custom statuses: 'Waiting on engineering' in the open category).",
+    )
     priority: Priority | None = None
     requester: Person | None = None
     assignee: Person | None = None
@@ -133,6 +142,11 @@ class Ticket(_Model):
     @property
     def display_key(self) -> str:
         return self.key or f"#{self.id}"
+
+    @property
+    def status_text(self) -> str:
+        """What agents call the status: the account's own label, else the category."""
+        return self.status_label or self.status.label
 
 
 class TicketThread(_Model):

@@ -11,13 +11,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 from frontline.domain.clock import Clock, utc_now
-from frontline.domain.drafts import Draft
-from frontline.domain.escalation import Bug, BugReport, EscalationFields, EscalationRecord, TicketRef
+from frontline.domain.escalation import Bug, BugReport, TicketRef
 from frontline.domain.models import (
     Comment,
     Macro,
@@ -30,7 +28,7 @@ from frontline.domain.models import (
     TicketUpdate,
     View,
 )
-from frontline.domain.outbox import OutboxEntry
+from frontline.domain.repositories import DraftRepository, EscalationRepository, OutboxRepository
 from frontline.errors import Unsupported
 
 __all__ = [
@@ -78,6 +76,8 @@ class HelpdeskCapabilities:
     )
     priority_values: tuple[Priority, ...] = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
     max_page_size: int = 100
+    followups: bool = False
+    """A closed ticket takes no more writes, but a follow-up ticket linked to it can (`create_followup`)."""
 
 
 class Helpdesk(ABC):
@@ -94,6 +94,17 @@ class Helpdesk(ABC):
     @abstractmethod
     def connection_state(self) -> ConnectionState:
         """What the last request said about the connection (online, offline, rate-limited ...)."""
+
+    @property
+    def rate_limit_hits(self) -> int:
+        """How many times the helpdesk has answered "too many requests" (429) since the start; refresh
+        budgets shrink when it grows."""
+        return 0
+
+    def notices(self) -> list[str]:
+        """What the last `list_views` left out that the agent should know, one sentence each (a JSM desk
+        where the account is only a customer); empty when nothing was left out."""
+        return []
 
     @abstractmethod
     async def whoami(self) -> Person:
@@ -171,6 +182,16 @@ class Helpdesk(ABC):
             Unsupported: this helpdesk has no macros.
         """
         raise Unsupported(f"{self.display_name} has no macros.")
+
+    async def create_followup(self, ticket_id: str, body: str, public: bool) -> Ticket:
+        """A new ticket following up closed ticket `ticket_id` (same requester), opened with `body` as a
+        public reply or an internal note; returns the new ticket.
+
+        Raises:
+            Unsupported: this helpdesk has no follow-up tickets (`capabilities.followups`).
+            WriteOutcomeUnknown: the answer was lost; the follow-up may exist.
+        """
+        raise Unsupported(f"{self.display_name} has no follow-up tickets.")
 
     def use_token(self, token: str) -> None:
         """Sign in again mid-shift with a new token, keeping the connection, caches and queued writes.
@@ -298,152 +319,3 @@ class Tracker(ABC):
             Nothing: closing twice is safe.
         """
         return None
-
-
-class DraftRepository(Protocol):
-    """Where unsent replies and notes are kept, one per profile and ticket (`frontline.store.drafts`)."""
-
-    def put(self, draft: Draft) -> None:
-        """Insert or replace the ticket's draft.
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def load(self, profile: str, ticket_id: str) -> Draft | None:
-        """The saved draft, or None.
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def delete(self, profile: str, ticket_id: str) -> bool:
-        """Remove a draft; True when there was one.
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def list(self, profile: str) -> list[Draft]:
-        """Every draft of a profile, newest first.
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-
-class OutboxRepository(Protocol):
-    """Where writes are recorded before they are sent (`frontline.store.outbox`, or memory). A write from
-    a draft takes the draft's place, and gives it back if it did not land, each in one transaction."""
-
-    def record(self, entry: OutboxEntry, *, consume_draft: bool) -> None:
-        """Insert `entry`; with `consume_draft`, delete the ticket's draft in the same transaction.
-
-        Raises:
-            StoreError: the local database failed; nothing was recorded and the draft is untouched.
-        """
-
-    def update(self, entry: OutboxEntry, *, restore_draft: bool = False) -> None:
-        """Replace the entry; with `restore_draft`, put its draft back unless a newer one exists.
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def get(self, entry_id: str) -> OutboxEntry | None:
-        """One entry by its identity.
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def unsettled(self, profile: str, ticket_id: str | None = None) -> list[OutboxEntry]:
-        """Entries still queued, sending or unknown, oldest first.
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def recent(self, profile: str, limit: int = 50) -> list[OutboxEntry]:
-        """The newest entries in any state, newest first.
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def for_ticket(self, profile: str, ticket_id: str) -> list[OutboxEntry]:
-        """Every entry for one ticket, oldest first (to tell this write's comment from earlier ones).
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-
-class EscalationRepository(Protocol):
-    """Where escalations are recorded (`frontline.store.escalations`): before each step, so a crash or a
-    dropped connection never files a second bug; plus the form's drafts and the last target used."""
-
-    def get(self, profile: str, ticket_id: str, target: str) -> EscalationRecord | None:
-        """The ticket's escalation to `target`, if any.
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def for_ticket(self, profile: str, ticket_id: str) -> list[EscalationRecord]:
-        """Every escalation of one ticket, oldest first.
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def all(self, profile: str) -> list[EscalationRecord]:
-        """Every escalation of the profile, oldest first (the queue's bug column, the handoff).
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def put(self, record: EscalationRecord) -> None:
-        """Insert or replace a record.
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def save_form(
-        self, profile: str, ticket_id: str, target: str, fields: EscalationFields, saved_at: datetime
-    ) -> None:
-        """Keep the escalation form's fields for a ticket (restored when the form opens again).
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def load_form(self, profile: str, ticket_id: str) -> tuple[str, EscalationFields] | None:
-        """The kept form (its target and fields), if any.
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def delete_form(self, profile: str, ticket_id: str) -> None:
-        """Forget the kept form (it was filed or discarded).
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def last_target(self, profile: str) -> str | None:
-        """The target the last escalation went to.
-
-        Raises:
-            StoreError: the local database failed.
-        """
-
-    def remember_target(self, profile: str, target: str) -> None:
-        """Remember the target used last.
-
-        Raises:
-            StoreError: the local database failed.
-        """

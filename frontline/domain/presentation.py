@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from frontline.domain.models import SlaTarget
+from frontline.domain.moments import UNKNOWN, is_known
 from frontline.domain.text import one_line
 
 SlaState = Literal["breached", "at-risk", "ok", "paused", "none"]
@@ -47,7 +48,9 @@ def format_sla(sla: SlaTarget | None, now: datetime) -> tuple[str, SlaState]:
 
 
 def format_age(moment: datetime, now: datetime) -> str:
-    """How long ago, in one unit: "now", "5m", "3h", "2d", "1y"."""
+    """How long ago, in one unit: "now", "5m", "3h", "2d", "1y"; "unknown" when the helpdesk did not say."""
+    if not is_known(moment):
+        return UNKNOWN
     seconds = (now - moment).total_seconds()
     if seconds < 60:
         return "now"
@@ -58,6 +61,11 @@ def format_age(moment: datetime, now: datetime) -> str:
     if seconds < 365 * 86400:
         return f"{int(seconds // 86400)}d"
     return f"{int(seconds // (365 * 86400))}y"
+
+
+def format_stamp(moment: datetime, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """`moment` in `pattern` (in its own zone), or "unknown" when the helpdesk did not say."""
+    return moment.strftime(pattern) if is_known(moment) else UNKNOWN
 
 
 def cell_text(text: str) -> str:

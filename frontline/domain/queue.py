@@ -106,6 +106,8 @@ class QueueModel:
         self._sorted: list[int] = []
         self.visible: list[int] = []
         self.key_width = 0
+        self.status_width = 0
+        """The longest custom status label (Zendesk "Waiting on engineering"), 0 without any."""
         self.replace(tickets, now=now)
 
     # -- loading ---------------------------------------------------------------------------------------
@@ -124,6 +126,7 @@ class QueueModel:
         self._index_of = {ticket.id: index for index, ticket in enumerate(tickets)}
         self._rows = [None] * len(tickets)
         self.key_width = max((len(ticket.display_key) for ticket in tickets), default=0)
+        self.status_width = max((len(t.status_label) for t in tickets if t.status_label), default=0)
         self._resort()
 
     def _keep_index(self, tickets: list[Ticket], haystacks: list[str]) -> bool:
@@ -191,6 +194,7 @@ class QueueModel:
         if index is None:
             return None
         self.tickets[index] = ticket
+        self.status_width = max(self.status_width, len(ticket.status_label or ""))
         old, new = self._haystacks[index], haystack(ticket)
         self._haystacks[index] = new
         self.generation += 1
@@ -373,7 +377,7 @@ class QueueModel:
                 requester=cell_text(ticket.requester.name) if ticket.requester else "",
                 organization=cell_text(ticket.organization.name) if ticket.organization else "",
                 assignee=cell_text(ticket.assignee.name) if ticket.assignee else "",
-                status=_STATUS_LABELS[ticket.status],
+                status=cell_text(ticket.status_label or _STATUS_LABELS[ticket.status]),
                 priority=ticket.priority.value if ticket.priority else "—",
                 linked_bug=cell_text(ticket.linked_bug or ""),
             )

@@ -28,9 +28,7 @@ from frontline.domain.shift import WritePurpose
 from frontline.errors import FrontlineError, PartiallyApplied
 from frontline.services.outbox import MemoryOutbox, Outbox
 from frontline.services.paging import PageGuard
-
-AUTO_REFRESH_REQUESTS_PER_MINUTE = 30
-"""The share of the account's rate limit automatic refreshes may use."""
+from frontline.services.refresh_budget import DEFAULT_REFRESH_BUDGET, RefreshBudget
 
 _SUBJECTS_KEPT = 1_000
 
@@ -48,6 +46,8 @@ class Desk:
         clock: the source of "now" for SLA and age.
         outbox: where writes are recorded before they are sent (opened on the first write); in memory
             when not given.
+        refresh_budget: requests a minute automatic refreshes may use (the profile's
+            `refresh_budget_per_minute`); lowered by itself while the helpdesk rate limits.
     """
 
     def __init__(
@@ -58,11 +58,13 @@ class Desk:
         view_ids: Sequence[str] = (),
         clock: Clock = utc_now,
         outbox: Callable[[], OutboxRepository] | None = None,
+        refresh_budget: int = DEFAULT_REFRESH_BUDGET,
     ) -> None:
         self.adapter = adapter
         self.profile_name = profile_name
         self.view_ids = tuple(view_ids)
         self.clock = clock
+        self.refresh_budget = RefreshBudget(refresh_budget, clock=clock)
         self.me: Person | None = None
         self._listeners: list[TicketListener] = []
         self._subjects: dict[str, str] = {}
@@ -109,6 +111,10 @@ class Desk:
         by_id = {view.id: view for view in views}
         return [by_id[view_id] for view_id in self.view_ids if view_id in by_id]
 
+    def notices(self) -> list[str]:
+        """What the last `views()` left out and why (a desk without agent rights), for the CLI and UI."""
+        return list(self.adapter.notices())
+
     async def load_view(
         self, view_id: str, *, on_progress: ProgressCallback | None = None, limit: int | None = None
     ) -> list[Ticket]:
@@ -139,12 +145,13 @@ class Desk:
     def refresh_seconds(self, view_id: str, configured: int) -> int:
         """How long to wait between automatic refreshes of a view.
 
-        A full reload costs one request per page, and helpdesk rate limits are per account (Zendesk's
-        smallest plan allows 200 requests a minute for everyone). Automatic refreshes stay under
-        `AUTO_REFRESH_REQUESTS_PER_MINUTE`, so a huge view refreshes less often than a small one.
+        A full reload costs one request per page, and helpdesk rate limits are per account (Zendesk Team
+        allows 200 requests a minute for everyone). Automatic refreshes stay within `refresh_budget`,
+        which halves when the helpdesk answers 429, so a huge view refreshes less often than a small one.
         """
         pages = self.pages_per_view.get(view_id, 1)
-        budget_seconds = math.ceil(pages * 60 / AUTO_REFRESH_REQUESTS_PER_MINUTE)
+        per_minute = self.refresh_budget.current(self.adapter.rate_limit_hits)
+        budget_seconds = math.ceil(pages * 60 / per_minute)
         return max(configured, budget_seconds)
 
     async def open_ticket(self, ticket_id: str) -> TicketThread:
@@ -235,6 +242,17 @@ class Desk:
     def _changed(self, ticket: Ticket) -> Ticket:
         for listener in list(self._listeners):
             listener(ticket)
+        return ticket
+
+    async def create_followup(self, ticket_id: str, body: str, *, public: bool) -> Ticket:
+        """Open a follow-up to closed ticket `ticket_id` carrying `body` (what a closed ticket refused).
+
+        Raises:
+            Unsupported: the helpdesk has no follow-up tickets.
+            WriteOutcomeUnknown: the answer was lost; look for the follow-up before creating another.
+        """
+        ticket = await self.adapter.create_followup(ticket_id, body, public)
+        self._remember_subject(ticket)
         return ticket
 
     async def macros(self) -> list[Macro]:

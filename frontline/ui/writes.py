@@ -17,10 +17,12 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from textual.markup import escape
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from frontline.domain.compose import ComposerState
 from frontline.domain.models import Ticket, TicketThread, TicketUpdate
+from frontline.domain.text import one_line
 from frontline.errors import (
     ConflictError,
     FrontlineError,
@@ -197,7 +199,8 @@ class Writes:
         key = send.ticket.display_key
         error = outcome.error
         if outcome.sent is not None:
-            self.app.notify(f"{send.what} sent to {key} · status {outcome.sent.status.label}", timeout=4)
+            status = escape(one_line(outcome.sent.status_text))
+            self.app.notify(f"{send.what} sent to {key} · status {status}", timeout=4)
             if isinstance(error, FrontlineError):
                 self.app.report_error(error)
             return

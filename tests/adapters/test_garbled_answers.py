@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from frontline.connectors import decode
 from frontline.connectors.decode import decode_json, nesting_depth
 from frontline.connectors.http import ApiClient
+from frontline.connectors.jsm import paging as jsm_paging
 from frontline.connectors.jsm.client import build_jsm_adapter
 from frontline.connectors.zendesk.client import build_zendesk_adapter
 from frontline.domain.models import CommentDraft, Status, TicketUpdate
@@ -136,6 +137,12 @@ ZENDESK_ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v2/macros/5"): {"macro": {"id": 5, "title": "Close and redirect", "active": True}},
     ("GET", "/api/v2/tickets/35436/macros/5/apply"): fixture("macro_apply.json"),
     ("PUT", "/api/v2/tickets/35436"): {"ticket": _TICKET["ticket"], "audit": {"events": []}},
+    ("GET", "/api/v2/custom_statuses"): {
+        "custom_statuses": [
+            {"id": 123, "status_category": "open", "agent_label": "Waiting on engineering", "active": True},
+            {"id": 124, "status_category": "open", "agent_label": "Open", "active": True, "default": True},
+        ]
+    },
 }
 NOT_FOUND = {"error": "RecordNotFound", "description": "Not found"}
 
@@ -223,6 +230,22 @@ JSM_ROUTES: dict[tuple[str, str], Any] = {
         ]
     },
     ("POST", "/rest/api/3/issue/ITH-1/transitions"): {},
+    ("GET", f"{SD}/servicedesk/10001"): {"id": "10001", "projectId": "11001", "projectKey": "ITH"},
+    ("GET", "/rest/api/3/status"): [
+        {"id": "3", "name": "Wartet auf Kunden", "untranslatedName": "Waiting for customer"},
+    ],
+    ("GET", "/rest/api/3/field"): [
+        {"id": "customfield_10020", "schema": {"custom": "com.atlassian.servicedesk:sd-sla-field"}},
+        {
+            "id": "customfield_10002",
+            "schema": {"custom": "com.atlassian.servicedesk:sd-customer-organizations"},
+        },
+    ],
+    ("GET", "/rest/api/3/search/jql"): {"issues": [_ISSUE], "isLast": True},
+    ("GET", "/rest/api/3/priority/search"): {
+        "isLast": True,
+        "values": [{"id": "1", "name": "P1 - Critical"}, {"id": "2", "name": "High"}],
+    },
 }
 
 Operation = Callable[[Any], Awaitable[object]]
@@ -525,18 +548,19 @@ def jsm_answering(answer: Callable[[httpx.Request], httpx.Response]) -> tuple[He
 async def test_jsm_list_that_ignores_start_is_malformed_after_two_pages() -> None:
     page = {**_paged(_COMMENT), "isLastPage": False}
     adapter, requests = jsm_answering(lambda r: httpx.Response(200, json=page))
-    with pytest.raises(MalformedResponse, match="same page twice"):
+    with pytest.raises(MalformedResponse, match="keeps sending the same page"):
         await adapter.list_comments("ITH-1")
     assert len(requests) == 2
 
 
 async def test_jsm_list_with_endless_new_pages_stops_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(decode, "MAX_PAGES", 4)
+    monkeypatch.setattr(jsm_paging, "MAX_PAGES", 4)
     counter = iter(range(10_000))
 
     def fresh(request: httpx.Request) -> httpx.Response:
-        comment = {**_COMMENT, "id": str(next(counter))}
-        return httpx.Response(200, json={**_paged(comment), "isLastPage": False})
+        number = next(counter)
+        comment = {**_COMMENT, "id": str(number)}
+        return httpx.Response(200, json={**_paged(comment), "isLastPage": False, "start": number})
 
     adapter, requests = jsm_answering(fresh)
     with pytest.raises(MalformedResponse, match="more pages"):
@@ -548,9 +572,9 @@ async def test_jsm_queue_cursor_follows_the_values_not_a_garbled_size() -> None:
     page = {**_paged(_ISSUE, _ISSUE), "isLastPage": False, "size": -40}
     adapter, _ = jsm_answering(lambda r: httpx.Response(200, json=page))
     first = await adapter.list_view_tickets("10001:10")
-    assert first.next_cursor == "2"
+    assert jsm_paging.read_queue_cursor(first.next_cursor).start == 2
     second = await adapter.list_view_tickets("10001:10", "²", 50)  # not an ASCII number: start over
-    assert second.next_cursor == "2"
+    assert jsm_paging.read_queue_cursor(second.next_cursor).start == 2
     empty = {**_paged(), "isLastPage": False}
     adapter, _ = jsm_answering(lambda r: httpx.Response(200, json=empty))
     assert (await adapter.list_view_tickets("10001:10", "2", 50)).next_cursor is None
@@ -572,8 +596,14 @@ async def test_desks_and_queues_with_unusable_ids_are_skipped() -> None:
 
 async def test_a_desk_loop_guarded_by_page_guard_ends() -> None:
     """How `Desk.load_view` bounds a queue whose pages never end (cursors that always grow)."""
-    page = {**_paged(_ISSUE), "isLastPage": False}
-    adapter, requests = jsm_answering(lambda r: httpx.Response(200, json=page))
+    counter = iter(range(10_000))
+
+    def fresh(request: httpx.Request) -> httpx.Response:
+        number = next(counter)  # a new issue each time: not the same page again, which the adapter stops
+        issue = {**_ISSUE, "id": str(20_000 + number), "key": f"ITH-{number}"}
+        return httpx.Response(200, json={**_paged(issue), "isLastPage": False, "start": number})
+
+    adapter, requests = jsm_answering(fresh)
     guard = PageGuard("Jira Service Management", max_pages=5)
     cursor: str | None = None
     with pytest.raises(MalformedResponse, match="after 5 pages"):
@@ -581,4 +611,4 @@ async def test_a_desk_loop_guarded_by_page_guard_ends() -> None:
             cursor = guard.next((await adapter.list_view_tickets("10001:10", cursor, 50)).next_cursor)
             if cursor is None:
                 break
-    assert len(requests) == 5
+    assert len([r for r in requests if r.url.path.endswith("/queue/10/issue")]) == 5

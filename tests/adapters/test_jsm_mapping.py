@@ -17,6 +17,7 @@ from frontline.connectors.jsm.mapping import (
     parse_time,
 )
 from frontline.domain.models import Priority, Status
+from frontline.domain.moments import UNKNOWN_TIME
 
 SITE = "https://acme.atlassian.net"
 
@@ -40,7 +41,9 @@ def test_sparse_issue_and_comment() -> None:
     assert person is not None and person.name == "qm:1" and person.email is None
     comment = map_comment({"id": 5, "created": {"epochMillis": 0}})
     assert comment is not None and comment.body == "" and comment.public is True and comment.author is None
-    assert map_comment({"id": "1"}) is None
+    undated = map_comment({"id": "1"})  # kept, its time unknown (shown as such), not silently dropped
+    assert undated is not None and undated.created_at == UNKNOWN_TIME
+    assert map_comment({"created": "2021-01-17T12:34:00.000+0000"}) is None
 
 
 def test_statuses_and_priorities() -> None:

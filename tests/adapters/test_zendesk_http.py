@@ -24,6 +24,7 @@ from frontline.errors import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    TicketClosed,
     Unavailable,
     ValidationFailed,
     WriteOutcomeUnknown,
@@ -285,7 +286,7 @@ async def test_422_details_are_surfaced(zd: FakeZendesk) -> None:
     with pytest.raises(ValidationFailed) as caught:
         await zd.adapter().update_ticket("42", TicketUpdate(status=Status.OPEN, revision=STAMP))
     assert caught.value.details == {"status": ["Status: closed prevents ticket update"]}
-    assert "closed prevents ticket update" in caught.value.message
+    assert isinstance(caught.value, TicketClosed) and "follow-up ticket" in caught.value.message
 
 
 async def test_429_retry_after_is_honoured_for_writes(zd: FakeZendesk) -> None:

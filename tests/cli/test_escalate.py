@@ -59,8 +59,8 @@ ENG = Target(name="eng", kind="jira", display_name="Jira", project="ENG", labels
 WEB = Target(name="web", kind="github", display_name="GitHub", project="acme/web")
 BUG_URL = "https://acme.atlassian.net/browse/ENG-1"
 TICKET_KEYS = [
-    "id", "key", "subject", "status", "priority", "requester", "assignee", "organization", "tags",
-    "sla_due_at", "sla_paused", "created_at", "updated_at", "url", "linked_bug", "linked_bugs",
+    "id", "key", "subject", "status", "status_label", "priority", "requester", "assignee", "organization",
+    "tags", "sla_due_at", "sla_paused", "created_at", "updated_at", "url", "linked_bug", "linked_bugs",
 ]  # fmt: skip
 
 

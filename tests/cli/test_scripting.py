@@ -36,8 +36,8 @@ views = ["360002", "360001"]
 """
 
 TICKET_KEYS = [
-    "id", "key", "subject", "status", "priority", "requester", "assignee", "organization", "tags",
-    "sla_due_at", "sla_paused", "created_at", "updated_at", "url", "linked_bug", "linked_bugs",
+    "id", "key", "subject", "status", "status_label", "priority", "requester", "assignee", "organization",
+    "tags", "sla_due_at", "sla_paused", "created_at", "updated_at", "url", "linked_bug", "linked_bugs",
 ]  # fmt: skip
 
 
@@ -136,7 +136,9 @@ def test_show_json_and_text(helpdesk: FakeHelpdesk) -> None:
     payload = json.loads(out)
     assert payload["ticket"]["id"] == "1004"
     assert [c["public"] for c in payload["comments"]] == [True, False]
-    assert list(payload["comments"][0]) == ["id", "author", "public", "created_at", "body", "attachments"]
+    assert list(payload["comments"][0]) == [
+        "id", "author", "public", "created_at", "body", "attachments", "warnings",
+    ]  # fmt: skip
 
     code, text, _ = run(helpdesk, "show", "1004")
     assert code == 0

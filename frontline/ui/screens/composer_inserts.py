@@ -41,7 +41,7 @@ async def choose_template(app: App[object]) -> Template | None:
 
 def fields_summary(state: ComposerState, ticket: Ticket) -> list[str]:
     """What submitting changes besides the text: the status, then any field a macro set."""
-    current = ticket.status.label
+    current = one_line(ticket.status_text)
     status = state.submit_status.label if state.submit_status else f"{current} (unchanged)"
     parts = [f"Submit as: {status}"]
     if state.priority is not None:

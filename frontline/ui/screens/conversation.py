@@ -18,6 +18,7 @@ from textual.widgets import Button, Static
 
 from frontline.domain.escalation import Bug
 from frontline.domain.models import Attachment, Comment, Priority, Ticket
+from frontline.domain.moments import is_known
 from frontline.domain.text import clean_text, one_line
 from frontline.ui.bug_links import bug_label
 
@@ -111,7 +112,7 @@ def header_content(ticket: Ticket, now: datetime, bugs: Sequence[Bug] = ()) -> C
         organization,
         "\n",
         ("Status ", label),
-        (ticket.status.label, "bold"),
+        (one_line(ticket.status_text), "bold"),
         ("  Priority ", label),
         (priority, _PRIORITY_STYLE.get(ticket.priority, "") if ticket.priority else ""),
         ("  Assignee ", label),
@@ -153,6 +154,7 @@ class CommentCard(Vertical):
     CommentCard .comment-meta { color: $text-muted; height: auto; }
     CommentCard .comment-body { height: auto; }
     CommentCard .comment-attachments { height: auto; color: $text-muted; }
+    CommentCard .comment-warning { height: auto; color: $warning; text-style: bold; }
     CommentCard ShowMore { margin-top: 1; }
     """
 
@@ -174,11 +176,19 @@ class CommentCard(Vertical):
             if self.comment.author and self.comment.author.role
             else ""
         )
-        age = short_duration(self.now - self.comment.created_at)
+        created = self.comment.created_at
+        when = (
+            f"{local_time(created)} ({short_duration(self.now - created)} ago)"
+            if is_known(created)
+            else "time unknown"
+        )
         yield Static(
-            Content(f"{author}{role} · {local_time(self.comment.created_at)} ({age} ago)"),
+            Content(f"{author}{role} · {when}"),
             classes="comment-meta",
         )
+        if self.comment.warnings:
+            warnings = " · ".join(one_line(warning) for warning in self.comment.warnings)
+            yield Static(Content(f"⚠ {warnings}"), classes="comment-warning")
         yield Static(Content(self._visible_body()), classes="comment-body")
         if self.comment.attachments:
             yield Static(attachments_content(self.comment.attachments), classes="comment-attachments")
@@ -215,7 +225,7 @@ def attachments_content(attachments: tuple[Attachment, ...]) -> Content:
     lines = [
         " · ".join(
             (
-                f"Attachment: {one_line(a.file_name)}",
+                f"{'Inline image' if a.inline else 'Attachment'}: {one_line(a.file_name)}",
                 one_line(a.content_type or "unknown type"),
                 format_size(a.size),
             )

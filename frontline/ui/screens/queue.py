@@ -176,6 +176,8 @@ class QueueScreen(FrontlineScreen, Screen[None]):
             self.queue_list.empty_text = f"Could not load views: {error.message} Press R to retry."
             self.queue_list.refresh()
             return
+        for notice in self.sync.desk.notices():  # a desk left out (no agent rights there), say so once
+            self.notify(notice, title="Not every desk is listed", severity="warning", timeout=12)
         if not self.views:
             self.queue_list.empty_text = "This helpdesk lists no views for you."
             self.queue_list.refresh()

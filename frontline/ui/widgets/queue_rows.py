@@ -73,10 +73,12 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-def layout_columns(width: int, key_width: int) -> list[tuple[str, int]]:
-    """Column widths for a list `width` cells wide: drop optional columns until subject has room."""
+def layout_columns(width: int, key_width: int, status_width: int = 0) -> list[tuple[str, int]]:
+    """Column widths for a list `width` cells wide: drop optional columns until subject has room. The
+    status column grows (up to 22 cells) for the account's own status names (`status_width`)."""
     widths = {column.name: column.width for column in COLUMNS}
     widths["key"] = min(max(key_width, 5), 14)
+    widths["status"] = min(max(status_width, widths["status"]), 22)
     shown = list(COLUMNS)
     min_subject = COLUMNS[4].width
 
@@ -104,7 +106,7 @@ class RowRenderer:
         self._row_styles: dict[str, Style] = {}
         self._mode: tuple[object, ...] | None = None
         self._gutter: tuple[int, Style | None] = (0, None)  # scrollbar columns after each row, fill
-        self._column_cache: tuple[tuple[int, int], list[tuple[str, int]]] | None = None
+        self._column_cache: tuple[tuple[int, int, int], list[tuple[str, int]]] | None = None
         self._used = 0
         self._cells: dict[int, list[tuple[str, str]]] = {}
         self._strips: dict[tuple[object, ...], Strip] = {}
@@ -192,10 +194,10 @@ class RowRenderer:
 
     # -- building --------------------------------------------------------------------------------------
 
-    def columns(self, width: int, key_width: int) -> list[tuple[str, int]]:
-        cache_key = (width, key_width)
+    def columns(self, width: int, model: QueueModel) -> list[tuple[str, int]]:
+        cache_key = (width, model.key_width, model.status_width)
         if self._column_cache is None or self._column_cache[0] != cache_key:
-            columns = layout_columns(width, key_width)
+            columns = layout_columns(width, model.key_width, model.status_width)
             self._column_cache = (cache_key, columns)
             self._used = sum(cell_width + 1 for _, cell_width in columns) + 2
             self._cells.clear()
@@ -205,7 +207,7 @@ class RowRenderer:
     def header(self, model: QueueModel, width: int) -> Strip:
         sorted_column = SORTED_COLUMN.get(model.sort_mode, "")
         parts = ["  "]
-        for name, cell_width in self.columns(width, model.key_width):
+        for name, cell_width in self.columns(width, model):
             title = TITLES[name]
             if name == sorted_column:  # the arrow stays visible: the title gives way, not the arrow
                 title = (title if len(title) + 2 <= cell_width else title[: max(cell_width - 2, 0)]) + " ▾"
@@ -236,7 +238,7 @@ class RowRenderer:
 
     def _cells_of(self, model: QueueModel, position: int, width: int) -> list[tuple[str, str]]:
         """(column, text fitted to its width) for the columns that do not tick (those get "")."""
-        columns = self.columns(width, model.key_width)
+        columns = self.columns(width, model)
         index = model.visible[position]
         cells = self._cells.get(index)
         if cells is None:
@@ -277,7 +279,7 @@ class RowRenderer:
     ) -> Strip:
         """Neighbouring cells of the same style are merged into one Segment (fewer segments to filter)."""
         ticket = model.ticket_at(position)
-        columns = self.columns(width, model.key_width)
+        columns = self.columns(width, model)
         sla_text, sla_state = sla
         prefix = "cursor:" if is_cursor else ""
         styles = self._row_styles

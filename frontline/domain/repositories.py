@@ -1,0 +1,164 @@
+"""The local stores' contracts: drafts, the outbox and escalation records (`frontline.store` implements them).
+
+Re-exported by `frontline.domain.ports`, where services import them from.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from frontline.domain.drafts import Draft
+from frontline.domain.escalation import EscalationFields, EscalationRecord
+from frontline.domain.outbox import OutboxEntry
+
+__all__ = ["DraftRepository", "EscalationRepository", "OutboxRepository"]
+
+
+class DraftRepository(Protocol):
+    """Where unsent replies and notes are kept, one per profile and ticket (`frontline.store.drafts`)."""
+
+    def put(self, draft: Draft) -> None:
+        """Insert or replace the ticket's draft.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def load(self, profile: str, ticket_id: str) -> Draft | None:
+        """The saved draft, or None.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def delete(self, profile: str, ticket_id: str) -> bool:
+        """Remove a draft; True when there was one.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def list(self, profile: str) -> list[Draft]:
+        """Every draft of a profile, newest first.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+
+class OutboxRepository(Protocol):
+    """Where writes are recorded before they are sent (`frontline.store.outbox`, or memory). A write from
+    a draft takes the draft's place, and gives it back if it did not land, each in one transaction."""
+
+    def record(self, entry: OutboxEntry, *, consume_draft: bool) -> None:
+        """Insert `entry`; with `consume_draft`, delete the ticket's draft in the same transaction.
+
+        Raises:
+            StoreError: the local database failed; nothing was recorded and the draft is untouched.
+        """
+
+    def update(self, entry: OutboxEntry, *, restore_draft: bool = False) -> None:
+        """Replace the entry; with `restore_draft`, put its draft back unless a newer one exists.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def get(self, entry_id: str) -> OutboxEntry | None:
+        """One entry by its identity.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def unsettled(self, profile: str, ticket_id: str | None = None) -> list[OutboxEntry]:
+        """Entries still queued, sending or unknown, oldest first.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def recent(self, profile: str, limit: int = 50) -> list[OutboxEntry]:
+        """The newest entries in any state, newest first.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def for_ticket(self, profile: str, ticket_id: str) -> list[OutboxEntry]:
+        """Every entry for one ticket, oldest first (to tell this write's comment from earlier ones).
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+
+class EscalationRepository(Protocol):
+    """Where escalations are recorded (`frontline.store.escalations`): before each step, so a crash or a
+    dropped connection never files a second bug; plus the form's drafts and the last target used."""
+
+    def get(self, profile: str, ticket_id: str, target: str) -> EscalationRecord | None:
+        """The ticket's escalation to `target`, if any.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def for_ticket(self, profile: str, ticket_id: str) -> list[EscalationRecord]:
+        """Every escalation of one ticket, oldest first.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def all(self, profile: str) -> list[EscalationRecord]:
+        """Every escalation of the profile, oldest first (the queue's bug column, the handoff).
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def put(self, record: EscalationRecord) -> None:
+        """Insert or replace a record.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def save_form(
+        self, profile: str, ticket_id: str, target: str, fields: EscalationFields, saved_at: datetime
+    ) -> None:
+        """Keep the escalation form's fields for a ticket (restored when the form opens again).
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def load_form(self, profile: str, ticket_id: str) -> tuple[str, EscalationFields] | None:
+        """The kept form (its target and fields), if any.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def delete_form(self, profile: str, ticket_id: str) -> None:
+        """Forget the kept form (it was filed or discarded).
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def last_target(self, profile: str) -> str | None:
+        """The target the last escalation went to.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def remember_target(self, profile: str, target: str) -> None:
+        """Remember the target used last.
+
+        Raises:
+            StoreError: the local database failed.
+        """

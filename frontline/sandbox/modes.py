@@ -38,6 +38,8 @@ ZENDESK_MODES: dict[str, str] = {
     "private note (flag 2, not part of the conversation), web forms sent without signing in (flag 3)",
     "markdown": "a comment's Markdown body is rendered as Zendesk does: html_body formatted, plain_body "
     "its text ('**Fixed** in [v2](...)' reads 'Fixed in v2'), body kept as sent",
+    "redirects": "the configured address is a vanity domain: every /api/v2 request answers 301 to "
+    "https://acme.zendesk.com/... (not part of all: it makes the account unusable, as it should)",
 }
 """Zendesk mode -> what it changes. In every mode, as on every account, closed tickets refuse updates
 (422 "Status: closed prevents ticket update") and POST /api/v2/tickets with via_followup_source_id opens
@@ -45,6 +47,9 @@ a follow-up."""
 
 MODES: dict[str, dict[str, str]] = {"jsm": JSM_MODES, "zendesk": ZENDESK_MODES}
 """System name -> its modes."""
+
+NOT_IN_ALL = frozenset({"redirects"})
+"""Modes `all` leaves out: they stop every request rather than make one part hard."""
 
 
 def parse_modes(system: str, raw: str | Iterable[str] | None) -> frozenset[str]:
@@ -59,7 +64,7 @@ def parse_modes(system: str, raw: str | Iterable[str] | None) -> frozenset[str]:
     wanted = {name.strip() for name in names if name and name.strip()}
     known = MODES.get(system, {})
     if "all" in wanted:
-        wanted = (wanted - {"all"}) | set(known)
+        wanted = (wanted - {"all"}) | (set(known) - NOT_IN_ALL)
     unknown = sorted(wanted - set(known))
     if unknown:
         offered = ", ".join(known) or "none"

@@ -224,6 +224,10 @@ class ZendeskSystem(SandboxSystem):
         ]
 
 
+VANITY_TARGET = "https://acme.zendesk.com"
+"""Where the `redirects` mode sends every API request: the account's canonical address."""
+
+
 async def _invalid_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
     await JSONResponse({"error": "InvalidEndpoint", "description": "Not found"}, status_code=404)(
         scope, receive, send
@@ -253,6 +257,11 @@ class _ZendeskEdge:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
+        if "redirects" in self.system.store.modes and path.startswith("/api/v2/"):
+            query = scope.get("query_string", b"").decode("latin-1")
+            target = f"{VANITY_TARGET}{path}" + (f"?{query}" if query else "")
+            await Response(status_code=301, headers={"Location": target})(scope, receive, send)
+            return
         scopes = scope.get("state", {}).get("zendesk_oauth_scopes")
         if scopes is not None and not scope_allows(scopes, scope["method"], path):
             await _forbidden(scope, receive, send)

@@ -124,18 +124,16 @@ def run(args: argparse.Namespace, *, stop: threading.Event | None = None, out: T
     except FaultSpecError as exc:
         print(f"frontline sandbox: bad --faults: {exc}", file=sys.stderr)
         return 2
-    jsm_mode = getattr(args, "jsm_mode", None)
-    try:
-        parse_modes("jsm", jsm_mode)
-    except ValueError as exc:
-        print(f"frontline sandbox: bad --jsm-mode: {exc}", file=sys.stderr)
-        return 2
-    zendesk_mode = getattr(args, "zendesk_mode", None)
-    try:
-        parse_modes("zendesk", zendesk_mode)
-    except ValueError as exc:
-        print(f"frontline sandbox: bad --zendesk-mode: {exc}", file=sys.stderr)
-        return 2
+    modes: dict[str, str] = {}
+    for system in ("jsm", "zendesk"):
+        mode = getattr(args, f"{system}_mode", None)
+        try:
+            parse_modes(system, mode)
+        except ValueError as exc:
+            print(f"frontline sandbox: bad --{system}-mode: {exc}", file=sys.stderr)
+            return 2
+        if mode:
+            modes[system] = mode
     server = SandboxServer(
         seed=args.seed,
         tickets=args.tickets,
@@ -143,7 +141,7 @@ def run(args: argparse.Namespace, *, stop: threading.Event | None = None, out: T
         port=args.port,
         systems=systems,
         faults=args.faults,
-        modes={name: mode for name, mode in (("jsm", jsm_mode), ("zendesk", zendesk_mode)) if mode},
+        modes=modes,
     )
     for name, reason in server.skipped.items():
         print(f"frontline sandbox: skipping {name}: {reason}", file=sys.stderr)
@@ -184,10 +182,9 @@ def run(args: argparse.Namespace, *, stop: threading.Event | None = None, out: T
             print(f"  slack webhook: {server.urls['slack']}{webhook_path(server.token)}", file=out)
         if args.faults:
             print(f"  faults: {args.faults}", file=out)
-        if jsm_mode and "jsm" in server.urls:
-            print(f"  jsm modes: {', '.join(sorted(parse_modes('jsm', jsm_mode)))}", file=out)
-        if zendesk_mode and "zendesk" in server.urls:
-            print(f"  zendesk modes: {', '.join(sorted(parse_modes('zendesk', zendesk_mode)))}", file=out)
+        for system, mode in modes.items():
+            if system in server.urls:
+                print(f"  {system} modes: {', '.join(sorted(parse_modes(system, mode)))}", file=out)
         print("Press Ctrl-C to stop.", file=out, flush=True)
         waiter = stop or threading.Event()
         while not waiter.wait(0.5):

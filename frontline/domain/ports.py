@@ -193,6 +193,14 @@ class Helpdesk(ABC):
         """
         raise Unsupported(f"{self.display_name} has no follow-up tickets.")
 
+    async def requester_tickets(self, ticket: Ticket, limit: int = 5) -> list[Ticket]:
+        """The requester's other open tickets (not solved or closed, not `ticket`), newest first.
+
+        Raises:
+            PermissionDenied: the account may not list the requester's tickets.
+        """
+        return []
+
     def use_token(self, token: str) -> None:
         """Sign in again mid-shift with a new token, keeping the connection, caches and queued writes.
 

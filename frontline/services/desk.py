@@ -263,5 +263,9 @@ class Desk:
     async def preview_macro(self, ticket_id: str, macro_id: str) -> MacroPreview:
         return await self.adapter.preview_macro(ticket_id, macro_id)
 
+    async def requester_tickets(self, ticket: Ticket, limit: int = 5) -> list[Ticket]:
+        """The requester's other open tickets, newest first (`Helpdesk.requester_tickets`)."""
+        return await self.adapter.requester_tickets(ticket, limit)
+
     async def close(self) -> None:
         await self.adapter.aclose()

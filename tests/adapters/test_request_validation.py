@@ -56,6 +56,7 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         ("GET", "/api/v2/macros/{macro_id}"),
         ("GET", "/api/v2/tickets/{ticket_id}/macros/{macro_id}/apply"),
         ("POST", "/oauth/tokens"),
+        ("GET", "/api/v2/search"),
     },
     JSM: {
         ("GET", "/rest/api/3/myself"),

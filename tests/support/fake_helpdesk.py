@@ -25,7 +25,7 @@ from frontline.domain.models import (
     View,
 )
 from frontline.domain.ports import ConnectionState, Helpdesk, HelpdeskCapabilities
-from frontline.errors import ConflictError, NotFound
+from frontline.errors import ConflictError, FrontlineError, NotFound
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 ME = Person(id="1", name="Ada Agent", email="ada@example.com", role="agent")
@@ -52,6 +52,7 @@ class FakeHelpdesk(Helpdesk):
     updates: list[tuple[str, TicketUpdate]] = field(default_factory=list)
     conflict_next_update: bool = False
     state: ConnectionState = ConnectionState.ONLINE
+    requester_tickets_error: FrontlineError | None = None
 
     kind = "fake"
     display_name = "Fake Helpdesk"
@@ -152,6 +153,21 @@ class FakeHelpdesk(Helpdesk):
     async def list_comments(self, ticket_id: str) -> list[Comment]:
         await self.get_ticket(ticket_id)
         return list(self.comments[ticket_id])
+
+    async def requester_tickets(self, ticket: Ticket, limit: int = 5) -> list[Ticket]:
+        if self.requester_tickets_error is not None:
+            raise self.requester_tickets_error
+        if ticket.requester is None:
+            return []
+        others = [
+            t
+            for t in self.tickets.values()
+            if t.requester is not None
+            and t.requester.id == ticket.requester.id
+            and t.id != ticket.id
+            and t.status not in (Status.SOLVED, Status.CLOSED)
+        ]
+        return sorted(others, key=lambda t: t.updated_at, reverse=True)[:limit]
 
     async def update_ticket(self, ticket_id: str, update: TicketUpdate) -> Ticket:
         ticket = await self.get_ticket(ticket_id)

@@ -174,6 +174,7 @@ async def zendesk_desk(env: Env) -> None:
     assert second.items and {t.id for t in second.items}.isdisjoint(t.id for t in first.items)
     await adapter.view_count(views[0].id)
     thread = await desk.open_ticket(TICKET)
+    await desk.requester_tickets(thread.ticket)
     update = TicketUpdate(
         comment=CommentDraft(body="We are looking into it.", public=True),
         status=Status.PENDING,

@@ -31,7 +31,15 @@ from frontline.connectors.jsm.paging import (
     read_queue_cursor,
     same_page,
 )
-from frontline.connectors.jsm.reading import ROW_FIELDS, SiteFacts, complete_rows, read_issue
+from frontline.connectors.jsm.reading import (
+    ROW_FIELDS,
+    SiteFacts,
+    complete_rows,
+    is_issue_key,
+    jql_string,
+    read_issue,
+    search_rows,
+)
 from frontline.connectors.jsm.writes import JsmWrites, partial
 from frontline.connectors.settings import HelpdeskSettings
 from frontline.domain.models import Comment, Page, Person, Status, Ticket, TicketUpdate, View
@@ -226,6 +234,19 @@ class JsmAdapter(OverApiClient, Helpdesk):
         if ticket is None:
             raise MalformedResponse(f"Jira Service Management sent an issue without a key for {ticket_id}.")
         return merge_request(ticket, request)
+
+    async def requester_tickets(self, ticket: Ticket, limit: int = 5) -> list[Ticket]:
+        """The reporter's other not-done requests, newest first, from one JQL search."""
+        if ticket.requester is None or limit < 1 or not is_issue_key(ticket.key):
+            return []
+        reporter = jql_string(ticket.requester.id)
+        jql = f"reporter = {reporter} AND statusCategory != Done AND key != {ticket.key}"
+        jql += " ORDER BY updated DESC"
+        fields = await self.catalog.fields()
+        wanted = [*ROW_FIELDS, *([fields.organizations] if fields.organizations else [])]
+        rows = await search_rows(self.client, jql, wanted, limit)
+        facts = await self._facts(None)
+        return [t for t in (read_issue(row, self.site_url, facts) for row in rows) if t is not None][:limit]
 
     async def list_comments(self, ticket_id: str) -> list[Comment]:
         """The thread with each comment's attachments. JSM answers an empty list, not an error, for a

@@ -119,3 +119,21 @@ async def complete_rows(
             {**row, "fields": {**extra, **(own if isinstance(own, dict) else {})}} if extra else row
         )
     return completed
+
+
+async def search_rows(client: ApiClient, jql: str, fields: Sequence[str], limit: int) -> list[dict[str, Any]]:
+    """One page of `GET /rest/api/3/search/jql`: the issues of `jql` with `fields`, at most `limit`."""
+    params = {"jql": jql, "fields": ",".join(dict.fromkeys(fields)), "maxResults": max(1, limit)}
+    answer = await client.get_json(SEARCH, params)
+    issues = answer.get("issues") if isinstance(answer, dict) else None
+    return [issue for issue in (issues if isinstance(issues, list) else []) if isinstance(issue, dict)]
+
+
+def jql_string(value: str) -> str:
+    """`value` as a quoted JQL string (backslashes and quotes escaped)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def is_issue_key(text: str) -> bool:
+    """Whether `text` is an issue key (`SD-12`), safe to write into JQL unquoted."""
+    return _KEY.fullmatch(text) is not None

@@ -1,7 +1,7 @@
 """`/rest/api/3/search/jql` over a tiny JQL subset, and the retired `/rest/api/3/search` (410 Gone).
 
 Supported: `project`, `issue`/`key`, `labels`, `status`, `statusCategory`, `assignee` (`currentUser()`,
-`EMPTY`), `summary`/`text ~ "query"` (`jira.text_query`), with `=`, `!=`, `~`, `in (...)`,
+`EMPTY`), `reporter`, `summary`/`text ~ "query"` (`jira.text_query`), with `=`, `!=`, `~`, `in (...)`,
 `issue in issuesWithRemoteLinksByGlobalId("...")`, `is [not] EMPTY`, joined by AND/OR (AND binds tighter),
 and `ORDER BY field [ASC|DESC], ...`. Strings take JQL's escapes only. A query with no restriction is
 refused, as Jira does.
@@ -215,6 +215,7 @@ class _Parser:
             "status": lambda i: site.status_of(i).name,
             "statuscategory": lambda i: site.status_of(i).category,
             "assignee": lambda i: i.assignee_id,
+            "reporter": lambda i: i.reporter_id,
             "summary": lambda i: i.summary,
             "text": lambda i: f"{i.summary}\n{i.description}",
         }

@@ -53,6 +53,7 @@ class ZendeskApi:
             ("/api/v2/users/me", self.current_user, "GET"),
             ("/api/v2/users/show_many", self.users_show_many, "GET"),
             ("/api/v2/users/{user_id}", self.show_user, "GET"),
+            ("/api/v2/users/{user_id}/tickets/requested", self.requested_tickets, "GET"),
             ("/api/v2/organizations", self.list_organizations, "GET"),
             ("/api/v2/organizations/{organization_id}", self.show_organization, "GET"),
             ("/api/v2/groups", self.list_groups, "GET"),
@@ -96,6 +97,24 @@ class ZendeskApi:
         if user is None:
             raise not_found()
         return JSONResponse({"user": render.user_json(base_url(request), user)})
+
+    async def requested_tickets(self, request: Request) -> Response:
+        """List Tickets for one requester, oldest first (by id), with cursor or offset paging."""
+        user_id = path_int(request, "user_id")
+        if user_id not in self.store.data.users:
+            raise not_found()
+        tickets = sorted(
+            (t for t in self.store.data.tickets.values() if t.get("requester_id") == user_id),
+            key=lambda t: t["id"],
+        )
+        keys = [(t["id"],) for t in tickets]
+        if wants_cursor(request):
+            start, end = cursor_window(request, len(tickets), keys)
+            envelope = cursor_envelope(request, start, end, len(tickets), keys)
+        else:
+            page, start, end = offset_window(request, len(tickets))
+            envelope = offset_envelope(request, page, end, len(tickets))
+        return self._tickets_response(request, tickets[start:end], envelope)
 
     async def users_show_many(self, request: Request) -> Response:
         users = self.store.data.users

@@ -34,6 +34,7 @@ from frontline.ui.screens.ticket_changes import (
     choose_tags,
     parse_tags,
 )
+from frontline.ui.screens.ticket_requester import RequesterLine
 from frontline.ui.shift_clock import record_opened
 from frontline.ui.widgets.signed_out_banner import SignedOutBanner
 
@@ -117,6 +118,7 @@ class TicketScreen(FrontlineScreen, Screen[None]):
     def compose(self) -> ComposeResult:
         yield SignedOutBanner()
         yield Static(Content(f"Ticket {self.ticket_id}"), id="ticket-header")
+        yield RequesterLine()
         yield Static(id="ticket-draft")
         yield Static(id="ticket-outbox")
         yield VerticalScroll(id="conversation", can_focus=True)
@@ -173,6 +175,7 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         self.thread = thread
         now = self.frontline.clock()
         show_header(self, thread)
+        self.query_one(RequesterLine).show_for(thread.ticket, self.desk)
         conversation = self.query_one("#conversation", VerticalScroll)
         await conversation.remove_children()
         cards = [CommentCard(comment, now) for comment in thread.comments]

@@ -27,10 +27,12 @@ from frontline.errors import (
     ConflictError,
     FrontlineError,
     PartiallyApplied,
+    TicketClosed,
     WriteOutcomeUnknown,
     WriteQueued,
 )
 from frontline.services.drafts import DraftKeeper, DraftNotKept
+from frontline.ui.followup import offer_followup
 from frontline.ui.screens.ticket import TicketScreen
 from frontline.ui.worker_errors import report_worker_error
 
@@ -184,6 +186,8 @@ class Writes:
     def _settle(self, send: DraftSend, outcome: SendOutcome) -> None:
         """Tell the person (a notification wherever they are), then the composer or the ticket screen."""
         self._notify(send, outcome, in_composer=send.listener is not None)
+        if isinstance(outcome.error, TicketClosed) and outcome.draft_kept:
+            offer_followup(self.app, send.ticket, send.state, send.keeper, outcome.error)
         if send.listener is not None:
             send.listener(outcome)
             return

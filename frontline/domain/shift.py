@@ -101,8 +101,7 @@ class JournalEntry:
 
     @property
     def purpose(self) -> WritePurpose | None:
-        value = self.detail.get("purpose", "")
-        return WritePurpose(value) if value in WritePurpose._value2member_map_ else None
+        return purpose_named(self.detail.get("purpose", ""))
 
     @property
     def landed(self) -> bool:
@@ -182,8 +181,15 @@ _PART_WORDS = {"status": "status", "priority": "priority", "assignee": "assignee
 """How each detail key begins in an outbox entry's `not_applied` parts ("status solved", "assignee")."""
 
 
-def write_entry(entry: OutboxEntry, *, subject: str, purpose: WritePurpose) -> JournalEntry:
-    """The journal line for an outbox write (recorded with it, in the same transaction)."""
+def purpose_named(value: str) -> WritePurpose | None:
+    """The purpose an outbox entry or a journal line names, or None for an unknown word."""
+    return WritePurpose(value) if value in WritePurpose._value2member_map_ else None
+
+
+def write_entry(entry: OutboxEntry) -> JournalEntry:
+    """The journal line for an outbox write (recorded with it, in the same transaction); an entry
+    naming no known purpose counts as a reply."""
+    purpose = purpose_named(entry.purpose) or WritePurpose.REPLY
     update = entry.update
     detail: dict[str, str] = {"purpose": purpose.value, "what": entry.describe()}
     if update.comment is not None:
@@ -202,7 +208,7 @@ def write_entry(entry: OutboxEntry, *, subject: str, purpose: WritePurpose) -> J
         at=entry.created_at,
         profile=entry.profile,
         ticket_id=entry.ticket_id,
-        subject=journal_subject(subject),
+        subject=journal_subject(entry.subject),
         detail=detail,
         outbox_id=entry.id,
         write_state=entry.state,

@@ -17,7 +17,7 @@ from frontline.domain.clock import Clock
 from frontline.domain.handoff import DEFAULT_SLA_HORIZON
 from frontline.domain.journal_ports import PublicationRepository, ShiftJournal
 from frontline.domain.ports import DraftRepository, EscalationRepository, Helpdesk, OutboxRepository
-from frontline.domain.shift import WritePurpose, write_entry
+from frontline.domain.shift import write_entry
 from frontline.errors import StoreError
 from frontline.services.desk import Desk
 from frontline.services.escalation import Escalations, MemoryEscalations
@@ -86,9 +86,7 @@ class Session:
     def __post_init__(self) -> None:
         memory = MemoryJournal(outbox_entry=self._memory_outbox.get)
         self._memory_journal = memory
-        self._memory_outbox.journal = lambda entry: memory.append(
-            write_entry(entry, subject=entry.subject, purpose=_purpose(entry.purpose))
-        )
+        self._memory_outbox.journal = lambda entry: memory.append(write_entry(entry))
 
     def _local(self) -> LocalStores | None:
         if not self._stores_opened:
@@ -163,7 +161,3 @@ class Session:
             await self.publisher.aclose()
         while self._closables:
             self._closables.pop().close()
-
-
-def _purpose(value: str) -> WritePurpose:
-    return WritePurpose(value) if value in WritePurpose._value2member_map_ else WritePurpose.REPLY

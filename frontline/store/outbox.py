@@ -13,7 +13,7 @@ from datetime import datetime
 
 from frontline.domain.models import TicketUpdate
 from frontline.domain.outbox import OutboxEntry, WriteState
-from frontline.domain.shift import WritePurpose, write_entry
+from frontline.domain.shift import write_entry
 from frontline.store.db import Store
 from frontline.store.drafts import delete_draft, draft_from_json, draft_to_json, write_draft
 from frontline.store.journal import append_journal
@@ -42,7 +42,7 @@ class OutboxStore:
             )
             if consume_draft:
                 delete_draft(connection, entry.profile, entry.ticket_id)
-            append_journal(connection, write_entry(entry, subject=entry.subject, purpose=_purpose(entry)))
+            append_journal(connection, write_entry(entry))
 
     def update(self, entry: OutboxEntry, *, restore_draft: bool = False) -> None:
         with self.store.transaction() as connection:
@@ -93,11 +93,6 @@ class OutboxStore:
             (profile, ticket_id),
         )
         return [_entry_from_row(row) for row in rows]
-
-
-def _purpose(entry: OutboxEntry) -> WritePurpose:
-    known = WritePurpose._value2member_map_
-    return WritePurpose(entry.purpose) if entry.purpose in known else WritePurpose.REPLY
 
 
 def _time(moment: datetime | None) -> str | None:

@@ -229,10 +229,9 @@ def attach_publisher(
 
 def _stored_webhook_url(profile_name: str) -> Callable[[HandoffDestination], str]:
     def url(destination: HandoffDestination) -> str:
-        from frontline.credentials import get_token
+        from frontline.credentials import get_webhook_url
 
-        system = f"slack:{destination.name}"
-        return get_token(profile_name, system, token_env=destination.webhook_env, kind="slack").token
+        return get_webhook_url(profile_name, destination.name, webhook_env=destination.webhook_env).token
 
     return url
 

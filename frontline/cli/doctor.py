@@ -207,14 +207,12 @@ def handoff_destination_check(
     profile: str, destination: HandoffDestination, targets: Sequence[TrackerSettings]
 ) -> tuple[str, str]:
     """Whether a handoff destination has what posting needs; nothing is posted (that is not a check)."""
-    from frontline.credentials import get_token
+    from frontline.credentials import get_webhook_url
 
     label = one_line(destination.name)
     if destination.kind == "slack":
         try:
-            url = get_token(
-                profile, f"slack:{destination.name}", token_env=destination.webhook_env, kind="slack"
-            )
+            url = get_webhook_url(profile, destination.name, webhook_env=destination.webhook_env)
         except CredentialsError:
             return "FAIL", (
                 f"{label}: no Slack webhook URL; store it with `frontline login {profile} --handoff {label}`"

@@ -91,9 +91,9 @@ def store_webhook(
         CredentialsError: the keyring or the secrets file could not be written.
     """
     from frontline.connectors.slack.address import parse_webhook_url
-    from frontline.credentials import delete_token, set_token
+    from frontline.credentials import delete_token, set_token, webhook_system
 
-    system = f"slack:{destination}"
+    system = webhook_system(destination)
     # Deleting works for a destination already gone from the config, so its URL does not linger.
     if delete:
         removed = delete_token(name, system)

@@ -57,10 +57,10 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
 
 def profile_systems(profile: ProfileSettings) -> list[str]:
     """Every entry a profile can keep: `helpdesk`, each tracker kind, `slack:NAME` per Slack destination."""
-    from frontline.credentials import HELPDESK
+    from frontline.credentials import HELPDESK, webhook_system
 
     trackers = [tracker.kind for tracker in profile.escalation]
-    slack = [f"slack:{d.name}" for d in profile.handoff.destinations if d.kind == "slack"]
+    slack = [webhook_system(d.name) for d in profile.handoff.destinations if d.kind == "slack"]
     return list(dict.fromkeys([HELPDESK, *trackers, *slack]))
 
 

@@ -18,6 +18,7 @@ from frontline.credentials.backend import (
     KeyringStatus,
     entry_name,
     keyring_status,
+    webhook_system,
 )
 from frontline.credentials.secrets_file import secrets_path
 from frontline.credentials.tokens import (
@@ -26,6 +27,7 @@ from frontline.credentials.tokens import (
     delete_profile_secrets,
     delete_token,
     get_token,
+    get_webhook_url,
     set_token,
 )
 from frontline.credentials.vault import KeptTokenVault, get_oauth_tokens, oauth_vault, set_oauth_tokens
@@ -42,9 +44,11 @@ __all__ = [
     "entry_name",
     "get_oauth_tokens",
     "get_token",
+    "get_webhook_url",
     "keyring_status",
     "oauth_vault",
     "secrets_path",
     "set_oauth_tokens",
     "set_token",
+    "webhook_system",
 ]

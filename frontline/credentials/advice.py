@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from frontline.credentials import secrets_file
-from frontline.credentials.backend import HELPDESK
+from frontline.credentials.backend import HELPDESK, SLACK_PREFIX
 from frontline.credentials.gh import DEFAULT_HOST, GITHUB_KINDS
-
-SLACK_PREFIX = "slack:"
 
 
 def missing_message(

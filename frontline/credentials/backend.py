@@ -52,6 +52,15 @@ class Lookup:
     keyring_failed: bool = False
 
 
+SLACK_PREFIX = "slack:"
+"""Systems a Slack handoff destination's webhook URL is kept under begin with this."""
+
+
+def webhook_system(destination: str) -> str:
+    """The system a handoff destination's Slack webhook URL is kept under (`slack:team-slack`)."""
+    return f"{SLACK_PREFIX}{destination}"
+
+
 def entry_name(profile: str, system: str = HELPDESK) -> str:
     """The keyring user name (and secrets-file key) for a profile's system, e.g. `acme:helpdesk`."""
     return f"{profile}:{system}"

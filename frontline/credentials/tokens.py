@@ -14,7 +14,7 @@ from typing import Literal
 
 from frontline.credentials import backend, secrets_file
 from frontline.credentials.advice import missing_message
-from frontline.credentials.backend import HELPDESK, entry_name
+from frontline.credentials.backend import HELPDESK, entry_name, webhook_system
 from frontline.credentials.gh import GITHUB_KINDS, gh_host, gh_token
 from frontline.errors import CredentialsError
 
@@ -136,3 +136,12 @@ def _is_token_set(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def get_webhook_url(profile: str, destination: str, *, webhook_env: str | None) -> Credential:
+    """A Slack handoff destination's webhook URL (a secret): keyring, secrets file, then `webhook_env`.
+
+    Raises:
+        CredentialsError: none of them has it.
+    """
+    return get_token(profile, webhook_system(destination), token_env=webhook_env, kind="slack")

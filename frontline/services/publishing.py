@@ -230,16 +230,21 @@ class Publisher:
         if destination.kind == "slack":
             return None
         if destination.kind == "helpdesk":
-            outbox = self.desk.outbox
-            await outbox.reconcile(destination.ticket)
-            entry = outbox.repository.get(publication.outbox_id or "")
-            return "" if entry is not None and entry.state in (WriteState.SENT, WriteState.PARTIAL) else None
+            state = await self._note_state(publication, destination)
+            return "" if state in (WriteState.SENT, WriteState.PARTIAL) else None
         assert destination.issue is not None
         try:
             found = await self._trackers(destination).find_comment(destination.issue, _needle(handoff))
         except FrontlineError:
             return None
         return found
+
+    async def _note_state(self, publication: Publication, destination: Destination) -> WriteState | None:
+        """Where the outbox stands on a handoff note to the collecting ticket, after checking the ticket
+        (None: the outbox has no such write)."""
+        await self.desk.outbox.reconcile(destination.ticket)
+        entry = self.desk.outbox.repository.get(publication.outbox_id or "")
+        return entry.state if entry is not None else None
 
     async def _settle_earlier(
         self, earlier: Publication, destination: Destination, handoff: Handoff
@@ -248,11 +253,10 @@ class Publisher:
         if earlier.state in (WriteState.SENT, WriteState.FAILED):
             return earlier
         if destination.kind == "helpdesk" and earlier.outbox_id:
-            await self.desk.outbox.reconcile(destination.ticket)
-            entry = self.desk.outbox.repository.get(earlier.outbox_id)
-            if entry is None or entry.state is WriteState.FAILED:
+            state = await self._note_state(earlier, destination)
+            if state in (None, WriteState.FAILED):
                 return self._settle(earlier, WriteState.FAILED, "The note did not reach the ticket.")
-            if entry.state in (WriteState.SENT, WriteState.PARTIAL):
+            if state in (WriteState.SENT, WriteState.PARTIAL):
                 return self._sent(earlier, None, handoff)
             return earlier
         found = await self._look_for(earlier, destination, handoff)

@@ -32,19 +32,27 @@ def format_duration(delta: timedelta) -> str:
     return f"{days}d{hours}h"
 
 
+SLA_GLYPHS: dict[SlaState, str] = {"breached": "✗", "at-risk": "◷"}
+"""Marks that say what the SLA colour says, for colour-blind eyes, 256-colour terminals and plain text."""
+
+
 def format_sla(sla: SlaTarget | None, now: datetime) -> tuple[str, SlaState]:
-    """The SLA countdown cell and its state; breached shows how long ago, with a minus sign."""
+    """The SLA countdown cell and its state: "✗ -2h05m" breached (how long ago), "◷ 40m" at risk,
+    "4h00m" on track, "paused", or "—" when there is no SLA. The glyph never relies on colour."""
     if sla is None:
         return "—", "none"
     if sla.paused:
         return "paused", "paused"
     if sla.is_breached(now):
         since = sla.due_at if sla.due_at is not None and sla.due_at <= now else sla.breached_at
-        return "-" + format_duration(now - since if since is not None else timedelta(0)), "breached"
+        overdue = format_duration(now - since if since is not None else timedelta(0))
+        return f"{SLA_GLYPHS['breached']} -{overdue}", "breached"
     remaining = sla.remaining(now)
     if remaining is None:
         return "—", "none"
-    return format_duration(remaining), "at-risk" if remaining < AT_RISK else "ok"
+    if remaining < AT_RISK:
+        return f"{SLA_GLYPHS['at-risk']} {format_duration(remaining)}", "at-risk"
+    return format_duration(remaining), "ok"
 
 
 def format_age(moment: datetime, now: datetime) -> str:

@@ -5,19 +5,16 @@ name with `*.toml` files in the config dir's `themes/`. A file that is not valid
 (checked with `Color.parse`), lacks a key or has an unknown one is reported in `ThemeLoadResult.problems`
 and skipped: a broken theme never stops the console.
 
-The chosen theme persists by writing `theme = "<name>"` into the `[ui]` table of the config file itself,
-editing only that one line (or adding it) so the rest of the file, comments included, stays as the person
-wrote it. The normal precedence therefore holds: `FRONTLINE_UI__THEME` and command-line settings still win
-over the saved choice, and editing the file by hand keeps working.
+The chosen theme persists as `ui.theme` in the config file itself, through `frontline.config_write`
+(tomlkit), so the rest of the file, comments included, stays as the person wrote it. The normal
+precedence therefore holds: `FRONTLINE_UI__THEME` and command-line settings still win over the saved
+choice, and editing the file by hand keeps working.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import re
-import threading
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +27,7 @@ from textual.theme import Theme
 
 from frontline import locations
 from frontline.config import Settings
+from frontline.config_write import set_value, write_value
 from frontline.errors import ConfigError
 
 DEFAULT_THEME = "frontline-dark"
@@ -43,6 +41,7 @@ APP_THEME_VARIABLE_DEFAULTS: dict[str, str] = {
     "note-internal": "#d4a72c",
     "note-internal-background": "#3a3220",
     "reply-public": "#4c9be8",
+    "message-customer": "#57ab5a",
     "marker-new": "#57ab5a",
     "marker-changed": "#4c9be8",
 }
@@ -225,67 +224,18 @@ def switch_theme(app: App[Any], name: str, *, config_path: Path | None = None) -
     app.run_worker(save(), group="theme-persist", exit_on_error=False)
 
 
-_WRITE_LOCK = threading.Lock()
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_UI_THEME_IN_TABLE = re.compile(r"^(\s*)theme\s*=")
-_UI_THEME_DOTTED = re.compile(r"^(\s*)ui\s*\.\s*theme\s*=")
-
-
 def persist_theme(name: str, config_path: Path | None = None) -> Path:
-    """Write `ui.theme = name` into the config file, keeping everything else; returns the file's path.
+    """Save `ui.theme = name` in the config file, keeping everything else; returns the file's path.
 
     Raises:
         ConfigError: the file is not valid TOML, or has a shape this edit cannot handle safely.
     """
-    path = config_path or locations.config_file()
-    with _WRITE_LOCK:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        try:
-            tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"Theme not saved: {path} is not valid TOML ({exc}).") from None
-        new_text = set_ui_theme(text, name)
-        try:
-            saved = tomllib.loads(new_text).get("ui", {}).get("theme")
-        except tomllib.TOMLDecodeError:
-            saved = None
-        if saved != name:
-            raise ConfigError(
-                f"Theme not saved: frontline could not edit {path} safely. "
-                f'Set `theme = "{name}"` under [ui] by hand.'
-            )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(new_text, encoding="utf-8")
-        os.replace(temporary, path)
-    return path
+    try:
+        return write_value("ui", "theme", name, config_path)
+    except ConfigError as exc:
+        raise ConfigError(f"Theme not saved: {exc.message}") from None
 
 
 def set_ui_theme(text: str, name: str) -> str:
-    """`text` with its `[ui] theme` line replaced or added; every other line is kept as it was."""
-    assignment = f"theme = {json.dumps(name)}\n"
-    lines = text.splitlines(keepends=True)
-    table: str | None = None
-    ui_header_index: int | None = None
-    for index, line in enumerate(lines):
-        header = _HEADER.match(line)
-        if header:
-            is_array = header.group(1) == "[["
-            table = ("array:" if is_array else "") + header.group(2).replace(" ", "")
-            if table == "ui":
-                ui_header_index = index
-            continue
-        if table is None and (match := _UI_THEME_DOTTED.match(line)):
-            lines[index] = f"{match.group(1)}ui.{assignment}"
-            return "".join(lines)
-        if table == "ui" and (match := _UI_THEME_IN_TABLE.match(line)):
-            lines[index] = match.group(1) + assignment
-            return "".join(lines)
-    if ui_header_index is not None:
-        lines.insert(ui_header_index + 1, assignment)
-        return "".join(lines)
-    prefix = "".join(lines)
-    if prefix and not prefix.endswith("\n"):
-        prefix += "\n"
-    separator = "\n" if prefix.strip() else ""
-    return f"{prefix}{separator}[ui]\n{assignment}"
+    """`text` with its `ui.theme` set to `name` (see `config_write.set_value`)."""
+    return set_value(text, "ui", "theme", name)

@@ -27,7 +27,7 @@ async def test_themes_install_and_configured_theme_is_active() -> None:
         await settle(pilot)
         assert app.theme == "frontline-high-contrast"
         assert {"frontline-dark", "frontline-light"} <= set(app.available_themes)
-        assert app.theme_variables["sla-breached"] == "#ff3b3b"
+        assert app.theme_variables["sla-breached"] == "#ff5c5c"
         assert app.settings_problems == []
 
 

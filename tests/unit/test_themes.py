@@ -158,7 +158,7 @@ def test_persist_creates_missing_file(tmp_path: Path) -> None:
 
 def test_persist_refuses_a_shape_it_cannot_edit(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    original = "ui = { bell = true }\n"
+    original = 'ui = "frontline-dark"\n'
     path.write_text(original)
 
     with pytest.raises(ConfigError, match="by hand"):

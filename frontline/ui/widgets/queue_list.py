@@ -25,6 +25,7 @@ from textual.style import Style as VisualStyle
 
 from frontline.domain.clock import utc_now
 from frontline.domain.queue import QueueModel
+from frontline.ui.widgets.queue_marks import MarksTickets
 from frontline.ui.widgets.queue_rows import COLUMNS as COLUMNS
 from frontline.ui.widgets.queue_rows import Column as Column
 from frontline.ui.widgets.queue_rows import RowRenderer
@@ -38,10 +39,12 @@ THEME_COLOURS = {
     "sla-paused": "queue--sla-paused",
     "priority-urgent": "queue--priority-urgent",
     "priority-high": "queue--priority-high",
+    "marker-new": "queue--marker-new",
+    "marker-changed": "queue--marker-changed",
 }
 
 
-class QueueList(ScrollView, can_focus=True):
+class QueueList(MarksTickets, ScrollView, can_focus=True):
     """The ticket rows of one view, with a cursor, a fixed header line and new/changed markers."""
 
     ALLOW_SELECT = False
@@ -63,6 +66,9 @@ class QueueList(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", show=False),
         Binding("pageup", "page_up", show=False),
         Binding("enter", "open", "Open", id="queue.open"),
+        Binding("space", "toggle_mark", "Mark", id="queue.mark", show=False),
+        Binding("ctrl+a", "mark_all", "Mark all shown", id="queue.mark-all", show=False),
+        Binding("B", "bulk", "Bulk action", id="queue.bulk", show=False),
     ]
 
     COMPONENT_CLASSES = {
@@ -70,6 +76,7 @@ class QueueList(ScrollView, can_focus=True):
         "queue--cursor",
         "queue--marker-new",
         "queue--marker-changed",
+        "queue--marker-waiting",
         "queue--marker-handoff",
         "queue--unseen",
         "queue--sla-breached",
@@ -88,10 +95,18 @@ class QueueList(ScrollView, can_focus=True):
         overflow-x: hidden;
         background: $surface;
         & > .queue--header { text-style: bold; color: $text-muted; background: $panel; }
-        & > .queue--cursor { background: $boost; }
-        &:focus > .queue--cursor { background: $accent 40%; }
+        & > .queue--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        &:focus > .queue--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
         & > .queue--marker-new { color: $success; text-style: bold; }
         & > .queue--marker-changed { color: $warning; text-style: bold; }
+        & > .queue--marker-waiting { color: $error; text-style: bold; }
         & > .queue--marker-handoff { color: $accent; text-style: bold; }
         & > .queue--unseen { text-style: bold; }
         & > .queue--sla-breached { color: $error; text-style: bold; }
@@ -302,38 +317,60 @@ class QueueList(ScrollView, can_focus=True):
         self._styles_key = None  # CSS or theme changed: resolve the styles again on the next paint
 
     def _resolve_styles(self) -> None:
-        """Resolve every style once per CSS/theme/focus change: `rich_style` walks the DOM on each call."""
+        """Resolve every style once per CSS/theme/focus change: `rich_style` walks the DOM on each call.
+
+        Translucent colours are blended over what they are painted on (the cursor over the list, a cell's
+        colour over the cursor), as the compositor would; Rich styles cannot carry alpha. The cursor is a
+        solid bar whose text all takes the bar's colour (the SLA glyphs, markers and words still say what
+        the colours said), so every cell on it keeps the bar's contrast, focused or not.
+        """
         key = (self.has_focus, self.app.theme)
         if key == self._styles_key:
             return
         base = self.rich_style
-        cursor = base + self.get_component_rich_style("queue--cursor", partial=True)
+        _, background = self.background_colors
+        cursor_part, cursor_background = self._component_style("queue--cursor", background)
+        cursor = base + cursor_part
+        one_colour = Style(color=cursor.color)
         styles: dict[str, Style] = {"": base, "cursor:": cursor}
-        overrides = self._theme_overrides()
         for name in self.COMPONENT_CLASSES:
-            colour = self.get_component_rich_style(name, partial=True) + overrides.get(name, Style())
-            styles[name] = base + colour
-            styles["cursor:" + name] = cursor + colour
-        styles["queue--header"] = base + self.get_component_rich_style("queue--header", partial=True)
-        self.rows.set_styles(styles)
+            styles[name] = base + self._component_style(name, background)[0]
+            styles["cursor:" + name] = cursor + self._component_style(name, cursor_background)[0] + one_colour
+        interned: dict[Style, Style] = {}  # equal styles as one object: rows merge their cells by identity
+        self.rows.set_styles({name: interned.setdefault(style, style) for name, style in styles.items()})
         self._styles_key = key
 
-    def _theme_overrides(self) -> dict[str, Style]:
+    def _component_style(self, name: str, under: Color) -> tuple[Style, Color]:
+        """A component class as a Rich style blended over `under`, and the background it paints."""
+        component = self.get_component_styles(name)
+        background = under + component.background if component.has_rule("background") else under
+        colour: Color | None = self._theme_colours().get(name)
+        if colour is None and component.has_rule("color"):
+            colour = component.color
+            if component.auto_color:
+                colour = background.get_contrast_text(colour.a)
+        style = Style(
+            color=None if colour is None else (background + colour).rich_color,
+            bgcolor=background.rich_color if component.has_rule("background") else None,
+        )
+        return style + component.text_style, background
+
+    def _theme_colours(self) -> dict[str, Color]:
         """Colours a theme sets through its own variables (`$sla-breached` ...) win over the defaults."""
         try:
             variables = {**self.app.get_theme_variable_defaults(), **self.app.current_theme.variables}
         except Exception:  # no app or theme yet: keep the CSS defaults
             return {}
-        overrides: dict[str, Style] = {}
+        colours: dict[str, Color] = {}
         for variable, component in THEME_COLOURS.items():
             value = variables.get(variable)
             if not value:
                 continue
             try:
-                overrides[component] = Style(color=Color.parse(value).rich_color)
+                colours[component] = Color.parse(value)
             except ColorParseError:
                 continue
-        return overrides
+        return colours
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._resolve_styles()

@@ -36,6 +36,8 @@ QUOTED_LINES_PER_COMMENT = 200
 """Long comments are cut in the editor buffer so the editor opens fast on huge threads."""
 
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_PLACEHOLDER = re.compile(r"\{\{[^{}\n]{0,200}\}\}")
+"""Any `{{...}}` left in a text: a template variable nobody knew, or a macro placeholder unfilled."""
 
 
 @dataclass
@@ -79,12 +81,13 @@ class ComposerState:
             macro_id=draft.macro_id,
         )
 
-    def to_draft(self, profile: str, ticket_id: str, saved_at: datetime) -> Draft:
+    def to_draft(self, profile: str, ticket_id: str, saved_at: datetime, subject: str = "") -> Draft:
         """This state as a `Draft` to keep, for `profile`'s ticket, saved at `saved_at`."""
         return Draft(
             profile=profile,
             ticket_id=ticket_id,
             saved_at=saved_at,
+            subject=subject,
             body=self.body,
             public=self.public,
             submit_status=self.submit_status,
@@ -244,6 +247,16 @@ def render_template(text: str, variables: Mapping[str, str]) -> RenderedTemplate
         return match.group(0)
 
     return RenderedTemplate(text=_VARIABLE.sub(substitute, text), unknown=tuple(unknown))
+
+
+def unfilled_placeholders(text: str) -> tuple[str, ...]:
+    """Every distinct `{{...}}` still in `text`, in order: they would reach the customer as typed."""
+    found: list[str] = []
+    for match in _PLACEHOLDER.finditer(text):
+        placeholder = " ".join(match.group(0).split())
+        if placeholder not in found:
+            found.append(placeholder)
+    return tuple(found)
 
 
 def editor_command(configured: str | None, environ: Mapping[str, str]) -> list[str]:

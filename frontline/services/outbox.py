@@ -386,7 +386,7 @@ class MemoryOutbox:
     def record(self, entry: OutboxEntry, *, consume_draft: bool) -> None:
         self.entries[entry.id] = entry
         if consume_draft and self.drafts is not None:
-            self.drafts.delete(entry.profile, entry.ticket_id)
+            self.drafts.delete(entry.profile, entry.ticket_id, entry.draft.kind if entry.draft else None)
         if self.journal is not None:
             self.journal(entry)
 
@@ -394,7 +394,7 @@ class MemoryOutbox:
         self.entries[entry.id] = entry
         drafts, draft = self.drafts, entry.draft
         wanted = restore_draft and drafts is not None and draft is not None
-        if wanted and drafts.load(entry.profile, entry.ticket_id) is None:  # type: ignore[union-attr]
+        if wanted and drafts.load(entry.profile, entry.ticket_id, draft.kind) is None:  # type: ignore[union-attr]
             drafts.put(draft)  # type: ignore[union-attr, arg-type]
 
     def get(self, entry_id: str) -> OutboxEntry | None:

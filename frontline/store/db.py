@@ -183,6 +183,58 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE escalations ADD COLUMN ticket_subject TEXT NOT NULL DEFAULT ''",
         ),
     ),
+    Migration(
+        version=6,
+        description="drafts by kind: a public reply and an internal note are separate drafts on a ticket",
+        statements=(
+            """
+            CREATE TABLE drafts_by_kind (
+                profile TEXT NOT NULL,
+                ticket_id TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('reply', 'note')),
+                body TEXT NOT NULL,
+                submit_status TEXT,
+                priority TEXT,
+                assignee_id TEXT,
+                group_id TEXT,
+                tags_add TEXT NOT NULL DEFAULT '[]',
+                tags_remove TEXT NOT NULL DEFAULT '[]',
+                macro_id TEXT,
+                saved_at TEXT NOT NULL,
+                subject TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (profile, ticket_id, kind)
+            )
+            """,
+            """
+            INSERT INTO drafts_by_kind (profile, ticket_id, kind, body, submit_status, priority, assignee_id,
+                                        group_id, tags_add, tags_remove, macro_id, saved_at)
+            SELECT profile, ticket_id, CASE WHEN public THEN 'reply' ELSE 'note' END, body, submit_status,
+                   priority, assignee_id, group_id, tags_add, tags_remove, macro_id, saved_at
+            FROM drafts
+            """,
+            "DROP TABLE drafts",
+            "ALTER TABLE drafts_by_kind RENAME TO drafts",
+        ),
+    ),
+    Migration(
+        version=7,
+        description="seen tickets: the update and comment last seen, the customer reply last announced",
+        statements=(
+            """
+            CREATE TABLE seen_tickets (
+                profile TEXT NOT NULL,
+                ticket_id TEXT NOT NULL,
+                looked_at TEXT,
+                checked_at TEXT,
+                comment_id TEXT,
+                comment_at TEXT,
+                reply_id TEXT,
+                reply_at TEXT,
+                PRIMARY KEY (profile, ticket_id)
+            ) WITHOUT ROWID
+            """,
+        ),
+    ),
 )
 """Every schema step in order. Append new steps (cache, outbox, shift journal); never edit old ones."""
 

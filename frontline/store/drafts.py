@@ -1,4 +1,4 @@
-"""Unsent replies and notes, one per profile and ticket, saved as the engineer types.
+"""Unsent replies and notes, one of each kind per profile and ticket, saved as the engineer types.
 
 The composer saves at most about half a second behind the keyboard and on leaving; each save is one
 SQLite commit, so a draft survives a crash or `kill -9` and is offered again when the ticket is reopened.
@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from frontline.domain.drafts import Draft
+from frontline.domain.drafts import Draft, DraftKind
 from frontline.domain.models import Priority, Status
 from frontline.store.db import Store
 
-__all__ = ["Draft", "DraftStore"]
+__all__ = ["Draft", "DraftKind", "DraftStore"]
 
 _E = TypeVar("_E", Status, Priority)
 
@@ -43,7 +43,7 @@ class DraftStore:
         tags_remove: Sequence[str] = (),
         macro_id: str | None = None,
     ) -> Draft:
-        """Insert or replace the ticket's draft in one committed transaction."""
+        """Insert or replace the ticket's draft of this kind in one committed transaction."""
         draft = Draft(
             profile=profile,
             ticket_id=ticket_id,
@@ -66,16 +66,16 @@ class DraftStore:
         with self.store.transaction() as connection:
             write_draft(connection, draft)
 
-    def load(self, profile: str, ticket_id: str) -> Draft | None:
-        row = self.store.fetch_one(
-            "SELECT * FROM drafts WHERE profile = ? AND ticket_id = ?", (profile, ticket_id)
-        )
+    def load(self, profile: str, ticket_id: str, kind: DraftKind | None = None) -> Draft | None:
+        """The ticket's draft of `kind`; without a kind, the most recently saved of either."""
+        sql, parameters = _where(profile, ticket_id, kind)
+        row = self.store.fetch_one(f"SELECT * FROM drafts WHERE {sql} ORDER BY saved_at DESC", parameters)
         return _draft_from_row(row) if row is not None else None
 
-    def delete(self, profile: str, ticket_id: str) -> bool:
-        """Forget a draft (sent or discarded); True when there was one."""
+    def delete(self, profile: str, ticket_id: str, kind: DraftKind | None = None) -> bool:
+        """Forget a draft (sent or discarded), or without a kind both; True when there was one."""
         with self.store.transaction() as connection:
-            return delete_draft(connection, profile, ticket_id)
+            return delete_draft(connection, profile, ticket_id, kind)
 
     def list(self, profile: str) -> list[Draft]:
         """A profile's drafts, most recently saved first (for a "postponed" list and the handoff)."""
@@ -91,24 +91,24 @@ def write_draft(connection: sqlite3.Connection, draft: Draft, *, keep_existing: 
         "DO NOTHING"
         if keep_existing
         else """DO UPDATE SET
-            body = excluded.body, public = excluded.public, submit_status = excluded.submit_status,
+            body = excluded.body, submit_status = excluded.submit_status,
             priority = excluded.priority, assignee_id = excluded.assignee_id,
             group_id = excluded.group_id,
             tags_add = excluded.tags_add, tags_remove = excluded.tags_remove,
-            macro_id = excluded.macro_id, saved_at = excluded.saved_at"""
+            macro_id = excluded.macro_id, saved_at = excluded.saved_at, subject = excluded.subject"""
     )
     connection.execute(
         f"""
-        INSERT INTO drafts (profile, ticket_id, body, public, submit_status, priority, assignee_id,
-                            group_id, tags_add, tags_remove, macro_id, saved_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (profile, ticket_id) {conflict}
+        INSERT INTO drafts (profile, ticket_id, kind, body, submit_status, priority, assignee_id,
+                            group_id, tags_add, tags_remove, macro_id, saved_at, subject)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (profile, ticket_id, kind) {conflict}
         """,
         (
             draft.profile,
             draft.ticket_id,
+            draft.kind.value,
             draft.body,
-            int(draft.public),
             draft.submit_status.value if draft.submit_status else None,
             draft.priority.value if draft.priority else None,
             draft.assignee_id,
@@ -117,16 +117,24 @@ def write_draft(connection: sqlite3.Connection, draft: Draft, *, keep_existing: 
             json.dumps(list(draft.tags_remove)),
             draft.macro_id,
             draft.saved_at.isoformat(),
+            draft.subject,
         ),
     )
 
 
-def delete_draft(connection: sqlite3.Connection, profile: str, ticket_id: str) -> bool:
-    """Delete a draft inside the caller's transaction; True when there was one."""
-    cursor = connection.execute(
-        "DELETE FROM drafts WHERE profile = ? AND ticket_id = ?", (profile, ticket_id)
-    )
+def delete_draft(
+    connection: sqlite3.Connection, profile: str, ticket_id: str, kind: DraftKind | None = None
+) -> bool:
+    """Delete a draft (without a kind, both) inside the caller's transaction; True when there was one."""
+    sql, parameters = _where(profile, ticket_id, kind)
+    cursor = connection.execute(f"DELETE FROM drafts WHERE {sql}", parameters)
     return cursor.rowcount > 0
+
+
+def _where(profile: str, ticket_id: str, kind: DraftKind | None) -> tuple[str, tuple[str, ...]]:
+    if kind is None:
+        return "profile = ? AND ticket_id = ?", (profile, ticket_id)
+    return "profile = ? AND ticket_id = ? AND kind = ?", (profile, ticket_id, kind.value)
 
 
 def draft_to_json(draft: Draft) -> str:
@@ -145,6 +153,7 @@ def draft_to_json(draft: Draft) -> str:
             "tags_add": list(draft.tags_add),
             "tags_remove": list(draft.tags_remove),
             "macro_id": draft.macro_id,
+            "subject": draft.subject,
         }
     )
 
@@ -164,6 +173,7 @@ def draft_from_json(text: str) -> Draft:
         tags_add=tuple(data.get("tags_add") or ()),
         tags_remove=tuple(data.get("tags_remove") or ()),
         macro_id=data.get("macro_id"),
+        subject=data.get("subject") or "",
     )
 
 
@@ -172,7 +182,7 @@ def _draft_from_row(row: sqlite3.Row) -> Draft:
         profile=row["profile"],
         ticket_id=row["ticket_id"],
         body=row["body"],
-        public=bool(row["public"]),
+        public=DraftKind(row["kind"]).public,
         saved_at=datetime.fromisoformat(row["saved_at"]),
         submit_status=_enum_or_none(Status, row["submit_status"]),
         priority=_enum_or_none(Priority, row["priority"]),
@@ -181,6 +191,7 @@ def _draft_from_row(row: sqlite3.Row) -> Draft:
         tags_add=tuple(json.loads(row["tags_add"] or "[]")),
         tags_remove=tuple(json.loads(row["tags_remove"] or "[]")),
         macro_id=row["macro_id"],
+        subject=row["subject"] or "",
     )
 
 

@@ -41,7 +41,8 @@ class OutboxStore:
                 _row_values(entry),
             )
             if consume_draft:
-                delete_draft(connection, entry.profile, entry.ticket_id)
+                kind = entry.draft.kind if entry.draft is not None else None
+                delete_draft(connection, entry.profile, entry.ticket_id, kind)
             append_journal(connection, write_entry(entry))
 
     def update(self, entry: OutboxEntry, *, restore_draft: bool = False) -> None:

@@ -268,7 +268,7 @@ async def test_draft_is_restored_in_a_fresh_app() -> None:
         await second.workers.wait_for_complete()
         await pilot.pause()
         assert "Unsent internal note" in str(second.screen.query_one("#ticket-draft", Static).render())
-        composer = await open_composer(second, pilot, "r")
+        composer = await open_composer(second, pilot, "n")
         assert composer.query_one(TextArea).text == "half a thought"
         assert composer.state.public is False, "a restored note stays a note"
         assert composer.state.submit_status is Status.OPEN

@@ -7,7 +7,7 @@ asserted is what the composer screen gets.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from support.fake_helpdesk import FIXED_NOW, FakeHelpdesk
 
 from frontline.bootstrap import Session, session_for_helpdesk
 from frontline.domain.compose import ComposerState
-from frontline.domain.drafts import Draft
+from frontline.domain.drafts import Draft, DraftKind
 from frontline.domain.models import Priority, Status, Ticket, TicketUpdate
 from frontline.domain.outbox import WriteState
 from frontline.domain.ports import ConnectionState, HelpdeskCapabilities
@@ -61,12 +61,12 @@ class BrokenStore:
         self._check()
         self.inner.put(draft)
 
-    def load(self, profile: str, ticket_id: str) -> Draft | None:
-        return self.inner.load(profile, ticket_id)
+    def load(self, profile: str, ticket_id: str, kind: DraftKind | None = None) -> Draft | None:
+        return self.inner.load(profile, ticket_id, kind)
 
-    def delete(self, profile: str, ticket_id: str) -> bool:
+    def delete(self, profile: str, ticket_id: str, kind: DraftKind | None = None) -> bool:
         self._check()
-        return self.inner.delete(profile, ticket_id)
+        return self.inner.delete(profile, ticket_id, kind)
 
     def list(self, profile: str) -> list[Draft]:
         return self.inner.list(profile)
@@ -106,8 +106,8 @@ def session_on(helpdesk: FakeHelpdesk, drafts: DraftStore | BrokenStore) -> Sess
     return session_for_helpdesk(helpdesk, profile_name="test", stores=stores, clock=TickingClock())
 
 
-def keeper_on(session: Session) -> DraftKeeper:
-    return DraftKeeper.for_desk(session.desk, session.drafts, TICKET_ID)
+def keeper_on(session: Session, kind: DraftKind = DraftKind.REPLY) -> DraftKeeper:
+    return DraftKeeper.for_desk(session.desk, session.drafts, TICKET_ID, kind)
 
 
 async def ticket_of(session: Session) -> Ticket:
@@ -131,10 +131,10 @@ def everything_set() -> ComposerState:
 
 def test_restore_round_trips_every_field(store: DraftStore) -> None:
     session = session_on(FakeHelpdesk(), store)
-    saved = keeper_on(session).save(everything_set())
+    saved = keeper_on(session, DraftKind.NOTE).save(everything_set())
     assert saved is not None and saved.profile == "test" and saved.ticket_id == TICKET_ID
 
-    reopened = keeper_on(session_on(FakeHelpdesk(), store))
+    reopened = keeper_on(session_on(FakeHelpdesk(), store), DraftKind.NOTE)
     assert reopened.restore() == everything_set()
     assert reopened.saved_at == saved.saved_at
     assert reopened.pending() == saved
@@ -180,14 +180,14 @@ class NoNotesHelpdesk(FakeHelpdesk):
 
 
 def test_internal_notes_become_public_where_the_helpdesk_has_none(store: DraftStore) -> None:
-    keeper_on(session_on(FakeHelpdesk(), store)).save(everything_set())
+    keeper_on(session_on(FakeHelpdesk(), store), DraftKind.NOTE).save(everything_set())
 
-    no_notes = keeper_on(session_on(NoNotesHelpdesk(), store))
-    restored = no_notes.restore()
-    assert restored == replace(everything_set(), public=True)
+    no_notes = keeper_on(session_on(NoNotesHelpdesk(), store), DraftKind.NOTE)
+    assert no_notes.kind is DraftKind.REPLY
+    assert no_notes.restore() is None, "a note is never offered as a public reply"
     assert no_notes.conform(ComposerState(public=False)).public is True
 
-    with_notes = keeper_on(session_on(FakeHelpdesk(), store))
+    with_notes = keeper_on(session_on(FakeHelpdesk(), store), DraftKind.NOTE)
     restored_note = with_notes.restore()
     assert restored_note is not None and restored_note.public is False
     assert with_notes.conform(ComposerState(public=False)).public is False
@@ -272,7 +272,7 @@ async def test_a_conflict_keeps_the_draft_with_the_latest_text(store: DraftStore
 async def test_a_write_that_did_not_arrive_gives_the_draft_back(store: DraftStore) -> None:
     helpdesk = FailingHelpdesk(failure=Unavailable("Connection reset."))
     session = session_on(helpdesk, store)
-    keeper = keeper_on(session)
+    keeper = keeper_on(session, DraftKind.NOTE)
     state = ComposerState(body="never saved by a tick", public=False)
 
     with pytest.raises(NotSent):
@@ -333,7 +333,7 @@ def test_discard_removes_the_draft_for_good(store: DraftStore) -> None:
 
 def test_a_store_error_on_save_is_raised_and_the_state_survives(store: DraftStore) -> None:
     broken = BrokenStore(store, broken=True)
-    keeper = keeper_on(session_on(FakeHelpdesk(), broken))
+    keeper = keeper_on(session_on(FakeHelpdesk(), broken), DraftKind.NOTE)
     state = everything_set()
 
     with pytest.raises(StoreError):
@@ -345,7 +345,7 @@ def test_a_store_error_on_save_is_raised_and_the_state_survives(store: DraftStor
 
     broken.broken = False
     assert keeper.flush(state) is True, "the next tick tries again"
-    assert keeper_on(session_on(FakeHelpdesk(), store)).restore() == everything_set()
+    assert keeper_on(session_on(FakeHelpdesk(), store), DraftKind.NOTE).restore() == everything_set()
 
 
 def test_a_failed_discard_keeps_the_draft_and_autosave(store: DraftStore) -> None:

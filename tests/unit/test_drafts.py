@@ -106,7 +106,8 @@ def test_garbage_file_is_reported_not_crashing(tmp_path: Path) -> None:
 def test_transaction_rolls_back_on_error(drafts: DraftStore) -> None:
     with pytest.raises(RuntimeError), drafts.store.transaction() as connection:
         connection.execute(
-            "INSERT INTO drafts (profile, ticket_id, body, public, saved_at) VALUES ('p', '1', 'x', 1, 'now')"
+            "INSERT INTO drafts (profile, ticket_id, body, kind, saved_at) "
+            "VALUES ('p', '1', 'x', 'reply', 'now')"
         )
         raise RuntimeError("boom")
     assert drafts.load("p", "1") is None

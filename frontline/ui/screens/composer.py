@@ -1,5 +1,7 @@
 """The reply composer: public reply or internal note, templates, macros, `$EDITOR`, submit-as, review, send.
 
+The public reply (`r`) and the internal note (`n`) are separate drafts on a ticket; tab moves the text to
+the other kind, refused when that kind has a draft. The thread stays in view beside or above the editor.
 Nothing leaves the machine before the review step's `y`. What happens to the draft (restored on opening,
 kept, deleted only once the helpdesk accepted the reply) is `frontline.services.drafts.DraftKeeper`'s job.
 This screen saves at most half a second behind the keyboard, and at once when the text could be lost
@@ -11,13 +13,13 @@ composer opened meanwhile for the same ticket shows that send rather than a seco
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from typing import Any
 
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
@@ -26,21 +28,26 @@ from textual.widgets import Footer, Static, TextArea
 from frontline.domain.compose import (
     ComposerState,
     Template,
-    apply_macro,
-    build_editor_buffer,
     build_update,
-    editor_command,
     template_variables,
 )
+from frontline.domain.drafts import DraftKind
 from frontline.domain.models import Status, TicketThread, TicketUpdate
 from frontline.domain.text import one_line
 from frontline.errors import FrontlineError
 from frontline.services.drafts import DraftKeeper
 from frontline.ui.screens.base import FrontlineScreen
-from frontline.ui.screens.composer_editor import ComposerBody, edit_in_editor
+from frontline.ui.screens.composer_editor import (
+    ComposerBody,
+    ComposerThread,
+    edit_draft,
+    fit_layout,
+    kind_notice,
+)
 from frontline.ui.screens.composer_inserts import (
-    choose_macro,
+    choose_macro_state,
     choose_template,
+    context_line,
     fields_summary,
     insert_template,
     signed_in_agent,
@@ -68,20 +75,29 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
 
     Args:
         thread: the ticket and conversation being answered.
-        public: public reply (`r`) or internal note (`n`); a restored draft keeps its own choice.
+        public: the ticket's public reply draft (`r`) or its internal note draft (`n`).
         start_with_macro: open the macro picker right away (`m` on the ticket screen).
     """
 
     DEFAULT_CSS = """
-    ComposerScreen #composer-banner { height: 3; content-align: center middle; text-style: bold; width: 1fr; }
+    ComposerScreen #composer-banner { height: 1; content-align: center middle; text-style: bold; width: 1fr; }
+    ComposerScreen.-tall #composer-banner { height: 3; }
     ComposerScreen.-public #composer-banner { background: $error; color: $text; }
     ComposerScreen.-internal #composer-banner { background: $warning; color: $background; }
-    ComposerScreen #composer-context { padding: 0 1; color: $text-muted; height: auto; }
-    ComposerScreen #composer-notice { padding: 0 1; color: $accent; height: auto; }
-    ComposerScreen #composer-body { height: 1fr; }
+    ComposerScreen #composer-context { padding: 0 1; color: $text-muted; height: auto; max-height: 2; }
+    ComposerScreen #composer-notice { padding: 0 1; color: $accent; height: auto; max-height: 2; }
+    ComposerScreen #composer-main { layout: vertical; height: 1fr; }
+    ComposerScreen.-wide #composer-main { layout: horizontal; }
+    ComposerScreen #composer-thread { height: 30%; min-height: 3; }
+    ComposerScreen.-narrow #composer-thread { border-bottom: solid $primary-muted; }
+    ComposerScreen.-wide #composer-thread { width: 45%; height: 1fr; border-right: solid $primary-muted; }
+    ComposerScreen #composer-thread .thread-earlier { color: $text-muted; padding: 0 1; }
+    ComposerScreen #composer-editor { height: 1fr; width: 1fr; }
+    ComposerScreen #composer-body { height: 1fr; min-height: 4; }
+    ComposerScreen #composer-body > .text-area--placeholder { color: $text-disabled; }  /* 4.5:1, not 40% */
     ComposerScreen.-public #composer-body { border: thick $error; }
     ComposerScreen.-internal #composer-body { border: dashed $warning; background: $warning 10%; }
-    ComposerScreen #composer-fields { padding: 0 1; height: auto; background: $panel; }
+    ComposerScreen #composer-fields { padding: 0 1; height: auto; max-height: 2; background: $panel; }
     """
 
     BINDINGS = [
@@ -93,11 +109,15 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         Binding("ctrl+o", "cycle_submit_as", "Submit as", id="composer.submit-as", priority=True),
         Binding("escape", "close", "Close (keep draft)", id="composer.close"),
         Binding("ctrl+r", "discard", "Discard", id="composer.discard", priority=True),
+        Binding("ctrl+up", "scroll_thread(-1)", "Thread up", id="composer.thread-up", show=False),
+        Binding("ctrl+down", "scroll_thread(1)", "Thread down", id="composer.thread-down", show=False),
     ]
 
     def __init__(self, thread: TicketThread, *, public: bool = True, start_with_macro: bool = False) -> None:
         super().__init__()
         self.thread = thread
+        self.kind = DraftKind.of(public)
+        """Which of the ticket's drafts this composer holds; tab moves the text to the other."""
         self.state = ComposerState(public=public)
         self.start_with_macro = start_with_macro
         self._save_timer: Timer | None = None
@@ -114,7 +134,11 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
     def keeper(self) -> DraftKeeper:
         """This ticket's draft; built on first use, once the screen can reach the app's store."""
         if self._keeper is None:
-            self._keeper = DraftKeeper.for_desk(self.desk, self.drafts, self.ticket_id)
+            subject = self.thread.ticket.subject
+            self._keeper = DraftKeeper.for_desk(
+                self.desk, self.drafts, self.ticket_id, self.kind, subject=subject
+            )
+            self.kind = self._keeper.kind
         return self._keeper
 
     @property
@@ -127,25 +151,31 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         return self.query_one("#composer-body", ComposerBody)
 
     def compose(self) -> ComposeResult:
-        ticket = self.thread.ticket
         yield Static(id="composer-banner")
-        requester = "unknown requester"
-        if ticket.requester is not None:
-            requester = one_line(ticket.requester.name)
-            if ticket.requester.email:
-                requester += f" <{one_line(ticket.requester.email)}>"
         yield Static(
-            Content(f"{ticket.display_key} {one_line(ticket.subject)} · requester {requester}"),
-            id="composer-context",
+            Content(context_line(self.thread.ticket, self.app.size.width - 2)), id="composer-context"
         )
         yield Static(id="composer-notice")
-        yield ComposerBody(id="composer-body", placeholder="Write here · ctrl+s to review")
-        yield Static(id="composer-fields")
+        with Horizontal(id="composer-main"):
+            yield ComposerThread(self.thread, self.frontline.clock(), id="composer-thread")
+            with Vertical(id="composer-editor"):
+                yield ComposerBody(id="composer-body", placeholder="Write here · ctrl+s to review")
+                yield Static(id="composer-fields")
         yield Footer()
 
+    def on_resize(self) -> None:
+        fit_layout(self, self.app.size)
+
+    def action_scroll_thread(self, direction: int) -> None:
+        """Page the thread while the cursor stays in the editor."""
+        self.query_one(ComposerThread).page(direction)
+
     def on_mount(self) -> None:
+        fit_layout(self, self.app.size)
         self.app.app_suspend_signal.subscribe(self, self._app_suspending, immediate=True)
         in_flight = self.frontline.writes.draft_send(self.ticket_id)
+        if in_flight is not None and in_flight.keeper.kind is not self.keeper.kind:
+            in_flight = None  # the ticket's other draft is on its way; this one is still a draft
         if in_flight is not None:
             self._keeper = in_flight.keeper
             self.state = replace(in_flight.state)
@@ -266,9 +296,18 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         return True
 
     def action_toggle_public(self) -> None:
-        self.state.public = not self.state.public
+        """Move the text to the ticket's other draft; refused (and said why) when that one has text."""
+        self.stop_autosave()
+        try:
+            self.state = self.keeper.switch_kind(self.state)
+        except FrontlineError as error:
+            self.frontline.report_error(error)
+            return
+        self.kind = self.keeper.kind
         self.show_mode()
-        self.schedule_save()
+        message, severity = kind_notice(self.state.public)
+        self.notify(message, severity=severity, timeout=5)
+        self.show_saved()
 
     def action_cycle_submit_as(self) -> None:
         """Keep the status, then each status the helpdesk allows, in turn."""
@@ -368,10 +407,8 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
 
     def action_editor(self) -> None:
         """Suspend the app and edit the draft in $VISUAL/$EDITOR with the thread quoted below the scissors."""
-        command = editor_command(self.frontline.settings.ui.editor, os.environ)
         self.flush_draft()
-        buffer = build_editor_buffer(self.state.body, self.thread, public=self.state.public)
-        text = edit_in_editor(self.app, command, buffer, ticket_id=self.ticket_id)
+        text = edit_draft(self.app, self.frontline.settings.ui.editor, self.state, self.thread)
         if text is None:
             return
         self.body_area.replace_text(text)
@@ -399,10 +436,11 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
     @work(group="composer-ui", exclusive=True, exit_on_error=False)
     async def action_macro(self) -> None:
         """Pick a macro, preview what it changes, and fill the composer; nothing is sent until review."""
-        preview = await choose_macro(self.frontline, self.desk, self.ticket_id)
-        if preview is None:
+        chosen = await choose_macro_state(self.frontline, self.keeper, self.state, self.thread.ticket)
+        if chosen is None:
             return
-        self.state = self.keeper.conform(apply_macro(self.state, preview, self.thread.ticket))
+        self.state, preview = chosen
+        self.kind = self.keeper.kind
         self.body_area.replace_text(self.state.body)
         self.show_mode()
         self.set_notice(

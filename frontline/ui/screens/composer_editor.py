@@ -1,4 +1,5 @@
-"""The composer's text: the text area that asks to be saved when its text is at risk, and `$EDITOR`.
+"""The composer's text: the text area that asks to be saved when its text is at risk, `$EDITOR`, and the
+thread kept in view beside or above it (read only, the conversation screen's own cards).
 
 Autosave runs on a timer; `ComposerBody` asks for a save at once (`SaveNow`) when waiting could lose
 text: a paste or a large insertion (which may be the only copy of what was pasted), and losing focus
@@ -16,17 +17,73 @@ import os
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from textual import events
-from textual.app import App, SuspendNotSupported
+from textual.app import App, ComposeResult, SuspendNotSupported
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import TextArea
+from textual.notifications import SeverityLevel
+from textual.widget import Widget
+from textual.widgets import Static, TextArea
 
-from frontline.domain.compose import parse_editor_buffer
+from frontline.domain.compose import ComposerState, build_editor_buffer, editor_command, parse_editor_buffer
+from frontline.domain.models import TicketThread
+from frontline.ui.screens.conversation import CommentCard
 
 LARGE_INSERTION = 32
 """Characters added in one change (a paste, a template) that are saved at once rather than on the timer."""
+THREAD_MESSAGES = 5
+"""The latest messages kept in view while writing; `$EDITOR` (ctrl+e) quotes the whole thread."""
+
+
+WIDE_COLUMNS = 120
+"""From this width the thread stands beside the editor; below it, above the editor."""
+TALL_ROWS = 36
+"""From this height the composer's banner takes three rows; below it one, so the editor keeps its room."""
+
+
+def fit_layout(screen: Widget, size: Size) -> None:
+    """The composer's layout classes for a terminal of `size`: `-wide`/`-narrow`, and `-tall`."""
+    screen.set_class(size.width >= WIDE_COLUMNS, "-wide")
+    screen.set_class(size.width < WIDE_COLUMNS, "-narrow")
+    screen.set_class(size.height >= TALL_ROWS, "-tall")
+
+
+class ComposerThread(VerticalScroll, can_focus=False):
+    """The conversation's latest messages, oldest of them first, scrolled to the newest; read only."""
+
+    def __init__(self, thread: TicketThread, now: datetime, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.thread = thread
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        comments = self.thread.comments
+        shown = comments[-THREAD_MESSAGES:]
+        if len(comments) > len(shown):
+            earlier = len(comments) - len(shown)
+            yield Static(
+                Content(f"{earlier} earlier message{'s' if earlier != 1 else ''} · ctrl+e quotes them all"),
+                classes="thread-earlier",
+            )
+        if not shown:
+            yield Static(Content("No conversation yet."), classes="thread-earlier")
+        for comment in shown:
+            yield CommentCard(comment, self.now)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.scroll_end, animate=False)
+
+    def page(self, direction: int) -> None:
+        """One page towards older (`direction` < 0) or newer messages."""
+        if direction < 0:
+            self.scroll_page_up(animate=False)
+        else:
+            self.scroll_page_down(animate=False)
 
 
 class ComposerBody(TextArea):
@@ -61,6 +118,25 @@ class ComposerBody(TextArea):
 
     def on_blur(self, event: events.Blur) -> None:
         self.post_message(self.SaveNow(self, "blur"))
+
+
+def kind_notice(public: bool) -> tuple[str, SeverityLevel]:
+    """What to say once tab moved the text to the other kind: loudly when it now goes to the customer."""
+    if public:
+        return (
+            "Now a PUBLIC REPLY: the customer will see this. Tab makes it an internal note again.",
+            "warning",
+        )
+    return "Now an internal note: only agents see this.", "information"
+
+
+def edit_draft(
+    app: App[object], configured: str | None, state: ComposerState, thread: TicketThread
+) -> str | None:
+    """`state`'s text edited in `$EDITOR` with `thread` quoted below the scissors; None when unchanged."""
+    command = editor_command(configured, os.environ)
+    buffer = build_editor_buffer(state.body, thread, public=state.public)
+    return edit_in_editor(app, command, buffer, ticket_id=thread.ticket.id)
 
 
 def edit_in_editor(app: App[object], command: list[str], buffer: str, *, ticket_id: str) -> str | None:

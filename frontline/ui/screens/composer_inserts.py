@@ -14,11 +14,18 @@ from textual.app import App
 from textual.widgets import TextArea
 
 from frontline import locations
-from frontline.domain.compose import ComposerState, Template, discover_templates, render_template
+from frontline.domain.compose import (
+    ComposerState,
+    Template,
+    apply_macro,
+    discover_templates,
+    render_template,
+)
 from frontline.domain.models import MacroPreview, Person, Ticket
-from frontline.domain.text import one_line
+from frontline.domain.text import clamp, one_line
 from frontline.errors import FrontlineError
 from frontline.services.desk import Desk
+from frontline.services.drafts import DraftKeeper
 from frontline.ui.screens.pickers import ChoiceScreen, MacroPreviewScreen
 
 if TYPE_CHECKING:
@@ -37,6 +44,21 @@ async def choose_template(app: App[object]) -> Template | None:
         ChoiceScreen("Insert template", [(template.name, template.name) for template in templates])
     )
     return by_name[choice] if choice is not None else None
+
+
+def context_line(ticket: Ticket, width: int) -> str:
+    """Ticket, subject and requester within two lines of `width`: a 20,000-character subject or name
+    must not push the editor off screen."""
+    width = max(width, 20)
+    key = one_line(ticket.display_key)
+    requester = "unknown requester"
+    if ticket.requester is not None:
+        requester = clamp(one_line(ticket.requester.name), width // 2, 1)
+        if ticket.requester.email:
+            requester += f" <{clamp(one_line(ticket.requester.email), width // 3, 1)}>"
+    tail = f" · requester {requester}"
+    subject = clamp(one_line(ticket.subject), width, 2, first_line_used=len(key) + 1 + len(tail))
+    return f"{key} {subject}{tail}"
 
 
 def fields_summary(state: ComposerState, ticket: Ticket) -> list[str]:
@@ -114,3 +136,24 @@ async def choose_macro(app: FrontlineApp, desk: Desk, ticket_id: str) -> MacroPr
     if not await app.push_screen_wait(MacroPreviewScreen(preview)):
         return None
     return preview
+
+
+async def choose_macro_state(
+    app: FrontlineApp, keeper: DraftKeeper, state: ComposerState, ticket: Ticket
+) -> tuple[ComposerState, MacroPreview] | None:
+    """The composer after a chosen, previewed macro, and the macro; None when cancelled or refused.
+
+    A macro whose comment has the other audience moves the text to the ticket's other draft, and is
+    refused (said why) when that draft already has text: nothing is overwritten.
+    """
+    preview = await choose_macro(app, app.desk, keeper.ticket_id)
+    if preview is None:
+        return None
+    applied = apply_macro(state, preview, ticket)
+    if applied.public != state.public and keeper.capabilities.internal_notes:
+        try:
+            keeper.switch_kind(state)
+        except FrontlineError as error:
+            app.report_error(error)
+            return None
+    return keeper.conform(applied), preview

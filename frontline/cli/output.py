@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from frontline.domain.escalation import Bug
+from frontline.domain.messages import MessageKind, message_kind
 from frontline.domain.models import Comment, Organization, Person, Ticket, View
 from frontline.domain.moments import known
 from frontline.domain.presentation import cell_width, fit_cell, format_sla, format_stamp
-from frontline.domain.text import clean_text, one_line
+from frontline.domain.text import one_line, visible_line, visible_text
 
 
 def _time(value: datetime | None) -> str | None:
@@ -100,8 +101,8 @@ def format_queue(view: View, tickets: Sequence[Ticket], now: datetime) -> str:
             one_line(ticket.status_text),
             format_sla(ticket.sla, now)[0],
             format_stamp(ticket.updated_at),
-            one_line(ticket.requester.name) if ticket.requester else "-",
-            one_line(ticket.subject),
+            visible_line(ticket.requester.name) if ticket.requester else "-",
+            visible_line(ticket.subject),
         )
         for ticket in tickets
     ]
@@ -115,38 +116,46 @@ def format_queue(view: View, tickets: Sequence[Ticket], now: datetime) -> str:
 def format_thread(
     ticket: Ticket, comments: Sequence[Comment], now: datetime, linked_bugs: Sequence[Bug] = ()
 ) -> str:
-    """The ticket header (with its linked bugs), then each comment, public replies and notes told apart."""
+    """The ticket header (with its linked bugs), then each comment, the customer's messages, public replies
+    and notes told apart; invisible characters in ticket text shown as markers (`pay⟨ZWSP⟩pal`)."""
 
     def name(person: Person | None) -> str:
-        return one_line(person.name) if person else "-"
+        return visible_line(person.name) if person else "-"
 
-    organization = one_line(ticket.organization.name) if ticket.organization else "-"
+    organization = visible_line(ticket.organization.name) if ticket.organization else "-"
     priority = ticket.priority.value if ticket.priority else "-"
     sla = format_sla(ticket.sla, now)[0]
     lines = [
-        f"{one_line(ticket.display_key)}  {one_line(ticket.subject)}",
+        f"{one_line(ticket.display_key)}  {visible_line(ticket.subject)}",
         f"Status: {one_line(ticket.status_text)}   Priority: {priority}   SLA: {sla}",
         f"Requester: {name(ticket.requester)}   Organization: {organization}"
         f"   Assignee: {name(ticket.assignee)}",
     ]
     if ticket.tags:
-        lines.append(f"Tags: {', '.join(one_line(tag) for tag in ticket.tags)}")
+        lines.append(f"Tags: {', '.join(visible_line(tag) for tag in ticket.tags)}")
     if ticket.url:
         lines.append(f"URL: {one_line(ticket.url)}")
     if linked_bugs:
         lines.append(f"Bugs: {', '.join(format_bug(bug) for bug in linked_bugs)}")
     for comment in comments:
-        kind = "public reply" if comment.public else "INTERNAL NOTE"
+        kind = _KIND_WORDS[message_kind(comment, ticket)]
         stamp = format_stamp(comment.created_at, "%Y-%m-%d %H:%M %Z")
         lines += ["", f"── {name(comment.author)} · {kind} · {stamp}"]
         prefix = "  " if comment.public else "  ┃ "
         lines += [f"{prefix}[warning] {one_line(warning)}" for warning in comment.warnings]
-        lines += [f"{prefix}{line}".rstrip() for line in clean_text(comment.body).splitlines() or [""]]
+        lines += [f"{prefix}{line}".rstrip() for line in visible_text(comment.body).splitlines() or [""]]
         lines += [
-            f"{prefix}[{'inline image' if a.inline else 'attachment'}] {one_line(a.file_name)}"
+            f"{prefix}[{'inline image' if a.inline else 'attachment'}] {visible_line(a.file_name)}"
             for a in comment.attachments
         ]
     return "\n".join(lines)
+
+
+_KIND_WORDS = {
+    MessageKind.CUSTOMER: "customer",
+    MessageKind.REPLY: "public reply",
+    MessageKind.NOTE: "INTERNAL NOTE",
+}
 
 
 def format_bug(bug: Bug) -> str:

@@ -1,5 +1,7 @@
 """What `/` filters a queue by: one lowercase haystack per ticket, and a query split into terms.
 
+Invisible format characters are dropped from both, so `/paypal` finds `pay\u200bpal.com`.
+
 Haystacks are built once per ticket when a view loads, so each keystroke only runs `in` over plain strings
 (or asks the `GramIndex` built from them).
 """
@@ -9,10 +11,10 @@ from __future__ import annotations
 import re
 
 from frontline.domain.models import Status, Ticket
-from frontline.domain.text import clean_text
+from frontline.domain.text import INVISIBLE, clean_text, strip_invisible
 
 _STATUS_LABELS = {status: status.label for status in Status}
-_NEEDS_CLEANING = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NEEDS_CLEANING = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f]|{INVISIBLE.pattern}")
 
 
 def haystack(ticket: Ticket) -> str:
@@ -36,10 +38,11 @@ def haystack(ticket: Ticket) -> str:
     parts.extend(ticket.tags)
     text = "\n".join(parts)
     if _NEEDS_CLEANING.search(text):
-        text = "\n".join(clean_text(part).replace("\n", " ") for part in parts)
+        text = "\n".join(strip_invisible(clean_text(part)).replace("\n", " ") for part in parts)
     return text.lower()
 
 
 def query_terms(query: str) -> tuple[str, ...]:
-    """The whitespace-separated terms of a filter query, lowercased: a ticket must match every one."""
-    return tuple(query.lower().split())
+    """The whitespace-separated terms of a filter query, lowercased, invisible characters dropped (as in
+    the haystacks): a ticket must match every one."""
+    return tuple(strip_invisible(query).lower().split())

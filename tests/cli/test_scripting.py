@@ -143,7 +143,7 @@ def test_show_json_and_text(helpdesk: FakeHelpdesk) -> None:
     code, text, _ = run(helpdesk, "show", "1004")
     assert code == 0
     assert text.splitlines()[0] == "#1004  [bold red]URGENT[/] red please help"
-    assert "· public reply ·" in text
+    assert "· customer ·" in text  # the requester's own message is not "a public reply"
     assert "· INTERNAL NOTE ·" in text
     assert "  ┃ Checked the logs" in text
     assert "\x1b" not in text

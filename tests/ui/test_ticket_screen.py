@@ -39,10 +39,10 @@ async def test_header_and_conversation_show_public_and_internal_distinctly() -> 
         assert "Acme" in header and "Ada Agent" in header and "api" in header
         assert "SLA" in header
         cards = list(screen.query(CommentCard))
-        assert [card.has_class("-public") for card in cards] == [True, False]
+        assert [card.has_class("-customer") for card in cards] == [True, False]
         assert [card.has_class("-internal") for card in cards] == [False, True]
-        assert cards[0].border_title == "PUBLIC REPLY · customer sees this"
-        assert cards[1].border_title == "INTERNAL NOTE · agents only"
+        assert cards[0].title_text == "CUSTOMER · Grace Hopper"
+        assert cards[1].title_text == "INTERNAL NOTE · Ada Agent · customer does not see this"
         assert "Attachment: trace.log · text/plain · 2.0 KB" in text_of(
             cards[0].query_one(".comment-attachments", Static)
         )

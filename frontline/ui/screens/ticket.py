@@ -20,11 +20,14 @@ from textual.widgets import Footer, Static
 from frontline.domain.models import Ticket, TicketThread, TicketUpdate
 from frontline.domain.shift import WritePurpose
 from frontline.errors import ConflictError, FrontlineError, WriteQueued
-from frontline.services.drafts import DraftKeeper
+from frontline.services.drafts import unsent_drafts
+from frontline.ui import undo
 from frontline.ui.navigation import TicketNeighbours
 from frontline.ui.outbox_text import banner_lines
+from frontline.ui.screens.assign import choose_assignee, confirm_take
 from frontline.ui.screens.base import FrontlineScreen
 from frontline.ui.screens.conversation import CommentCard, local_time
+from frontline.ui.screens.conversation_search import ConversationSearch
 from frontline.ui.screens.handoff_note import open_handoff_note
 from frontline.ui.screens.ticket_bugs import show_header
 from frontline.ui.screens.ticket_changes import (
@@ -34,6 +37,7 @@ from frontline.ui.screens.ticket_changes import (
     choose_tags,
     parse_tags,
 )
+from frontline.ui.screens.ticket_reading import TicketReading
 from frontline.ui.screens.ticket_requester import RequesterLine
 from frontline.ui.shift_clock import record_opened
 from frontline.ui.widgets.signed_out_banner import SignedOutBanner
@@ -41,12 +45,22 @@ from frontline.ui.widgets.signed_out_banner import SignedOutBanner
 __all__ = ["NEEDS_LOADED_TICKET", "TicketScreen", "parse_tags"]
 
 NEEDS_LOADED_TICKET = frozenset(
-    {"status", "assign_me", "priority", "tags", "open_browser", "copy_link", "escalate", "handoff_note"}
+    {
+        "status",
+        "assign_me",
+        "assign",
+        "priority",
+        "tags",
+        "open_browser",
+        "copy_link",
+        "escalate",
+        "handoff_note",
+    }
 )
 """Actions that act on the ticket as loaded: disabled while it loads or after loading failed."""
 
 
-class TicketScreen(FrontlineScreen, Screen[None]):
+class TicketScreen(FrontlineScreen, TicketReading, Screen[None]):
     """One ticket and its conversation.
 
     Args:
@@ -57,6 +71,7 @@ class TicketScreen(FrontlineScreen, Screen[None]):
     DEFAULT_CSS = """
     TicketScreen #ticket-header {
         height: auto;
+        max-height: 9;
         padding: 0 1;
         background: $panel;
         border-bottom: solid $primary;
@@ -88,6 +103,8 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         Binding("J", "next_ticket", "Next", id="ticket.next"),
         Binding("K", "previous_ticket", "Prev", id="ticket.previous"),
         Binding("t", "assign_me", "Take it", id="ticket.assign-me"),
+        Binding("a", "assign", "Assign", id="ticket.assign"),
+        Binding("u", "undo", "Undo", id="ticket.undo", show=False),
         Binding("s", "status", "Status", id="ticket.status"),
         Binding("p", "priority", "Priority", id="ticket.priority"),
         Binding("l", "tags", "Tags", id="ticket.tags"),
@@ -101,6 +118,8 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         Binding("k", "scroll_conversation(-1)", "Up", id="ticket.scroll-up", show=False),
         Binding("g", "conversation_edge(False)", "Top", id="ticket.top", show=False),
         Binding("G", "conversation_edge(True)", "Bottom", id="ticket.bottom", show=False),
+        Binding("i", "details", "Details", id="ticket.details"),
+        Binding("slash", "search", "Search", id="ticket.search"),
     ]
 
     def __init__(self, ticket_id: str, *, neighbours: TicketNeighbours | None = None) -> None:
@@ -121,7 +140,9 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         yield RequesterLine()
         yield Static(id="ticket-draft")
         yield Static(id="ticket-outbox")
-        yield VerticalScroll(id="conversation", can_focus=True)
+        conversation = VerticalScroll(id="conversation", can_focus=True)
+        yield ConversationSearch(conversation)
+        yield conversation
         yield Footer()
 
     def on_mount(self) -> None:
@@ -177,14 +198,17 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         show_header(self, thread)
         self.query_one(RequesterLine).show_for(thread.ticket, self.desk)
         conversation = self.query_one("#conversation", VerticalScroll)
+        self.query_one(ConversationSearch).clear()
         await conversation.remove_children()
-        cards = [CommentCard(comment, now) for comment in thread.comments]
+        cards = [CommentCard(comment, now, thread.ticket) for comment in thread.comments]
         if cards:
             await conversation.mount_all(cards)
         else:
             await conversation.mount(Static("No conversation yet.", id="ticket-message", markup=False))
         if not keep_scroll:
-            conversation.scroll_home(animate=False)
+            self.call_after_refresh(self.scroll_to_newest)
+        if self.focused is None:
+            conversation.focus()  # not while loading: a loading widget takes no keys
         self.show_draft_banner()
         self.show_outbox_banner()
         self.refresh_bindings()
@@ -193,13 +217,13 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         """Say so when an unsent reply or note, or a kept escalation form, waits for this ticket."""
         banner = self.query_one("#ticket-draft", Static)
         try:
-            draft = DraftKeeper.for_desk(self.desk, self.drafts, self.ticket_id).pending()
+            drafts = unsent_drafts(self.drafts, self.desk.profile_name, self.ticket_id)
         except FrontlineError as error:
             self.frontline.report_error(error)
-            draft = None
+            drafts = []
         lines: list[str] = []
-        if draft is not None:
-            kind = "public reply" if draft.public else "internal note"
+        for draft in drafts:
+            kind = draft.kind.label
             key = "r" if draft.public else "n"
             lines.append(f"✎ Unsent {kind} saved {local_time(draft.saved_at)}. Press {key} to continue it.")
         if self._escalation_form_waiting():
@@ -247,6 +271,7 @@ class TicketScreen(FrontlineScreen, Screen[None]):
             "next_ticket": self.neighbours is not None,
             "previous_ticket": self.neighbours is not None,
             "assign_me": capabilities.assign,
+            "assign": capabilities.assign,
             "priority": capabilities.priorities,
             "tags": capabilities.tags,
         }
@@ -278,17 +303,6 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         self.query_one("#ticket-header", Static).update(Content(f"Ticket {ticket_id}"))
         self.load()
 
-    def action_scroll_conversation(self, lines: int) -> None:
-        conversation = self.query_one("#conversation", VerticalScroll)
-        conversation.scroll_relative(y=lines * 3, animate=False)
-
-    def action_conversation_edge(self, bottom: bool) -> None:
-        conversation = self.query_one("#conversation", VerticalScroll)
-        if bottom:
-            conversation.scroll_end(animate=False)
-        else:
-            conversation.scroll_home(animate=False)
-
     # Composer
 
     def action_reply(self) -> None:
@@ -317,20 +331,6 @@ class TicketScreen(FrontlineScreen, Screen[None]):
 
     # Ticket actions
 
-    def action_open_browser(self) -> None:
-        if self.ticket is None or not self.ticket.url:
-            self.notify("This ticket has no web address.", severity="warning", timeout=4)
-            return
-        self.app.open_url(self.ticket.url)
-        self.notify(f"Opening {self.ticket.url}", timeout=3, markup=False)
-
-    def action_copy_link(self) -> None:
-        if self.ticket is None or not self.ticket.url:
-            self.notify("This ticket has no web address.", severity="warning", timeout=4)
-            return
-        self.app.copy_to_clipboard(self.ticket.url)
-        self.notify(f"Copied {self.ticket.url}", title="Link copied", timeout=3, markup=False)
-
     def action_escalate(self) -> None:
         from frontline.ui.escalation_open import start_escalation
 
@@ -352,7 +352,21 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         if ticket.assignee is not None and ticket.assignee.id == me.id:
             self.notify("This ticket is already yours.", timeout=3)
             return
-        self.submit_change(TicketUpdate(assignee_id=me.id, revision=ticket.revision), "Assigned to you")
+        if await confirm_take(self.app, ticket, me):
+            self.submit_change(TicketUpdate(assignee_id=me.id, revision=ticket.revision), "Assigned to you")
+
+    @work(group="ticket-ui", exclusive=True, exit_on_error=False)
+    async def action_assign(self) -> None:
+        if self.ticket is not None:
+            self._submit_chosen(await choose_assignee(self.app, self.desk, self.ticket))
+
+    def action_undo(self) -> None:
+        """Put back the last field change made here, within a few seconds, as a second write."""
+        last = undo.take(self.app, self.ticket_id, self.frontline.clock())
+        if last is None:
+            self.notify("Nothing to undo.", timeout=3)
+            return
+        self.submit_change(last.inverse, f"Undone: {last.done[:1].lower()}{last.done[1:]}", undoable=False)
 
     @work(group="ticket-ui", exclusive=True, exit_on_error=False)
     async def action_status(self) -> None:
@@ -373,14 +387,15 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         if change is not None:
             self.submit_change(*change)
 
-    def submit_change(self, update: TicketUpdate, done: str) -> None:
+    def submit_change(self, update: TicketUpdate, done: str, *, undoable: bool = True) -> None:
         """Send one field change as the app's write, so leaving this screen never cancels it."""
         self.notify(f"{done}: saving…", timeout=2)
+        before = self.ticket if undoable else None
         self.frontline.writes.run(
-            self._apply_change(update, done), name=f"{done.lower()} on #{self.ticket_id}"
+            self._apply_change(update, done, before), name=f"{done.lower()} on #{self.ticket_id}"
         )
 
-    async def _apply_change(self, update: TicketUpdate, done: str) -> None:
+    async def _apply_change(self, update: TicketUpdate, done: str, before: Ticket | None = None) -> None:
         """On success show the ticket as the helpdesk now has it (if this screen is still open)."""
         try:
             ticket = await self.desk.submit(
@@ -406,6 +421,7 @@ class TicketScreen(FrontlineScreen, Screen[None]):
         except FrontlineError as error:
             self.frontline.report_error(error)
             return
-        self.frontline.notify(f"{done} on #{self.ticket_id}", timeout=3)
+        hint = undo.offer(self.app, self.frontline.clock(), before, update, ticket, done)
+        self.frontline.notify(f"{done} on #{self.ticket_id}{hint}", timeout=8 if hint else 3, markup=False)
         if self.is_attached and self.thread is not None and ticket.id == self.thread.ticket.id:
             await self.show_thread(self.thread.model_copy(update={"ticket": ticket}))

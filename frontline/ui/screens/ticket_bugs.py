@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.widgets import Static
 
 from frontline.domain.models import TicketThread
-from frontline.ui.screens.conversation import header_content
+from frontline.ui.screens.ticket_header import header_content
 
 if TYPE_CHECKING:
     from frontline.ui.screens.ticket import TicketScreen
@@ -21,10 +21,11 @@ BUGS_GROUP = "ticket-bugs"
 
 
 def render_header(screen: TicketScreen, thread: TicketThread) -> bool:
-    """Draw the header with the bugs as last seen; True when the ticket has any."""
+    """Draw the header with the bugs as last seen, clamped to the screen's width; True when it has bugs."""
     bugs = screen.frontline.bug_links.for_ticket(thread.ticket, thread.comments)
-    header = header_content(thread.ticket, screen.frontline.clock(), bugs)
-    screen.query_one("#ticket-header", Static).update(header)
+    header = screen.query_one("#ticket-header", Static)
+    width = header.size.width or screen.app.size.width - 2
+    header.update(header_content(thread.ticket, screen.frontline.clock(), bugs, width))
     return bool(bugs)
 
 

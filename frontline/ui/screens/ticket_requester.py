@@ -1,8 +1,9 @@
 """The ticket screen's line of the requester's other open tickets, read in the background (issue 15).
 
 `Also from Femi Schmidt: #12 Cannot export (open) · #34 Refund (pending)`: plain text (customer words
-cleaned by `one_line`, never markup). The line stays hidden while it loads and when the read fails; it
-never holds up the screen.
+cleaned by `one_line`, never markup), clamped to two lines so a hostile name or subject cannot push the
+conversation away. The line stays hidden while it loads and when the read fails; it never holds up the
+screen.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from frontline.domain.models import Ticket
-from frontline.domain.text import one_line
+from frontline.domain.text import clamp, one_line
 from frontline.errors import FrontlineError
 from frontline.services.desk import Desk
 
@@ -33,7 +34,7 @@ class RequesterLine(Static):
     """One plain line under the ticket header; hidden until there is something to show."""
 
     DEFAULT_CSS = """
-    RequesterLine { height: auto; padding: 0 1; color: $text-muted; display: none; }
+    RequesterLine { height: auto; max-height: 2; padding: 0 1; color: $text-muted; display: none; }
     RequesterLine.-visible { display: block; }
     """
 
@@ -57,5 +58,6 @@ class RequesterLine(Static):
         text = requester_text(ticket, others)
         if text is None or self._ticket_id != ticket.id or not self.is_attached:
             return
-        self.update(Content(text))
+        width = self.size.width or self.app.size.width - 2
+        self.update(Content(clamp(text, width, 2)))
         self.add_class("-visible")

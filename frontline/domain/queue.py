@@ -15,24 +15,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import compress, repeat
 from operator import contains, itemgetter
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
+from frontline.domain.field_filter import FieldTest, Predicate, matcher, parse_filter
 from frontline.domain.filter_index import GramIndex, IndexBuild, flags_from_bits
 from frontline.domain.haystack import haystack, query_terms
 from frontline.domain.models import Status, Ticket
 from frontline.domain.presentation import cell_text
-from frontline.domain.queue_rules import NO_SLA_KEY, customer_replied, sla_sort_key
+from frontline.domain.queue_rules import customer_replied
+from frontline.domain.queue_sort import CLOCK_SORTS, SORT_LABELS, SORT_MODES, SortMode, sort_keys, sort_label
 from frontline.domain.seen import Marker, SeenTickets
 
-SortMode = Literal["sla", "priority", "updated", "waiting"]
-
-SORT_MODES: tuple[SortMode, ...] = ("sla", "priority", "updated", "waiting")
-SORT_LABELS: dict[SortMode, str] = {
-    "sla": "next SLA breach",
-    "priority": "priority",
-    "updated": "recently updated",
-    "waiting": "waiting longest",
-}
+__all__ = ["SORT_LABELS", "SORT_MODES", "QueueModel", "RefreshResult", "RowText", "SortMode", "sort_label"]
 _STATUS_LABELS = {status: status.label for status in Status}
 RECENT_QUERIES = 32  # filter results kept so backspacing is instant
 INDEX_MIN_TICKETS = 2_000  # below this a full scan costs well under a millisecond: no index
@@ -72,7 +66,7 @@ class QueueModel:
     Args:
         tickets: the view's tickets in the helpdesk's order.
         seen: shared record of what the engineer has looked at (for markers).
-        sort: the initial sort mode.
+        sort: the initial sort column; `reverse` turns its natural order round.
         now: the moment SLA sorting is computed against.
         index_from: views with at least this many tickets are filtered through a `GramIndex` once
             `prepare_index` has built one (until then, and for smaller views, by scanning).
@@ -84,6 +78,7 @@ class QueueModel:
         *,
         seen: SeenTickets | None = None,
         sort: SortMode = "sla",
+        reverse: bool = False,
         now: datetime | None = None,
         index_from: int = INDEX_MIN_TICKETS,
     ) -> None:
@@ -94,9 +89,20 @@ class QueueModel:
         self._index_build: IndexBuild | None = None
         self._permute: Callable[[bytes | bytearray], tuple[int, ...]] | None = None
         self.sort_mode: SortMode = sort
+        self.sort_reverse = reverse
         self.query = ""
+        self.me_id: str | None = None
+        """The signed-in agent, for `assignee:me` (set by whoever knows it)."""
+        self.filter_problems: tuple[str, ...] = ()
+        """Hints about field tokens the last filter could not use (shown under the filter)."""
+        self.wants_me = False
+        """The filter says `assignee:me`: `me_id` is needed."""
         self._terms: tuple[str, ...] = ()
-        self._recent: dict[tuple[str, ...], list[int]] = {}
+        self._tests: tuple[FieldTest, ...] = ()
+        self._allowed: bytearray | None = None  # per ticket (load order): passes the field tests
+        self._predicate: Predicate | None = None
+        self._sort_cache: dict[SortMode, list[Any]] = {}  # keys that do not depend on the time
+        self._recent: dict[tuple[Any, ...], list[int]] = {}
         self._sorted_haystacks: list[str] | None = None
         self._now = now
         self.tickets: list[Ticket] = []
@@ -125,6 +131,8 @@ class QueueModel:
         self._haystacks = haystacks
         self._index_of = {ticket.id: index for index, ticket in enumerate(tickets)}
         self._rows = [None] * len(tickets)
+        self._sort_cache.clear()
+        self._allowed = None
         self.key_width = max((len(ticket.display_key) for ticket in tickets), default=0)
         self.status_width = max((len(t.status_label) for t in tickets if t.status_label), default=0)
         self._resort()
@@ -159,6 +167,8 @@ class QueueModel:
         self.generation += 1
         self._drop_index()  # positions after it shift: the index is rebuilt when the view is shown
         del self.tickets[index], self._haystacks[index], self._rows[index]
+        self._sort_cache.clear()
+        self._allowed = None
         self._index_of = {ticket.id: position for position, ticket in enumerate(self.tickets)}
         self._recent.clear()
         self._resort()
@@ -205,6 +215,9 @@ class QueueModel:
         self._recent.clear()
         self._sorted_haystacks = None
         self._rows[index] = None
+        self._sort_cache.clear()
+        if self._allowed is not None and self._predicate is not None:
+            self._allowed[index] = self._predicate(ticket)
         return self.position_of(ticket.id)
 
     # -- the filter index ------------------------------------------------------------------------------
@@ -239,41 +252,69 @@ class QueueModel:
 
     # -- sorting and filtering -------------------------------------------------------------------------
 
-    def set_sort(self, mode: SortMode, *, now: datetime | None = None) -> None:
+    def set_sort(self, mode: SortMode, *, now: datetime | None = None, reverse: bool = False) -> None:
+        """Sort by a column (`SORT_MODES`) in its natural order, or the other way round with `reverse`."""
         if mode not in SORT_LABELS:
             raise ValueError(f"Unknown sort mode {mode!r}.")
         self.sort_mode = mode
+        self.sort_reverse = reverse
         if now is not None:
             self._now = now
         self._resort()
 
-    def next_sort_mode(self) -> SortMode:
-        return SORT_MODES[(SORT_MODES.index(self.sort_mode) + 1) % len(SORT_MODES)]
-
     def set_filter(self, query: str) -> None:
-        """Show only tickets matching every whitespace-separated term, case-insensitively.
+        """Show only tickets passing the field tests (`status:open`) and matching every other
+        whitespace-separated term, case-insensitively (`field_filter.parse_filter` splits them).
 
-        When the new query only narrows the old one (every old term is inside a new term), only the
-        currently visible rows are scanned.
+        When the new query only narrows the old one (same field tests, every old term inside a new
+        term), only the currently visible rows are scanned.
         """
-        terms = query_terms(query)
+        parsed = parse_filter(query)
+        terms = query_terms(parsed.text)
         self.query = query
-        if terms == self._terms:
+        self.filter_problems = parsed.problems
+        self.wants_me = parsed.wants_me
+        if terms == self._terms and parsed.tests == self._tests:
             return
-        narrowing = bool(self._terms) and all(any(old in new for new in terms) for old in self._terms)
+        same_tests = parsed.tests == self._tests
+        narrowing = same_tests and bool(self._terms)
+        narrowing = narrowing and all(any(old in new for new in terms) for old in self._terms)
         self._terms = terms
-        cached = self._recent.get(terms)
+        if not same_tests:
+            self._tests, self._allowed = parsed.tests, None
+        key = (terms, parsed.tests)
+        cached = self._recent.get(key)
         if cached is not None:  # backspacing to a query seen since the last sort or reload
             self.visible = list(cached)
             return
         index = self._ready_index() if terms else None
         if index is not None:
-            self.visible = self._indexed_match(index)
+            self.visible = self._passing(self._indexed_match(index))
         else:
-            self.visible = self._match(self.visible if narrowing else self._sorted)
+            self.visible = self._passing(self._match(self.visible if narrowing else self._sorted))
         if len(self._recent) >= RECENT_QUERIES:
             del self._recent[next(iter(self._recent))]
-        self._recent[terms] = self.visible
+        self._recent[key] = self.visible
+
+    def set_me(self, me_id: str | None) -> None:
+        """Learn who "me" is; a filter naming `assignee:me` is evaluated again."""
+        if me_id == self.me_id:
+            return
+        self.me_id = me_id
+        self._allowed = None
+        self._recent.clear()
+        self._resort()
+
+    def _passing(self, rows: list[int]) -> list[int]:
+        """`rows` narrowed to the tickets passing the field tests (one flag lookup per row)."""
+        if not self._tests:
+            return rows
+        if self._allowed is None:
+            now = self._now or datetime.now().astimezone()
+            self._predicate = predicate = matcher(self._tests, me_id=self.me_id, now=now)
+            self._allowed = bytearray(map(predicate, self.tickets)) if predicate else None
+        allowed = self._allowed
+        return rows if allowed is None else list(compress(rows, map(allowed.__getitem__, rows)))
 
     def _match(self, candidates: list[int]) -> list[int]:
         if not self._terms:
@@ -317,28 +358,25 @@ class QueueModel:
         return list(compress(self._sorted, self._permute(flags)))
 
     def _sort_keys(self) -> list[Any]:
-        """One comparable key per ticket, in load order; the key's shape depends on the sort mode."""
-        now = self._now or datetime.now().astimezone()
-        tickets = self.tickets
+        """One comparable key per ticket, in load order; kept until the tickets change unless it
+        depends on the time (SLA countdowns)."""
         mode = self.sort_mode
-        if mode == "updated":
-            return [-t.updated_at.timestamp() for t in tickets]
-        if mode == "waiting":
-            return [(t.updated_at.timestamp(), t.created_at.timestamp()) for t in tickets]
-        sla_keys = [sla_sort_key(t.sla, now) if t.sla is not None else NO_SLA_KEY for t in tickets]
-        ranks = [t.priority.rank if t.priority is not None else 4 for t in tickets]
-        if mode == "sla":
-            return list(zip(sla_keys, ranks, strict=True))
-        return list(zip(ranks, sla_keys, strict=True))
+        keys = self._sort_cache.get(mode)
+        if keys is None:
+            keys = sort_keys(self.tickets, mode, self._now or datetime.now().astimezone())
+            if mode not in CLOCK_SORTS:
+                self._sort_cache[mode] = keys
+        return keys
 
     def _resort(self) -> None:
         keys = self._sort_keys()
         self._recent.clear()
         self._sorted_haystacks = None
         self._permute = None
-        self._sorted = sorted(range(len(self.tickets)), key=keys.__getitem__)
+        self._sorted = sorted(range(len(self.tickets)), key=keys.__getitem__, reverse=self.sort_reverse)
         index = self._ready_index() if self._terms else None
-        self.visible = self._indexed_match(index) if index is not None else self._match(self._sorted)
+        matched = self._indexed_match(index) if index is not None else self._match(self._sorted)
+        self.visible = self._passing(matched)
 
     # -- reading ---------------------------------------------------------------------------------------
 

@@ -64,6 +64,7 @@ class PaletteCommand:
 _SKIPPED_ACTIONS = {"command_palette", "show_help"}
 PALETTE_TITLES = {
     "app.outbox": "outbox: show",
+    "app.drafts": "Drafts and outbox",
     "app.sign_in": "helpdesk: sign in again",
     "queue.handoff": "shift: handoff",
     "queue.handoff-note": "shift: handoff note on the highlighted ticket",

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from frontline.config import Settings
-from frontline.domain.models import CommentDraft, Page, Status, Ticket, TicketUpdate
+from frontline.domain.models import Comment, CommentDraft, Page, Status, Ticket, TicketUpdate
 from frontline.domain.ports import ConnectionState
 from frontline.domain.queue import QueueModel
 from frontline.errors import AuthError, FrontlineError, Unavailable
@@ -96,7 +96,7 @@ async def test_filter_narrows_as_you_type_and_escape_clears_it() -> None:
         assert not field.has_class("-shown")
 
 
-async def test_sort_cycles_and_keeps_the_cursor_on_its_ticket() -> None:
+async def test_sort_picker_sorts_and_keeps_the_cursor_on_its_ticket() -> None:
     app = make_app()
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)
@@ -105,15 +105,19 @@ async def test_sort_cycles_and_keeps_the_cursor_on_its_ticket() -> None:
         await pilot.press("j", "j", "j")
         chosen = queue.highlighted_ticket_id
         order_before = visible_ids(queue)
-        await pilot.press("s")
+        await pilot.press("s")  # the sort picker opens on the current column (sla); priority is 2 up
+        await pilot.press("up", "up", "enter")
+        await pilot.pause()
         assert screen.sort_mode == "priority"
         assert queue.highlighted_ticket_id == chosen
         assert visible_ids(queue) != order_before
         assert "sort: priority" in screen.status_bar.text
         ranks = [queue.model.ticket_at(p).priority.rank for p in range(len(queue.model))]  # type: ignore[union-attr]
         assert ranks == sorted(ranks)
-        await pilot.press("s", "s", "s")
-        assert screen.sort_mode == "sla"
+        await pilot.press("s", "enter")  # the same column again: reversed
+        await pilot.pause()
+        assert screen.sort_mode == "priority" and screen.sync.sort_reverse
+        assert queue.highlighted_ticket_id == chosen
 
 
 async def test_switching_views_by_number_and_brackets() -> None:
@@ -144,22 +148,28 @@ async def test_refresh_marks_new_and_changed_and_notifies_customer_replies() -> 
         screen = queue_screen(app)
         queue = screen.queue_list
         pending = next(t for t in helpdesk.tickets.values() if t.status is Status.PENDING)
-        helpdesk.tickets[pending.id] = pending.model_copy(
-            update={"status": Status.OPEN, "updated_at": FIXED_NOW - timedelta(minutes=1)}
-        )
+        later = FIXED_NOW - timedelta(minutes=1)
+        helpdesk.tickets[pending.id] = pending.model_copy(update={"status": Status.OPEN, "updated_at": later})
+        reply = Comment(id="reply", author=pending.requester, body="Any news?", created_at=later)
+        helpdesk.comments[pending.id].append(reply)
+        helpdesk.tickets["1001"] = helpdesk.tickets["1001"].model_copy(update={"updated_at": later})
         newcomer = helpdesk.tickets["1001"].model_copy(update={"id": "2000", "key": "#2000"})
         helpdesk.tickets["2000"] = newcomer
         await pilot.press("R")
         await settle(pilot)
         model = queue.model
         markers = {model.ticket_at(p).id: model.marker_at(p) for p in range(len(model))}
-        assert markers[pending.id] == "changed"
+        assert markers[pending.id] == "waiting"  # a customer reply: waiting on us, not merely changed
+        assert markers["1001"] == "changed"
         assert markers["2000"] == "new"
-        assert sum(1 for marker in markers.values() if marker) == 2
+        assert sum(1 for marker in markers.values() if marker) == 3
         notices = [n for n in app._notifications if n.title == "Customer replied"]
         assert len(notices) == 1 and pending.display_key in notices[0].message
         assert bells == [True]
         queue.move_cursor(model.position_of(pending.id) or 0)
+        await pilot.pause()
+        assert "✉ " in screen_text(app)
+        queue.move_cursor(model.position_of("1001") or 0)
         await pilot.pause()
         assert "◆ " in screen_text(app)
         queue.move_cursor(model.position_of("2000") or 0)
@@ -195,6 +205,8 @@ async def test_hostile_subject_is_rendered_as_literal_text() -> None:
     app = make_app(helpdesk)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
+        await pilot.press("v")  # the list alone, its subject column at full width
+        await pilot.pause()
         text = screen_text(app)
         assert "[bold red]URGENT[/] red please help" in text
         assert "[link=http://evil]click[/link] abc 李雷🔥 end" in text
@@ -397,10 +409,10 @@ async def test_updated_column_is_named_for_what_it_shows_and_its_sort_arrow_fits
         await settle(pilot)
         header = next(line for line in screen_text(app).splitlines() if " subject " in line)
         assert " updated " in header and " age" not in header
-        await pilot.press("s", "s")  # priority, then recently updated
+        await pilot.press("s", "end", "enter")  # the sort picker's last column: recently updated
         await pilot.pause()
         header = next(line for line in screen_text(app).splitlines() if " subject " in line)
-        assert "updated ▾" in header
+        assert "updated ▼" in header
 
 
 async def test_escape_after_walking_with_j_leaves_the_cursor_on_the_last_ticket_viewed() -> None:

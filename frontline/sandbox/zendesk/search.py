@@ -1,7 +1,8 @@
 """A useful subset of the Zendesk search language, compiled into predicates.
 
 Supported: `type:ticket|user|organization`, `status:`/`status<`/`status>` (and `<=`, `>=`),
-`priority:` (with comparisons), `assignee:me|none|<id>|<email>`, `requester:<id>|<email>|me`,
+`priority:` (with comparisons), `assignee:me|none|<id>|<email>|<name>`, `requester:` likewise (a name
+matches its whole words, `ana` finds "Ana Lima"; a trailing `*` matches a prefix, `an*`),
 `tags:`/`tag:`, `group:`, `organization:`, `created`/`updated` with `:`, `<`, `>` and a date
 (`2026-05-01`), an ISO time or a relative age (`4hours`, `2days`, `30minutes`), negation with a
 leading `-`, quoted phrases and free text (matched in subject and description, case-insensitively).
@@ -80,9 +81,9 @@ def _ticket_test(key: str, operator: str, value: str, me_id: int, data: ZendeskD
     if key == "priority":
         return _ranked("priority", _PRIORITIES, operator, lowered)
     if key in ("assignee", "requester", "submitter"):
-        target = _person(lowered, me_id, data)
+        targets = _people(lowered, me_id, data)
         column = f"{key}_id"
-        return lambda t: t[column] == target
+        return lambda t: t[column] in targets
     if key in ("tags", "tag"):
         return lambda t: lowered in t["tags"]
     if key == "group":
@@ -129,17 +130,23 @@ def _ranked(column: str, order: tuple[str, ...], operator: str, value: str) -> P
     return test
 
 
-def _person(value: str, me_id: int, data: ZendeskData) -> int | None:
+def _people(value: str, me_id: int, data: ZendeskData) -> set[int | None]:
+    """The user ids a person value names: `me`, `none`, an id, an email, a name or a word of one."""
     if value == "me":
-        return me_id
+        return {me_id}
     if value == "none":
-        return None
+        return {None}
     if value.isdigit():
-        return int(value)
+        return {int(value)}
+    prefix = value.endswith("*")
+    value = value.rstrip("*")
+    found: set[int | None] = set()
     for user in data.users.values():
-        if user["email"].lower() == value or user["name"].lower() == value:
-            return user["id"]
-    return -1
+        email, name = user["email"].lower(), user["name"].lower()
+        words = [name, email, *name.split()]
+        if any(word.startswith(value) if prefix else word == value for word in words if value):
+            found.add(user["id"])
+    return found
 
 
 def _moment(value: str, now: float) -> float | None:

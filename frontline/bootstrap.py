@@ -45,6 +45,7 @@ def sqlite_stores(data_dir: Path) -> Callable[[], LocalStores]:
         from frontline.store.escalations import EscalationStore
         from frontline.store.journal import JournalStore, PublicationStore
         from frontline.store.outbox import OutboxStore
+        from frontline.store.seen import SeenStore
 
         store = Store.open(data_dir)
         return LocalStores(
@@ -54,6 +55,7 @@ def sqlite_stores(data_dir: Path) -> Callable[[], LocalStores]:
             journal=JournalStore(store),
             publications=PublicationStore(store),
             closable=store,
+            seen=SeenStore(store),
         )
 
     return open_stores

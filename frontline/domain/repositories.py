@@ -5,35 +5,38 @@ Re-exported by `frontline.domain.ports`, where services import them from.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from frontline.domain.drafts import Draft
+from frontline.domain.drafts import Draft, DraftKind
 from frontline.domain.escalation import EscalationFields, EscalationRecord
 from frontline.domain.outbox import OutboxEntry
+from frontline.domain.seen import SeenState
 
-__all__ = ["DraftRepository", "EscalationRepository", "OutboxRepository"]
+__all__ = ["DraftRepository", "EscalationRepository", "OutboxRepository", "SeenRepository"]
 
 
 class DraftRepository(Protocol):
-    """Where unsent replies and notes are kept, one per profile and ticket (`frontline.store.drafts`)."""
+    """Where unsent replies and notes are kept, one of each kind per profile and ticket
+    (`frontline.store.drafts`)."""
 
     def put(self, draft: Draft) -> None:
-        """Insert or replace the ticket's draft.
+        """Insert or replace the ticket's draft of `draft.kind`.
 
         Raises:
             StoreError: the local database failed.
         """
 
-    def load(self, profile: str, ticket_id: str) -> Draft | None:
-        """The saved draft, or None.
+    def load(self, profile: str, ticket_id: str, kind: DraftKind | None = None) -> Draft | None:
+        """The saved draft of `kind` (without one, the newest of either), or None.
 
         Raises:
             StoreError: the local database failed.
         """
 
-    def delete(self, profile: str, ticket_id: str) -> bool:
-        """Remove a draft; True when there was one.
+    def delete(self, profile: str, ticket_id: str, kind: DraftKind | None = None) -> bool:
+        """Remove the draft of `kind` (without one, both); True when there was one.
 
         Raises:
             StoreError: the local database failed.
@@ -161,4 +164,23 @@ class EscalationRepository(Protocol):
 
         Raises:
             StoreError: the local database failed.
+        """
+
+
+class SeenRepository(Protocol):
+    """What the engineer has seen of each ticket, per profile (`frontline.store.seen`): the queue's markers
+    and the customer replies already announced survive a restart."""
+
+    def load(self, profile: str) -> list[SeenState]:
+        """Every ticket's stored state (read once, off the UI thread, when the console starts).
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def put_many(self, profile: str, states: Sequence[SeenState]) -> None:
+        """Insert or replace these states in one transaction (a 50,000-ticket baseline is one write).
+
+        Raises:
+            StoreError: the local database failed; nothing was written.
         """

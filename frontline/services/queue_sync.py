@@ -6,23 +6,29 @@ refresh interval (the configured one, stretched by the desk's rate-limit budget 
 load keeps the last good sync time, and automatic retries back off (10 s, 20 s, 40 s ... up to the refresh
 interval) instead of hammering a helpdesk that is down; once the helpdesk refuses the token (401) they stop
 until `resume` (signed in again). A write from this app updates the ticket in every cached view and drops
-it from "unsolved" views it has left. A refresh says which tickets a customer has answered.
+it from "unsolved" views it has left.
+
+After a load, the conversations of tickets updated since they were last read are fetched (newest first,
+a few at a time, a cap per load) to find customer replies on any ticket whatever its status; each reply is
+announced once. What the engineer has seen (`SeenTickets`) is restored from the local store at start and
+written back in batches off the UI thread, so markers and announcements survive a restart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from frontline.domain.clock import Clock
 from frontline.domain.models import Ticket, View
 from frontline.domain.queue import QueueModel, RefreshResult, SortMode
 from frontline.domain.queue_rules import no_longer_belongs
-from frontline.domain.seen import SeenTickets
+from frontline.domain.repositories import SeenRepository
 from frontline.domain.text import one_line
 from frontline.errors import AuthError, FrontlineError
 from frontline.services.desk import Desk, ProgressCallback
+from frontline.services.seen_keeper import CustomerReply, SeenKeeper
 
 DEFAULT_REFRESH_SECONDS = 60
 FIRST_RETRY_SECONDS = 10
@@ -37,15 +43,19 @@ class ViewLoaded:
 
     view_id: str
     first: bool
-    """The view's first load: every ticket counts as seen, nothing is announced."""
+    """The view's first load: tickets never met before count as seen."""
     count: int
     refresh: RefreshResult | None
-    """New, changed and customer-replied tickets (None on a first load)."""
+    """New and changed tickets (None on a first load)."""
+    to_check: tuple[Ticket, ...] = ()
+    """Tickets updated since their conversation was last read, newest first: maybe a customer reply."""
+    replies: tuple[CustomerReply, ...] = ()
+    """The customer replies `QueueSync.check_replies` found among them."""
 
     @property
     def customer_replies(self) -> list[Ticket]:
         """Tickets a customer answered since the last load: worth a notification."""
-        return self.refresh.customer_replies if self.refresh is not None else []
+        return [reply.ticket for reply in self.replies]
 
 
 @dataclass(frozen=True)
@@ -71,7 +81,10 @@ def reply_notices(replies: Sequence[Ticket], *, max_each: int = MAX_REPLY_NOTICE
     """One notice per replied ticket, or a single count when there are too many to read."""
     if len(replies) <= max_each:
         return [
-            ReplyNotice("Customer replied", f"{one_line(ticket.display_key)} {one_line(ticket.subject)}")
+            ReplyNotice(
+                "Customer replied",
+                f"Customer replied on {one_line(ticket.display_key)}: {one_line(ticket.subject)}",
+            )
             for ticket in replies
         ]
     return [ReplyNotice("Customers replied", f"{len(replies)} tickets have new customer replies.")]
@@ -85,6 +98,8 @@ class QueueSync:
         clock: the source of "now" for sync times and SLA sorting.
         refresh_seconds: the configured interval between automatic refreshes of a view.
         sort: the sort mode new view models start in (every view shares one).
+        seen_store: opens where the seen state is kept (the session's local database); None, or a store
+            that cannot be opened, keeps it in memory for this run only.
     """
 
     def __init__(
@@ -94,12 +109,14 @@ class QueueSync:
         clock: Clock,
         refresh_seconds: int = DEFAULT_REFRESH_SECONDS,
         sort: SortMode = "sla",
+        seen_store: Callable[[], SeenRepository | None] | None = None,
     ) -> None:
         self.desk = desk
         self.clock = clock
         self.refresh_seconds = refresh_seconds
         self.sort_mode: SortMode = sort
-        self.seen = SeenTickets()
+        self.sort_reverse = False
+        """The shared sort column's order turned round (choosing the sorted column again)."""
         self.views: list[View] = []
         self.models: dict[str, QueueModel] = {}
         self.counts: dict[str, int] = {}
@@ -113,15 +130,30 @@ class QueueSync:
         self._failures: dict[str, tuple[int, datetime]] = {}  # failed loads in a row, and the last one's time
         self.signed_out = False
         """The helpdesk refused the token: no automatic refresh until `resume`."""
+        self.keeper = SeenKeeper(desk, seen_store)
+        self.seen = self.keeper.seen
+
+    # -- seen state ------------------------------------------------------------------------------------
+
+    def mark_seen(self, ticket: Ticket) -> None:
+        """The engineer opened `ticket`: its markers clear, and stay cleared after a restart."""
+        self.keeper.mark(ticket)
+
+    async def check_replies(self, loaded: ViewLoaded) -> ViewLoaded:
+        """Read the conversations of `loaded.to_check` for customer replies (`SeenKeeper.read_replies`);
+        `loaded` comes back with them. The seen state is saved either way."""
+        replies = await self.keeper.read_replies(loaded.view_id, loaded.to_check)
+        return replace(loaded, replies=tuple(replies))
 
     # -- views -----------------------------------------------------------------------------------------
 
     async def load_views(self) -> list[View]:
-        """Fetch the view list, keeping any counts the helpdesk sent with it.
+        """Fetch the view list, keeping any counts the helpdesk sent with it (the seen state first).
 
         Raises:
             FrontlineError: the helpdesk could not list the views.
         """
+        await self.keeper.restore()
         self.views = await self.desk.views()
         for view in self.views:
             if view.count is not None:
@@ -148,7 +180,9 @@ class QueueSync:
         """The view's queue, made empty (in the shared sort mode) the first time it is asked for."""
         model = self.models.get(view_id)
         if model is None:
-            model = QueueModel(seen=self.seen, sort=self.sort_mode, now=self.clock())
+            model = QueueModel(
+                seen=self.seen, sort=self.sort_mode, reverse=self.sort_reverse, now=self.clock()
+            )
             self.models[view_id] = model
         return model
 
@@ -156,8 +190,10 @@ class QueueSync:
         """Make a view the one on screen; its queue is returned in the shared sort mode."""
         self.current_view_id = view_id
         model = self.model_for(view_id)
-        if model.sort_mode != self.sort_mode:
-            model.set_sort(self.sort_mode, now=self.clock())
+        if model.sort_mode != self.sort_mode or model.sort_reverse != self.sort_reverse:
+            model.set_sort(self.sort_mode, now=self.clock(), reverse=self.sort_reverse)
+        if self.desk.me is not None:
+            model.set_me(self.desk.me.id)
         return model
 
     # -- freshness -------------------------------------------------------------------------------------
@@ -245,6 +281,7 @@ class QueueSync:
             model.replace(tickets, now=self.clock())
         else:
             refresh = model.apply_refresh(tickets, self.seen, now=self.clock())
+        to_check = tuple(self.seen.to_check(tickets))
         self._loaded.add(view_id)
         self._synced_at[view_id] = self.clock()
         self._dirty.discard(view_id)
@@ -252,16 +289,18 @@ class QueueSync:
         self._failures.pop(view_id, None)
         self.signed_out = False
         self.counts[view_id] = len(tickets)
-        return ViewLoaded(view_id=view_id, first=first, count=len(tickets), refresh=refresh)
+        return ViewLoaded(
+            view_id=view_id, first=first, count=len(tickets), refresh=refresh, to_check=to_check
+        )
 
     async def load_view(self, view_id: str, *, on_progress: ProgressCallback | None = None) -> ViewLoaded:
-        """`fetch_view` then `accept_view`: one whole load.
+        """`fetch_view`, `accept_view` then `check_replies`: one whole load.
 
         Raises:
             FrontlineError: the load failed; the view keeps its rows and its last sync time.
         """
         tickets = await self.fetch_view(view_id, on_progress=on_progress)
-        return self.accept_view(view_id, tickets)
+        return await self.check_replies(self.accept_view(view_id, tickets))
 
     # -- local writes ----------------------------------------------------------------------------------
 
@@ -282,9 +321,10 @@ class QueueSync:
         The view on screen updates the row in place (rows do not jump under the cursor). Other views drop
         a solved ticket when their title says they hold unsolved ones. The write may also move the ticket
         into or out of views in ways only the helpdesk knows, so every loaded view is marked dirty and
-        reloads when it is next shown. The engineer has seen their own change: it is not "changed".
+        reloads when it is next shown. The engineer has seen their own change: it is not "changed", and
+        a customer waiting on it is answered.
         """
-        self.seen.mark(ticket)
+        self.mark_seen(ticket)
         shown_position: int | None = None
         removed: list[str] = []
         for view_id, model in self.models.items():

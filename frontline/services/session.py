@@ -17,6 +17,7 @@ from frontline.domain.clock import Clock
 from frontline.domain.handoff import DEFAULT_SLA_HORIZON
 from frontline.domain.journal_ports import PublicationRepository, ShiftJournal
 from frontline.domain.ports import DraftRepository, EscalationRepository, Helpdesk, OutboxRepository
+from frontline.domain.repositories import SeenRepository
 from frontline.domain.shift import write_entry
 from frontline.errors import StoreError
 from frontline.services.desk import Desk
@@ -44,6 +45,8 @@ class LocalStores:
     """The shift journal (None: kept in memory with the session's in-memory outbox)."""
     publications: PublicationRepository | None = None
     closable: Closable | None = None
+    seen: SeenRepository | None = None
+    """What the engineer has seen of each ticket (None: kept in memory, lost at exit)."""
 
 
 @dataclass
@@ -110,6 +113,11 @@ class Session:
         """Where writes are recorded: the local database, or memory when it is unusable."""
         stores = self._local()
         return stores.outbox if stores is not None else self._memory_outbox
+
+    def seen_state(self) -> SeenRepository | None:
+        """Where the queue's seen state is kept: the local database, or None (memory) when unusable."""
+        stores = self._local()
+        return stores.seen if stores is not None else None
 
     def escalation_records(self) -> EscalationRepository:
         """Where escalations are recorded: the local database, or memory when it is unusable."""

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from support.fake_helpdesk import FIXED_NOW, FakeHelpdesk
 
-from frontline.domain.models import CommentDraft, Page, Priority, Status, Ticket, TicketUpdate
+from frontline.domain.models import Comment, CommentDraft, Page, Priority, Status, Ticket, TicketUpdate
 from frontline.domain.ports import HelpdeskCapabilities
 from frontline.errors import FrontlineError, Unavailable
 from frontline.services.desk import Desk
@@ -309,6 +309,8 @@ async def test_a_refresh_reports_the_tickets_customers_replied_to() -> None:
     replied, still_waiting = pending[0], pending[1]
     later = FIXED_NOW + timedelta(minutes=1)
     helpdesk.tickets[replied.id] = replied.model_copy(update={"status": Status.OPEN, "updated_at": later})
+    answer = Comment(id=f"{replied.id}-3", author=replied.requester, body="Any news?", created_at=later)
+    helpdesk.comments[replied.id].append(answer)
     helpdesk.tickets[still_waiting.id] = still_waiting.model_copy(update={"updated_at": later})
     helpdesk.tickets["2000"] = helpdesk.tickets["1001"].model_copy(update={"id": "2000", "key": "#2000"})
     clock.advance(minutes=2)
@@ -320,7 +322,8 @@ async def test_a_refresh_reports_the_tickets_customers_replied_to() -> None:
     assert sorted(again.refresh.changed_ids) == sorted([replied.id, still_waiting.id])
     model = sync.models["all"]
     assert model.marker_at(model.position_of("2000") or 0) == "new"
-    assert model.marker_at(model.position_of(replied.id) or 0) == "changed"
+    assert model.marker_at(model.position_of(replied.id) or 0) == "waiting"  # the customer waits on us
+    assert model.marker_at(model.position_of(still_waiting.id) or 0) == "changed"
 
 
 async def test_a_views_first_load_announces_nothing_but_marks_what_changed_since_seen_elsewhere() -> None:
@@ -346,8 +349,8 @@ def test_few_replies_are_announced_one_by_one_and_many_as_a_count() -> None:
     hostile = tickets[4]  # its subject carries markup and an escape sequence
     few = reply_notices([tickets[0], hostile])
     assert [notice.title for notice in few] == ["Customer replied", "Customer replied"]
-    assert few[0].message == f"#1000 {tickets[0].subject}"
-    assert few[1].message == "#1004 [bold red]URGENT[/] red please help"
+    assert few[0].message == f"Customer replied on #1000: {tickets[0].subject}"
+    assert few[1].message == "Customer replied on #1004: [bold red]URGENT[/] red please help"
     assert len(reply_notices(tickets[:3])) == 3
     [many] = reply_notices(tickets[:4])
     assert many.title == "Customers replied" and many.message == "4 tickets have new customer replies."

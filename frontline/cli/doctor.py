@@ -27,6 +27,7 @@ from frontline.errors import ConfigError, CredentialsError, FrontlineError, Unav
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
 
     from frontline.config import HandoffDestination, HelpdeskSettings, Settings, TrackerSettings
     from frontline.domain.models import Person, View
@@ -79,6 +80,7 @@ def run(
     except ConfigError as error:
         return checks.failed("config", error)
     checks.line("ok", "config", f"{path}" if path.exists() else f"no file at {path}; using defaults")
+    check_keymap(settings, checks, path)
     if getattr(args, "all", False):
         names = list(settings.profiles)
         if not names:
@@ -95,6 +97,26 @@ def run(
             print_text(("" if index == 0 else "\n") + f"== profile {name}", out)
         check_profile(settings, name, checks, session_factory)
     return checks.code
+
+
+def check_keymap(settings: Settings, checks: Checklist, path: Path) -> None:
+    """`[keymap]` as the console applies it: each entry it rejects (unknown id, a key no keyboard sends,
+    a clash) is a FAIL; the console keeps the default keys for those."""
+    if not settings.keymap:
+        return
+    from frontline.ui.keymap import keymap_problems  # Textual's key tables, only when there is a keymap
+
+    problems = keymap_problems(settings.keymap)
+    if not problems:
+        checks.line("ok", "keymap", f"{len(settings.keymap)} entries apply")
+        return
+    for problem in problems:
+        checks.failed("keymap", ConfigError(problem.removeprefix("keymap: ")), code=ExitCode.CONFIG)
+    fix = (
+        f"Fix or remove these lines under [keymap] in {path} (? in the console lists every binding id "
+        "and its key); until then those actions keep their default keys."
+    )
+    print_text(f"{'':20}{fix}", checks.out)
 
 
 def check_profile(settings: Settings, name: str, checks: Checklist, session_factory: SessionFactory) -> None:

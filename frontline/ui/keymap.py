@@ -10,7 +10,7 @@ clash on one screen, and applies only the entries that make sense.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,11 +106,29 @@ def collect_binding_ids(classes: Iterable[type[DOMNode]]) -> dict[str, BindingIn
 
 
 def is_valid_key(key: str) -> bool:
-    """Whether Textual could ever deliver `key` (after `_normalize_key_list`), e.g. `ctrl+r`, `f5`, `R`."""
+    """Whether a keyboard can deliver `key` (after `_normalize_key_list`), e.g. `ctrl+r`, `f5`, `R`.
+
+    A base named after a character must name a printable ASCII one (`question_mark`): Textual accepts any
+    Unicode name, so `ctrl+shift+banana` would pass while no key sends it.
+    """
     *modifiers, base = key.split("+") if key != "+" else ["+"]
     if not base or any(modifier not in MODIFIERS for modifier in modifiers):
         return False
-    return len(base) == 1 or base in _NAMED_KEYS or key_to_character(base) is not None
+    if len(set(modifiers)) != len(modifiers):
+        return False
+    if len(base) == 1:
+        return base.isprintable() and not base.isspace()
+    if base in _NAMED_KEYS:
+        return True
+    character = key_to_character(base)
+    return character is not None and character.isascii() and character.isprintable()
+
+
+def _typed_keys(keys: str) -> list[str]:
+    """The comma-separated keys of one `[keymap]` entry, as Textual names them (`?` is `question_mark`)."""
+    if not keys.strip():
+        return []
+    return [key for key in _normalize_key_list(keys).split(",") if key]
 
 
 def validate_keymap(
@@ -118,7 +136,8 @@ def validate_keymap(
 ) -> tuple[dict[str, str], list[str]]:
     """Split `keymap` into the entries to apply and readable problems (one line each).
 
-    `classes` (the app class first, then screens) is used to report keys that clash after rebinding.
+    Every rejected entry keeps its default keys. `classes` (the app class first, then screens and
+    widgets) is used to reject entries whose keys clash after rebinding: both actions keep their keys.
     """
     valid: dict[str, str] = {}
     problems: list[str] = []
@@ -128,8 +147,7 @@ def validate_keymap(
             hint = f"did you mean {', '.join(close)}?" if close else "press ? in the app to see the ids"
             problems.append(f"keymap: unknown binding id {binding_id!r} ({hint})")
             continue
-        normalized = _normalize_key_list(keys) if keys.strip() else ""
-        key_list = [key for key in normalized.split(",") if key]
+        key_list = _typed_keys(keys)
         if not key_list:
             problems.append(f"keymap: {binding_id!r} has no key; remove the line to keep the default")
             continue
@@ -137,40 +155,92 @@ def validate_keymap(
         if bad:
             problems.append(
                 f"keymap: {binding_id!r}: {', '.join(repr(k) for k in bad)} is not a key "
-                "(examples: r, R, ctrl+r, f5, question_mark)"
+                "(examples: r, R, ctrl+r, f5, question_mark); the default stays"
             )
             continue
         valid[binding_id] = ",".join(key_list)
-    problems.extend(_clashes(valid, classes))
+    ordered = list(classes)
+    while clashes := find_clashes(valid, ordered):  # a rejected entry's default key may clash anew
+        for binding_id, message in clashes.items():
+            valid.pop(binding_id, None)
+            problems.append(message)
     return valid, problems
 
 
-def _clashes(keymap: Mapping[str, str], classes: Iterable[type[DOMNode]]) -> list[str]:
-    """A rebound key that another listed binding on the same screen (or the app) uses: only one would fire.
+def _context_bindings(node_class: type[DOMNode]) -> list[Binding]:
+    """The bindings `node_class` has, as Textual merges them: a subclass's key replaces its base's."""
+    by_key: dict[str, list[Binding]] = {}
+    for klass in reversed(node_class.__mro__):
+        if not isinstance(klass, type) or not issubclass(klass, DOMNode):
+            continue
+        declared: dict[str, list[Binding]] = {}
+        for item in klass.__dict__.get("BINDINGS", ()):
+            if isinstance(item, Binding):
+                for key in _typed_keys(item.key):
+                    declared.setdefault(key, []).append(item)
+        by_key.update(declared)
+    found: list[Binding] = []
+    for bindings in by_key.values():
+        found.extend(binding for binding in bindings if binding not in found)
+    return found
 
-    The first class is taken to be the app: its bindings are active on every screen.
-    """
-    ordered = list(classes)
-    if not ordered:
+
+def binding_contexts(classes: Sequence[type[DOMNode]]) -> list[tuple[str, list[type[DOMNode]]]]:
+    """Where keys meet: each screen with the widgets it declares in `KEYMAP_WIDGETS` and the app (the
+    first class); a widget no screen declares is checked with the app alone."""
+    if not classes:
         return []
-    app_bindings = declared_bindings(ordered[0])
-    problems: list[str] = []
-    for index, node_class in enumerate(ordered):
-        by_key: dict[str, list[str]] = {}
-        extra = app_bindings if index else []
-        for binding in [*declared_bindings(node_class), *extra]:
-            if not binding.id:
-                continue  # unlisted aliases (arrows) and Textual's own keys: not the person's bindings
-            label = binding.id
-            source = keymap.get(binding.id, binding.key)
-            for key in _normalize_key_list(source).split(","):
-                if label not in by_key.setdefault(key, []):
-                    by_key[key].append(label)
-        for key, labels in by_key.items():
-            message = f"keymap: {key!r} is bound to both {' and '.join(labels)} on {node_class.__name__}"
-            if len(labels) > 1 and any(label in keymap for label in labels) and message not in problems:
-                problems.append(message)
-    return problems
+    app_class, *rest = classes
+    claimed = {widget for node in rest for widget in getattr(node, "KEYMAP_WIDGETS", ())}
+    contexts: list[tuple[str, list[type[DOMNode]]]] = [(app_class.__name__, [app_class])]
+    for node_class in rest:
+        if node_class in claimed:
+            continue
+        widgets = list(getattr(node_class, "KEYMAP_WIDGETS", ()))
+        contexts.append((node_class.__name__, [*widgets, node_class, app_class]))
+    return contexts
+
+
+def find_clashes(keymap: Mapping[str, str], classes: Sequence[type[DOMNode]]) -> dict[str, str]:
+    """The `keymap` entries that put a key on a binding where another action already has it (only one
+    would fire), with the message for each. Aliases of the same action (`j` and `down`) never clash;
+    a key an entry keeps from its defaults is not counted against it."""
+    clashes: dict[str, str] = {}
+    for where, members in binding_contexts(classes):
+        by_key: dict[str, list[Binding]] = {}
+        for node_class in members:
+            for binding in _context_bindings(node_class):
+                source = keymap.get(binding.id, binding.key) if binding.id else binding.key
+                for key in _typed_keys(source):
+                    if binding not in by_key.setdefault(key, []):
+                        by_key[key].append(binding)
+        for key, bindings in by_key.items():
+            if len({binding.action for binding in bindings}) < 2:
+                continue
+            for binding in bindings:
+                if binding.id not in keymap or key in _typed_keys(binding.key):
+                    continue
+                others = [_label(other) for other in bindings if other.action != binding.action]
+                clashes.setdefault(
+                    str(binding.id),
+                    f"keymap: {binding.id!r} = {keymap[str(binding.id)]!r}: {key!r} is already "
+                    f"{' and '.join(others)} on {where}; {binding.id} keeps its default "
+                    f"{binding.key!r}",
+                )
+    return clashes
+
+
+def _label(binding: Binding) -> str:
+    """A binding as the person can name it: its id, or Textual's own action (`app.focus_next`)."""
+    return binding.id or binding.action
+
+
+def keymap_problems(keymap: Mapping[str, str]) -> list[str]:
+    """The problems `[keymap]` has for the console's bindings, without starting it (`frontline doctor`)."""
+    from frontline.ui.app import BOUND_CLASSES, FrontlineApp
+
+    classes: list[type[DOMNode]] = [FrontlineApp, *BOUND_CLASSES]
+    return validate_keymap(keymap, collect_binding_ids(classes), classes)[1]
 
 
 def apply_keymap(app: App[Any], keymap: Mapping[str, str], classes: Iterable[type[DOMNode]]) -> list[str]:

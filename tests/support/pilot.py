@@ -8,7 +8,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
-MODAL_GROUPS = frozenset({"composer-ui", "ticket-ui"})
+MODAL_GROUPS = frozenset({"composer-ui", "ticket-ui", "bulk-ui"})
 """Workers in these groups wait for a modal screen's answer, which the test gives next."""
 
 

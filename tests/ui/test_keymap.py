@@ -132,3 +132,68 @@ async def test_rebinding_a_key_next_to_its_arrow_alias_is_not_a_clash() -> None:
     async with app.run_test() as pilot:
         await settle(pilot)
         assert app.settings_problems == []
+
+
+async def test_a_clash_is_rejected_entirely_and_both_actions_keep_their_keys() -> None:
+    app, _ = keymap_app({"ticket.next": "n"})
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert "ticket.next" not in app._keymap
+        [problem] = app.settings_problems
+        assert "'ticket.next'" in problem and "ticket.note" in problem and "'J'" in problem
+
+
+async def test_a_clash_between_the_list_and_its_screen_is_found() -> None:
+    app, _ = keymap_app({"queue.down": "s"})
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert any("'queue.down'" in p and "queue.sort" in p for p in app.settings_problems)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        await pilot.press("j")
+        await pilot.pause()
+        assert queue.query_one("#queue-list").cursor == 1  # type: ignore[attr-defined]
+
+
+async def test_untypable_key_keeps_the_default_so_j_still_moves() -> None:
+    app, _ = keymap_app({"queue.down": "ctrl+shift+banana"})
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app._keymap == {}
+        assert any("'ctrl+shift+banana'" in p for p in app.settings_problems)
+        await pilot.press("j")
+        await pilot.pause()
+        assert app.screen.query_one("#queue-list").cursor == 1  # type: ignore[attr-defined]
+
+
+async def test_all_problems_arrive_as_one_warning() -> None:
+    keymap = {"ticket.repyl": "a", "queue.down": "ctrl+shift+banana", "ticket.next": "n", "queue.filter": "f"}
+    app, _ = keymap_app(keymap)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert len(app.settings_problems) == 3
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert len(warnings) == 1
+        assert all(problem in warnings[0].message for problem in app.settings_problems)
+        assert app._keymap == {"queue.filter": "f"}
+
+
+async def test_swapping_two_keys_is_not_a_clash() -> None:
+    app, _ = keymap_app({"ticket.reply": "n", "ticket.note": "r"})
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app.settings_problems == []
+        assert app._keymap == {"ticket.reply": "n", "ticket.note": "r"}
+
+
+async def test_keeping_a_default_key_beside_a_new_one_is_not_a_clash() -> None:
+    app, _ = keymap_app({"app.quit": "q,ctrl+x"})
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app.settings_problems == []
+
+
+def test_keys_named_after_characters_no_keyboard_sends_are_refused() -> None:
+    untypable = ["ctrl+shift+banana", "banana", "ctrl+ctrl+a", "grinning_face"]
+    assert not any(is_valid_key(key) for key in untypable)
+    assert all(is_valid_key(key) for key in ["ctrl+shift+a", "full_stop", "left_square_bracket", "ctrl+j"])

@@ -172,7 +172,7 @@ async def test_quitting_waits_for_the_send_in_flight() -> None:
         await send_and_hold(app, pilot)
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("q")
+        await pilot.press("ctrl+q")
         await pilot.pause()
         assert app.return_code is None, "still running while the reply is on its way"
         assert any("before quitting" in m for m in notifications(app))
@@ -189,9 +189,9 @@ async def test_quitting_again_quits_at_once() -> None:
         await send_and_hold(app, pilot)
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("q")
+        await pilot.press("ctrl+q")
         await pilot.pause()
-        await pilot.press("q")
+        await pilot.press("ctrl+q")
         await until_exited(app)
     assert helpdesk.updates == []
 
@@ -204,6 +204,6 @@ async def test_quitting_waits_only_so_long(monkeypatch: pytest.MonkeyPatch) -> N
         await send_and_hold(app, pilot)
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("q")
+        await pilot.press("ctrl+q")
         await until_exited(app)
     assert helpdesk.updates == []

@@ -123,11 +123,17 @@ class Ticket(_Model):
         description="The account's own name for the status when it is more specific than the category "
         "(Zendesk custom statuses: 'Waiting on engineering' in the open category).",
     )
+    status_id: str | None = Field(
+        default=None,
+        description="The helpdesk's id of the exact status (Zendesk custom status, JSM workflow status), "
+        "so a change can be undone to precisely where it was.",
+    )
     priority: Priority | None = None
     requester: Person | None = None
     assignee: Person | None = None
     organization: Organization | None = None
     group: str | None = None
+    group_id: str | None = None
     tags: tuple[str, ...] = ()
     created_at: datetime
     updated_at: datetime
@@ -162,6 +168,10 @@ class View(_Model):
     id: str
     title: str
     count: int | None = None
+    group: str | None = None
+    """The service desk (JSM) a queue belongs to; `title` names it first when there are several."""
+    short_title: str | None = None
+    """The title without the group, for a profile whose views all come from one group."""
 
 
 class Macro(_Model):
@@ -196,6 +206,11 @@ class TicketUpdate(_Model):
 
     comment: CommentDraft | None = None
     status: Status | None = None
+    status_id: str | None = None
+    """The exact status `status` (its category) stands for, from a `StatusChoice`: a Zendesk custom
+    status or a JSM workflow status; None lets the helpdesk pick the category's usual one."""
+    transition_id: str | None = None
+    """JSM: the workflow transition the agent chose to reach `status_id`."""
     priority: Priority | None = None
     assignee_id: str | None = None
     group_id: str | None = None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from frontline.domain.assignment import Assignee, StatusChoice, category_choices
 from frontline.domain.clock import Clock, utc_now
 from frontline.domain.escalation import Bug, BugReport, TicketRef
 from frontline.domain.models import (
@@ -159,6 +160,25 @@ class Helpdesk(ABC):
             WriteOutcomeUnknown: the connection failed after sending; the write may have landed.
         """
 
+    async def status_choices(self, ticket: Ticket) -> list[StatusChoice]:
+        """The statuses `ticket` can be put in now, in the helpdesk's words and order (Zendesk: its
+        statuses, custom ones included; JSM: the issue's workflow transitions). By default the
+        capability's categories.
+
+        Raises:
+            NotFound: no such ticket.
+        """
+        return category_choices(self.capabilities.statuses)
+
+    async def assignees(self, ticket: Ticket, query: str = "") -> list[Assignee]:
+        """Agents (and groups, where the helpdesk has them) `ticket` can be assigned to, matching `query`
+        when one is given; empty when the helpdesk cannot say.
+
+        Raises:
+            PermissionDenied: the account may not list agents.
+        """
+        return []
+
     async def view_count(self, view_id: str) -> int | None:
         """How many tickets a view holds, or None when unknown or still being computed.
 
@@ -200,6 +220,17 @@ class Helpdesk(ABC):
             PermissionDenied: the account may not list the requester's tickets.
         """
         return []
+
+    async def search_tickets(self, query: str, limit: int = 100) -> list[Ticket]:
+        """Tickets matching `query` in the helpdesk's own search language (Zendesk search syntax, JQL
+        for Jira Service Management), in the helpdesk's order, at most `limit`. Search indexes lag
+        writes by a little; the results are for finding, not for deciding.
+
+        Raises:
+            Unsupported: this helpdesk cannot search (`capabilities.search`).
+            ValidationFailed: the helpdesk refused the query (the message is the helpdesk's own).
+        """
+        raise Unsupported(f"{self.display_name} cannot search tickets from frontline.")
 
     def use_token(self, token: str) -> None:
         """Sign in again mid-shift with a new token, keeping the connection, caches and queued writes.

@@ -11,6 +11,7 @@ import asyncio
 import math
 from collections.abc import Callable, Iterable, Sequence
 
+from frontline.domain.assignment import Assignee, StatusChoice, label_authors
 from frontline.domain.clock import Clock, utc_now
 from frontline.domain.drafts import Draft
 from frontline.domain.models import (
@@ -25,7 +26,8 @@ from frontline.domain.models import (
 )
 from frontline.domain.ports import ConnectionState, Helpdesk, HelpdeskCapabilities, OutboxRepository
 from frontline.domain.shift import WritePurpose
-from frontline.errors import FrontlineError, PartiallyApplied
+from frontline.domain.ticket_reference import ticket_reference
+from frontline.errors import FrontlineError, NotFound, PartiallyApplied, Unsupported, ValidationFailed
 from frontline.services.outbox import MemoryOutbox, Outbox
 from frontline.services.paging import PageGuard
 from frontline.services.refresh_budget import DEFAULT_REFRESH_BUDGET, RefreshBudget
@@ -106,10 +108,10 @@ class Desk:
     async def views(self) -> list[View]:
         """The profile's views in its order, or all of the helpdesk's views."""
         views = await self.adapter.list_views()
-        if not self.view_ids:
-            return views
-        by_id = {view.id: view for view in views}
-        return [by_id[view_id] for view_id in self.view_ids if view_id in by_id]
+        if self.view_ids:
+            by_id = {view.id: view for view in views}
+            views = [by_id[view_id] for view_id in self.view_ids if view_id in by_id]
+        return _single_group_titles(views)
 
     def notices(self) -> list[str]:
         """What the last `views()` left out and why (a desk without agent rights), for the CLI and UI."""
@@ -163,7 +165,7 @@ class Desk:
         ticket, comments = await asyncio.gather(
             self.adapter.get_ticket(ticket_id), self.adapter.list_comments(ticket_id)
         )
-        thread = list(comments)
+        thread = label_authors(ticket, list(comments))
         if not self.capabilities.description_in_comments and ticket.description.strip():
             opening = Comment(
                 id=f"{ticket.id}:description",
@@ -267,5 +269,53 @@ class Desk:
         """The requester's other open tickets, newest first (`Helpdesk.requester_tickets`)."""
         return await self.adapter.requester_tickets(ticket, limit)
 
+    async def status_choices(self, ticket: Ticket) -> list[StatusChoice]:
+        """The statuses the ticket can go to now, in the helpdesk's words (`Helpdesk.status_choices`)."""
+        return await self.adapter.status_choices(ticket)
+
+    async def assignees(self, ticket: Ticket, query: str = "") -> list[Assignee]:
+        """Agents and groups the ticket can be assigned to (`Helpdesk.assignees`)."""
+        if not self.capabilities.assign:
+            return []
+        return await self.adapter.assignees(ticket, query)
+
+    async def search(self, query: str, limit: int = 100) -> list[Ticket]:
+        """The helpdesk's search for `query` (`Helpdesk.search_tickets`); refused when it has none.
+
+        Raises:
+            Unsupported: the helpdesk cannot search.
+            ValidationFailed: the helpdesk refused the query.
+        """
+        if not self.capabilities.search:
+            raise Unsupported(f"{self.helpdesk_name} cannot search tickets from frontline.")
+        return await self.adapter.search_tickets(query, limit)
+
+    async def find_ticket(self, reference: str) -> Ticket:
+        """The ticket `reference` names (`4521`, `#4521`, `CS-12`, a ticket URL), from the helpdesk even
+        when no loaded view holds it.
+
+        Raises:
+            NotFound: `reference` names no ticket, or the helpdesk has none by that id.
+        """
+        ticket_id = ticket_reference(reference)
+        if ticket_id is None:
+            raise NotFound(f'"{reference.strip()}" is not a ticket number, key or link.', "No such ticket")
+        try:
+            return await self.adapter.get_ticket(ticket_id)
+        except (NotFound, ValidationFailed):
+            message = f"{self.helpdesk_name} has no ticket {ticket_id} that you can see."
+            raise NotFound(message, "No such ticket") from None
+
     async def close(self) -> None:
         await self.adapter.aclose()
+
+
+def _single_group_titles(views: list[View]) -> list[View]:
+    """Views all from one group (one JSM service desk) go by their short titles: the prefix says nothing
+    and would push queues off the tab bar."""
+    groups = {view.group for view in views}
+    if len(groups) != 1 or None in groups:
+        return views
+    return [
+        view.model_copy(update={"title": view.short_title}) if view.short_title else view for view in views
+    ]

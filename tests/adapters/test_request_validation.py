@@ -57,6 +57,8 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         ("GET", "/api/v2/tickets/{ticket_id}/macros/{macro_id}/apply"),
         ("POST", "/oauth/tokens"),
         ("GET", "/api/v2/search"),
+        ("GET", "/api/v2/users"),
+        ("GET", "/api/v2/groups/assignable"),
     },
     JSM: {
         ("GET", "/rest/api/3/myself"),
@@ -77,6 +79,7 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         ("GET", "/rest/api/3/issue/{issueIdOrKey}/transitions"),
         ("POST", "/rest/api/3/issue/{issueIdOrKey}/transitions"),
         ("GET", "/rest/api/3/search/jql"),
+        ("GET", "/rest/api/3/user/assignable/search"),
     },
     JIRA: {
         ("GET", "/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes"),

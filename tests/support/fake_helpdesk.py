@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from frontline.domain.assignment import Assignee, AssigneeKind, filter_assignees
 from frontline.domain.models import (
     Comment,
     Macro,
@@ -25,7 +26,7 @@ from frontline.domain.models import (
     View,
 )
 from frontline.domain.ports import ConnectionState, Helpdesk, HelpdeskCapabilities
-from frontline.errors import ConflictError, FrontlineError, NotFound
+from frontline.errors import ConflictError, FrontlineError, NotFound, ValidationFailed
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 ME = Person(id="1", name="Ada Agent", email="ada@example.com", role="agent")
@@ -39,6 +40,8 @@ SUBJECTS = [
     "SSO with Okta fails for new users",
     "Dashboard slow since Tuesday",
 ]
+COLLEAGUE = Person(id="2", name="Priya Raman", email="priya@example.com", role="agent")
+GROUPS = {"g1": "Billing", "g2": "Tier 2"}
 NAMES = ["Grace Hopper", "Linus Berg", "Mina Park", "Omar Haddad", "李雷", "Zoë Quinn"]
 
 
@@ -53,10 +56,11 @@ class FakeHelpdesk(Helpdesk):
     conflict_next_update: bool = False
     state: ConnectionState = ConnectionState.ONLINE
     requester_tickets_error: FrontlineError | None = None
+    searches: list[str] = field(default_factory=list)
 
     kind = "fake"
     display_name = "Fake Helpdesk"
-    capabilities = HelpdeskCapabilities(macros=True, sla=True, safe_update=True)
+    capabilities = HelpdeskCapabilities(macros=True, sla=True, safe_update=True, search=True)
 
     @property
     def connection_state(self) -> ConnectionState:
@@ -169,6 +173,23 @@ class FakeHelpdesk(Helpdesk):
         ]
         return sorted(others, key=lambda t: t.updated_at, reverse=True)[:limit]
 
+    async def search_tickets(self, query: str, limit: int = 100) -> list[Ticket]:
+        """Every word in the subject or requester name; `status:x` by status; a query with `=` but no
+        value is refused, as a helpdesk refuses bad syntax."""
+        self.searches.append(query)
+        if query.rstrip().endswith("="):
+            raise ValidationFailed(f"Error in the query: expecting a value after '=' in {query!r}.")
+        words = query.lower().split()
+        statuses = {w.removeprefix("status:") for w in words if w.startswith("status:")}
+        text = [w for w in words if not w.startswith(("status:", "type:"))]
+        found = [
+            t
+            for t in self.tickets.values()
+            if (not statuses or t.status.value in statuses)
+            and all(w in f"{t.subject} {t.requester.name if t.requester else ''}".lower() for w in text)
+        ]
+        return found[:limit]
+
     async def update_ticket(self, ticket_id: str, update: TicketUpdate) -> Ticket:
         ticket = await self.get_ticket(ticket_id)
         if self.conflict_next_update:
@@ -181,7 +202,12 @@ class FakeHelpdesk(Helpdesk):
         if update.priority is not None:
             changes["priority"] = update.priority
         if update.assignee_id is not None:
-            changes["assignee"] = next(p for p in self.people if p.id == update.assignee_id)
+            people = [*self.people, COLLEAGUE]
+            changes["assignee"] = next((p for p in people if p.id == update.assignee_id), None)
+        if update.group_id is not None:
+            changes["group_id"], changes["group"] = update.group_id, GROUPS[update.group_id]
+        if update.status_id is not None:
+            changes["status_id"] = update.status_id
         tags = [t for t in ticket.tags if t not in update.tags_remove]
         tags += [t for t in update.tags_add if t not in tags]
         changes["tags"] = tuple(tags)
@@ -198,6 +224,11 @@ class FakeHelpdesk(Helpdesk):
         updated = ticket.model_copy(update=changes)
         self.tickets[ticket_id] = updated
         return updated
+
+    async def assignees(self, ticket: Ticket, query: str = "") -> list[Assignee]:
+        groups = [Assignee(id=i, name=n, kind=AssigneeKind.GROUP) for i, n in GROUPS.items()]
+        agents = [Assignee(id=p.id, name=p.name, detail=p.email or "") for p in (ME, COLLEAGUE)]
+        return filter_assignees(groups + agents, query)
 
     async def list_macros(self) -> list[Macro]:
         return [Macro(id="m1", title="Close and thank", description="Solve with a thank-you note")]

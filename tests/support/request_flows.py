@@ -191,6 +191,7 @@ async def zendesk_desk(env: Env) -> None:
     macros = await desk.macros()
     assert macros
     await desk.preview_macro(TICKET, macros[0].id)
+    assert await desk.assignees(thread.ticket)  # assignable groups, then agents and admins
     # A fresh connection reads the macro itself before previewing it.
     await env.zendesk().preview_macro(TICKET, macros[-1].id)
     # A person the sideloads leave out (a deleted user) is asked for with users/show_many.
@@ -248,6 +249,9 @@ async def jsm_desk(env: Env) -> None:
     ticket = await desk.submit(JSM_TICKET, update, known_comment_ids=[c.id for c in thread.comments])
     assert ticket.priority is Priority.HIGH and "needs-eng" in ticket.tags
     assert ticket.status is Status.PENDING
+    assert await desk.assignees(ticket, "priya")  # the assignable-user search for the issue
+    choice = (await desk.status_choices(ticket))[0]  # the issue's own transitions
+    await desk.submit(JSM_TICKET, choice.update(ticket.revision))
     # A fresh connection opens a queue by its id (a profile's `views`): it asks the desk for its project.
     fresh = env.jsm()
     await fresh.list_view_tickets(views[0].id, page_size=2)

@@ -10,6 +10,7 @@ from typing import Any
 from textual.screen import Screen
 
 from frontline.config import Settings
+from frontline.domain.clock import Clock
 from frontline.ui.app import FrontlineApp
 from frontline.ui.screens.ticket import TicketScreen
 from support.apps import make_session
@@ -42,9 +43,10 @@ class TicketApp(FrontlineApp):
         neighbours: ListNeighbours | None = None,
         data_dir: Path | None = None,
         settings: Settings | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.helpdesk = helpdesk or FakeHelpdesk()
-        super().__init__(make_session(self.helpdesk, settings=settings, data_dir=data_dir))
+        super().__init__(make_session(self.helpdesk, settings=settings, data_dir=data_dir, clock=clock))
         self.start_ticket_id = ticket_id
         self.neighbours = neighbours
         self.copied: list[str] = []

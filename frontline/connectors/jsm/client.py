@@ -22,6 +22,7 @@ from frontline.connectors.atlassian.client import JSM_SCOPES, connect
 from frontline.connectors.atlassian.settings import AtlassianSignIn
 from frontline.connectors.http import ApiClient, OverApiClient
 from frontline.connectors.jsm import CONNECTOR
+from frontline.connectors.jsm.assignable import assignable_users
 from frontline.connectors.jsm.catalog import SiteCatalog
 from frontline.connectors.jsm.mapping import map_comment, map_person, merge_request
 from frontline.connectors.jsm.paging import (
@@ -38,10 +39,13 @@ from frontline.connectors.jsm.reading import (
     is_issue_key,
     jql_string,
     read_issue,
+    scoped_jql,
     search_rows,
 )
+from frontline.connectors.jsm.statuses import transition_choices
 from frontline.connectors.jsm.writes import JsmWrites, partial
 from frontline.connectors.settings import HelpdeskSettings
+from frontline.domain.assignment import Assignee, StatusChoice
 from frontline.domain.models import Comment, Page, Person, Status, Ticket, TicketUpdate, View
 from frontline.domain.ports import Helpdesk, HelpdeskCapabilities
 from frontline.errors import (
@@ -89,7 +93,7 @@ class JsmAdapter(OverApiClient, Helpdesk):
         priorities=True,
         sla=True,
         safe_update=False,
-        search=False,
+        search=True,
         statuses=(Status.OPEN, Status.PENDING, Status.HOLD, Status.SOLVED, Status.CLOSED),
         max_page_size=PAGE_LIMIT,
     )
@@ -140,26 +144,31 @@ class JsmAdapter(OverApiClient, Helpdesk):
     async def list_views(self) -> list[View]:
         """Every queue of every desk the agent works on. A desk where the account is only a customer
         answers 403 for its queues: it is left out and named in `skipped_desks`, not a failed listing."""
-        desks = await self._desks()
-        views: list[View] = []
+        listed: list[tuple[str, str, list[dict[str, Any]]]] = []
         skipped: list[SkippedDesk] = []
-        for desk_id, desk in desks:
+        for desk_id, desk in await self._desks():
             label = _label(desk.get("projectName")) or _label(desk.get("projectKey")) or desk_id
             try:
                 queues = await self._all_pages(f"{SD}/servicedesk/{desk_id}/queue", {"includeCount": "true"})
             except PermissionDenied as error:
                 skipped.append(SkippedDesk(desk_id, label, error.message))
                 continue
-            prefix = f"{label}: " if len(desks) > 1 else ""
+            listed.append((desk_id, label, queues))
+        views: list[View] = []
+        for desk_id, label, queues in listed:
+            prefix = f"{label}: " if len(listed) > 1 else ""  # a desk without agent rights does not count
             for queue in queues:
                 queue_id = _path_id(queue.get("id"))
                 if queue_id is None:
                     continue
+                name = _label(queue.get("name")) or queue_id
                 views.append(
                     View(
                         id=f"{desk_id}:{queue_id}",
-                        title=f"{prefix}{_label(queue.get('name')) or queue_id}",
+                        title=f"{prefix}{name}",
                         count=_count(queue.get("issueCount")),
+                        group=label,
+                        short_title=name,
                     )
                 )
         self.skipped_desks = skipped
@@ -245,6 +254,30 @@ class JsmAdapter(OverApiClient, Helpdesk):
         fields = await self.catalog.fields()
         wanted = [*ROW_FIELDS, *([fields.organizations] if fields.organizations else [])]
         rows = await search_rows(self.client, jql, wanted, limit)
+        facts = await self._facts(None)
+        return [t for t in (read_issue(row, self.site_url, facts) for row in rows) if t is not None][:limit]
+
+    async def status_choices(self, ticket: Ticket) -> list[StatusChoice]:
+        """The issue's workflow transitions from where it is now, grouped by status category."""
+        answer = await self.client.get_json(f"/rest/api/3/issue/{ticket.id}/transitions")
+        transitions = answer.get("transitions") if isinstance(answer, dict) else None
+        return transition_choices(transitions, await self.catalog.status_names())
+
+    async def assignees(self, ticket: Ticket, query: str = "") -> list[Assignee]:
+        """The users Jira lets be assigned this issue (`user/assignable/search`); JSM has no groups."""
+        return await assignable_users(self.client, ticket.key or ticket.id, query)
+
+    async def search_tickets(self, query: str, limit: int = 100) -> list[Ticket]:
+        """A JQL search within the desks' projects (`reading.scoped_jql`: plain words search the text).
+
+        Raises:
+            ValidationFailed: Jira refused the JQL (its own message says why).
+        """
+        desks = await self._desks()
+        projects = [key for key in (_path_id(desk.get("projectKey")) for _, desk in desks) if key]
+        fields = await self.catalog.fields()
+        wanted = [*ROW_FIELDS, *fields.sla, *([fields.organizations] if fields.organizations else [])]
+        rows = await search_rows(self.client, scoped_jql(query, projects), wanted, min(max(limit, 1), 100))
         facts = await self._facts(None)
         return [t for t in (read_issue(row, self.site_url, facts) for row in rows) if t is not None][:limit]
 

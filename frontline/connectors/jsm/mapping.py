@@ -66,7 +66,9 @@ def map_person(user: Any) -> Person | None:
         return None
     name = data.get("displayName") if isinstance(data.get("displayName"), str) else account_id
     email = data.get("emailAddress") if isinstance(data.get("emailAddress"), str) else None
-    role = "customer" if data.get("accountType") == "customer" or account_id.startswith("qm:") else None
+    kind = data.get("accountType")
+    customer = kind == "customer" or account_id.startswith("qm:")
+    role = "customer" if customer else "agent" if kind == "atlassian" else None
     return Person(id=account_id, name=name or account_id, email=email, role=role)
 
 

@@ -18,13 +18,16 @@ from typing import Any
 from frontline.connectors.http import ApiClient
 from frontline.connectors.jsm.mapping import map_issue
 from frontline.connectors.jsm.priorities import PriorityScheme, level_from_name
-from frontline.connectors.jsm.statuses import StatusNames, status_of
+from frontline.connectors.jsm.statuses import StatusNames, status_id_of, status_of
 from frontline.domain.models import Organization, Ticket
 
 ROW_FIELDS = ("summary", "status", "priority", "assignee", "reporter", "labels", "created", "updated")
 """What a queue row needs for the queue screen, besides the site's SLA and organization fields."""
 SEARCH = "/rest/api/3/search/jql"
 _KEY = re.compile(r"[A-Z][A-Z0-9_]{0,254}-[0-9]{1,18}")
+_PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]{0,254}")
+_ORDER_BY = re.compile(r"(?:^|\s)ORDER\s+BY\s", re.IGNORECASE)
+_JQL_OPERATOR = re.compile(r"[=~<>!()]|\s(?:in|is|was|changed)\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ def read_issue(issue: Any, site_url: str, facts: SiteFacts) -> Ticket | None:
     changes: dict[str, Any] = {}
     if "status" in fields:
         changes["status"] = status_of(fields["status"], facts.statuses)
+        changes["status_id"] = status_id_of(fields["status"])
     priority = fields.get("priority")
     if isinstance(priority, dict):
         level = facts.scheme.level(priority) if facts.scheme else level_from_name(priority.get("name"))
@@ -127,6 +131,22 @@ async def search_rows(client: ApiClient, jql: str, fields: Sequence[str], limit:
     answer = await client.get_json(SEARCH, params)
     issues = answer.get("issues") if isinstance(answer, dict) else None
     return [issue for issue in (issues if isinstance(issues, list) else []) if isinstance(issue, dict)]
+
+
+def scoped_jql(query: str, projects: Sequence[str]) -> str:
+    """The agent's search as JQL within the desks' `projects` (keys): JQL as typed, or plain words as a
+    `text ~` search; newest first unless the query orders itself. Jira judges the JQL (its error is
+    shown as it is)."""
+    query = " ".join(query.split())
+    order = _ORDER_BY.search(query)
+    where = query[: order.start()].strip() if order else query
+    if where and not _JQL_OPERATOR.search(where):
+        where = f"text ~ {jql_string(where)}"
+    keys = [key for key in projects if _PROJECT_KEY.fullmatch(key)]
+    clauses = [f"project in ({', '.join(keys)})"] if keys else []
+    clauses += [f"({where})"] if where else []
+    ordering = query[order.start() :].strip() if order else "ORDER BY updated DESC"
+    return f"{' AND '.join(clauses)} {ordering}".strip()
 
 
 def jql_string(value: str) -> str:

@@ -15,7 +15,11 @@ built-in statuses differ per site, so the adapter learns them once per session f
 Without the list (no permission), the English name is taken from `untranslatedName` when an answer has it,
 else from `name` (right on English sites; elsewhere only the category decides, which never says pending).
 
-Writing a status picks the workflow transition whose **target** means it, preferring JSM's own statuses
+The status picker offers the issue's own transitions (`transition_choices`): labelled with the transition
+and target names as the site shows them, grouped by category, and written by transition id.
+
+Writing a bare category (the composer's submit-as) picks the workflow transition whose **target** means
+it, preferring JSM's own statuses
 (Waiting for support for open, Waiting for customer for pending, Resolved for solved) and never an
 escalation for open; a transition to a done status fills a Resolution its screen asks for (`resolution`).
 """
@@ -25,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from frontline.domain.assignment import StatusChoice
 from frontline.domain.models import Status
 
 StatusNames = Mapping[str, str]
@@ -161,3 +166,62 @@ def required_unfilled(transition: Any, filled: Mapping[str, Any]) -> list[str]:
         if meta.get("required") and not meta.get("hasDefaultValue") and key not in filled:
             missing.append(str(meta.get("name") or key))
     return missing
+
+
+_CATEGORY_ORDER = {"new": 0, "indeterminate": 1, "done": 2}
+_CATEGORY_LABEL = {"new": "To Do", "indeterminate": "In Progress", "done": "Done"}
+
+
+def status_id_of(status: Any) -> str | None:
+    """A status object's id as a string, when it has one."""
+    status_id = _dict(status).get("id")
+    return str(status_id) if isinstance(status_id, str | int) and str(status_id) else None
+
+
+def transition_choices(transitions: Any, names: StatusNames | None = None) -> list[StatusChoice]:
+    """The transitions offered from the current status as choices, grouped by status category (new, in
+    progress, done: the category's name as the site shows it) and in workflow order within a group.
+
+    The label is the transition's name, with the target's when they differ ("Respond to customer →
+    Waiting for customer"); the write names the transition id, so no name is ever matched.
+    """
+    ranked: list[tuple[int, int, StatusChoice]] = []
+    for order, transition in enumerate(transitions if isinstance(transitions, list) else []):
+        data = _dict(transition)
+        transition_id, to = data.get("id"), _dict(data.get("to"))
+        status_id = status_id_of(to)
+        if not isinstance(transition_id, str | int) or status_id is None:
+            continue
+        name = data.get("name") if isinstance(data.get("name"), str) else ""
+        target = to.get("name") if isinstance(to.get("name"), str) else ""
+        label = name or target or status_id
+        if target and target.casefold() != label.casefold():
+            label = f"{label} → {target}"
+        category = category_of(to)
+        shown = _dict(to.get("statusCategory")).get("name")
+        group = shown if isinstance(shown, str) and shown else _CATEGORY_LABEL.get(category, category)
+        choice = StatusChoice(
+            status=status_of(to, names),
+            label=label,
+            group=group,
+            status_id=status_id,
+            transition_id=str(transition_id),
+        )
+        ranked.append((_CATEGORY_ORDER.get(category, 1), order, choice))
+    return [choice for _, _, choice in sorted(ranked, key=lambda r: r[:2])]
+
+
+def exact_transition(
+    transitions: Any, status_id: str, transition_id: str | None, names: StatusNames | None = None
+) -> dict[str, Any] | None:
+    """The transition to status `status_id`: the one the agent chose (`transition_id`) when it is still
+    offered and goes there, else another one going there that is not an escalation; None when none does."""
+    options = [
+        t
+        for t in (transitions if isinstance(transitions, list) else [])
+        if isinstance(t, dict) and t.get("id") and status_id_of(t.get("to")) == status_id
+    ]
+    chosen = next((t for t in options if transition_id is not None and str(t["id"]) == transition_id), None)
+    if chosen is not None:
+        return chosen
+    return next((t for t in options if not is_escalation(t, names)), options[0] if options else None)

@@ -17,9 +17,11 @@ from frontline.connectors.http import ApiClient
 from frontline.connectors.jsm.catalog import SiteCatalog
 from frontline.connectors.jsm.mapping import PRIORITY_NAMES
 from frontline.connectors.jsm.statuses import (
+    exact_transition,
     pick_transition,
     required_unfilled,
     resolution_fields,
+    status_id_of,
     status_of,
 )
 from frontline.connectors.jsm.wiki import to_wiki
@@ -71,7 +73,8 @@ class JsmWrites:
             )
         status = update.status
         if status is not None:
-            steps.append((f"status {status.label}", lambda: self.transition(ticket_id, status)))
+            exact = update.status_id, update.transition_id
+            steps.append((f"status {status.label}", lambda: self.transition(ticket_id, status, *exact)))
         return steps
 
     async def _edit(self, ticket_id: str, priority: Priority | None, labels: list[dict[str, str]]) -> None:
@@ -93,8 +96,11 @@ class JsmWrites:
         chosen = scheme.choose(wanted) if scheme is not None else None
         return {"id": chosen.id} if chosen is not None else {"name": PRIORITY_NAMES[wanted]}
 
-    async def transition(self, ticket_id: str, target: Status) -> None:
-        """Move the request to `target` unless it is there already.
+    async def transition(
+        self, ticket_id: str, target: Status, status_id: str | None = None, transition_id: str | None = None
+    ) -> None:
+        """Move the request to `target` unless it is there already; with `status_id` (a choice from
+        `transition_choices`) to exactly that status, by the chosen transition when it is still offered.
 
         Raises:
             ValidationFailed: no transition goes there from the current status, or its screen requires a
@@ -103,13 +109,19 @@ class JsmWrites:
         names = await self.catalog.status_names()
         current = await self.client.get_json(f"/rest/api/3/issue/{ticket_id}", {"fields": "status"})
         fields = current.get("fields") if isinstance(current, dict) else None
-        if isinstance(fields, dict) and "status" in fields and status_of(fields["status"], names) == target:
+        now = fields.get("status") if isinstance(fields, dict) else None
+        if status_id is not None and status_id_of(now) == status_id:
+            return
+        if status_id is None and now is not None and status_of(now, names) == target:
             return
         answer = await self.client.get_json(
             f"/rest/api/3/issue/{ticket_id}/transitions", {"expand": "transitions.fields"}
         )
         transitions = answer.get("transitions") if isinstance(answer, dict) else None
-        chosen = pick_transition(transitions, target, names)
+        if status_id is not None:
+            chosen = exact_transition(transitions, status_id, transition_id, names)
+        else:
+            chosen = pick_transition(transitions, target, names)
         if chosen is None:
             options = ", ".join(transition_names(transitions))
             raise ValidationFailed(

@@ -29,6 +29,7 @@ from frontline.connectors.http import ApiClient, OverApiClient, SignIn, Sleep
 from frontline.connectors.settings import HelpdeskSettings
 from frontline.connectors.zendesk import CONNECTOR
 from frontline.connectors.zendesk.auth import credentials
+from frontline.connectors.zendesk.choices import ZendeskChoices
 from frontline.connectors.zendesk.followup import closed_error, followup_body, is_closed_refusal
 from frontline.connectors.zendesk.links import checked_next_page
 from frontline.connectors.zendesk.macros import macro_preview, to_macro
@@ -42,6 +43,7 @@ from frontline.connectors.zendesk.mapping import (
     users_in,
 )
 from frontline.connectors.zendesk.parsing import Json, as_id, expect_list, expect_object, index_by_id
+from frontline.connectors.zendesk.search import search_ticket_rows, ticket_query
 from frontline.connectors.zendesk.sideloads import SideloadFallback
 from frontline.connectors.zendesk.statuses import CustomStatuses
 from frontline.connectors.zendesk.writes import needs_current, update_body
@@ -79,7 +81,7 @@ _CLIENT_OPTIONS = frozenset({"max_retry_wait", "timeout"})
 """`ApiClient` options `build_helpdesk` may pass on (tests set them) besides `sleep` and `max_retries`."""
 
 
-class ZendeskAdapter(OverApiClient, Helpdesk):
+class ZendeskAdapter(ZendeskChoices, OverApiClient, Helpdesk):
     """One Zendesk Support account, over the shared `ApiClient` (retries, 429, error translation)."""
 
     kind: ClassVar[str] = CONNECTOR.kind
@@ -201,21 +203,19 @@ class ZendeskAdapter(OverApiClient, Helpdesk):
             return []
         requester = _numeric_id(ticket.requester.id, "user")
         what = "the requester's tickets"
-        params = {
-            "query": f"type:ticket requester:{requester} status<solved",
-            "sort_by": "updated_at",
-            "sort_order": "desc",
-        }
-        payload = expect_object(await self.client.get_json("/api/v2/search", params=params), what)
-        rows = [
-            row
-            for row in expect_list(payload, "results", what)
-            if isinstance(row, dict) and row.get("result_type", "ticket") == "ticket"
-        ]
+        query = f"type:ticket requester:{requester} status<solved"
+        rows, payload = await search_ticket_rows(self.client, query, what, newest_first=True)
         tickets = await self._map_tickets(rows, payload, what)
         done = (Status.SOLVED, Status.CLOSED)
         others = [t for t in tickets if t.id != ticket.id and t.status not in done]
         return sorted(others, key=lambda t: t.updated_at, reverse=True)[: max(limit, 0)]
+
+    async def search_tickets(self, query: str, limit: int = 100) -> list[Ticket]:
+        """The first page of Zendesk's search for `query` (`type:ticket` added when no type is named),
+        in Zendesk's order (relevance), at most `limit` (`zendesk.search`)."""
+        what = "the search results"
+        rows, payload = await search_ticket_rows(self.client, ticket_query(query), what)
+        return (await self._map_tickets(rows[: max(limit, 0)], payload, what)) if limit > 0 else []
 
     # --- the one write ----------------------------------------------------------------------------
 

@@ -35,12 +35,15 @@ def update_body(update: TicketUpdate, current: Json | None, statuses: Mapping[st
     body: Json = {}
     if update.comment is not None:
         body["comment"] = {"body": update.comment.body, "public": bool(update.comment.public)}
-    if update.status is not None:
+    if update.status is not None and update.status_id is not None and update.status_id.isdigit():
+        body.update({"status": update.status.value, "custom_status_id": int(update.status_id)})
+    elif update.status is not None:
         body.update(status_fields(update.status, current, statuses))
     if update.priority is not None:
         body["priority"] = update.priority.value
     if update.assignee_id is not None:
-        body["assignee_id"] = int_id(update.assignee_id, "assignee")
+        unassign = update.assignee_id == ""
+        body["assignee_id"] = None if unassign else int_id(update.assignee_id, "assignee")
     if update.group_id is not None:
         body["group_id"] = int_id(update.group_id, "group")
     stamp = update.revision

@@ -46,6 +46,7 @@ class PlatformApi:
     def routes(self) -> list[BaseRoute]:
         return [
             Route("/rest/api/3/myself", self.myself, methods=["GET"]),
+            Route("/rest/api/3/user/assignable/search", self.assignable, methods=["GET"]),
             Route("/rest/api/3/issue/{key}", self.get_issue, methods=["GET"]),
             Route("/rest/api/3/issue/{key}", self.edit_issue, methods=["PUT"]),
             Route("/rest/api/3/issue/{key}/assignee", self.assign, methods=["PUT"]),
@@ -73,6 +74,26 @@ class PlatformApi:
         body = platform_user(base_url(request), self.site.me)
         body["locale"] = "en_US"
         return JSONResponse(body)
+
+    async def assignable(self, request: Request) -> Response:
+        """Users who may be assigned the issue: every non-customer account, matching `query` by name or
+        email, paged by `startAt`/`maxResults` (a plain list, as Jira answers)."""
+        key = request.query_params.get("issueKey") or request.query_params.get("issueId")
+        if not key:
+            return jira_error(400, ["One of 'issueKey', 'issueId' or 'project' must be provided."])
+        issue = self.site.find(key)
+        if issue is None or not self.site.visible(issue):
+            return jira_error(404, [ISSUE_NOT_FOUND])
+        query = (request.query_params.get("query") or "").casefold()
+        people = [
+            a
+            for a in self.site.accounts.values()
+            if a.account_type == "atlassian"
+            and (query in a.display_name.casefold() or query in (a.email or "").casefold())
+        ]
+        start = max(int_param(request, "startAt", 0), 0)
+        limit = min(max(int_param(request, "maxResults", 50), 1), 1000)
+        return JSONResponse([platform_user(base_url(request), a) for a in people[start : start + limit]])
 
     async def get_issue(self, request: Request) -> Response:
         issue = self._issue(request)

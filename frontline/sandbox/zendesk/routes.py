@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from frontline.sandbox.http_helpers import Handler, base_url, guarded
-from frontline.sandbox.zendesk import render
+from frontline.sandbox.zendesk import people, render
 from frontline.sandbox.zendesk.catalog import ticket_fields
 from frontline.sandbox.zendesk.create import create_ticket
 from frontline.sandbox.zendesk.errors import bad_request, not_found
@@ -50,6 +50,7 @@ class ZendeskApi:
 
     def routes(self) -> list[Route]:
         table: list[tuple[str, Handler, str]] = [
+            ("/api/v2/users", self.list_users, "GET"),
             ("/api/v2/users/me", self.current_user, "GET"),
             ("/api/v2/users/show_many", self.users_show_many, "GET"),
             ("/api/v2/users/{user_id}", self.show_user, "GET"),
@@ -57,6 +58,7 @@ class ZendeskApi:
             ("/api/v2/organizations", self.list_organizations, "GET"),
             ("/api/v2/organizations/{organization_id}", self.show_organization, "GET"),
             ("/api/v2/groups", self.list_groups, "GET"),
+            ("/api/v2/groups/assignable", self.assignable_groups, "GET"),
             ("/api/v2/groups/{group_id}", self.show_group, "GET"),
             ("/api/v2/views", self.list_views, "GET"),
             ("/api/v2/views/active", self.list_active_views, "GET"),
@@ -115,6 +117,12 @@ class ZendeskApi:
             page, start, end = offset_window(request, len(tickets))
             envelope = offset_envelope(request, page, end, len(tickets))
         return self._tickets_response(request, tickets[start:end], envelope)
+
+    async def list_users(self, request: Request) -> Response:
+        return people.list_users(request, self.store.data.users)
+
+    async def assignable_groups(self, request: Request) -> Response:
+        return people.assignable_groups(request, self.store.data.groups)
 
     async def users_show_many(self, request: Request) -> Response:
         users = self.store.data.users

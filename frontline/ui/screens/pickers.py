@@ -38,39 +38,136 @@ _DIALOG_CSS = """
 
 
 class ChoiceScreen(ModalScreen[str | None]):
-    """Pick one of `choices` (value, label); dismisses with the value, or None on escape."""
+    """Pick one of `choices` (value, label); dismisses with the value, or None on escape.
+
+    With `groups` (one per choice, the helpdesk's own grouping such as JSM status categories), a heading
+    that cannot be chosen goes before each run of choices of one group.
+    """
 
     DEFAULT_CSS = (
         _DIALOG_CSS.format(name="ChoiceScreen") + "ChoiceScreen OptionList { height: auto; max-height: 20; }"
     )
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
 
-    def __init__(self, title: str, choices: Sequence[tuple[str, str]], *, current: str | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[tuple[str, str]],
+        *,
+        current: str | None = None,
+        groups: Sequence[str] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.choices = list(choices)
         self.current = current
+        self.groups = list(groups) if groups is not None else None
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content(self.title_text), classes="dialog-title")
-            options = [
-                Option(Content(one_line(label) + ("  (current)" if value == self.current else "")), id=value)
-                for value, label in self.choices
-            ]
-            yield OptionList(*options, id="choices")
+            yield OptionList(*self._options(), id="choices")
             yield Static("enter choose · escape cancel", classes="dialog-hint", markup=False)
+
+    def _options(self) -> list[Option]:
+        options: list[Option] = []
+        shown_group: str | None = None
+        for index, (value, label) in enumerate(self.choices):
+            group = self.groups[index] if self.groups is not None and index < len(self.groups) else None
+            if group and group != shown_group:
+                options.append(Option(Content.styled(one_line(group), "bold $text-muted"), disabled=True))
+            shown_group = group
+            indent = "  " if group else ""
+            suffix = "  (current)" if value == self.current else ""
+            options.append(Option(Content(indent + one_line(label) + suffix), id=value))
+        return options
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
-        values = [value for value, _ in self.choices]
-        if self.current in values:
-            option_list.highlighted = values.index(self.current)
+        if self.current is not None and self.current in {value for value, _ in self.choices}:
+            option_list.highlighted = option_list.get_option_index(self.current)
+        elif option_list.option_count:
+            option_list.action_first()
         option_list.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FilterChoiceScreen(ModalScreen[str | None]):
+    """Pick one of many `choices` (value, label) by typing part of it: the list keeps what matches every
+    word typed; up/down move, enter picks the highlighted one; None on escape."""
+
+    DEFAULT_CSS = (
+        _DIALOG_CSS.format(name="FilterChoiceScreen")
+        + "FilterChoiceScreen OptionList { height: auto; max-height: 16; }"
+    )
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="filter-picker.cancel"),
+        Binding("down", "move(1)", "Next", show=False, id="filter-picker.down"),
+        Binding("up", "move(-1)", "Previous", show=False, id="filter-picker.up"),
+    ]
+
+    def __init__(self, title: str, choices: Sequence[tuple[str, str]], *, hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = list(choices)
+        self.hint = hint or "type to filter · ↑↓ move · enter choose · escape cancel"
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content(self.title_text), classes="dialog-title")
+            yield Input(placeholder="Filter", id="filter-input")
+            yield OptionList(id="choices")
+            yield Static(Content(self.hint), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._show("")
+        self.query_one(Input).focus()
+
+    def matching(self, text: str) -> list[tuple[str, str]]:
+        """The choices whose label holds every word of `text` (case-insensitive)."""
+        words = text.casefold().split()
+        return [(v, label) for v, label in self.choices if all(w in label.casefold() for w in words)]
+
+    def _show(self, text: str) -> None:
+        option_list = self.query_one(OptionList)
+        option_list.clear_options()
+        shown = self.matching(text)
+        if shown:
+            option_list.add_options([Option(Content(one_line(label)), id=value) for value, label in shown])
+            option_list.highlighted = 0
+        else:
+            option_list.add_option(Option(Content("Nothing matches."), disabled=True))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._show(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        option_list = self.query_one(OptionList)
+        highlighted = option_list.highlighted
+        if highlighted is None:
+            return
+        option = option_list.get_option_at_index(highlighted)
+        if not option.disabled and option.id is not None:
+            self.dismiss(option.id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_move(self, step: int) -> None:
+        option_list = self.query_one(OptionList)
+        if step > 0:
+            option_list.action_cursor_down()
+        else:
+            option_list.action_cursor_up()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

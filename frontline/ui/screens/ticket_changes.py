@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from textual.app import App
 
-from frontline.domain.models import Priority, Status, Ticket, TicketUpdate
+from frontline.domain.models import Priority, Ticket, TicketUpdate
+from frontline.errors import FrontlineError
 from frontline.services.desk import Desk
+from frontline.ui.screens.assign import pick_status
 from frontline.ui.screens.pickers import ChoiceScreen, TextPromptScreen
 
 FieldChange = tuple[TicketUpdate, str]
@@ -27,13 +29,14 @@ def parse_tags(text: str) -> tuple[str, ...]:
 
 
 async def choose_status(app: App[object], desk: Desk, ticket: Ticket) -> FieldChange | None:
-    """One of the helpdesk's statuses; None when cancelled or unchanged."""
-    choices = [(status.value, status.label) for status in desk.capabilities.statuses]
-    choice = await app.push_screen_wait(ChoiceScreen("Set status", choices, current=ticket.status.value))
-    if choice is None or choice == ticket.status.value:
+    """One of the statuses the helpdesk offers this ticket now (JSM: its workflow transitions), in the
+    helpdesk's words; None when cancelled, unchanged or when the choices cannot be read (said)."""
+    try:
+        choices = await desk.status_choices(ticket)
+    except FrontlineError as error:
+        app.notify(error.message, title=error.title, severity="error", timeout=8, markup=False)
         return None
-    status = Status(choice)
-    return TicketUpdate(status=status, revision=ticket.revision), f"Status set to {status.label}"
+    return await pick_status(app, choices, ticket)
 
 
 async def choose_priority(app: App[object], desk: Desk, ticket: Ticket) -> FieldChange | None:

@@ -27,11 +27,12 @@ from frontline.ui.bug_links import BugLinks
 from frontline.ui.commands import FrontlineCommands
 from frontline.ui.escalation_writes import EscalationWrites
 from frontline.ui.keymap import apply_keymap
-from frontline.ui.outbox_text import quit_question
 from frontline.ui.outbox_watch import OutboxWatch
 from frontline.ui.screens.composer import ComposerScreen
+from frontline.ui.screens.drafts_list import DraftsScreen, QuitConfirmScreen, quit_question_for
 from frontline.ui.screens.escalate import EscalationScreen
 from frontline.ui.screens.escalated import ExistingBugScreen
+from frontline.ui.screens.goto import LookupScreen, open_goto
 from frontline.ui.screens.handoff import HandoffScreen
 from frontline.ui.screens.handoff_note import HandoffNoteScreen
 from frontline.ui.screens.help import HELP_BINDING, HelpScreen, show_help
@@ -57,7 +58,10 @@ BOUND_CLASSES: tuple[type, ...] = (
     ConfirmScreen,
     MacroPreviewScreen,
     HelpScreen,
+    LookupScreen,
     OutboxScreen,
+    DraftsScreen,
+    QuitConfirmScreen,
     EscalationScreen,
     ExistingBugScreen,
     HandoffNoteScreen,
@@ -82,6 +86,8 @@ class FrontlineApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
         HELP_BINDING,
         Binding("O", "show_outbox", "Outbox", id="app.outbox", show=False),
+        Binding("D", "show_drafts", "Drafts and outbox", id="app.drafts", show=False),
+        Binding("number_sign", "goto", "Go to ticket…", id="app.goto", show=False),
         Binding("L", "sign_in", "Sign in again", id=SIGN_IN_BINDING_ID, show=False),
     ]
 
@@ -169,24 +175,31 @@ class FrontlineApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit, after a send in flight has finished (bounded; `q` again quits at once), and asking first
-        when writes wait in the outbox (queued, or in doubt): they are kept for the next start."""
+        (default: stay) when drafts are unsent or writes wait in the outbox: all are kept for next time."""
         if self._asking_to_quit:
             return
-        question = None if self.writes.in_flight() else quit_question(self.outbox_watch.refresh())
+        question = None if self.writes.in_flight() else quit_question_for(self)
         if question is None:
             self.writes.quit()
             return
         self._asking_to_quit = True
-        self.push_screen(ConfirmScreen(*question), self._quit_answered)
+        self.push_screen(QuitConfirmScreen(*question), self._quit_answered)
 
     def _quit_answered(self, quit_anyway: bool | None) -> None:
         self._asking_to_quit = False
         if quit_anyway:
             self.writes.quit()
 
+    def action_show_drafts(self) -> None:
+        if not isinstance(self.screen, DraftsScreen):
+            self.push_screen(DraftsScreen())
+
     def action_show_outbox(self) -> None:
         if not isinstance(self.screen, OutboxScreen):
             self.push_screen(OutboxScreen())
+
+    def action_goto(self) -> None:
+        open_goto(self)
 
     def action_sign_in(self) -> None:
         self.auth.prompt()

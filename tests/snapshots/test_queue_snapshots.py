@@ -62,7 +62,7 @@ def test_queue_refresh_markers_sorted_by_priority(snap_compare: SnapCompare) -> 
         helpdesk.tickets["2000"] = newcomer
         await pilot.press("R")
         await settle(pilot)
-        await pilot.press("s")
+        await pilot.press("s", "up", "up", "enter")  # the sort picker: from sla up to priority
         await pilot.pause()
 
     assert snap_compare(make_app(helpdesk), terminal_size=SIZE, run_before=run_before)

@@ -126,7 +126,7 @@ async def test_e_files_one_bug_shown_on_the_ticket_and_in_the_queue() -> None:
         queue_list = app.screen.query_one(QueueList)
         position = queue_list.model.position_of("1000")
         assert position is not None
-        row = queue_list.rows.row(queue_list.model, position, -1, app.clock(), queue_list.size.width)
+        row = queue_list.rows.row(queue_list.model, position, -1, app.clock(), SIZE[0])  # no preview pane
         assert "ENG-1" in row.text
 
         await pilot.press("E")  # the queue's E, on the same ticket: already escalated, nothing filed

@@ -19,16 +19,19 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tab, Tabs
 
 from frontline.domain.models import Ticket, View
-from frontline.domain.queue import SORT_LABELS, QueueModel, SortMode
+from frontline.domain.queue import QueueModel, SortMode, sort_label
 from frontline.domain.text import one_line
 from frontline.errors import FrontlineError
-from frontline.services.queue_sync import LocalWrite, QueueSync, reply_notices
+from frontline.services.queue_sync import LocalWrite, QueueSync
+from frontline.ui.customer_replies import announce_customer_replies
 from frontline.ui.queue_bugs import QueueBugColumn
 from frontline.ui.screens.base import FrontlineScreen
 from frontline.ui.screens.handoff import HandoffScreen
 from frontline.ui.screens.handoff_note import open_handoff_note
+from frontline.ui.screens.search_view import SEARCH_TAB, QueueFinding
 from frontline.ui.screens.ticket import TicketScreen
 from frontline.ui.widgets.queue_list import QueueList
+from frontline.ui.widgets.queue_split import PreviewToggle, QueueSplit
 from frontline.ui.widgets.signed_out_banner import SignedOutBanner
 from frontline.ui.widgets.status_bar import StatusBar
 
@@ -54,21 +57,29 @@ def tab_id(index: int) -> str:
     return f"view-{index}"
 
 
-class QueueScreen(FrontlineScreen, Screen[None]):
+class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
     """The engineer's home: one tab per view, the tickets of the active one, always fresh."""
+
+    HOME = True
+    """`q` quits here; on every other screen it goes back (see `FrontlineScreen`)."""
+    KEYMAP_WIDGETS = (QueueList,)
+    """The focusable widgets whose keys meet this screen's: `[keymap]` clashes are checked together."""
 
     BINDINGS = [
         # A priority binding runs as the key arrives, before the keys typed after it are routed: a
         # burst such as "/ref" (fast typing, a paste) lands in the filter, not on the list.
         Binding("slash", "filter", "Filter", id="queue.filter", priority=True),
         Binding("escape", "clear_filter", "Clear filter", id="queue.clear-filter", show=False),
-        Binding("s", "cycle_sort", "Sort", id="queue.sort"),
+        Binding("s", "pick_sort", "Sort", id="queue.sort"),
+        Binding("S", "search", "Search helpdesk", id="queue.search"),
+        Binding("x", "close_search", "Close search", id="queue.close-search", show=False),
         Binding("R", "refresh", "Refresh", id="queue.refresh"),
         Binding("E", "escalate", "Escalate", id="queue.escalate", show=False),
         Binding("h", "handoff_note", "Handoff note", id="queue.handoff-note", show=False),
         Binding("H", "handoff", "Handoff", id="queue.handoff", show=False),
         Binding("right_square_bracket", "next_view", "Next view", id="queue.next-view"),
         Binding("left_square_bracket", "previous_view", "Previous view", id="queue.prev-view"),
+        Binding("v", "toggle_preview", "Preview", id="queue.preview", show=False),
         *[
             Binding(str(n), f"switch_view({n - 1})", f"View {n}", id=f"queue.view-{n}", show=False)
             for n in range(1, MAX_VIEW_KEYS + 1)
@@ -78,6 +89,8 @@ class QueueScreen(FrontlineScreen, Screen[None]):
     DEFAULT_CSS = """
     QueueScreen {
         #queue-views { height: 2; }
+        #queue-views Tab { color: $text-muted; }  /* Textual's 50% foreground reads under 4.5:1 */
+        #queue-views Tab.-active, #queue-views Tab:hover { color: $foreground; }
         #queue-progress { height: 1; padding: 0 1; color: $text-muted; display: none; }
         #queue-progress.-loading { display: block; }
         #queue-filter { display: none; height: 1; border: none; padding: 0 1; }
@@ -105,7 +118,8 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         """The desk's views and their freshness; made from the app's desk, clock and settings if not given."""
         if self._sync is None:
             app = self.frontline
-            self._sync = QueueSync(app.desk, clock=app.clock, refresh_seconds=app.settings.ui.refresh_seconds)
+            every, seen_store = app.settings.ui.refresh_seconds, app.session.seen_state
+            self._sync = QueueSync(app.desk, clock=app.clock, refresh_seconds=every, seen_store=seen_store)
         return self._sync
 
     def name_in_handoff(self, ticket_ids: frozenset[str]) -> None:
@@ -144,7 +158,7 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         yield Input(
             placeholder="Filter: id, subject, requester, org, assignee, status, tag…", id="queue-filter"
         )
-        yield QueueList(QueueModel(seen=self.sync.seen), clock=self.frontline.clock, id="queue-list")
+        yield QueueSplit(QueueModel(seen=self.sync.seen))
         yield StatusBar()
         yield Footer()
 
@@ -159,6 +173,7 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         self.load_views()
 
     def on_unmount(self) -> None:
+        self.sync.keeper.save_now()  # a mark made just before quitting
         self.bug_column.detach()
         if self._unsubscribe is not None:
             self._unsubscribe()
@@ -229,7 +244,7 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         shown = self.sync.models.get(view_id) is self.queue_list.model
         keep = self.queue_list.highlighted_ticket_id if shown else None  # read before the rows change
         loaded = self.sync.accept_view(view_id, tickets)
-        self._announce_replies(loaded.customer_replies)
+        self.run_worker(announce_customer_replies(self, loaded), group="queue-replies", exit_on_error=False)
         settle_loaded_tickets()
         self._relabel(view_id)
         self._update_status()
@@ -237,15 +252,6 @@ class QueueScreen(FrontlineScreen, Screen[None]):
             self.queue_list.empty_text = "No tickets in this view."
             self.queue_list.model_changed(keep_ticket_id=keep)
             self._update_status()
-
-    def _announce_replies(self, replies: list[Ticket]) -> None:
-        if not replies:
-            return
-        app = self.frontline
-        for notice in reply_notices(replies):
-            app.notify(notice.message, title=notice.title, markup=False)
-        if app.settings.ui.bell:
-            app.bell()
 
     def refresh_when_due(self) -> None:
         """Reload the active view once it is older than its refresh interval (checked every second).
@@ -276,7 +282,9 @@ class QueueScreen(FrontlineScreen, Screen[None]):
     def _tab_label(self, view: View) -> Content:
         count = self.sync.counts.get(view.id)
         title = one_line(view.title)
-        return Content.assemble(title, (f" {count:,}", "dim")) if count is not None else Content(title)
+        if count is None:
+            return Content(title)
+        return Content.assemble(title, (f" {count:,}", "$text-muted"))  # "dim" on a muted tab: 2.6:1
 
     def _relabel(self, view_id: str) -> None:
         """Show a view's ticket count, as the sync service last recorded it, in its tab label."""
@@ -288,14 +296,15 @@ class QueueScreen(FrontlineScreen, Screen[None]):
 
     @on(Tabs.TabActivated, "#queue-views")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tab is None or event.tab.id is None:
+        if event.tab is None or event.tab.id is None or event.tab.id == SEARCH_TAB:
+            self.show_search()  # does nothing without a search
             return
         index = int(event.tab.id.removeprefix("view-"))
         self.show_view(self.views[index].id)
 
     def show_view(self, view_id: str) -> None:
         """Make a view current: show its cached rows at once, load it if it never was."""
-        if view_id == self.current_view_id:
+        if view_id == self.current_view_id and not self.showing_search:
             return  # Tabs re-announces the active tab as tabs are added
         model = self.sync.select(view_id)
         model.set_filter(self.query_text)
@@ -314,6 +323,8 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         if action == "switch_view" and parameters:
             index = parameters[0]
             return isinstance(index, int) and 0 <= index < len(self.views)
+        if action == "close_search":
+            return self.search_model is not None
         return True
 
     def action_switch_view(self, index: int) -> None:
@@ -328,16 +339,10 @@ class QueueScreen(FrontlineScreen, Screen[None]):
 
     # -- sort, filter, refresh, open -------------------------------------------------------------------
 
-    def action_cycle_sort(self) -> None:
-        model = self.queue_list.model
-        keep = self.queue_list.highlighted_ticket_id
-        self.sync.sort_mode = model.next_sort_mode()
-        model.set_sort(self.sort_mode, now=self.frontline.clock())
-        self.queue_list.model_changed(keep_ticket_id=keep)
-        self._update_status()
-
     def action_refresh(self) -> None:
-        if self.current_view_id is None:
+        if self.showing_search:
+            self.rerun_search()
+        elif self.current_view_id is None:
             self.load_views()
         else:
             self.load_view(self.current_view_id)
@@ -354,6 +359,7 @@ class QueueScreen(FrontlineScreen, Screen[None]):
     def action_clear_filter(self) -> None:
         field = self.query_one("#queue-filter", Input)
         if not field.has_class("-shown") and not self.query_text:
+            self.action_close_search()  # escape again: leave the search tab
             return
         field.value = ""
         field.remove_class("-shown")
@@ -377,6 +383,7 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         keep = self.queue_list.highlighted_ticket_id
         self.queue_list.model.set_filter(query)
         self.queue_list.model_changed(keep_ticket_id=keep, fallback=0)
+        self.filter_applied()
         self._update_status()
 
     @on(QueueList.Opened)
@@ -384,7 +391,7 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         model = self.queue_list.model
         position = model.position_of(event.ticket_id)
         if position is not None:
-            self.sync.seen.mark(model.ticket_at(position))
+            self.sync.mark_seen(model.ticket_at(position))
             self.queue_list.refresh_position(position)
         screen = TicketScreen(event.ticket_id, neighbours=model)
         self._ticket_screen = screen
@@ -421,10 +428,11 @@ class QueueScreen(FrontlineScreen, Screen[None]):
         bar = self.status_bar
         model = self.queue_list.model
         view = self.sync.view(self.current_view_id)
-        bar.view_title = one_line(view.title) if view else ""
+        title = f"Search: {self.search_query}" if self.showing_search else view.title if view else ""
+        bar.view_title = one_line(title)
         bar.shown = len(model)
         bar.total = model.total
-        bar.sort_label = SORT_LABELS[self.sort_mode]
+        bar.sort_label = sort_label(self.sort_mode, self.sync.sort_reverse)
         view_id = self.current_view_id
         bar.last_sync = self.sync.synced_at(view_id) if view_id is not None else None
         bar.sync_failed = self.sync.sync_failed(view_id) if view_id is not None else bar.sync_failed

@@ -23,6 +23,7 @@ from textual.strip import Strip
 from frontline.domain.models import Ticket
 from frontline.domain.presentation import format_age, format_sla
 from frontline.domain.queue import QueueModel
+from frontline.domain.queue_sort import sort_arrow
 
 BugCell = Callable[[Ticket, int], "str | None"]
 """The `bug` cell of a ticket for a width (the escalation links), or None for the helpdesk's own link."""
@@ -42,7 +43,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("key", "id", 6),
     Column("priority", "prio", 8, drop_rank=5),
     Column("status", "status", 7),
-    Column("sla", "sla", 7),
+    Column("sla", "sla", 9),  # "✗ -23h59m": the glyph says breached or at risk without colour
     Column("subject", "subject", 20),
     Column("requester", "requester", 18, drop_rank=4),
     Column("organization", "organization", 16, drop_rank=2),
@@ -53,8 +54,11 @@ COLUMNS: tuple[Column, ...] = (
 TITLES = {column.name: column.title for column in COLUMNS}
 CLOCK_COLUMNS = frozenset({"sla", "age"})  # formatted at paint time: they count down
 MAX_CACHED_ROWS = 1_500  # ~30 pages; every cached row is objects a full GC collection walks
-SORTED_COLUMN = {"sla": "sla", "priority": "priority", "updated": "age", "waiting": "age"}
-MARKERS = {"new": "●", "changed": "◆", "handoff": "⚑"}
+SORTED_COLUMN = {"id": "key", "updated": "age"}
+"""Sort modes named differently from their column (the others share the column's name)."""
+MARKERS = {"new": "●", "changed": "◆", "waiting": "✉", "handoff": "⚑"}
+MARK = "✓"
+"""A ticket marked for a bulk action: in the gap after the new/changed marker, a column of its own."""
 # Line filters that map each segment's style on its own: rows can be built with pre-mapped styles.
 STYLE_MAP_FILTERS = (ANSIToTruecolor, DimFilter, Monochrome, NoColor)
 
@@ -112,6 +116,8 @@ class RowRenderer:
         self._strips: dict[tuple[object, ...], Strip] = {}
         self._fitted: dict[tuple[str, int], str] = {}
         self._owner: tuple[QueueModel, int] | None = None
+        self.marked: set[str] = set()
+        """Ids of the tickets marked for a bulk action (the list's own set, shared)."""
         self.bug_cell: BugCell | None = None
         """Set by the queue when the profile escalates; call `forget` when the links change."""
 
@@ -205,12 +211,14 @@ class RowRenderer:
         return self._column_cache[1]
 
     def header(self, model: QueueModel, width: int) -> Strip:
-        sorted_column = SORTED_COLUMN.get(model.sort_mode, "")
+        sorted_column = SORTED_COLUMN.get(model.sort_mode, model.sort_mode)
+        arrow = sort_arrow(model.sort_mode, model.sort_reverse)
         parts = ["  "]
         for name, cell_width in self.columns(width, model):
             title = TITLES[name]
             if name == sorted_column:  # the arrow stays visible: the title gives way, not the arrow
-                title = (title if len(title) + 2 <= cell_width else title[: max(cell_width - 2, 0)]) + " ▾"
+                room = title if len(title) + 2 <= cell_width else title[: max(cell_width - 2, 0)]
+                title = f"{room} {arrow}"
             parts.append(fit(title, cell_width))
             parts.append(" ")
         text = fit("".join(parts), width)
@@ -227,12 +235,16 @@ class RowRenderer:
         age_text = format_age(ticket.updated_at, now)
         is_cursor = position == cursor
         index = model.visible[position]
-        key = (index, is_cursor, marker, sla_text, sla_state, age_text)
+        marked = ticket.id in self.marked
+        key = (index, is_cursor, marker, sla_text, sla_state, age_text, marked)
         strip = self._strips.get(key)
         if strip is None:
             if len(self._strips) > MAX_CACHED_ROWS:
                 self._strips.clear()
             strip = self._build(model, position, width, marker, is_cursor, (sla_text, sla_state), age_text)
+            if marked:
+                mark = Strip([Segment(MARK, self._row_styles["cursor:" if is_cursor else ""])], 1)
+                strip = Strip.join([strip.crop(0, 1), mark, strip.crop(2)])
             self._strips[key] = strip
         return strip
 

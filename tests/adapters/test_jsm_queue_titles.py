@@ -45,14 +45,16 @@ async def test_queues_of_one_desk_drop_the_desk_name(adapter: JsmAdapter) -> Non
     assert {v.group for v in views} == {"Customer Support"}
 
 
-async def test_queues_of_two_desks_keep_the_desk_name(adapter: JsmAdapter) -> None:
+async def test_queues_of_two_desks_keep_the_desk_key(adapter: JsmAdapter) -> None:
     views = await Desk(adapter, profile_name="p", view_ids=("1:1", "2:11"), clock=lambda: NOW).views()
-    assert [v.title for v in views] == ["Customer Support: All open", "IT Help Desk: All open"]
+    assert [v.title for v in views] == ["SUP: All open", "IT: All open"]
+    assert [v.group for v in views] == ["Customer Support", "IT Help Desk"]
 
 
-async def test_every_queue_of_a_site_with_two_desks_is_named_with_its_desk(adapter: JsmAdapter) -> None:
+async def test_every_queue_of_a_site_with_two_desks_is_named_with_its_desk_key(adapter: JsmAdapter) -> None:
     views = await Desk(adapter, profile_name="p", clock=lambda: NOW).views()
-    assert all(v.title == f"{v.group}: {v.short_title}" for v in views)
+    keys = {"Customer Support": "SUP", "IT Help Desk": "IT"}
+    assert all(v.group is not None and v.title == f"{keys[v.group]}: {v.short_title}" for v in views)
 
 
 class GroupedFake(FakeHelpdesk):

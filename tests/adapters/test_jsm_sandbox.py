@@ -50,7 +50,7 @@ async def test_whoami_and_queues_as_views(adapter: JsmAdapter, sandbox: SandboxS
     views = await adapter.list_views()
     assert {v.id for v in views} >= {"1:1", "1:2", "2:11"}
     assert all(v.count is not None for v in views)
-    assert views[0].title.startswith("Customer Support: ")
+    assert views[0].title.startswith("SUP: ")
     assert await adapter.view_count("1:1") == views[0].count
 
 

@@ -144,19 +144,22 @@ class JsmAdapter(OverApiClient, Helpdesk):
     async def list_views(self) -> list[View]:
         """Every queue of every desk the agent works on. A desk where the account is only a customer
         answers 403 for its queues: it is left out and named in `skipped_desks`, not a failed listing."""
-        listed: list[tuple[str, str, list[dict[str, Any]]]] = []
+        listed: list[tuple[str, str, str, list[dict[str, Any]]]] = []
         skipped: list[SkippedDesk] = []
         for desk_id, desk in await self._desks():
-            label = _label(desk.get("projectName")) or _label(desk.get("projectKey")) or desk_id
+            key = _label(desk.get("projectKey"))
+            label = _label(desk.get("projectName")) or key or desk_id
             try:
                 queues = await self._all_pages(f"{SD}/servicedesk/{desk_id}/queue", {"includeCount": "true"})
             except PermissionDenied as error:
                 skipped.append(SkippedDesk(desk_id, label, error.message))
                 continue
-            listed.append((desk_id, label, queues))
+            listed.append((desk_id, label, key or label, queues))
         views: list[View] = []
-        for desk_id, label, queues in listed:
-            prefix = f"{label}: " if len(listed) > 1 else ""  # a desk without agent rights does not count
+        for desk_id, label, key, queues in listed:
+            # Several desks: the project key says which ("SUP: All open") in a few cells, so more tabs fit;
+            # a desk without agent rights does not count.
+            prefix = f"{key}: " if len(listed) > 1 else ""
             for queue in queues:
                 queue_id = _path_id(queue.get("id"))
                 if queue_id is None:

@@ -77,6 +77,17 @@ async def test_submitting_a_chosen_transition_moves_the_issue(adapter: JsmAdapte
     assert "31" not in again and "11" in again
 
 
+async def test_the_status_shown_is_the_sites_own_name_not_the_category(adapter: JsmAdapter) -> None:
+    key = await _ticket_in(adapter, WAITING_SUPPORT)
+    ticket = await adapter.get_ticket(key)
+    assert ticket.status is Status.OPEN and ticket.status_text == "Waiting for support"
+    chosen = next(c for c in await adapter.status_choices(ticket) if c.status_id == WAITING_CUSTOMER)
+    moved = await adapter.update_ticket(key, chosen.update(ticket.revision))
+    assert moved.status is Status.PENDING and moved.status_text == "Waiting for customer"
+    rows = (await adapter.list_view_tickets("1:1", page_size=50)).items
+    assert {row.status_text for row in rows} - {"open", "pending", "on-hold", "solved"}  # queue rows too
+
+
 async def test_desk_submits_a_choice_through_the_outbox(adapter: JsmAdapter) -> None:
     desk = Desk(adapter, profile_name="jsm-test", clock=lambda: NOW)
     key = await _ticket_in(adapter, WAITING_SUPPORT)

@@ -52,6 +52,7 @@ def read_issue(issue: Any, site_url: str, facts: SiteFacts) -> Ticket | None:
     if "status" in fields:
         changes["status"] = status_of(fields["status"], facts.statuses)
         changes["status_id"] = status_id_of(fields["status"])
+        changes["status_label"] = shown_name(fields["status"])
     priority = fields.get("priority")
     if isinstance(priority, dict):
         level = facts.scheme.level(priority) if facts.scheme else level_from_name(priority.get("name"))
@@ -61,6 +62,13 @@ def read_issue(issue: Any, site_url: str, facts: SiteFacts) -> Ticket | None:
         if organization is not None:
             changes["organization"] = organization
     return ticket.model_copy(update=changes) if changes else ticket
+
+
+def shown_name(status: Any) -> str | None:
+    """The status as the site shows it ("Waiting for support", "Escalated", or its translation): what its
+    agents call it, more telling than the category frontline sorts it into."""
+    name = status.get("name") if isinstance(status, dict) else None
+    return name.strip() if isinstance(name, str) and name.strip() else None
 
 
 def organization_of(value: Any) -> Organization | None:

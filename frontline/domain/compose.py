@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from frontline.domain.assignment import StatusChoice
 from frontline.domain.drafts import Draft
 from frontline.domain.models import (
     CommentDraft,
@@ -47,12 +48,38 @@ class ComposerState:
     body: str = ""
     public: bool = True
     submit_status: Status | None = None
+    submit_status_id: str | None = None
+    """The exact status chosen for submit (a Zendesk custom status, a JSM workflow status), if any."""
+    submit_transition_id: str | None = None
+    """JSM: the workflow transition chosen to reach `submit_status_id`."""
+    submit_label: str = ""
+    """The helpdesk's words for the chosen status ("Respond to customer → Waiting for customer")."""
     priority: Priority | None = None
     assignee_id: str | None = None
     group_id: str | None = None
     tags_add: tuple[str, ...] = ()
     tags_remove: tuple[str, ...] = ()
     macro_id: str | None = None
+
+    @property
+    def submit_choice(self) -> StatusChoice | None:
+        """The status to submit as, as the picker offered it; None keeps the ticket's status."""
+        if self.submit_status is None:
+            return None
+        label = self.submit_label or self.submit_status.label
+        return StatusChoice(
+            status=self.submit_status,
+            label=label,
+            status_id=self.submit_status_id,
+            transition_id=self.submit_transition_id,
+        )
+
+    def submit_as(self, choice: StatusChoice | None) -> None:
+        """Submit with `choice` (its exact status and JSM transition kept), or keep the status (None)."""
+        self.submit_status = choice.status if choice is not None else None
+        self.submit_status_id = choice.status_id if choice is not None else None
+        self.submit_transition_id = choice.transition_id if choice is not None else None
+        self.submit_label = choice.label if choice is not None else ""
 
     def is_blank(self) -> bool:
         """Nothing a person would be sorry to lose."""
@@ -73,6 +100,9 @@ class ComposerState:
             body=draft.body,
             public=draft.public,
             submit_status=draft.submit_status,
+            submit_status_id=draft.submit_status_id,
+            submit_transition_id=draft.submit_transition_id,
+            submit_label=draft.submit_label,
             priority=draft.priority,
             assignee_id=draft.assignee_id,
             group_id=draft.group_id,
@@ -91,6 +121,9 @@ class ComposerState:
             body=self.body,
             public=self.public,
             submit_status=self.submit_status,
+            submit_status_id=self.submit_status_id,
+            submit_transition_id=self.submit_transition_id,
+            submit_label=self.submit_label,
             priority=self.priority,
             assignee_id=self.assignee_id,
             group_id=self.group_id,
@@ -104,7 +137,8 @@ def build_update(state: ComposerState, ticket: Ticket) -> TicketUpdate:
     """The single write for this state; fields equal to the ticket's current values are left out."""
     body = state.body.strip("\n")
     comment = CommentDraft(body=body, public=state.public) if body.strip() else None
-    status = state.submit_status if state.submit_status not in (None, ticket.status) else None
+    choice = state.submit_choice
+    status = choice if choice is not None and not choice.is_current(ticket) else None
     priority = state.priority if state.priority not in (None, ticket.priority) else None
     current_assignee = ticket.assignee.id if ticket.assignee else None
     assignee_id = state.assignee_id if state.assignee_id not in (None, current_assignee) else None
@@ -113,7 +147,9 @@ def build_update(state: ComposerState, ticket: Ticket) -> TicketUpdate:
     return TicketUpdate(
         group_id=state.group_id,
         comment=comment,
-        status=status,
+        status=status.status if status is not None else None,
+        status_id=status.status_id if status is not None else None,
+        transition_id=status.transition_id if status is not None else None,
         priority=priority,
         assignee_id=assignee_id,
         tags_add=tags_add,
@@ -122,11 +158,13 @@ def build_update(state: ComposerState, ticket: Ticket) -> TicketUpdate:
     )
 
 
-def describe_changes(update: TicketUpdate, ticket: Ticket) -> list[str]:
-    """Human lines for the review step: "Status: open → solved", "Tags: +vip -api"."""
+def describe_changes(update: TicketUpdate, ticket: Ticket, status_label: str = "") -> list[str]:
+    """Human lines for the review step: "Status: open → solved", "Tags: +vip -api"; `status_label` is the
+    helpdesk's words for the status chosen (a custom status, a JSM transition), else its category."""
     lines: list[str] = []
     if update.status is not None:
-        lines.append(f"Status: {ticket.status.label} → {update.status.label}")
+        target = one_line(status_label) if status_label else update.status.label
+        lines.append(f"Status: {one_line(ticket.status_text)} → {target}")
     if update.priority is not None:
         before = ticket.priority.value if ticket.priority else "none"
         lines.append(f"Priority: {before} → {update.priority.value}")
@@ -151,11 +189,10 @@ def apply_macro(state: ComposerState, preview: MacroPreview, ticket: Ticket) -> 
     if preview.tags is not None:
         tags_add = tuple(tag for tag in preview.tags if tag not in ticket.tags)
         tags_remove = tuple(tag for tag in ticket.tags if tag not in preview.tags)
-    return replace(
+    applied = replace(
         state,
         body=body,
         public=preview.comment_public if preview.comment_public is not None else state.public,
-        submit_status=preview.status or state.submit_status,
         priority=preview.priority or state.priority,
         assignee_id=preview.assignee_id or state.assignee_id,
         group_id=preview.group_id or state.group_id,
@@ -163,6 +200,9 @@ def apply_macro(state: ComposerState, preview: MacroPreview, ticket: Ticket) -> 
         tags_remove=tags_remove,
         macro_id=preview.macro.id,
     )
+    if preview.status is not None:  # the macro names a category: the helpdesk picks its usual status
+        applied.submit_as(StatusChoice(status=preview.status, label=preview.status.label))
+    return applied
 
 
 def describe_macro(preview: MacroPreview) -> list[str]:

@@ -47,6 +47,12 @@ class Draft:
     public: bool
     saved_at: datetime
     submit_status: Status | None = None
+    submit_status_id: str | None = None
+    """The exact status to submit as (a Zendesk custom status, a JSM workflow status)."""
+    submit_transition_id: str | None = None
+    """JSM: the workflow transition chosen to reach `submit_status_id`."""
+    submit_label: str = ""
+    """The helpdesk's words for that status, shown in the composer and the review."""
     priority: Priority | None = None
     assignee_id: str | None = None
     group_id: str | None = None

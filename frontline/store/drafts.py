@@ -92,6 +92,8 @@ def write_draft(connection: sqlite3.Connection, draft: Draft, *, keep_existing: 
         if keep_existing
         else """DO UPDATE SET
             body = excluded.body, submit_status = excluded.submit_status,
+            submit_status_id = excluded.submit_status_id,
+            submit_transition_id = excluded.submit_transition_id, submit_label = excluded.submit_label,
             priority = excluded.priority, assignee_id = excluded.assignee_id,
             group_id = excluded.group_id,
             tags_add = excluded.tags_add, tags_remove = excluded.tags_remove,
@@ -100,8 +102,9 @@ def write_draft(connection: sqlite3.Connection, draft: Draft, *, keep_existing: 
     connection.execute(
         f"""
         INSERT INTO drafts (profile, ticket_id, kind, body, submit_status, priority, assignee_id,
-                            group_id, tags_add, tags_remove, macro_id, saved_at, subject)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            group_id, tags_add, tags_remove, macro_id, saved_at, subject,
+                            submit_status_id, submit_transition_id, submit_label)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (profile, ticket_id, kind) {conflict}
         """,
         (
@@ -118,6 +121,9 @@ def write_draft(connection: sqlite3.Connection, draft: Draft, *, keep_existing: 
             draft.macro_id,
             draft.saved_at.isoformat(),
             draft.subject,
+            draft.submit_status_id,
+            draft.submit_transition_id,
+            draft.submit_label,
         ),
     )
 
@@ -147,6 +153,9 @@ def draft_to_json(draft: Draft) -> str:
             "public": draft.public,
             "saved_at": draft.saved_at.isoformat(),
             "submit_status": draft.submit_status.value if draft.submit_status else None,
+            "submit_status_id": draft.submit_status_id,
+            "submit_transition_id": draft.submit_transition_id,
+            "submit_label": draft.submit_label,
             "priority": draft.priority.value if draft.priority else None,
             "assignee_id": draft.assignee_id,
             "group_id": draft.group_id,
@@ -167,6 +176,9 @@ def draft_from_json(text: str) -> Draft:
         public=bool(data["public"]),
         saved_at=datetime.fromisoformat(data["saved_at"]),
         submit_status=_enum_or_none(Status, data.get("submit_status")),
+        submit_status_id=data.get("submit_status_id"),
+        submit_transition_id=data.get("submit_transition_id"),
+        submit_label=data.get("submit_label") or "",
         priority=_enum_or_none(Priority, data.get("priority")),
         assignee_id=data.get("assignee_id"),
         group_id=data.get("group_id"),
@@ -185,6 +197,9 @@ def _draft_from_row(row: sqlite3.Row) -> Draft:
         public=DraftKind(row["kind"]).public,
         saved_at=datetime.fromisoformat(row["saved_at"]),
         submit_status=_enum_or_none(Status, row["submit_status"]),
+        submit_status_id=row["submit_status_id"],
+        submit_transition_id=row["submit_transition_id"],
+        submit_label=row["submit_label"] or "",
         priority=_enum_or_none(Priority, row["priority"]),
         assignee_id=row["assignee_id"],
         group_id=row["group_id"],

@@ -79,7 +79,11 @@ def test_composer_internal_note(snap_compare: SnapCompare) -> None:
 def test_review_step(snap_compare: SnapCompare) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await type_in("r", "Fixed in 2.3, please retry.")(pilot)
-        await pilot.press("ctrl+o", "ctrl+o", "ctrl+o", "ctrl+o", "ctrl+s")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "down", "enter")  # the picker: keep, open … solved
+        await pilot.pause()
+        await pilot.press("ctrl+s")
         await pilot.pause()  # the review modal waits for an answer: no waiting on workers here
 
     assert snap_compare(hostile_ticket_app(), terminal_size=SIZE, run_before=run_before)

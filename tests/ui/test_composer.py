@@ -184,8 +184,13 @@ async def test_submit_as_solved() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         composer = await open_composer(app, pilot, "r")
         await pilot.press(*"All done.")
-        await pilot.press("ctrl+o", "ctrl+o", "ctrl+o", "ctrl+o")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen), "ctrl+o opens the status picker"
+        await pilot.press("down", "down", "down", "down", "enter")  # keep, open, pending, hold, solved
+        await pilot.pause()
         assert composer.state.submit_status is Status.SOLVED
+        assert "Submit as: solved" in str(composer.query_one("#composer-fields", Static).render())
         await pilot.press("ctrl+s")
         await pilot.pause()
         changes = str(app.screen.query_one("#review-changes", Static).render())
@@ -262,6 +267,9 @@ async def test_draft_is_restored_in_a_fresh_app() -> None:
         await open_composer(first, pilot, "n")
         await pilot.press(*"half a thought")
         await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # open
+        await pilot.pause()
         # The app goes away with the composer open: unmount flushes the draft.
     second = TicketApp()
     async with second.run_test(size=(120, 40)) as pilot:

@@ -6,6 +6,7 @@ import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
+from frontline.domain.assignment import StatusChoice
 from frontline.domain.compose import (
     SCISSORS_LINE,
     ComposerState,
@@ -172,6 +173,9 @@ def test_a_draft_comes_back_as_the_composer_left_it() -> None:
         body="Hello\n\nfixed — 🎉",
         public=False,
         submit_status=Status.PENDING,
+        submit_status_id="10003",
+        submit_transition_id="21",
+        submit_label="Respond to customer → Waiting for customer",
         priority=Priority.HIGH,
         assignee_id="1",
         group_id="5102",
@@ -198,3 +202,29 @@ def test_a_macro_that_moves_the_ticket_to_a_group_sends_and_shows_it() -> None:
     lines = describe_macro(preview)
     assert "Group → 5102" in lines
     assert any("not applied by frontline" in line for line in lines)
+
+
+def test_submit_as_an_exact_status_sends_its_ids_and_reviews_in_the_helpdesks_words() -> None:
+    """A Zendesk custom status in the ticket's own category is a change (compared by id), sent by id."""
+    ticket = TICKET.model_copy(update={"status_id": "19000001", "status_label": "Open"})
+    state = ComposerState(body="On it.")
+    state.submit_as(StatusChoice(Status.OPEN, "Waiting on engineering", group="Open", status_id="19000012"))
+    update = build_update(state, ticket)
+    assert (update.status, update.status_id, update.transition_id) == (Status.OPEN, "19000012", None)
+    assert describe_changes(update, ticket, state.submit_label) == ["Status: Open → Waiting on engineering"]
+    state.submit_as(StatusChoice(Status.OPEN, "Open", status_id="19000001"))
+    assert build_update(state, ticket).status is None, "the status the ticket is in changes nothing"
+    state.submit_as(None)
+    assert (state.submit_status, state.submit_status_id, state.submit_label) == (None, None, "")
+
+
+def test_a_macro_status_replaces_an_exact_choice() -> None:
+    state = ComposerState(body="x")
+    state.submit_as(StatusChoice(Status.PENDING, "Respond → Waiting", status_id="10003", transition_id="21"))
+    preview = MacroPreview(macro=Macro(id="m", title="Close"), status=Status.SOLVED)
+    applied = apply_macro(state, preview, TICKET)
+    assert (applied.submit_status, applied.submit_status_id, applied.submit_transition_id) == (
+        Status.SOLVED,
+        None,
+        None,
+    )

@@ -15,7 +15,7 @@ import pytest
 
 from frontline.domain.models import Priority, Status
 from frontline.store.db import MIGRATIONS, Migration, Store, StoreError
-from frontline.store.drafts import Draft, DraftStore
+from frontline.store.drafts import Draft, DraftStore, draft_from_json, draft_to_json
 
 SAVED_AT = datetime(2026, 11, 23, 10, 42, tzinfo=UTC)
 
@@ -175,3 +175,25 @@ def test_the_database_is_readable_by_its_user_only(tmp_path: Path) -> None:
     assert files and all(stat.S_IMODE(p.stat().st_mode) & 0o077 == 0 for p in files), files
     assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
     store.close()
+
+
+def test_the_exact_status_to_submit_as_survives_the_store_and_the_outbox_json(tmp_path: Path) -> None:
+    """A JSM transition or Zendesk custom status chosen with ctrl+o comes back after a restart (and from
+    the outbox's copy of the draft), added to a version 7 database by migration 8."""
+    path = tmp_path / "frontline.sqlite3"
+    Store(path, migrations=MIGRATIONS[:7]).close()
+    store = DraftStore(Store(path))
+    draft = Draft(
+        profile="p",
+        ticket_id="SUP-12",
+        body="We need a log from you.",
+        public=True,
+        saved_at=SAVED_AT,
+        submit_status=Status.PENDING,
+        submit_status_id="10003",
+        submit_transition_id="21",
+        submit_label="Respond to customer → Waiting for customer",
+    )
+    store.put(draft)
+    assert DraftStore(Store(path)).load("p", "SUP-12") == draft
+    assert draft_from_json(draft_to_json(draft)) == draft

@@ -32,7 +32,7 @@ from frontline.domain.compose import (
     template_variables,
 )
 from frontline.domain.drafts import DraftKind
-from frontline.domain.models import Status, TicketThread, TicketUpdate
+from frontline.domain.models import TicketThread, TicketUpdate
 from frontline.domain.text import one_line
 from frontline.errors import FrontlineError
 from frontline.services.drafts import DraftKeeper
@@ -55,11 +55,12 @@ from frontline.ui.screens.composer_inserts import (
 from frontline.ui.screens.conversation import local_time
 from frontline.ui.screens.pickers import ConfirmScreen
 from frontline.ui.screens.review import ReviewScreen
+from frontline.ui.screens.submit_as import choose_submit_as
 from frontline.ui.writes import DraftSend, SendOutcome, not_sent_notice
 
 AUTOSAVE_SECONDS = 0.5
 BLOCKED_WHILE_SENDING = frozenset(
-    {"review", "discard", "editor", "macro", "template", "toggle_public", "cycle_submit_as"}
+    {"review", "discard", "editor", "macro", "template", "toggle_public", "submit_as"}
 )
 PUBLIC_BANNER = "PUBLIC REPLY — the customer will see this"
 INTERNAL_BANNER = "Internal note — only agents see this"
@@ -106,7 +107,7 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         Binding("ctrl+e", "editor", "$EDITOR", id="composer.editor", priority=True),
         Binding("ctrl+t", "template", "Template", id="composer.template", priority=True),
         Binding("ctrl+g", "macro", "Macro", id="composer.macro", priority=True),
-        Binding("ctrl+o", "cycle_submit_as", "Submit as", id="composer.submit-as", priority=True),
+        Binding("ctrl+o", "submit_as", "Submit as", id="composer.submit-as", priority=True),
         Binding("escape", "close", "Close (keep draft)", id="composer.close"),
         Binding("ctrl+r", "discard", "Discard", id="composer.discard", priority=True),
         Binding("ctrl+up", "scroll_thread(-1)", "Thread up", id="composer.thread-up", show=False),
@@ -309,13 +310,15 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
         self.notify(message, severity=severity, timeout=5)
         self.show_saved()
 
-    def action_cycle_submit_as(self) -> None:
-        """Keep the status, then each status the helpdesk allows, in turn."""
-        options: list[Status | None] = [None, *self.desk.capabilities.statuses]
-        index = options.index(self.state.submit_status) if self.state.submit_status in options else 0
-        self.state.submit_status = options[(index + 1) % len(options)]
-        self.show_fields()
-        self.schedule_save()
+    @work(group="composer-ui", exclusive=True, exit_on_error=False)
+    async def action_submit_as(self) -> None:
+        """Pick the status to submit as: the helpdesk's statuses (JSM: the issue's transitions) or keep."""
+        chosen = await choose_submit_as(self.app, self.desk, self.thread.ticket, self.state)
+        if chosen is not None and not self.sending:
+            self.state = chosen
+            self.show_fields()
+            self.schedule_save()
+        self.body_area.focus()
 
     def action_close(self) -> None:
         """Leave; the draft stays (restored next time the ticket's composer opens), a send goes on."""
@@ -356,7 +359,8 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
             self.notify("Nothing to send: write something or choose a status.", severity="warning", timeout=4)
             return
         self.flush_draft()
-        choice = await self.app.push_screen_wait(ReviewScreen(update, self.thread.ticket))
+        review = ReviewScreen(update, self.thread.ticket, status_label=self.state.submit_label)
+        choice = await self.app.push_screen_wait(review)
         if choice == "send" and not self.sending:
             self.send(update)
         elif choice == "postpone":
@@ -397,13 +401,9 @@ class ComposerScreen(FrontlineScreen, Screen[str | None]):
             self._finish("queued" if outcome.queued else "sent")
             return
         self.body_area.focus()
-        if outcome.error is not None:
-            self.not_sent(outcome.error)
-
-    def not_sent(self, error: BaseException) -> None:
-        """Say what to do after a send that did not land; the keeper kept the draft, or says it could not."""
-        self.show_saved()
-        self.set_notice(not_sent_notice(error))
+        if outcome.error is not None:  # the keeper kept the draft, or says it could not
+            self.show_saved()
+            self.set_notice(not_sent_notice(outcome.error))
 
     def action_editor(self) -> None:
         """Suspend the app and edit the draft in $VISUAL/$EDITOR with the thread quoted below the scissors."""

@@ -27,6 +27,7 @@ from frontline.errors import FrontlineError
 from frontline.services.desk import Desk
 from frontline.services.drafts import DraftKeeper
 from frontline.ui.screens.pickers import ChoiceScreen, MacroPreviewScreen
+from frontline.ui.screens.submit_as import submit_as_text
 
 if TYPE_CHECKING:
     from frontline.ui.app import FrontlineApp
@@ -63,9 +64,7 @@ def context_line(ticket: Ticket, width: int) -> str:
 
 def fields_summary(state: ComposerState, ticket: Ticket) -> list[str]:
     """What submitting changes besides the text: the status, then any field a macro set."""
-    current = one_line(ticket.status_text)
-    status = state.submit_status.label if state.submit_status else f"{current} (unchanged)"
-    parts = [f"Submit as: {status}"]
+    parts = [f"Submit as: {submit_as_text(state, ticket)}"]
     if state.priority is not None:
         parts.append(f"Priority → {state.priority.value}")
     if state.assignee_id is not None:

@@ -41,7 +41,8 @@ class ChoiceScreen(ModalScreen[str | None]):
     """Pick one of `choices` (value, label); dismisses with the value, or None on escape.
 
     With `groups` (one per choice, the helpdesk's own grouping such as JSM status categories), a heading
-    that cannot be chosen goes before each run of choices of one group.
+    that cannot be chosen goes before each run of choices of one group. `current` is marked "(current)"
+    and highlighted, unless `highlighted` names another choice to start on.
     """
 
     DEFAULT_CSS = (
@@ -56,12 +57,14 @@ class ChoiceScreen(ModalScreen[str | None]):
         *,
         current: str | None = None,
         groups: Sequence[str] | None = None,
+        highlighted: str | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.choices = list(choices)
         self.current = current
         self.groups = list(groups) if groups is not None else None
+        self.start_on = highlighted if highlighted is not None else current
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -84,8 +87,8 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
-        if self.current is not None and self.current in {value for value, _ in self.choices}:
-            option_list.highlighted = option_list.get_option_index(self.current)
+        if self.start_on is not None and self.start_on in {value for value, _ in self.choices}:
+            option_list.highlighted = option_list.get_option_index(self.start_on)
         elif option_list.option_count:
             option_list.action_first()
         option_list.focus()

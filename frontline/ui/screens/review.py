@@ -62,10 +62,12 @@ class ReviewScreen(ModalScreen["ReviewChoice | None"]):
         Binding("escape", "back", "Back", id="review.back"),
     ]
 
-    def __init__(self, update: TicketUpdate, ticket: Ticket) -> None:
+    def __init__(self, update: TicketUpdate, ticket: Ticket, *, status_label: str = "") -> None:
         super().__init__()
         self.update = update
         self.ticket = ticket
+        self.status_label = status_label
+        """The helpdesk's words for the status chosen (a custom status, a JSM transition), if any."""
         self.chosen = False
         """A choice was made; later keys are ignored while the screen closes."""
         self._confirming = False
@@ -85,7 +87,7 @@ class ReviewScreen(ModalScreen["ReviewChoice | None"]):
             with VerticalScroll(id="review-body"):
                 body = comment.body if comment else "(no comment: only the changes below are sent)"
                 yield Static(Content(body))
-            changes = describe_changes(self.update, self.ticket) or ["No field changes."]
+            changes = describe_changes(self.update, self.ticket, self.status_label) or ["No field changes."]
             yield Static(Content("\n".join(changes)), id="review-changes")
             send = "y SEND TO THE CUSTOMER" if self.public else "y send"
             yield Static(

@@ -163,6 +163,22 @@ class PreviewPane(Vertical):
         if self.active and self.ticket is not None and self.thread is None:
             self.load(self.ticket)
 
+    def reload(self, ticket: Ticket) -> None:
+        """This console wrote to `ticket` (a reply, a note, a field): its kept thread is stale. Shown here,
+        it is read again at once (the old messages stay until the new ones arrive)."""
+        self.previews.forget(ticket.id)
+        if self.ticket is not None and self.ticket.id == ticket.id:
+            self._cards_for = None
+            self.follow(ticket, at_once=True)
+
+    def page(self, direction: int) -> None:
+        """One page towards older (`direction` > 0, further down) or newer messages; the list keeps focus."""
+        messages = self.query_one("#preview-messages", VerticalScroll)
+        if direction < 0:
+            messages.scroll_page_up(animate=False)
+        else:
+            messages.scroll_page_down(animate=False)
+
     def _schedule(self, *, at_once: bool) -> None:
         self._cancel_timer()
         if at_once:

@@ -135,7 +135,14 @@ class QueueSplit(Container):
 
 
 class PreviewToggle:
-    """The queue screen's `v` (`queue.preview`): a mixin, so the screen's module stays one job long."""
+    """The queue screen's `v` (`queue.preview`) and `shift+down`/`shift+up` (`queue.preview-down`/`-up`,
+    paging the pane while the cursor stays on the list): a mixin, so the screen's module stays one job
+    long."""
 
     def action_toggle_preview(self) -> None:
         cast(Widget, self).query_one(QueueSplit).toggle_preview()
+
+    def action_scroll_preview(self, direction: int) -> None:
+        split = cast(Widget, self).query_one(QueueSplit)
+        if split.preview_shown:
+            split.pane.page(direction)

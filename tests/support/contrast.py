@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
 from rich.style import Style
@@ -19,13 +20,17 @@ from textual.app import App
 from textual.color import Color
 from textual.constants import DIM_FACTOR
 from textual.filter import dim_color
+from textual.geometry import Region
+from textual.screen import ModalScreen
 from textual.strip import Strip
+from textual.widgets import Checkbox, RadioButton
 
 AA_TEXT = 4.5
 """WCAG 2.x level AA for normal-size text: a terminal cell is never "large text"."""
 
-GRAPHICS = ((0x2500, 0x259F),)
-"""Box drawing and block elements (borders, scrollbars, tab underlines): shapes, not text."""
+GRAPHICS = ((0x2500, 0x259F), (0x1F300, 0x1FAFF))
+"""Box drawing and block elements (borders, scrollbars, tab underlines): shapes, not text; and emoji
+pictographs (the palette's 🔎), which terminals draw in their own colours whatever the foreground."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,42 @@ def screen_strips(app: App[Any]) -> list[Strip]:
     return [Strip.join(line) for line in lines]
 
 
+def dialog_regions(app: App[Any]) -> list[Region] | None:
+    """Where a modal dialog's own widgets are, or None when the top screen is not modal.
+
+    The screens under a modal are dimmed on purpose and cannot be used until it closes: inactive text,
+    which WCAG exempts, so only the dialog itself is measured.
+    """
+    screen = app.screen
+    if not isinstance(screen, ModalScreen):
+        return None
+    visible = screen._compositor.visible_widgets
+    return [region for widget, (region, _) in visible.items() if widget is not screen]
+
+
+def unchecked_toggles(app: App[Any]) -> set[tuple[int, int]]:
+    """The (x, row) of each unchecked checkbox's or radio button's inner glyph (`toggle--button`).
+
+    Textual draws that "X" in nearly the button's own colour on purpose: it is the picture of an empty box,
+    not text, so WCAG's text minimum does not apply to it. The toggle's label is measured as usual.
+    """
+    cells: set[tuple[int, int]] = set()
+    visible = app.screen._compositor.visible_widgets
+    for widget, (region, clip) in visible.items():
+        if not isinstance(widget, (Checkbox, RadioButton)) or widget.value:
+            continue
+        gutter = widget.styles.gutter
+        left, row = region.x + gutter.left, region.y + gutter.top
+        if widget._button_first:
+            x = left + cell_len(widget.BUTTON_LEFT)
+        else:
+            x = region.right - gutter.right - cell_len(widget.BUTTON_RIGHT + widget.BUTTON_INNER)
+        cells |= {
+            (x + offset, row) for offset in range(cell_len(widget.BUTTON_INNER)) if clip.contains(x, row)
+        }
+    return cells
+
+
 def _triplet(colour: RichColor, system: ColorSystem | None) -> tuple[int, int, int]:
     if system is not None:
         colour = colour.downgrade(system)
@@ -95,9 +136,13 @@ def resolve(style: Style, fallback: tuple[RichColor, RichColor]) -> tuple[RichCo
 def measure(app: App[Any], screen: str, *, system: ColorSystem | None = None) -> list[Cell]:
     """Every non-blank run of text on the current screen with its contrast ratio.
 
+    On a modal screen only the dialog is measured (see `dialog_regions`); an unchecked toggle's empty box
+    is a picture, not text (see `unchecked_toggles`).
     `system=ColorSystem.EIGHT_BIT` measures what a 256-colour terminal shows: each colour is downgraded
     as Rich downgrades it on output, then measured.
     """
+    regions = dialog_regions(app)
+    toggles = unchecked_toggles(app)
     theme = app.current_theme
     fallback = (
         Color.parse(theme.foreground or "#ffffff").rich_color,
@@ -105,9 +150,18 @@ def measure(app: App[Any], screen: str, *, system: ColorSystem | None = None) ->
     )
     cells: list[Cell] = []
     for row, strip in enumerate(screen_strips(app)):
+        x = 0
         for segment in strip:
             text, style, control = segment
+            width = cell_len(text)
+            x += width
             if control or not text.strip() or is_graphic(text):
+                continue
+            if regions is not None and not any(
+                region.overlaps(Region(x - width, row, width, 1)) for region in regions
+            ):
+                continue
+            if all((column, row) in toggles for column in range(x - width, x)):
                 continue
             foreground, background = resolve(style or Style(), fallback)
             fg = _triplet(foreground, system)

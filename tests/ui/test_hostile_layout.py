@@ -170,3 +170,28 @@ async def test_search_finds_text_in_collapsed_bodies_and_steps_between_matches()
         await pilot.pause()
         assert not huge.matches and not note.matches
         assert app.focused is conversation
+
+
+async def test_search_ignores_invisible_characters_and_case() -> None:
+    """A search with a zero-width space in it finds "PayPal" split by invisible characters (shown as
+    markers), whatever the case, and highlights across the markers."""
+    helpdesk = FakeHelpdesk()
+    helpdesk.comments["1000"][0] = helpdesk.comments["1000"][0].model_copy(
+        update={"body": "Log in at Pay\u200bPal.com please"}
+    )
+    helpdesk.comments["1000"][1] = helpdesk.comments["1000"][1].model_copy(
+        update={"body": "plain paypal\ufeff and p\u200ba\u200dypal too"}
+    )
+    app = TicketApp(helpdesk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        first = app.screen.query(CommentCard).first()
+        assert "Pay⟨ZWSP⟩Pal.com" in first.full_body
+        await pilot.press("slash", *"pay\u200bpal", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        search = app.screen.query_one(ConversationSearch)
+        assert rendered(search.query_one("#search-status", Static)).endswith("of 3")
+        highlighted = [card.full_body[start:end] for card, start, end in search.matches]
+        assert highlighted == ["Pay⟨ZWSP⟩Pal", "paypal", "p⟨ZWSP⟩a⟨ZWJ⟩ypal"]

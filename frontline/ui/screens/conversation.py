@@ -215,6 +215,11 @@ class CommentCard(Vertical):
                 yield ShowAll(self._show_all_label(), compact=True)
 
     @property
+    def marker_spans(self) -> list[tuple[int, int]]:
+        """Where the body's invisible-character markers (`⟨ZWSP⟩`) stand."""
+        return [(span.start, span.end) for span in self._marker_spans]
+
+    @property
     def hidden_chars(self) -> int:
         return len(self.full_body) - self.shown_chars
 

@@ -9,6 +9,7 @@ shows the chunks up to it (a chunk at a time, so the screen keeps answering).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from rich.cells import cell_len
 from textual import on
@@ -19,6 +20,7 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.widgets import Input, Static
 
+from frontline.domain.text import INVISIBLE, strip_invisible
 from frontline.ui.screens.conversation import BodyPart, CommentCard
 
 MAX_MATCHES = 10_000
@@ -27,15 +29,48 @@ MAX_MATCHES = 10_000
 Match = tuple[CommentCard, int, int]
 
 
+def searchable(body: str, hidden: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """`body` without the `hidden` spans (invisible-character markers) or any invisible character left in
+    it, and the runs that map it back: (offset in the result, offset in `body`) where each run starts."""
+    removed = sorted([*hidden, *((found.start(), found.end()) for found in INVISIBLE.finditer(body))])
+    if not removed:
+        return body, [(0, 0)]
+    pieces: list[str] = []
+    runs: list[tuple[int, int]] = []
+    kept = position = 0
+    for start, end in removed:
+        if start > position:
+            runs.append((kept, position))
+            pieces.append(body[position:start])
+            kept += start - position
+        position = max(position, end)
+    runs.append((kept, position))
+    pieces.append(body[position:])
+    return "".join(pieces), runs
+
+
+def _original(runs: list[tuple[int, int]], index: int) -> int:
+    """Where the searchable text's character `index` stands in the body."""
+    kept, original = runs[bisect_right(runs, index, key=lambda run: run[0]) - 1]
+    return original + index - kept
+
+
 def find_matches(cards: list[CommentCard], query: str) -> list[Match]:
-    """Case-insensitive matches of `query` in each card's whole body, in conversation order."""
+    """Case-insensitive matches of `query` in each card's whole body, in conversation order.
+
+    Invisible format characters are ignored on both sides (as the queue filter ignores them), so
+    "paypal" finds `pay\u200bpal.com`; the match then spans the character's marker.
+    """
+    query = strip_invisible(query)
     if not query:
         return []
     pattern = re.compile(re.escape(query), re.IGNORECASE)
     found: list[Match] = []
     for card in cards:
-        for match in pattern.finditer(card.full_body):
-            found.append((card, match.start(), match.end()))
+        text, runs = searchable(card.full_body, card.marker_spans)
+        for match in pattern.finditer(text):
+            start = _original(runs, match.start())
+            found.append((card, start, _original(runs, match.end() - 1) + 1))
             if len(found) >= MAX_MATCHES:
                 return found
     return found

@@ -59,6 +59,7 @@ class EscalationScreen(FrontlineScreen, Screen[str | None]):
     """
 
     DEFAULT_CSS = """
+    EscalationScreen SelectCurrent .arrow { color: $foreground; }
     EscalationScreen #escalate-title { height: auto; padding: 0 1; background: $panel; text-style: bold; }
     EscalationScreen #escalate-notice { height: auto; padding: 0 1; color: $text; display: none; }
     EscalationScreen #escalate-notice.-visible { display: block; background: $accent 20%; }

@@ -107,7 +107,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(
                 Text(row.keys, style=f"bold {style}".strip()),
                 Text(row.description, style=style),
-                Text(row.binding_id or "-", style="dim"),
+                Text(row.binding_id or "-", style="italic"),
             )
         return table
 

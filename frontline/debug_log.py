@@ -10,17 +10,15 @@ server that echoes a token cannot put it in the file.
 
 from __future__ import annotations
 
-import logging
 import os
-import platform
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from frontline import __version__, locations
-from frontline.errors import ConfigError
-from frontline.redaction import known_secrets, redact
+if TYPE_CHECKING:
+    import logging
+    from pathlib import Path
 
 DEBUG_LOG = "frontline-debug.log"
 """The log's file name in the data directory; rotated copies end in `.1`, `.2`, `.3`."""
@@ -29,7 +27,6 @@ ENV_VAR = "FRONTLINE_DEBUG"
 MAX_BYTES = 1_000_000
 BACKUP_COUNT = 3
 ROOT_LOGGER = "frontline"
-_FORMAT = "%(asctime)s %(levelname)-5s %(name)s: %(message)s"
 _ON = frozenset({"1", "true", "yes", "on"})
 
 
@@ -38,60 +35,27 @@ def wanted(flag: bool, environ: Mapping[str, str] = os.environ) -> bool:
     return flag or environ.get(ENV_VAR, "").strip().lower() in _ON
 
 
-class RedactingFilter(logging.Filter):
-    """Replaces a record's message and arguments by their redacted text before any handler writes it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        secrets = known_secrets()
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):  # arguments that do not fit the format: keep both, as text
-            message = f"{record.msg} {record.args!r}"
-        record.msg, record.args = redact(message, secrets), None
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text, secrets)
-        return True
-
-
-class RedactingFormatter(logging.Formatter):
-    """The final line, traceback and stack included, redacted again: nothing reaches the file unread."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record), known_secrets())
-
-
-def _private_rotator(source: str, destination: str) -> None:
-    """Rotate, then create the fresh log file with mode 0600 before the handler reopens it."""
-    os.replace(source, destination)
-    _create_private(source)
-
-
-def _create_private(path: str) -> None:
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
-    os.chmod(path, 0o600)  # an older file may have been created wider
-
-
 def start(path: Path) -> logging.Handler:
     """Attach the redacting, rotating file handler at `path` to the `frontline` loggers.
+
+    Logging and the redaction patterns are imported here: every `frontline` run imports this module, and
+    only a `--debug` run needs them.
 
     Raises:
         ConfigError: the directory or the file cannot be created.
     """
-    from logging.handlers import RotatingFileHandler  # only a --debug run pays for it
+    import logging
+
+    from frontline.debug_log_handler import open_handler
+    from frontline.errors import ConfigError
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _create_private(str(path))
-        handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+        handler = open_handler(path, max_bytes=MAX_BYTES, backup_count=BACKUP_COUNT)
     except OSError as error:
         raise ConfigError(
             f"Cannot write the debug log at {path} ({error.strerror or error}). "
             f"Set FRONTLINE_DATA_DIR to a writable directory, or run without --debug."
         ) from None
-    handler.rotator = _private_rotator
-    handler.setLevel(logging.DEBUG)
-    handler.addFilter(RedactingFilter())
-    handler.setFormatter(RedactingFormatter(_FORMAT))
     logger = logging.getLogger(ROOT_LOGGER)
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
@@ -101,6 +65,8 @@ def start(path: Path) -> logging.Handler:
 
 def stop(handler: logging.Handler) -> None:
     """Detach and close the handler; the loggers go back to silence."""
+    import logging
+
     logger = logging.getLogger(ROOT_LOGGER)
     logger.removeHandler(handler)
     handler.close()
@@ -119,11 +85,16 @@ def debug_logging(enabled: bool, *, command: str, data_dir: Path | None = None) 
     if not enabled:
         yield None
         return
+    import logging
+    import platform
+
+    from frontline import locations, package_version
+
     path = (data_dir or locations.data_dir()) / DEBUG_LOG
     handler = start(path)
     logging.getLogger(ROOT_LOGGER).info(
         "frontline %s, Python %s on %s: %s",
-        __version__,
+        package_version(),
         platform.python_version(),
         sys.platform,
         command,

@@ -1,15 +1,18 @@
 """Every `frontline` subcommand in one table: its name, its one-line help and the module that runs it.
 
-A command module defines `add_arguments(parser)` and `run(args, ...) -> int`. All of them are imported to
-build the parser, so they import only light modules at the top and the rest when they run: `frontline
---help` never loads Textual, httpx or pydantic.
+A command module defines `add_arguments(parser)` and `run(args, ...) -> int`. Only the modules of the
+commands named on the command line are imported to build the parser (`frontline --help` and the console
+import none of them), and those import only light modules at the top and the rest when they run:
+`frontline --help` never loads Textual, httpx or pydantic.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import import_module
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -74,11 +77,32 @@ COMMANDS: tuple[Command, ...] = (
 """In the order `frontline --help` lists them."""
 
 
-def add_subcommands(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add every command's parser; each sets `handler` to its module's `run`."""
+class LazyHandler:
+    """A command's `run`, its module imported only when the command runs (or a test calls it)."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+
+    def __call__(self, *args: Any, **kwargs: Any) -> int:
+        run: Any = import_module(self.module).run
+        return int(run(*args, **kwargs))
+
+
+def add_subcommands(
+    subcommands: argparse._SubParsersAction[argparse.ArgumentParser], named: Collection[str] | None = None
+) -> None:
+    """Add every command's parser; each sets `handler` to its module's `run`.
+
+    Only the commands in `named` (every one when None) get their arguments, so only their modules are
+    imported; the others still show in `frontline --help`, from this table alone, with a `LazyHandler`.
+    A command that runs is always in `named`: argparse picks it from the words on the command line.
+    """
     for command in COMMANDS:
-        module = import_module(command.module)
         description = command.description or command.help[0].upper() + command.help[1:] + "."
         parser = subcommands.add_parser(command.name, help=command.help, description=description)
-        module.add_arguments(parser)
-        parser.set_defaults(handler=module.run)
+        if named is None or command.name in named:
+            module = import_module(command.module)
+            module.add_arguments(parser)
+            parser.set_defaults(handler=module.run)
+        else:
+            parser.set_defaults(handler=LazyHandler(command.module))

@@ -8,13 +8,11 @@ must stay light. Each command imports what it needs when it runs.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
-from frontline import locations
 from frontline.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -42,6 +40,8 @@ def profile_name(settings: Settings, requested: str | None) -> str:
     """The profile to use (`--profile`, else the environment, the config, or the only one), or why none."""
     name = settings.active_profile_name(requested)
     if name is None:
+        from frontline import locations
+
         known = ", ".join(sorted(settings.profiles))
         hint = (
             f"Choose one with --profile ({known})."
@@ -59,6 +59,8 @@ def with_session(
     args: argparse.Namespace, factory: SessionFactory, work: Callable[[Session], Awaitable[int]]
 ) -> int:
     """Load the settings, open the chosen profile's session, run `work` on it and close it."""
+    import asyncio
+
     from frontline.config import load_settings
 
     settings = load_settings()

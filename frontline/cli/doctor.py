@@ -9,10 +9,8 @@ profile's checks; every failure prints its fix, and the exit code is the worst f
 from __future__ import annotations
 
 import argparse
-import asyncio
 from typing import TYPE_CHECKING, TextIO
 
-from frontline import locations
 from frontline.cli.common import (
     SessionFactory,
     add_profile_argument,
@@ -71,6 +69,7 @@ def run(
     err: TextIO | None = None,
 ) -> int:
     """One line per check on `out` (failures too, each with its fix); non-zero when anything is broken."""
+    from frontline import locations
     from frontline.config import load_settings
 
     checks = Checklist(out)
@@ -121,6 +120,8 @@ def check_keymap(settings: Settings, checks: Checklist, path: Path) -> None:
 
 def check_profile(settings: Settings, name: str, checks: Checklist, session_factory: SessionFactory) -> None:
     """Every system of one profile: its helpdesk (stops there when broken), trackers and destinations."""
+    import asyncio
+
     from frontline.connectors.registry import connector
     from frontline.credentials import get_token
 

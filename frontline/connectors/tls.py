@@ -27,7 +27,7 @@ __all__ = ["NetworkSettings", "verify_option"]
 class NetworkSettings(BaseModel):
     """How frontline reaches the vendors' servers (`[network]` in the config file)."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")  # field docstrings: not read at import, checked by a test
 
     ca_bundle: str | None = None
     """A PEM file of extra certificate authorities to trust, such as the one a TLS-inspecting corporate

@@ -28,46 +28,65 @@ from frontline.ui.commands import FrontlineCommands
 from frontline.ui.escalation_writes import EscalationWrites
 from frontline.ui.keymap import apply_keymap
 from frontline.ui.outbox_watch import OutboxWatch
-from frontline.ui.screens.composer import ComposerScreen
-from frontline.ui.screens.drafts_list import DraftsScreen, QuitConfirmScreen, quit_question_for
-from frontline.ui.screens.escalate import EscalationScreen
-from frontline.ui.screens.escalated import ExistingBugScreen
-from frontline.ui.screens.goto import LookupScreen, open_goto
-from frontline.ui.screens.handoff import HandoffScreen
-from frontline.ui.screens.handoff_note import HandoffNoteScreen
-from frontline.ui.screens.help import HELP_BINDING, HelpScreen, show_help
-from frontline.ui.screens.outbox import OutboxScreen
-from frontline.ui.screens.pickers import ChoiceScreen, ConfirmScreen, MacroPreviewScreen, TextPromptScreen
+from frontline.ui.screens.help import HELP_BINDING, show_help
 from frontline.ui.screens.queue import QueueScreen
-from frontline.ui.screens.review import ReviewScreen
-from frontline.ui.screens.ticket import TicketScreen
 from frontline.ui.shift_clock import PreviousHandoff, ShiftClock, previous_handoff
 from frontline.ui.sign_in import SIGN_IN_BINDING_ID, SignIn
 from frontline.ui.themes import APP_THEME_VARIABLE_DEFAULTS, install_themes
-from frontline.ui.widgets.queue_list import QueueList
 from frontline.ui.writes import Writes
 
-BOUND_CLASSES: tuple[type, ...] = (
-    QueueScreen,
-    QueueList,
-    TicketScreen,
-    ComposerScreen,
-    ReviewScreen,
-    ChoiceScreen,
-    TextPromptScreen,
-    ConfirmScreen,
-    MacroPreviewScreen,
-    HelpScreen,
-    LookupScreen,
-    OutboxScreen,
-    DraftsScreen,
-    QuitConfirmScreen,
-    EscalationScreen,
-    ExistingBugScreen,
-    HandoffNoteScreen,
-    HandoffScreen,
-)
-"""Every class that declares bindings: the keymap is checked against their ids."""
+
+def bound_classes() -> tuple[type, ...]:
+    """Every class that declares bindings: the keymap is checked against their ids (a test walks
+    `frontline.ui` for any class left out). Imported here: the console opens on the queue, the other
+    screens load when first opened, or at start only when `[keymap]` has entries to check."""
+    from frontline.ui.screens.bulk import BulkScreen
+    from frontline.ui.screens.composer import ComposerScreen
+    from frontline.ui.screens.conversation_search import ConversationSearch
+    from frontline.ui.screens.drafts_list import DraftsScreen, QuitConfirmScreen
+    from frontline.ui.screens.escalate import EscalationScreen
+    from frontline.ui.screens.escalated import ExistingBugScreen
+    from frontline.ui.screens.goto import LookupScreen
+    from frontline.ui.screens.handoff import HandoffScreen
+    from frontline.ui.screens.handoff_note import HandoffNoteScreen
+    from frontline.ui.screens.help import HelpScreen
+    from frontline.ui.screens.outbox import OutboxScreen
+    from frontline.ui.screens.pickers import (
+        ChoiceScreen,
+        ConfirmScreen,
+        FilterChoiceScreen,
+        MacroPreviewScreen,
+        TextPromptScreen,
+    )
+    from frontline.ui.screens.review import ReviewScreen
+    from frontline.ui.screens.ticket import TicketScreen
+    from frontline.ui.screens.ticket_details import TicketDetailsScreen
+    from frontline.ui.widgets.queue_list import QueueList
+
+    return (
+        QueueScreen,
+        QueueList,
+        TicketScreen,
+        ComposerScreen,
+        ReviewScreen,
+        ChoiceScreen,
+        TextPromptScreen,
+        ConfirmScreen,
+        MacroPreviewScreen,
+        HelpScreen,
+        LookupScreen,
+        OutboxScreen,
+        DraftsScreen,
+        QuitConfirmScreen,
+        EscalationScreen,
+        ExistingBugScreen,
+        HandoffNoteScreen,
+        HandoffScreen,
+        BulkScreen,
+        FilterChoiceScreen,
+        TicketDetailsScreen,
+        ConversationSearch,
+    )
 
 
 class FrontlineApp(App[None]):
@@ -82,6 +101,13 @@ class FrontlineApp(App[None]):
     TITLE = "frontline"
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {FrontlineCommands}
+    CSS = """
+    /* Disabled keys in the theme's $text-disabled instead of Textual's `dim`, which drops them under
+       4.5:1 on the footer: still greyer than enabled keys, still readable. */
+    FooterKey.-disabled { text-style: none; }
+    FooterKey.-disabled > .footer-key--key { color: $text-disabled; }
+    FooterKey.-disabled > .footer-key--description { color: $text-disabled; }
+    """
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         HELP_BINDING,
@@ -158,7 +184,8 @@ class FrontlineApp(App[None]):
 
     def on_mount(self) -> None:
         problems = install_themes(self, self.settings)
-        problems += apply_keymap(self, self.settings.keymap, BOUND_CLASSES)
+        keymap = self.settings.keymap
+        problems += apply_keymap(self, keymap, bound_classes() if keymap else ())
         self.settings_problems = problems
         if problems:
             self.notify(
@@ -178,6 +205,8 @@ class FrontlineApp(App[None]):
         (default: stay) when drafts are unsent or writes wait in the outbox: all are kept for next time."""
         if self._asking_to_quit:
             return
+        from frontline.ui.screens.drafts_list import QuitConfirmScreen, quit_question_for
+
         question = None if self.writes.in_flight() else quit_question_for(self)
         if question is None:
             self.writes.quit()
@@ -191,14 +220,20 @@ class FrontlineApp(App[None]):
             self.writes.quit()
 
     def action_show_drafts(self) -> None:
+        from frontline.ui.screens.drafts_list import DraftsScreen
+
         if not isinstance(self.screen, DraftsScreen):
             self.push_screen(DraftsScreen())
 
     def action_show_outbox(self) -> None:
+        from frontline.ui.screens.outbox import OutboxScreen
+
         if not isinstance(self.screen, OutboxScreen):
             self.push_screen(OutboxScreen())
 
     def action_goto(self) -> None:
+        from frontline.ui.screens.goto import open_goto
+
         open_goto(self)
 
     def action_sign_in(self) -> None:
@@ -230,6 +265,8 @@ class FrontlineApp(App[None]):
         if previous is None:
             self.notify("No handoff was kept from the previous shift.", timeout=4)
             return
+        from frontline.ui.screens.handoff import HandoffScreen
+
         self.push_screen(HandoffScreen(previous.text, title=previous.title))
 
     def report_error(self, error: FrontlineError) -> None:

@@ -237,9 +237,9 @@ def _label(binding: Binding) -> str:
 
 def keymap_problems(keymap: Mapping[str, str]) -> list[str]:
     """The problems `[keymap]` has for the console's bindings, without starting it (`frontline doctor`)."""
-    from frontline.ui.app import BOUND_CLASSES, FrontlineApp
+    from frontline.ui.app import FrontlineApp, bound_classes
 
-    classes: list[type[DOMNode]] = [FrontlineApp, *BOUND_CLASSES]
+    classes: list[type[DOMNode]] = [FrontlineApp, *bound_classes()]
     return validate_keymap(keymap, collect_binding_ids(classes), classes)[1]
 
 

@@ -27,7 +27,6 @@ from textual.theme import Theme
 
 from frontline import locations
 from frontline.config import Settings
-from frontline.config_write import set_value, write_value
 from frontline.errors import ConfigError
 
 DEFAULT_THEME = "frontline-dark"
@@ -78,9 +77,10 @@ def _check_colour(value: str) -> str:
 
 
 class ThemeFile(BaseModel):
-    """The contents of one theme file."""
+    """The contents of one theme file; its validator is built when the first theme file is read (at the
+    app's mount), not when the console's modules are imported."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str
     dark: bool = True
@@ -230,6 +230,8 @@ def persist_theme(name: str, config_path: Path | None = None) -> Path:
     Raises:
         ConfigError: the file is not valid TOML, or has a shape this edit cannot handle safely.
     """
+    from frontline.config_write import write_value  # tomlkit: only when a theme is saved
+
     try:
         return write_value("ui", "theme", name, config_path)
     except ConfigError as exc:
@@ -238,4 +240,6 @@ def persist_theme(name: str, config_path: Path | None = None) -> Path:
 
 def set_ui_theme(text: str, name: str) -> str:
     """`text` with its `ui.theme` set to `name` (see `config_write.set_value`)."""
+    from frontline.config_write import set_value
+
     return set_value(text, "ui", "theme", name)

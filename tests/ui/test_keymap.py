@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 from dataclasses import dataclass
 
 from support.apps import make_app
@@ -9,9 +12,10 @@ from support.fake_helpdesk import FakeHelpdesk
 from support.pilot import settle
 from textual.binding import Binding
 
+import frontline.ui
 from frontline.config import Settings
 from frontline.domain.models import Page, Ticket
-from frontline.ui.app import BOUND_CLASSES, FrontlineApp
+from frontline.ui.app import FrontlineApp, bound_classes
 from frontline.ui.keymap import collect_binding_ids, is_valid_key
 from frontline.ui.screens.help import HelpScreen
 from frontline.ui.screens.queue import QueueScreen
@@ -106,7 +110,7 @@ async def test_clash_with_another_binding_is_reported() -> None:
 
 
 def test_collected_ids_cover_app_and_screens() -> None:
-    known = collect_binding_ids([FrontlineApp, *BOUND_CLASSES])
+    known = collect_binding_ids([FrontlineApp, *bound_classes()])
 
     assert {"app.quit", "app.help", "queue.refresh", "queue.down", "ticket.reply", "help.close"} <= set(known)
     assert known["queue.down"].key == "j"
@@ -197,3 +201,26 @@ def test_keys_named_after_characters_no_keyboard_sends_are_refused() -> None:
     untypable = ["ctrl+shift+banana", "banana", "ctrl+ctrl+a", "grinning_face"]
     assert not any(is_valid_key(key) for key in untypable)
     assert all(is_valid_key(key) for key in ["ctrl+shift+a", "full_stop", "left_square_bracket", "ctrl+j"])
+
+
+def declared_anywhere_in_the_ui() -> dict[str, str]:
+    """Every `Binding` with an id in a class's `BINDINGS` under `frontline.ui`, by id -> "module.Class"."""
+    found: dict[str, str] = {}
+    for module_info in pkgutil.walk_packages(frontline.ui.__path__, "frontline.ui."):
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            if not inspect.isclass(value) or value.__module__ != module.__name__:
+                continue
+            for binding in value.__dict__.get("BINDINGS", ()):
+                if isinstance(binding, Binding) and binding.id:
+                    found.setdefault(binding.id, f"{module.__name__}.{name}")
+    return found
+
+
+def test_every_binding_id_declared_in_the_ui_is_known_to_the_keymap() -> None:
+    """A new screen or widget with bindings must be in `bound_classes()`, or `[keymap]` cannot reach it."""
+    declared = declared_anywhere_in_the_ui()
+    assert {"bulk.apply", "details.close", "ticket.search-next", "filter-picker.cancel"} <= set(declared)
+    known = set(collect_binding_ids([FrontlineApp, *bound_classes()]))
+    missing = {binding_id: where for binding_id, where in declared.items() if binding_id not in known}
+    assert missing == {}, f"add these classes to frontline.ui.app.bound_classes(): {missing}"

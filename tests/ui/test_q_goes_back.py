@@ -6,7 +6,7 @@ from support.apps import make_app
 from support.pilot import settle
 from support.ticket_app import TicketApp
 
-from frontline.ui.app import BOUND_CLASSES
+from frontline.ui.app import bound_classes
 from frontline.ui.keymap import declared_bindings
 from frontline.ui.screens.base import BACK_BINDING_ID, FrontlineScreen
 from frontline.ui.screens.composer import ComposerScreen
@@ -77,7 +77,7 @@ async def test_in_the_composer_q_is_a_typed_letter() -> None:
 
 
 def test_every_inner_frontline_screen_binds_q_to_back_and_the_queue_does_not() -> None:
-    for screen_class in BOUND_CLASSES:
+    for screen_class in bound_classes():
         if not issubclass(screen_class, FrontlineScreen):
             continue
         ids = {b.id for b in declared_bindings(screen_class) if "q" in b.key.split(",")}

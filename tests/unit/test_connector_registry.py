@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from support.field_docs import undocumented_fields
 
 from frontline.config import ProfileSettings
 from frontline.connectors import github, jira, jsm, zendesk
@@ -55,7 +56,7 @@ def test_every_connector_has_a_settings_model_for_its_kind(spec: ConnectorSpec) 
     kind_field = spec.settings.model_fields["kind"]
     assert kind_field.default == spec.kind
     assert typing.get_args(kind_field.annotation) == (spec.kind,)
-    undocumented = [name for name, field in spec.settings.model_fields.items() if not field.description]
+    undocumented = undocumented_fields(spec.settings)
     assert undocumented == []
     assert spec.display_name and spec.settings.__doc__
 

@@ -18,7 +18,7 @@ DEFAULT_GATEWAY = "https://api.atlassian.com"
 class AtlassianSignIn(BaseModel):
     """Which kind of Atlassian API token the profile holds, and where a scoped one is sent."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")  # field docstrings: not read at import, checked by a test
 
     auth: AtlassianAuth = "api_token"
     """`api_token`: a classic API token, sent with the email to the site (`base_url`). `scoped_token`: an

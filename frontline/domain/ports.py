@@ -9,8 +9,9 @@ operations have safe defaults that raise `Unsupported`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -30,6 +31,7 @@ from frontline.domain.models import (
     View,
 )
 from frontline.domain.repositories import DraftRepository, EscalationRepository, OutboxRepository
+from frontline.domain.watermark import ViewChanges
 from frontline.errors import Unsupported
 
 __all__ = [
@@ -77,6 +79,9 @@ class HelpdeskCapabilities:
     )
     priority_values: tuple[Priority, ...] = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
     max_page_size: int = 100
+    delta_after_full: bool = False
+    """A full load is followed by one `view_changes` at once: the delta reads beyond the view (JSM reads
+    its project's changes), and learns here which newer requests are outside it, not on the next refresh."""
     followups: bool = False
     """A closed ticket takes no more writes, but a follow-up ticket linked to it can (`create_followup`)."""
 
@@ -133,6 +138,16 @@ class Helpdesk(ABC):
         Raises:
             NotFound: the view does not exist or is not visible.
         """
+
+    async def view_changes(self, view_id: str, since: datetime, known: Mapping[str, datetime]) -> ViewChanges:
+        """The view's tickets updated since `since`, newest first (`domain.watermark`); `known` holds the
+        id and `updated_at` of each ticket the caller has, so unchanged ones cost nothing.
+
+        Raises:
+            Unsupported: the helpdesk cannot list a view by update time (the caller reloads in full).
+            NotFound: the view does not exist or is not visible.
+        """
+        raise Unsupported(f"{self.display_name} cannot list a view by update time.")
 
     @abstractmethod
     async def get_ticket(self, ticket_id: str) -> Ticket:

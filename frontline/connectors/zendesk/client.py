@@ -17,6 +17,8 @@ wrong and this one does not:
 from __future__ import annotations
 
 import ssl
+from collections.abc import Mapping
+from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
@@ -29,6 +31,7 @@ from frontline.connectors.http import ApiClient, OverApiClient, SignIn, Sleep
 from frontline.connectors.settings import HelpdeskSettings
 from frontline.connectors.zendesk import CONNECTOR
 from frontline.connectors.zendesk.auth import credentials
+from frontline.connectors.zendesk.changes import read_view_changes
 from frontline.connectors.zendesk.choices import ZendeskChoices
 from frontline.connectors.zendesk.followup import closed_error, followup_body, is_closed_refusal
 from frontline.connectors.zendesk.links import checked_next_page
@@ -59,6 +62,7 @@ from frontline.domain.models import (
     View,
 )
 from frontline.domain.ports import Helpdesk, HelpdeskCapabilities
+from frontline.domain.watermark import ViewChanges
 from frontline.errors import (
     AuthError,
     ConfigError,
@@ -77,7 +81,7 @@ _MAX_PAGES = 500
 """A list walk stops (with an error) after this many pages: 50,000 macros or comments is not real."""
 _SHOW_MANY_LIMIT = 100
 _TICKET_PEOPLE = ("requester_id", "assignee_id", "submitter_id")
-_CLIENT_OPTIONS = frozenset({"max_retry_wait", "timeout"})
+_CLIENT_OPTIONS = frozenset({"max_retry_wait", "timeout", "scheduler"})
 """`ApiClient` options `build_helpdesk` may pass on (tests set them) besides `sleep` and `max_retries`."""
 
 
@@ -153,6 +157,11 @@ class ZendeskAdapter(ZendeskChoices, OverApiClient, Helpdesk):
         records, sideloaded = await self._sideloads.complete(records, payload, what)
         tickets = await self._map_tickets(records, sideloaded, what)
         return Page[Ticket](items=tickets, next_cursor=_next_cursor(payload))
+
+    async def view_changes(self, view_id: str, since: datetime, known: Mapping[str, datetime]) -> ViewChanges:
+        path = f"/api/v2/views/{_numeric_id(view_id, 'view')}/tickets"
+        what = partial(read_view_changes, self.client, self._sideloads, self._map_tickets, path)
+        return await what(since=since, known=known, include=TICKET_SIDELOADS)
 
     async def get_ticket(self, ticket_id: str) -> Ticket:
         path = f"/api/v2/tickets/{_numeric_id(ticket_id, 'ticket')}"

@@ -1,6 +1,7 @@
 """`/rest/api/3/search/jql` over a tiny JQL subset, and the retired `/rest/api/3/search` (410 Gone).
 
-Supported: `project`, `issue`/`key`, `labels`, `status`, `statusCategory`, `assignee` (`currentUser()`,
+Supported: `project`, `issue`/`key`, `labels`, `status`, `statusCategory`, `priority` (by name),
+`resolution` (`Unresolved` until the status is done, as the queues' JQL uses it), `assignee` (`currentUser()`,
 `EMPTY`), `reporter`, `summary`/`text ~ "query"` (`jira.text_query`), with `=`, `!=`, `~`, `in (...)`,
 `issue in issuesWithRemoteLinksByGlobalId("...")`, `is [not] EMPTY`, joined by AND/OR (AND binds tighter),
 and `ORDER BY field [ASC|DESC], ...`. Strings take JQL's escapes only. A query with no restriction is
@@ -218,6 +219,8 @@ class _Parser:
             "reporter": lambda i: i.reporter_id,
             "summary": lambda i: i.summary,
             "text": lambda i: f"{i.summary}\n{i.description}",
+            "priority": lambda i: (site.priority_json("", i) or {}).get("name"),
+            "resolution": lambda i: "Done" if site.status_of(i).category == "done" else "Unresolved",
         }
         if field not in getters:
             raise JqlError(

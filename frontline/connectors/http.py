@@ -21,6 +21,10 @@ address is only known after asking (Atlassian's gateway needs the site's cloud i
 `resolve_base`, run once before the first request; it may read public documents with `get_public_json`.
 
 Every exchange and every retry decision goes to the `frontline.http` debug log (`http_log`), redacted.
+
+With a `scheduler` (`frontline.connectors.scheduler`), each attempt waits for its turn in the system's
+shared token bucket (interactive work first), and every answer's rate-limit headers and `Retry-After`
+are shared with the other requests and processes of the profile's system.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import httpx
 from frontline.connectors import http_errors, http_log
 from frontline.connectors.auth import secure_url
 from frontline.connectors.decode import ERROR_BODY_BYTES, decode_json, read_body, throttle_wait
+from frontline.connectors.scheduler import RequestScheduler
 from frontline.connectors.spec import ErrorBody, ErrorParser, parse_message_error
 from frontline.domain.ports import ConnectionState
 from frontline.errors import (
@@ -80,6 +85,8 @@ class ApiClient:
         resolve_base: called once before the first request to find the full API address, when
             `base_url` is only its origin; a failure is raised to that request and retried by the next.
         address_setting: the config key holding the address, named when it redirects.
+        scheduler: the system's request scheduler (bounded concurrency, shared token bucket, interactive
+            first); None sends at once (tests, one-off tools).
 
     Raises:
         ConfigError: `base_url` is not https (nor http on loopback), or `verify` is False.
@@ -103,6 +110,7 @@ class ApiClient:
         verify: ssl.SSLContext | bool = True,
         resolve_base: BaseResolver | None = None,
         address_setting: str = "base_url",
+        scheduler: RequestScheduler | None = None,
     ) -> None:
         if verify is False:
             raise ConfigError("TLS certificate verification cannot be turned off.")
@@ -115,6 +123,7 @@ class ApiClient:
         self.max_retries = max_retries
         self.max_retry_wait = max_retry_wait
         self._sleep = sleep
+        self.scheduler = scheduler
         self._parse_error = parse_error
         self._sign_in = sign_in
         self._secrets: set[str] = set()
@@ -231,7 +240,7 @@ class ApiClient:
         attempt = 0
         while True:
             try:
-                response = await self._exchange(method, path, params, json, public=public)
+                response = await self._scheduled(method, path, params, json, public=public)
             except httpx.RequestError as exc:
                 self.state = ConnectionState.OFFLINE
                 if (reason := http_errors.untrusted_certificate(exc)) is not None:
@@ -245,6 +254,8 @@ class ApiClient:
                 raise self._transport_error(exc, is_read=is_read, never_sent=never_sent) from None
             self._note_rate_limit(response)
             wait = throttle_wait(response, is_read=is_read, attempt=attempt, now=time.time())
+            if self.scheduler is not None and not public:
+                self.scheduler.observe(response.headers, retry_after=wait)
             if wait is not None:
                 self.state = ConnectionState.RATE_LIMITED
                 self.rate_limit_hits += 1
@@ -278,6 +289,15 @@ class ApiClient:
         return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
     # --- one exchange -----------------------------------------------------------------------------
+
+    async def _scheduled(
+        self, method: str, path: str, params: Mapping[str, Any] | None, body: Any, *, public: bool
+    ) -> httpx.Response:
+        """`_exchange` once the scheduler gives this attempt its turn (public reads are not the system's)."""
+        if self.scheduler is None or public:
+            return await self._exchange(method, path, params, body, public=public)
+        async with self.scheduler.slot():
+            return await self._exchange(method, path, params, body, public=public)
 
     async def _exchange(
         self, method: str, path: str, params: Mapping[str, Any] | None, body: Any, *, public: bool

@@ -12,9 +12,18 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+TRACKER_RATE_LIMITS = {"jira": 100, "github": 80}
+"""Requests a minute a tracker's scheduler allows by default. GitHub documents 80 content-creating
+requests a minute (its secondary limit); Jira Cloud documents no per-minute figure for API tokens (per
+second burst limits answered with `Retry-After`), so 100 is frontline's own modest pace."""
+
+DEFAULT_TRACKER_RATE_LIMIT = 60
+"""For a tracker kind not in `TRACKER_RATE_LIMITS`."""
+
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    # Field docstrings are not read at import (costly); a test checks every field has one.
+    model_config = ConfigDict(extra="forbid")
 
 
 def _check_kind(value: Any, known: tuple[str, ...]) -> Any:
@@ -56,11 +65,28 @@ class HelpdeskSettings(_Section):
     `engineers_sharing` (200 / (5 * 2) = 20), leaving half the account's limit to everything else.
     Lowered by itself while the helpdesk answers "too many requests"."""
 
+    rate_limit_per_minute: int | None = Field(default=None, ge=1, le=100_000)
+    """Most requests a minute that every frontline process of this profile on this machine (consoles
+    and CLI commands together) sends to the helpdesk, interactive and background alike; they share one
+    token bucket in the data dir. Unset: `account_rate_limit`, the plan's documented limit, replaced by
+    the limit Zendesk announces in its answers (`X-Rate-Limit`). Set: a ceiling the announced limit can
+    only lower."""
+
     def refresh_budget(self) -> int:
-        """`refresh_budget_per_minute`, or the share of the account's limit derived from the two above."""
+        """`refresh_budget_per_minute`, or the share of the account's limit derived from the two above,
+        never more than the machine's `rate_limit_per_minute`."""
         if self.refresh_budget_per_minute is not None:
-            return self.refresh_budget_per_minute
-        return max(1, self.account_rate_limit // (2 * self.engineers_sharing))
+            budget = self.refresh_budget_per_minute
+        else:
+            budget = max(1, self.account_rate_limit // (2 * self.engineers_sharing))
+        return min(budget, self.rate_limit_per_minute or budget)
+
+    def scheduler_rate(self) -> tuple[int, bool]:
+        """The request scheduler's requests a minute, and whether the server's announced limit replaces it
+        (only when `rate_limit_per_minute` is unset)."""
+        if self.rate_limit_per_minute is not None:
+            return self.rate_limit_per_minute, False
+        return self.account_rate_limit, True
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -106,6 +132,17 @@ class TrackerSettings(_Section):
 
     token_env: str | None = None
     """Environment variable holding the tracker token when no keyring is available."""
+
+    rate_limit_per_minute: int | None = Field(default=None, ge=1, le=100_000)
+    """Most requests a minute every frontline process of this profile on this machine sends to this
+    tracker, shared through a token bucket in the data dir; unset: 80 for GitHub (its documented
+    content-creation limit), 100 for Jira (which documents only per-second bursts and `Retry-After`)."""
+
+    def scheduler_rate(self) -> int:
+        """`rate_limit_per_minute`, or the tracker kind's default (`TRACKER_RATE_LIMITS`)."""
+        if self.rate_limit_per_minute is not None:
+            return self.rate_limit_per_minute
+        return TRACKER_RATE_LIMITS.get(self.kind, DEFAULT_TRACKER_RATE_LIMIT)
 
     @field_validator("kind", mode="before")
     @classmethod

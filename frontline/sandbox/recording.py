@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections import deque
 from dataclasses import asdict, dataclass
 from fnmatch import fnmatchcase
@@ -20,6 +21,8 @@ class RecordedRequest:
     body: Any
     status: int | None = None
     fault: str | None = None
+    at: float = 0.0
+    """When it arrived (epoch seconds), so tests can check that clients kept out of a `Retry-After`."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -34,7 +37,7 @@ class RequestLog:
 
     def add(self, method: str, path: str, query: str, raw_body: bytes) -> RecordedRequest:
         self._seq += 1
-        record = RecordedRequest(self._seq, method, path, query, decode_body(raw_body))
+        record = RecordedRequest(self._seq, method, path, query, decode_body(raw_body), at=time.time())
         self._records.append(record)
         return record
 

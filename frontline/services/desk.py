@@ -25,6 +25,7 @@ from frontline.domain.models import (
     View,
 )
 from frontline.domain.ports import ConnectionState, Helpdesk, HelpdeskCapabilities, OutboxRepository
+from frontline.domain.priority import interactive_work
 from frontline.domain.shift import WritePurpose
 from frontline.domain.ticket_reference import ticket_reference
 from frontline.errors import FrontlineError, NotFound, PartiallyApplied, Unsupported, ValidationFailed
@@ -156,6 +157,7 @@ class Desk:
         budget_seconds = math.ceil(pages * 60 / per_minute)
         return max(configured, budget_seconds)
 
+    @interactive_work
     async def open_ticket(self, ticket_id: str) -> TicketThread:
         """A ticket and its whole conversation, oldest first, fetched concurrently.
 
@@ -188,6 +190,7 @@ class Desk:
         """The signed-in agent, asked of the helpdesk once."""
         return self.me if self.me is not None else await self.connect()
 
+    @interactive_work
     async def submit(
         self,
         ticket_id: str,
@@ -246,6 +249,7 @@ class Desk:
             listener(ticket)
         return ticket
 
+    @interactive_work
     async def create_followup(self, ticket_id: str, body: str, *, public: bool) -> Ticket:
         """Open a follow-up to closed ticket `ticket_id` carrying `body` (what a closed ticket refused).
 
@@ -262,6 +266,7 @@ class Desk:
             return []
         return await self.adapter.list_macros()
 
+    @interactive_work
     async def preview_macro(self, ticket_id: str, macro_id: str) -> MacroPreview:
         return await self.adapter.preview_macro(ticket_id, macro_id)
 
@@ -269,16 +274,19 @@ class Desk:
         """The requester's other open tickets, newest first (`Helpdesk.requester_tickets`)."""
         return await self.adapter.requester_tickets(ticket, limit)
 
+    @interactive_work
     async def status_choices(self, ticket: Ticket) -> list[StatusChoice]:
         """The statuses the ticket can go to now, in the helpdesk's words (`Helpdesk.status_choices`)."""
         return await self.adapter.status_choices(ticket)
 
+    @interactive_work
     async def assignees(self, ticket: Ticket, query: str = "") -> list[Assignee]:
         """Agents and groups the ticket can be assigned to (`Helpdesk.assignees`)."""
         if not self.capabilities.assign:
             return []
         return await self.adapter.assignees(ticket, query)
 
+    @interactive_work
     async def search(self, query: str, limit: int = 100) -> list[Ticket]:
         """The helpdesk's search for `query` (`Helpdesk.search_tickets`); refused when it has none.
 
@@ -290,6 +298,7 @@ class Desk:
             raise Unsupported(f"{self.helpdesk_name} cannot search tickets from frontline.")
         return await self.adapter.search_tickets(query, limit)
 
+    @interactive_work
     async def find_ticket(self, reference: str) -> Ticket:
         """The ticket `reference` names (`4521`, `#4521`, `CS-12`, a ticket URL), from the helpdesk even
         when no loaded view holds it.

@@ -4,6 +4,11 @@ Helpdesk rate limits are per account and shared by everyone on it (Zendesk Team:
 agent, app and integration together), so each frontline takes a configured share (the profile's
 `refresh_budget_per_minute`, by default the account limit over twice the engineers sharing it). A 429
 means the account is already over: the share halves at once, and grows back, doubling, after quiet spells.
+
+This budget only plans how often automatic refreshes start. Every request, background or not, also waits
+for the system's request scheduler (`frontline.connectors.scheduler`), which holds all of the profile's
+processes on this machine to `rate_limit_per_minute`, honours `Retry-After` for all of them, and serves
+what an engineer is waiting for (`frontline.domain.priority.interactive`) ahead of these refreshes.
 """
 
 from __future__ import annotations

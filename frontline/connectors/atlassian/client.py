@@ -33,7 +33,7 @@ JIRA_SCOPES = ("read:jira-work", "write:jira-work", "read:jira-user")
 JSM_SCOPES = (*JIRA_SCOPES, "read:servicedesk-request", "write:servicedesk-request")
 """JSM also reads queues and requests and comments on them (`/rest/servicedeskapi`)."""
 
-CLIENT_OPTIONS = frozenset({"sleep", "max_retries", "max_retry_wait", "timeout"})
+CLIENT_OPTIONS = frozenset({"sleep", "max_retries", "max_retry_wait", "timeout", "scheduler"})
 """The `ApiClient` options a factory passes on (tests set them); any other option is not for us."""
 
 

@@ -33,13 +33,14 @@ __all__ = ["Session", "build_session", "open_session", "session_for_helpdesk"]
 
 
 def sqlite_stores(data_dir: Path) -> Callable[[], LocalStores]:
-    """Opens the SQLite drafts and outbox under `data_dir` when first needed.
+    """Opens the SQLite drafts, outbox, journal, seen state and cache under `data_dir` when first needed.
 
     Raises (when called):
         StoreError: the database cannot be opened or is from a newer frontline.
     """
 
     def open_stores() -> LocalStores:
+        from frontline.store.cache import CacheStore
         from frontline.store.db import Store
         from frontline.store.drafts import DraftStore
         from frontline.store.escalations import EscalationStore
@@ -56,6 +57,7 @@ def sqlite_stores(data_dir: Path) -> Callable[[], LocalStores]:
             publications=PublicationStore(store),
             closable=store,
             seen=SeenStore(store),
+            cache=CacheStore(store),
         )
 
     return open_stores
@@ -129,7 +131,13 @@ def build_session(
 
     # TLS is always verified; `[network]` adds a CA bundle or the system trust store (corporate proxies).
     verify = verify_option(settings.network) if settings is not None else True
-    options: dict[str, Any] = {"settings": helpdesk_settings, "verify": verify}
+    data_dir = data_dir or locations.data_dir()
+    per_minute, adopt = helpdesk_settings.scheduler_rate()
+    options: dict[str, Any] = {
+        "settings": helpdesk_settings,
+        "verify": verify,
+        "scheduler": _scheduler(data_dir, profile_name, "helpdesk", per_minute, adopt_server_limit=adopt),
+    }
     if helpdesk_auth is not None:
         options["auth"] = helpdesk_auth
     helpdesk = build_helpdesk(
@@ -272,12 +280,14 @@ def _escalations(
 
     def open_tracker(target: Target) -> Tracker:
         entry = by_name[target.name]
+        system = f"tracker-{target.name}"
         return build_tracker(
             entry,
             tracker_token(entry),
             helpdesk_site=helpdesk_settings.base_url,
             transport=transport,
             verify=verify,
+            scheduler=_scheduler(session.data_dir, session.profile_name, system, entry.scheduler_rate()),
         )
 
     return Escalations(
@@ -288,6 +298,18 @@ def _escalations(
         helpdesk_kind=helpdesk_settings.kind,
         helpdesk_url=helpdesk_settings.base_url,
         clock=session.clock,
+    )
+
+
+def _scheduler(
+    data_dir: Path, profile_name: str, system: str, per_minute: int, *, adopt_server_limit: bool = False
+) -> Any:
+    """The request scheduler of the profile's `system`, shared with its other processes on this machine
+    through a state file under `data_dir` (`frontline.connectors.scheduler`)."""
+    from frontline.connectors.scheduler import scheduler_for
+
+    return scheduler_for(
+        data_dir, profile_name, system, per_minute=per_minute, adopt_server_limit=adopt_server_limit
     )
 
 

@@ -1,4 +1,4 @@
-"""The local stores' contracts: drafts, the outbox and escalation records (`frontline.store` implements them).
+"""The local stores' contracts: drafts, the outbox, escalations, seen state, the cache (`frontline.store`).
 
 Re-exported by `frontline.domain.ports`, where services import them from.
 """
@@ -7,14 +7,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from frontline.domain.drafts import Draft, DraftKind
 from frontline.domain.escalation import EscalationFields, EscalationRecord
+from frontline.domain.models import Person, Ticket, TicketThread, View
 from frontline.domain.outbox import OutboxEntry
 from frontline.domain.seen import SeenState
 
-__all__ = ["DraftRepository", "EscalationRepository", "OutboxRepository", "SeenRepository"]
+if TYPE_CHECKING:  # annotations only: the cached values load with the store
+    from frontline.domain.cached import CachedQueue, CachedThread, CachedViewTickets
+
+__all__ = [
+    "CacheRepository",
+    "DraftRepository",
+    "EscalationRepository",
+    "OutboxRepository",
+    "SeenRepository",
+]
 
 
 class DraftRepository(Protocol):
@@ -183,4 +193,80 @@ class SeenRepository(Protocol):
 
         Raises:
             StoreError: the local database failed; nothing was written.
+        """
+
+
+class CacheRepository(Protocol):
+    """The local copy of a profile's views, their tickets and the conversations read
+    (`frontline.store.cache`): what the console paints before the network answers, and offline."""
+
+    def load_queue(self, profile: str) -> CachedQueue | None:
+        """The views, the first view's tickets and "me"; None when nothing is cached for the profile.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def load_view(self, profile: str, view_id: str) -> CachedViewTickets | None:
+        """One view's cached tickets in the helpdesk's order, or None.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def save_views(self, profile: str, views: Sequence[View], counts: dict[str, int]) -> None:
+        """Replace the view list (tickets of views no longer listed are dropped), in one transaction.
+
+        Raises:
+            StoreError: the local database failed; nothing was written.
+        """
+
+    def save_view(self, profile: str, view_id: str, tickets: Sequence[Ticket], synced_at: datetime) -> None:
+        """Replace a view's tickets and its sync time in one transaction (50,000 tickets: one commit).
+
+        Raises:
+            StoreError: the local database failed; the previous copy is kept.
+        """
+
+    def save_view_time(self, profile: str, view_id: str, synced_at: datetime) -> None:
+        """A load brought the tickets already cached: only the time they were confirmed moves.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def load_thread(self, profile: str, ticket_id: str) -> CachedThread | None:
+        """The conversation as last read, or None.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def thread_ids(self, profile: str) -> set[str]:
+        """The tickets whose conversation is cached (a small read: at most the kept cap of ids).
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def save_thread(self, profile: str, thread: TicketThread, read_at: datetime) -> None:
+        """Keep a conversation just read (the oldest beyond the cap are forgotten).
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def save_me(self, profile: str, me: Person) -> None:
+        """Remember the signed-in agent, so writes can be queued offline from the start.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def apply_write(self, profile: str, ticket: Ticket, left_views: Sequence[str]) -> None:
+        """A local write changed `ticket`: replace it in every cached view and thread, and drop it from
+        `left_views`, in one transaction.
+
+        Raises:
+            StoreError: the local database failed.
         """

@@ -17,9 +17,10 @@ from frontline.domain.clock import Clock
 from frontline.domain.handoff import DEFAULT_SLA_HORIZON
 from frontline.domain.journal_ports import PublicationRepository, ShiftJournal
 from frontline.domain.ports import DraftRepository, EscalationRepository, Helpdesk, OutboxRepository
-from frontline.domain.repositories import SeenRepository
+from frontline.domain.repositories import CacheRepository, SeenRepository
 from frontline.domain.shift import write_entry
 from frontline.errors import StoreError
+from frontline.services.cache import QueueCache
 from frontline.services.desk import Desk
 from frontline.services.escalation import Escalations, MemoryEscalations
 from frontline.services.handoff import HandoffWriter
@@ -47,6 +48,8 @@ class LocalStores:
     closable: Closable | None = None
     seen: SeenRepository | None = None
     """What the engineer has seen of each ticket (None: kept in memory, lost at exit)."""
+    cache: CacheRepository | None = None
+    """The views, tickets and conversations last read (None: nothing is cached)."""
 
 
 @dataclass
@@ -85,6 +88,7 @@ class Session:
     _memory_journal: MemoryJournal | None = None
     _closables: list[Closable] = field(default_factory=list)
     _shift: ShiftLog | None = None
+    _cache: QueueCache | None = None
 
     def __post_init__(self) -> None:
         memory = MemoryJournal(outbox_entry=self._memory_outbox.get)
@@ -118,6 +122,19 @@ class Session:
         """Where the queue's seen state is kept: the local database, or None (memory) when unusable."""
         stores = self._local()
         return stores.seen if stores is not None else None
+
+    @property
+    def cache(self) -> QueueCache:
+        """The local cache of views, tickets and conversations; it follows the desk's own writes."""
+        if self._cache is None:
+
+            def repository() -> CacheRepository | None:
+                stores = self._local()
+                return stores.cache if stores is not None else None
+
+            self._cache = QueueCache(repository, profile=self.profile_name, clock=self.clock)
+            self.desk.subscribe(self._cache.local_write)
+        return self._cache
 
     def escalation_records(self) -> EscalationRepository:
         """Where escalations are recorded: the local database, or memory when it is unusable."""
@@ -161,7 +178,9 @@ class Session:
         )
 
     async def aclose(self) -> None:
-        """Close HTTP clients and the database; safe to call more than once."""
+        """Close HTTP clients and the database (after the cache's pending writes); safe to call twice."""
+        if self._cache is not None:
+            await self._cache.settle()
         await self.desk.close()
         if self.escalations is not None:
             await self.escalations.aclose()

@@ -1,4 +1,4 @@
-"""The local SQLite database: one file under the data dir for drafts (and later cache, outbox, journal).
+"""The local SQLite database: one file under the data dir for drafts, the outbox, the journal and the cache.
 
 Why SQLite: a committed transaction survives the process being killed (`kill -9`, a crash, a closed
 terminal), which is the promise drafts make. WAL mode lets a reader (the CLI) and the console share the
@@ -231,6 +231,59 @@ MIGRATIONS: tuple[Migration, ...] = (
                 reply_id TEXT,
                 reply_at TEXT,
                 PRIMARY KEY (profile, ticket_id)
+            ) WITHOUT ROWID
+            """,
+        ),
+    ),
+    Migration(
+        version=8,
+        description="drafts: the exact status to submit as (custom status, JSM transition) and its label",
+        statements=(
+            "ALTER TABLE drafts ADD COLUMN submit_status_id TEXT",
+            "ALTER TABLE drafts ADD COLUMN submit_transition_id TEXT",
+            "ALTER TABLE drafts ADD COLUMN submit_label TEXT NOT NULL DEFAULT ''",
+        ),
+    ),
+    Migration(
+        version=9,
+        description="cache: views, their tickets and the conversations read, to paint at start and offline",
+        statements=(
+            """
+            CREATE TABLE cache_views (
+                profile TEXT NOT NULL,
+                view_id TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                view_json TEXT,
+                count INTEGER,
+                synced_at TEXT,
+                PRIMARY KEY (profile, view_id)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE cache_tickets (
+                profile TEXT NOT NULL,
+                view_id TEXT NOT NULL,
+                page INTEGER NOT NULL,
+                ticket_ids TEXT NOT NULL,
+                tickets_json BLOB NOT NULL,
+                PRIMARY KEY (profile, view_id, page)
+            )
+            """,
+            """
+            CREATE TABLE cache_threads (
+                profile TEXT NOT NULL,
+                ticket_id TEXT NOT NULL,
+                read_at TEXT NOT NULL,
+                thread_json TEXT NOT NULL,
+                PRIMARY KEY (profile, ticket_id)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE cache_meta (
+                profile TEXT NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (profile, key)
             ) WITHOUT ROWID
             """,
         ),

@@ -22,6 +22,7 @@ from frontline.domain.shift import WritePurpose
 from frontline.errors import ConflictError, FrontlineError, WriteQueued
 from frontline.services.drafts import unsent_drafts
 from frontline.ui import undo
+from frontline.ui.cached_start import banners, remember_thread, show_cached_thread
 from frontline.ui.navigation import TicketNeighbours
 from frontline.ui.outbox_text import banner_lines
 from frontline.ui.screens.assign import choose_assignee, confirm_take
@@ -39,8 +40,8 @@ from frontline.ui.screens.ticket_changes import (
 )
 from frontline.ui.screens.ticket_reading import TicketReading
 from frontline.ui.screens.ticket_requester import RequesterLine
+from frontline.ui.seen_marks import mark_opened
 from frontline.ui.shift_clock import record_opened
-from frontline.ui.widgets.signed_out_banner import SignedOutBanner
 
 __all__ = ["NEEDS_LOADED_TICKET", "TicketScreen", "parse_tags"]
 
@@ -135,7 +136,7 @@ class TicketScreen(FrontlineScreen, TicketReading, Screen[None]):
         return self.thread.ticket if self.thread else None
 
     def compose(self) -> ComposeResult:
-        yield SignedOutBanner()
+        yield from banners()  # signed out, offline
         yield Static(Content(f"Ticket {self.ticket_id}"), id="ticket-header")
         yield RequesterLine()
         yield Static(id="ticket-draft")
@@ -169,7 +170,7 @@ class TicketScreen(FrontlineScreen, TicketReading, Screen[None]):
     async def load(self) -> None:
         """Fetch the ticket and its conversation, keeping the old one on screen until it arrives."""
         conversation = self.query_one("#conversation", VerticalScroll)
-        conversation.loading = True
+        conversation.loading = not await show_cached_thread(self)  # the cached one at once, if any
         try:
             thread = await self.desk.open_ticket(self.ticket_id)
         except FrontlineError as error:
@@ -186,6 +187,8 @@ class TicketScreen(FrontlineScreen, TicketReading, Screen[None]):
         finally:
             conversation.loading = False
         await self.show_thread(thread)
+        remember_thread(self, thread)
+        mark_opened(self.app, thread.ticket)  # seen however it was opened (queue, #, J/K, drafts list)
         if self._journalled != thread.ticket.id:
             self._journalled = thread.ticket.id
             record_opened(self.frontline, thread.ticket)

@@ -8,6 +8,7 @@ connection state, the outbox count and the shift clock stay visible at 80 column
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -135,6 +136,8 @@ class StatusBar(Widget):
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._parts: list[Part] = []
+        self.showing_cached: Callable[[], bool] | None = None
+        """Whether the rows shown are the local cache's, not confirmed by a load yet ("cached 2h ago")."""
         self._rendered: tuple[str, int, Content] | None = None
 
     def on_mount(self) -> None:
@@ -183,6 +186,10 @@ class StatusBar(Widget):
         self._text = SEPARATOR.join(part.text for part in parts)
 
     def _sync_part(self, now: datetime) -> Part:
+        if self.last_sync is not None and self.showing_cached is not None and self.showing_cached():
+            age = ago(self.last_sync, now)  # rows painted from the local cache, not confirmed yet
+            state = "refreshing…" if self.activity else "refresh failed" if self.sync_failed else "stale"
+            return Part("sync", f"cached {age} · {state}", f"cached {age}")
         if self.activity:
             return Part("sync", self.activity)
         if self.last_sync is None:

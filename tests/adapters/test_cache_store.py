@@ -1,0 +1,145 @@
+"""The local cache in SQLite: the migration (also over an existing database), a round trip of views,
+tickets, threads and "me", profiles kept apart, local writes applied to every copy, 50,000 tickets
+written in one transaction and read back whole, and a cache from an incompatible model read as empty."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from support.fake_helpdesk import FIXED_NOW, ME, FakeHelpdesk
+
+from frontline.domain.models import Comment, Priority, SlaTarget, Status, Ticket, TicketThread, View
+from frontline.store import cache as cache_module
+from frontline.store.cache import CacheStore
+from frontline.store.db import MIGRATIONS, Store
+
+CACHE_VERSION = next(m.version for m in MIGRATIONS if m.description.startswith("cache:"))
+VIEWS = [View(id="all", title="All unsolved"), View(id="mine", title="Mine", count=3)]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path) as opened:
+        yield opened
+
+
+def tickets(count: int = 5) -> list[Ticket]:
+    return list(FakeHelpdesk(ticket_count=count).tickets.values())
+
+
+def test_the_cache_migration_adds_its_tables_over_an_existing_database(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with Store(path, migrations=[m for m in MIGRATIONS if m.version < CACHE_VERSION]) as old:
+        assert old.fetch_one("SELECT name FROM sqlite_master WHERE name = 'cache_tickets'") is None
+    with Store(path) as upgraded:
+        assert upgraded.schema_version == max(m.version for m in MIGRATIONS) >= CACHE_VERSION
+        cache = CacheStore(upgraded)
+        cache.save_views("p", VIEWS, {})
+        assert [v.view for v in cache.load_queue("p").views] == VIEWS  # type: ignore[union-attr]
+
+
+def test_views_tickets_threads_and_me_round_trip(store: Store) -> None:
+    cache = CacheStore(store)
+    assert cache.load_queue("p") is None
+    listed = tickets(12)
+    listed[0] = listed[0].model_copy(
+        update={"sla": SlaTarget(due_at=FIXED_NOW, paused=True), "tags": ("vip", "billing")}
+    )
+    cache.save_views("p", VIEWS, {"all": 40})
+    cache.save_view("p", "all", listed, FIXED_NOW)
+    cache.save_me("p", ME)
+    queue = cache.load_queue("p")
+    assert queue is not None
+    assert [(v.view, v.count, v.synced_at) for v in queue.views] == [
+        (VIEWS[0], 12, FIXED_NOW),  # a load counts its tickets
+        (VIEWS[1], 3, None),
+    ]
+    assert queue.first is not None and queue.first.view_id == "all"
+    assert queue.first.tickets == listed, "every field back, in the helpdesk's order"
+    assert queue.me == ME
+    assert cache.load_view("p", "mine") is None, "listed, never synced"
+
+    thread = TicketThread(
+        ticket=listed[1],
+        comments=(Comment(id="c1", body="Hello\nthere", public=False, created_at=FIXED_NOW),),
+    )
+    cache.save_thread("p", thread, FIXED_NOW + timedelta(minutes=1))
+    kept = cache.load_thread("p", listed[1].id)
+    assert kept is not None and kept.thread == thread and kept.read_at == FIXED_NOW + timedelta(minutes=1)
+    assert cache.load_thread("p", "nope") is None
+
+
+def test_profiles_are_kept_apart(store: Store) -> None:
+    cache = CacheStore(store)
+    cache.save_views("day", VIEWS, {})
+    cache.save_view("day", "all", tickets(3), FIXED_NOW)
+    cache.save_views("night", VIEWS[1:], {})
+    cache.save_view("night", "mine", tickets(1), FIXED_NOW - timedelta(hours=2))
+    day, night = cache.load_queue("day"), cache.load_queue("night")
+    assert day is not None and night is not None
+    assert day.first is not None and len(day.first.tickets) == 3
+    assert night.first is not None and night.first.view_id == "mine" and len(night.first.tickets) == 1
+    assert night.first.synced_at == FIXED_NOW - timedelta(hours=2)
+    assert cache.load_view("night", "all") is None
+    cache.save_views("day", VIEWS[:1], {})  # "mine" is no longer listed for day: gone there only
+    assert [v.view.id for v in cache.load_queue("day").views] == ["all"]  # type: ignore[union-attr]
+    assert cache.load_view("night", "mine") is not None
+
+
+def test_a_local_write_updates_every_copy_and_leaves_views_it_left(store: Store) -> None:
+    cache = CacheStore(store)
+    listed = tickets(4)
+    cache.save_views("p", VIEWS, {})
+    cache.save_view("p", "all", listed, FIXED_NOW)
+    cache.save_view("p", "mine", listed[:2], FIXED_NOW)
+    cache.save_thread("p", TicketThread(ticket=listed[0]), FIXED_NOW)
+    solved = listed[0].model_copy(update={"status": Status.SOLVED, "priority": Priority.LOW})
+    cache.apply_write("p", solved, ["all"])
+    all_view, mine = cache.load_view("p", "all"), cache.load_view("p", "mine")
+    assert all_view is not None and [t.id for t in all_view.tickets] == [t.id for t in listed[1:]]
+    assert mine is not None and mine.tickets[0] == solved and mine.tickets[1] == listed[1]
+    thread = cache.load_thread("p", solved.id)
+    assert thread is not None and thread.thread.ticket == solved
+
+
+def test_fifty_thousand_tickets_are_one_transaction_and_come_back(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tickets(1)[0]
+    many = [
+        base.model_copy(update={"id": str(n), "key": f"#{n}", "updated_at": FIXED_NOW + timedelta(seconds=n)})
+        for n in range(50_000)
+    ]
+    cache = CacheStore(store)
+    cache.save_views("p", VIEWS, {})
+    transactions: list[int] = []
+    original = store.transaction
+
+    @contextmanager
+    def counted() -> Iterator[object]:
+        transactions.append(1)
+        with original() as connection:
+            yield connection
+
+    monkeypatch.setattr(store, "transaction", counted)
+    cache.save_view("p", "all", many, FIXED_NOW)
+    assert transactions == [1]
+    back = cache.load_view("p", "all")
+    assert back is not None and len(back.tickets) == 50_000
+    assert back.tickets[0] == many[0] and back.tickets[-1] == many[-1]
+    seam = cache_module.PAGE_SIZE
+    assert back.tickets[seam - 1 : seam + 1] == many[seam - 1 : seam + 1], "across page seams"
+
+
+def test_rows_from_an_incompatible_model_read_as_nothing_cached(store: Store) -> None:
+    cache = CacheStore(store)
+    cache.save_views("p", VIEWS, {})
+    cache.save_view("p", "all", tickets(2), FIXED_NOW)
+    store.execute("UPDATE cache_tickets SET tickets_json = '[{\"id\": 1}]'")  # no created_at: not a ticket
+    assert cache.load_view("p", "all") is None
+    queue = cache.load_queue("p")
+    assert queue is not None and queue.first is None, "the views stay; the rows are read again"

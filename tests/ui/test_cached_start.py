@@ -1,0 +1,189 @@
+"""Starting from the local cache: a second start on the same data dir paints the cached queue before the
+helpdesk answers, marks it stale until a refresh confirms it, stays usable offline behind a banner (a
+reply typed offline waits in the outbox and goes when the helpdesk is back), and keeps local writes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from support.apps import make_app
+from support.fake_helpdesk import FakeHelpdesk
+from textual.pilot import Pilot
+
+from frontline.domain.models import Comment, Page, Person, Status, Ticket, TicketUpdate, View
+from frontline.domain.outbox import WriteState
+from frontline.domain.ports import ConnectionState
+from frontline.errors import NotDelivered
+from frontline.ui.app import FrontlineApp
+from frontline.ui.screens.queue import QueueScreen
+from frontline.ui.screens.ticket import TicketScreen
+from frontline.ui.widgets.offline_banner import OfflineBanner
+
+
+@dataclass
+class GatedHelpdesk(FakeHelpdesk):
+    """Every request waits for `gate`; while `down`, each then fails as an unreachable network does."""
+
+    down: bool = False
+    answered: int = 0
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def _wait(self) -> None:
+        await self.gate.wait()
+        if self.down:
+            self.state = ConnectionState.OFFLINE
+            raise NotDelivered("Cannot reach the helpdesk: connection refused.")
+        self.state = ConnectionState.ONLINE
+        self.answered += 1
+
+    async def whoami(self) -> Person:
+        await self._wait()
+        return await super().whoami()
+
+    async def list_views(self) -> list[View]:
+        await self._wait()
+        return await super().list_views()
+
+    async def view_count(self, view_id: str) -> int | None:
+        await self._wait()
+        return await super().view_count(view_id)
+
+    async def list_view_tickets(
+        self, view_id: str, cursor: str | None = None, page_size: int = 100
+    ) -> Page[Ticket]:
+        await self._wait()
+        return await super().list_view_tickets(view_id, cursor, page_size)
+
+    async def get_ticket(self, ticket_id: str) -> Ticket:
+        await self._wait()
+        return await super().get_ticket(ticket_id)
+
+    async def list_comments(self, ticket_id: str) -> list[Comment]:
+        await self._wait()
+        return await super().list_comments(ticket_id)
+
+    async def update_ticket(self, ticket_id: str, update: TicketUpdate) -> Ticket:
+        await self._wait()
+        return await super().update_ticket(ticket_id, update)
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], rounds: int = 60) -> None:
+    """Let the app run until `condition` holds (workers and threads take turns), or fail."""
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition(), "the app never got there"
+
+
+def queue_of(app: FrontlineApp) -> QueueScreen:
+    screen = next(s for s in app.screen_stack if isinstance(s, QueueScreen))
+    return screen
+
+
+async def first_run(helpdesk: FakeHelpdesk, *, open_ticket: str | None = None) -> FrontlineApp:
+    """Start once online: the queue loads (and is cached); optionally open a ticket (its thread too)."""
+    app = make_app(helpdesk)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await until(
+            pilot, lambda: queue_of(app).sync.is_loaded("all") and len(queue_of(app).queue_list.model) > 0
+        )
+        if open_ticket is not None:
+            queue = queue_of(app).queue_list
+            queue.move_cursor(queue.model.position_of(open_ticket) or 0)
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.thread is not None)
+        await app.workers.wait_for_complete()
+        await app.session.cache.settle()
+    return app
+
+
+async def test_a_second_start_paints_the_cached_queue_before_the_helpdesk_answers() -> None:
+    await first_run(FakeHelpdesk())
+    helpdesk = GatedHelpdesk()
+    app = make_app(helpdesk)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await until(pilot, lambda: len(queue_of(app).queue_list.model) == 40)
+        screen = queue_of(app)
+        assert helpdesk.answered == 0, "painted from the cache, before any answer"
+        assert [v.id for v in screen.views] == ["all", "mine", "urgent"]
+        assert screen.current_view_id == "all"
+        await until(pilot, lambda: "cached" in screen.status_bar.text)
+        assert "cached just now · refreshing…" in screen.status_bar.text
+        helpdesk.gate.set()
+        await until(pilot, lambda: "synced just now" in screen.status_bar.text)
+        assert helpdesk.answered > 0 and "cached" not in screen.status_bar.text
+        assert len(screen.queue_list.model) == 40
+
+
+async def test_offline_start_shows_the_banner_and_a_reply_waits_in_the_outbox() -> None:
+    ticket_id = "1001"
+    await first_run(FakeHelpdesk(), open_ticket=ticket_id)
+    helpdesk = GatedHelpdesk(down=True)
+    helpdesk.gate.set()
+    app = make_app(helpdesk)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = queue_of(app)
+        banner = screen.query_one(OfflineBanner)
+        await until(pilot, lambda: banner.has_class("-shown") and len(screen.queue_list.model) == 40)
+        assert "Offline: showing what was cached at" in str(banner.render())
+        assert "replies wait in the outbox" in str(banner.render())
+        await until(pilot, lambda: "refresh failed" in screen.status_bar.text)
+
+        screen.queue_list.move_cursor(screen.queue_list.model.position_of(ticket_id) or 0)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.thread is not None)
+        ticket_screen = app.screen
+        assert isinstance(ticket_screen, TicketScreen)
+        assert ticket_screen.thread is not None and ticket_screen.thread.ticket.id == ticket_id
+        assert len(ticket_screen.thread.comments) == 2, "the cached conversation"
+
+        await pilot.press("r")
+        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+        await pilot.press(*"Back soon.")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReviewScreen")
+        await pilot.press("y")
+        await until(pilot, lambda: bool(app.outbox_watch.refresh()))
+        [entry] = app.desk.outbox.repository.unsettled("test", ticket_id)
+        assert entry.state is WriteState.QUEUED and helpdesk.updates == []
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen))
+        await until(pilot, lambda: "queued" in str(app.screen.query_one("#ticket-outbox").render()).lower())
+
+        helpdesk.down = False  # the helpdesk is back: a refresh succeeds, the outbox goes out
+        await pilot.press("escape")
+        await pilot.press("R")
+        await until(pilot, lambda: bool(helpdesk.updates), rounds=120)
+        [(sent_to, update)] = helpdesk.updates
+        assert sent_to == ticket_id and update.comment is not None and update.comment.body == "Back soon."
+        await until(pilot, lambda: not banner.has_class("-shown"))
+
+
+async def test_a_local_write_is_in_the_cache_after_a_restart() -> None:
+    helpdesk = FakeHelpdesk()
+    mine = next(t for t in helpdesk.tickets.values() if t.status is Status.OPEN and t.assignee is not None)
+    app = make_app(helpdesk)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await until(pilot, lambda: queue_of(app).sync.is_loaded("all"))
+        await pilot.press("2")  # "Your tickets" loads (and is cached) too
+        await until(pilot, lambda: queue_of(app).sync.is_loaded("mine"))
+        await pilot.press("1")
+        await app.workers.wait_for_complete()
+        await app.desk.submit(mine.id, TicketUpdate(status=Status.SOLVED))
+        await app.session.cache.settle()
+
+    gated = GatedHelpdesk()
+    again = make_app(gated)
+    async with again.run_test(size=(140, 30)) as pilot:
+        await until(pilot, lambda: len(queue_of(again).queue_list.model) > 0)
+        model = queue_of(again).queue_list.model
+        assert gated.answered == 0
+        assert model.position_of(mine.id) is None, "solved: it left 'All unsolved' in the cache too"
+        assert len(model) == 39
+        await until(pilot, lambda: queue_of(again).sync.is_loaded("mine"))
+        yours = queue_of(again).sync.models["mine"]
+        position = yours.position_of(mine.id)
+        assert position is not None, "still the engineer's: kept there"
+        assert yours.ticket_at(position).status is Status.SOLVED, "as the write left it"

@@ -3,7 +3,9 @@
 A full scan of 50,000 haystacks costs 5-25 ms a keystroke; `GramIndex` answers one- and two-character
 terms exactly and narrows longer ones to a small superset in 1-3 ms. It is built off the UI thread
 (`IndexBuild`) from a snapshot of the haystacks, and kept up to date with `update` and `append` when
-tickets change in place, so a refresh that changes a few tickets does not rebuild it.
+tickets change in place, so a refresh that changes a few tickets does not rebuild it. Row lists are
+never changed in place (a change replaces them), so `copy` is two shallow dict copies: a refresh
+prepared on a worker thread updates its own copy while the UI keeps filtering with the original.
 """
 
 from __future__ import annotations
@@ -95,6 +97,18 @@ class GramIndex:
                 break
         return bits
 
+    def copy(self) -> GramIndex:
+        """An index that `update` and `append` can change without touching this one (bitsets are ints,
+        row lists are replaced rather than changed in place)."""
+        twin = GramIndex.__new__(GramIndex)
+        twin.count, twin.everything = self.count, self.everything
+        twin._bits, twin._rows = dict(self._bits), dict(self._rows)
+        return twin
+
+    def _add_row(self, gram: str, index: int) -> None:
+        rows = self._rows.get(gram)
+        self._rows[gram] = rows + array("l", (index,)) if rows is not None else array("l", (index,))
+
     def append(self, text: str) -> None:
         """A ticket was added after the last one, with haystack `text`."""
         index = self.count
@@ -105,7 +119,7 @@ class GramIndex:
             if gram in self._bits:
                 self._bits[gram] |= bit
             else:
-                self._rows.setdefault(gram, array("l")).append(index)
+                self._add_row(gram, index)
 
     def update(self, index: int, old: str, new: str) -> None:
         """Ticket `index`'s haystack changed from `old` to `new`."""
@@ -115,12 +129,12 @@ class GramIndex:
             if gram in self._bits:
                 self._bits[gram] &= ~bit
             elif gram in self._rows:
-                self._rows[gram].remove(index)
+                self._rows[gram] = array("l", (row for row in self._rows[gram] if row != index))
         for gram in after - before:
             if gram in self._bits:
                 self._bits[gram] |= bit
             else:
-                self._rows.setdefault(gram, array("l")).append(index)
+                self._add_row(gram, index)
 
 
 class IndexBuild:

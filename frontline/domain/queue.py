@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import compress, repeat
 from operator import contains, itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
+from frontline.domain import queue_sort
 from frontline.domain.field_filter import FieldTest, Predicate, matcher, parse_filter
 from frontline.domain.filter_index import GramIndex, IndexBuild, flags_from_bits
 from frontline.domain.haystack import haystack, query_terms
 from frontline.domain.models import Status, Ticket
 from frontline.domain.presentation import cell_text
-from frontline.domain.queue_rules import customer_replied
+from frontline.domain.queue_load import SWAPPED, LoadPlan, RefreshResult, RowText
 from frontline.domain.queue_sort import CLOCK_SORTS, SORT_LABELS, SORT_MODES, SortMode, sort_keys, sort_label
 from frontline.domain.seen import Marker, SeenTickets
 
@@ -31,33 +31,6 @@ _STATUS_LABELS = {status: status.label for status in Status}
 RECENT_QUERIES = 32  # filter results kept so backspacing is instant
 INDEX_MIN_TICKETS = 2_000  # below this a full scan costs well under a millisecond: no index
 INDEX_REUSE_MAX_CHANGES = 256  # a refresh changing more tickets (or 1% of the view) rebuilds the index
-
-
-class RowText(NamedTuple):
-    """One ticket's cells, cleaned for the terminal (one line, no escapes or control characters).
-
-    A tuple of strings: the cyclic garbage collector stops tracking it, so caching 50,000 of them
-    does not lengthen its full collections.
-    """
-
-    key: str
-    subject: str
-    requester: str
-    organization: str
-    assignee: str
-    status: str
-    priority: str
-    linked_bug: str
-
-
-@dataclass
-class RefreshResult:
-    """What a refresh brought: for the notification and the status bar."""
-
-    new_ids: list[str] = field(default_factory=list)
-    changed_ids: list[str] = field(default_factory=list)
-    customer_replies: list[Ticket] = field(default_factory=list)
-    removed: int = 0
 
 
 class QueueModel:
@@ -119,45 +92,91 @@ class QueueModel:
     # -- loading ---------------------------------------------------------------------------------------
 
     def replace(self, tickets: Sequence[Ticket], *, now: datetime | None = None) -> None:
-        """Swap in a fresh list of tickets, keeping the sort mode and filter."""
+        """Swap in a fresh list of tickets, keeping the sort mode and filter (all on this thread)."""
+        plan = self.plan_load(tickets, now=now)
+        plan.run()
+        self.install(plan)
+
+    def plan_load(
+        self,
+        tickets: Sequence[Ticket],
+        *,
+        now: datetime | None = None,
+        seen: SeenTickets | None = None,
+        refresh: bool = False,
+        off_thread: bool = False,
+    ) -> LoadPlan:
+        """Capture what loading `tickets` needs (cheap: call it on the UI thread); `LoadPlan.run` then
+        does the work on any thread, and `install` swaps the result in. `refresh` also says what is new,
+        changed and replied to (`LoadPlan.result`); `off_thread` sorts in short runs (see
+        `queue_sort.sorted_order`)."""
+        return LoadPlan(self, tickets, now=now, seen=seen, refresh=refresh, off_thread=off_thread)
+
+    def install(self, plan: LoadPlan) -> bool:
+        """Swap in a load `plan.run` prepared: a few attribute assignments, nothing proportional to the
+        view. False (nothing changes) when the model moved on since `plan_load` (another sort, filter or
+        "me", a ticket updated in place): plan again from the current state."""
+        shadow = plan.shadow
+        if (
+            plan.model is not self
+            or not plan.done
+            or plan.generation != self.generation
+            or (shadow.sort_mode, shadow.sort_reverse) != (self.sort_mode, self.sort_reverse)
+            or (shadow._terms, shadow._tests, shadow.me_id) != (self._terms, self._tests, self.me_id)
+        ):
+            return False
+        if self._index_build is not None and shadow._index is None:
+            self._index_build.cancelled.set()  # it indexes the old haystacks
+        for name in SWAPPED:
+            setattr(self, name, getattr(shadow, name))
+        self._index_build = None
+        if plan.seen is not None:
+            self.seen = plan.seen
+        self.generation += 1
+        return True
+
+    def _load(self, tickets: list[Ticket], now: datetime | None, *, in_runs: bool) -> None:
+        """The work of a load, on a shadow copy of the model (`LoadPlan.run`): haystacks, the filter
+        index kept up to date when it can be, sort and filter."""
         if now is not None:
             self._now = now
-        self.generation += 1
-        tickets = list(tickets)
         haystacks = [haystack(ticket) for ticket in tickets]
-        if not self._keep_index(tickets, haystacks):
-            self._drop_index()
+        self._index = self._kept_index(tickets, haystacks, in_runs=in_runs)
         self.tickets = tickets
         self._haystacks = haystacks
         self._index_of = {ticket.id: index for index, ticket in enumerate(tickets)}
         self._rows = [None] * len(tickets)
-        self._sort_cache.clear()
+        self._sort_cache = {}
+        self._recent = {}
         self._allowed = None
         self.key_width = max((len(ticket.display_key) for ticket in tickets), default=0)
         self.status_width = max((len(t.status_label) for t in tickets if t.status_label), default=0)
-        self._resort()
+        self._resort(in_runs=in_runs)
 
-    def _keep_index(self, tickets: list[Ticket], haystacks: list[str]) -> bool:
-        """Update the ready index in place when a reload kept the tickets in order and changed few.
+    def _kept_index(self, tickets: list[Ticket], haystacks: list[str], *, in_runs: bool) -> GramIndex | None:
+        """A copy of the ready index updated for the reload when it kept the tickets in order and
+        changed few; None otherwise (a new one is built in the background once the rows are shown).
 
         A refresh usually brings the same tickets with a handful updated or added at the end; updating
         those costs microseconds where a rebuild costs about a second of CPU at 50,000 tickets.
         """
-        index = self._ready_index()
+        index = self._index
         old = self.tickets
         if index is None or len(tickets) < len(old) or len(tickets) < self.index_from:
-            return False
+            return None
         if any(a.id != b.id for a, b in zip(old, tickets, strict=False)):
-            return False
+            return None
         old_haystacks = self._haystacks
         changed = [i for i in range(len(old)) if old_haystacks[i] != haystacks[i]]
         if len(changed) + len(tickets) - len(old) > max(INDEX_REUSE_MAX_CHANGES, len(old) // 100):
-            return False
+            return None
+        if in_runs:
+            index = index.copy()  # on a worker thread: the UI may be filtering with the original
         for position in changed:
             index.update(position, old_haystacks[position], haystacks[position])
         for text in haystacks[len(old) :]:
             index.append(text)
-        return True
+        return index
 
     def remove_ticket(self, ticket_id: str) -> bool:
         """Take a ticket out of the view (it no longer belongs there); False when it was not in it."""
@@ -178,25 +197,10 @@ class QueueModel:
         self, new_tickets: Sequence[Ticket], seen: SeenTickets | None = None, *, now: datetime | None = None
     ) -> RefreshResult:
         """Replace the tickets with a refreshed list and say what is new, changed and replied to."""
-        seen = seen if seen is not None else self.seen
-        result = RefreshResult()
-        new_ids = set()
-        for ticket in new_tickets:
-            previous_index = self._index_of.get(ticket.id)
-            if previous_index is None:
-                new_ids.add(ticket.id)
-                if ticket.id not in seen:
-                    result.new_ids.append(ticket.id)
-                continue
-            previous = self.tickets[previous_index]
-            if ticket.updated_at != previous.updated_at:
-                result.changed_ids.append(ticket.id)
-                if customer_replied(previous, ticket):
-                    result.customer_replies.append(ticket)
-        result.removed = len(self.tickets) - (len(new_tickets) - len(new_ids))
-        self.seen = seen
-        self.replace(new_tickets, now=now)
-        return result
+        plan = self.plan_load(new_tickets, now=now, seen=seen, refresh=True)
+        plan.run()
+        self.install(plan)
+        return plan.result
 
     def update_ticket(self, ticket: Ticket) -> int | None:
         """Replace one ticket in place (no re-sort, so rows do not jump); returns its visible position."""
@@ -368,12 +372,12 @@ class QueueModel:
                 self._sort_cache[mode] = keys
         return keys
 
-    def _resort(self) -> None:
+    def _resort(self, *, in_runs: bool = False) -> None:
         keys = self._sort_keys()
         self._recent.clear()
         self._sorted_haystacks = None
         self._permute = None
-        self._sorted = sorted(range(len(self.tickets)), key=keys.__getitem__, reverse=self.sort_reverse)
+        self._sorted = queue_sort.sorted_order(keys, reverse=self.sort_reverse, in_runs=in_runs)
         index = self._ready_index() if self._terms else None
         matched = self._indexed_match(index) if index is not None else self._match(self._sorted)
         self.visible = self._passing(matched)

@@ -16,9 +16,11 @@ written back in batches off the UI thread, so markers and announcements survive 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from frontline.domain.clock import Clock
 from frontline.domain.models import Ticket, View
@@ -28,11 +30,19 @@ from frontline.domain.repositories import SeenRepository
 from frontline.domain.text import one_line
 from frontline.errors import AuthError, FrontlineError
 from frontline.services.desk import Desk, ProgressCallback
+from frontline.services.incremental import IncrementalLoader
 from frontline.services.seen_keeper import CustomerReply, SeenKeeper
 
 DEFAULT_REFRESH_SECONDS = 60
 FIRST_RETRY_SECONDS = 10
 """After a failed load, the first automatic retry waits this long; each further failure doubles it."""
+MAX_PLANS = 3
+"""A load whose swap is refused (the sort or filter changed while it was prepared) is prepared again at
+most this many times off the UI thread; then it is settled on it."""
+SEEN_SLICE = 2_000
+"""Tickets per slice of the seen-state passes (a few ms each at most), between which the UI runs."""
+SwapHook = Callable[[Callable[[], bool]], bool]
+"""Makes a prepared load's swap: calls the install function given, returns what it returned."""
 MAX_REPLY_NOTICES = 3
 """Up to this many customer replies are announced one by one; more are announced as one count."""
 
@@ -75,6 +85,18 @@ class ReplyNotice:
 
     title: str
     message: str
+
+
+def _install_only(install: Callable[[], bool]) -> bool:
+    return install()
+
+
+async def in_slices(tickets: Sequence[Ticket], work: Callable[[Sequence[Ticket]], object]) -> None:
+    """`work` over `tickets` in slices of `SEEN_SLICE`, letting the event loop run between them."""
+    for start in range(0, len(tickets), SEEN_SLICE):
+        if start:
+            await asyncio.sleep(0)
+        work(tickets[start : start + SEEN_SLICE])
 
 
 def reply_notices(replies: Sequence[Ticket], *, max_each: int = MAX_REPLY_NOTICES) -> list[ReplyNotice]:
@@ -131,6 +153,8 @@ class QueueSync:
         self.signed_out = False
         """The helpdesk refused the token: no automatic refresh until `resume`."""
         self.keeper = SeenKeeper(desk, seen_store)
+        self.incremental = IncrementalLoader(desk)
+        """A loaded view refreshes by update time (`services.incremental`)."""
         self.seen = self.keeper.seen
 
     # -- seen state ------------------------------------------------------------------------------------
@@ -254,14 +278,15 @@ class QueueSync:
     # -- loading ---------------------------------------------------------------------------------------
 
     async def fetch_view(self, view_id: str, *, on_progress: ProgressCallback | None = None) -> list[Ticket]:
-        """Every ticket of a view, from the helpdesk; nothing cached changes until `accept_view`.
+        """Every ticket of a view, from the helpdesk (a loaded one by what changed since, merged:
+        `services.incremental`); nothing cached changes until `accept_view`.
 
         Raises:
             FrontlineError: the load failed; the view is marked failed and keeps its last sync time.
         """
         self.loading = True
         try:
-            return await self.desk.load_view(view_id, on_progress=on_progress)
+            return await self.incremental.load(view_id, on_progress=on_progress)
         except FrontlineError as error:
             self._failed.add(view_id)
             count = self._failures.get(view_id, (0, self.clock()))[0]
@@ -272,7 +297,9 @@ class QueueSync:
             self.loading = False
 
     def accept_view(self, view_id: str, tickets: list[Ticket]) -> ViewLoaded:
-        """Put a fresh load in the view's queue and record it as in step with the helpdesk now."""
+        """Put a fresh load in the view's queue and record it as in step with the helpdesk now.
+
+        All on the calling thread: `accept_view_async` is the one the UI uses for big views."""
         first = view_id not in self._loaded
         model = self.model_for(view_id)
         refresh: RefreshResult | None = None
@@ -281,7 +308,46 @@ class QueueSync:
             model.replace(tickets, now=self.clock())
         else:
             refresh = model.apply_refresh(tickets, self.seen, now=self.clock())
-        to_check = tuple(self.seen.to_check(tickets))
+        return self._accepted(view_id, tickets, first, refresh, tuple(self.seen.to_check(tickets)))
+
+    async def accept_view_async(
+        self, view_id: str, tickets: list[Ticket], *, swap: SwapHook | None = None
+    ) -> ViewLoaded:
+        """`accept_view` without holding the event loop: the model is built on a worker thread and
+        swapped in at once (`QueueModel.plan_load`/`install`); the seen-state passes run in slices.
+
+        `swap(install)` is called on the event loop's thread to make the swap: it reads what it must
+        keep (the highlighted ticket), calls `install` and repaints when it returns True. A swap refused
+        because the model moved on meanwhile (another sort or filter) is planned again.
+        """
+        first = view_id not in self._loaded
+        model = self.model_for(view_id)
+        if first:
+            await in_slices(tickets, self.seen.baseline)
+        swap_with = swap or _install_only
+        for attempt in range(MAX_PLANS + 1):
+            plan = model.plan_load(
+                tickets, now=self.clock(), seen=self.seen, refresh=not first, off_thread=attempt < MAX_PLANS
+            )
+            if attempt < MAX_PLANS:
+                await asyncio.to_thread(plan.run)
+            else:  # the model kept moving all along: settle it here, once, on this thread
+                plan.run()
+            if swap_with(partial(model.install, plan)):
+                break
+        due: list[Ticket] = []
+        await in_slices(tickets, lambda part: due.extend(self.seen.to_check(part)))
+        due.sort(key=lambda ticket: ticket.updated_at, reverse=True)
+        return self._accepted(view_id, tickets, first, None if first else plan.result, tuple(due))
+
+    def _accepted(
+        self,
+        view_id: str,
+        tickets: list[Ticket],
+        first: bool,
+        refresh: RefreshResult | None,
+        to_check: tuple[Ticket, ...],
+    ) -> ViewLoaded:
         self._loaded.add(view_id)
         self._synced_at[view_id] = self.clock()
         self._dirty.discard(view_id)
@@ -292,6 +358,12 @@ class QueueSync:
         return ViewLoaded(
             view_id=view_id, first=first, count=len(tickets), refresh=refresh, to_check=to_check
         )
+
+    def mark_cached(self, view_id: str, synced_at: datetime) -> None:
+        """A view just accepted from the local cache: as old as `synced_at` (when the cache had it from
+        the helpdesk), and stale, so the next showing or refresh loads it and confirms its rows."""
+        self._synced_at[view_id] = synced_at
+        self._dirty.add(view_id)
 
     async def load_view(self, view_id: str, *, on_progress: ProgressCallback | None = None) -> ViewLoaded:
         """`fetch_view`, `accept_view` then `check_replies`: one whole load.

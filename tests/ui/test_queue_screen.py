@@ -138,6 +138,19 @@ async def test_switching_views_by_number_and_brackets() -> None:
         assert "Your tickets 14" in screen_text(app)
 
 
+async def test_a_view_key_pressed_before_its_tab_is_mounted_is_early_not_an_error() -> None:
+    """After a start from the cache the views can be known a moment before their tabs exist."""
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        screen = queue_screen(app)
+        screen.sync.views.append(screen.views[0].model_copy(update={"id": "not-yet", "title": "Later"}))
+        await pilot.press(str(len(screen.views)))
+        await settle(pilot)
+        assert screen.current_view_id == "all"
+        assert app.return_code is None and app.is_running
+
+
 async def test_refresh_marks_new_and_changed_and_notifies_customer_replies() -> None:
     helpdesk = FakeHelpdesk()
     app = make_app(helpdesk, settings=Settings(ui={"bell": True}))
@@ -155,6 +168,7 @@ async def test_refresh_marks_new_and_changed_and_notifies_customer_replies() -> 
         helpdesk.tickets["1001"] = helpdesk.tickets["1001"].model_copy(update={"updated_at": later})
         newcomer = helpdesk.tickets["1001"].model_copy(update={"id": "2000", "key": "#2000"})
         helpdesk.tickets["2000"] = newcomer
+        helpdesk.comments["2000"] = []  # a ticket the ticket screen can show
         await pilot.press("R")
         await settle(pilot)
         model = queue.model
@@ -175,7 +189,8 @@ async def test_refresh_marks_new_and_changed_and_notifies_customer_replies() -> 
         queue.move_cursor(model.position_of("2000") or 0)
         await pilot.pause()
         assert "● " in screen_text(app)
-        await pilot.press("enter")  # opening a ticket marks it seen
+        await pilot.press("enter")  # opening a ticket marks it seen, once the ticket screen shows it
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert model.marker_at(model.position_of("2000") or 0) is None
         assert type(app.screen).__name__ == "TicketScreen"

@@ -8,7 +8,6 @@ returns and reports failures through `app.report_error`, keeping the rows alread
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 
 from textual import on, work
@@ -18,12 +17,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tab, Tabs
 
-from frontline.domain.models import Ticket, View
+from frontline.domain.models import View
 from frontline.domain.queue import QueueModel, SortMode, sort_label
 from frontline.domain.text import one_line
 from frontline.errors import FrontlineError
 from frontline.services.queue_sync import LocalWrite, QueueSync
-from frontline.ui.customer_replies import announce_customer_replies
+from frontline.ui.cached_start import banners, cached_start
+from frontline.ui.queue_apply import apply_loaded_tickets, settle_loaded_tickets
 from frontline.ui.queue_bugs import QueueBugColumn
 from frontline.ui.screens.base import FrontlineScreen
 from frontline.ui.screens.handoff import HandoffScreen
@@ -32,24 +32,12 @@ from frontline.ui.screens.search_view import SEARCH_TAB, QueueFinding
 from frontline.ui.screens.ticket import TicketScreen
 from frontline.ui.widgets.queue_list import QueueList
 from frontline.ui.widgets.queue_split import PreviewToggle, QueueSplit
-from frontline.ui.widgets.signed_out_banner import SignedOutBanner
 from frontline.ui.widgets.status_bar import StatusBar
 
+__all__ = ["QueueScreen", "settle_loaded_tickets", "tab_id"]
 MAX_VIEW_KEYS = 9
 REFRESH_CHECK_SECONDS = 1.0
 """How often the active view's age is compared with its refresh interval (a comparison, no I/O)."""
-
-
-def settle_loaded_tickets() -> None:
-    """Move what is loaded so far out of the cyclic garbage collector's generations.
-
-    A full collection walks every object: about 160 ms with 50,000 tickets loaded, a visible hitch
-    while scrolling. Tickets hold no reference cycles, so reference counting still frees them when a
-    refresh replaces them (a test checks it). The cost of this process-wide switch: cyclic garbage
-    that exists at the moment of freezing is never collected, so it is called only right after
-    tickets arrive, where the garbage so far is a load's worth of short-lived parsing objects.
-    """
-    gc.freeze()
 
 
 def tab_id(index: int) -> str:
@@ -80,6 +68,8 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
         Binding("right_square_bracket", "next_view", "Next view", id="queue.next-view"),
         Binding("left_square_bracket", "previous_view", "Previous view", id="queue.prev-view"),
         Binding("v", "toggle_preview", "Preview", id="queue.preview", show=False),
+        Binding("shift+down", "scroll_preview(1)", "Preview down", id="queue.preview-down", show=False),
+        Binding("shift+up", "scroll_preview(-1)", "Preview up", id="queue.preview-up", show=False),
         *[
             Binding(str(n), f"switch_view({n - 1})", f"View {n}", id=f"queue.view-{n}", show=False)
             for n in range(1, MAX_VIEW_KEYS + 1)
@@ -150,7 +140,7 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
         return self.query_one(StatusBar)
 
     def compose(self) -> ComposeResult:
-        yield SignedOutBanner()
+        yield from banners()  # signed out, offline
         tabs = Tabs(id="queue-views")
         tabs.can_focus = False
         yield tabs
@@ -170,7 +160,7 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
         self.set_interval(15, self.queue_list.refresh)  # SLA countdowns and ages tick
         self._update_status()
         self.bug_column.attach()
-        self.load_views()
+        cached_start(self).start()  # the cached queue at once, then `load_views`
 
     def on_unmount(self) -> None:
         self.sync.keeper.save_now()  # a mark made just before quitting
@@ -236,22 +226,9 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
         finally:
             progress.remove_class("-loading")
             self.status_bar.activity = ""
-        self._apply_tickets(view_id, tickets)
+        await apply_loaded_tickets(self, view_id, tickets)  # built off the UI thread, then swapped in
+        cached_start(self).loaded(view_id, tickets)  # kept for the next start (off the UI thread)
         self.frontline.outbox_watch.helpdesk_answered()
-
-    def _apply_tickets(self, view_id: str, tickets: list[Ticket]) -> None:
-        settle_loaded_tickets()
-        shown = self.sync.models.get(view_id) is self.queue_list.model
-        keep = self.queue_list.highlighted_ticket_id if shown else None  # read before the rows change
-        loaded = self.sync.accept_view(view_id, tickets)
-        self.run_worker(announce_customer_replies(self, loaded), group="queue-replies", exit_on_error=False)
-        settle_loaded_tickets()
-        self._relabel(view_id)
-        self._update_status()
-        if view_id == self.current_view_id:
-            self.queue_list.empty_text = "No tickets in this view."
-            self.queue_list.model_changed(keep_ticket_id=keep)
-            self._update_status()
 
     def refresh_when_due(self) -> None:
         """Reload the active view once it is older than its refresh interval (checked every second).
@@ -271,7 +248,9 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
         self.action_refresh()
 
     def _local_write(self, write: LocalWrite) -> None:
-        """A submit from this app changed a ticket in the cached views: repaint what it touched."""
+        """A submit from this app changed a ticket in the cached views: repaint what it touched, and read
+        its conversation again for the preview."""
+        self.query_one(QueueSplit).pane.reload(write.ticket)
         for view_id in write.removed_from:
             self._relabel(view_id)
         if write.shown_position is not None:
@@ -328,8 +307,11 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
         return True
 
     def action_switch_view(self, index: int) -> None:
-        if 0 <= index < len(self.views):
-            self.query_one(Tabs).active = tab_id(index)
+        """The view's tab, once it exists: right after a start from the cache the views can be known a
+        moment before their tabs are mounted, and a key pressed then is simply early, not an error."""
+        tabs = self.query_one(Tabs)
+        if 0 <= index < len(self.views) and tabs.query(f"#{tab_id(index)}"):
+            tabs.active = tab_id(index)
 
     def action_next_view(self) -> None:
         self.query_one(Tabs).action_next_tab()
@@ -388,12 +370,8 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
 
     @on(QueueList.Opened)
     def _open_ticket(self, event: QueueList.Opened) -> None:
-        model = self.queue_list.model
-        position = model.position_of(event.ticket_id)
-        if position is not None:
-            self.sync.mark_seen(model.ticket_at(position))
-            self.queue_list.refresh_position(position)
-        screen = TicketScreen(event.ticket_id, neighbours=model)
+        # The ticket screen marks it seen once its thread is shown (`frontline.ui.seen_marks`).
+        screen = TicketScreen(event.ticket_id, neighbours=self.queue_list.model)
         self._ticket_screen = screen
         self.app.push_screen(screen)
 

@@ -28,7 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -98,6 +98,11 @@ REFRESH_CHANGES = 20  # tickets edited between two loads in the refresh figure
 
 def synthetic_tickets(count: int, seed: int = 42) -> list[Ticket]:
     """Seeded tickets with shared people and orgs, a realistic mix of SLA states and a few wide chars."""
+    return list(synthetic_ticket_stream(count, seed))
+
+
+def synthetic_ticket_stream(count: int, seed: int = 42) -> Iterator[Ticket]:
+    """`synthetic_tickets` one at a time, for a floor that keeps only their rendered rows."""
     rng = random.Random(seed)
     orgs = [Organization(id=str(i), name=f"Org {i} {rng.choice(WORDS).title()}") for i in range(400)]
     first_names = ["Grace", "Linus", "Mina", "Omar", "李雷"]
@@ -105,7 +110,6 @@ def synthetic_tickets(count: int, seed: int = 42) -> list[Ticket]:
     agents = [Person(id=f"a{i}", name=f"Agent {i}") for i in range(40)]
     statuses = list(Status)[:5]
     priorities = list(Priority)
-    tickets = []
     for n in range(count):
         created = NOW - timedelta(minutes=rng.randint(10, 60 * 24 * 90))
         updated = created + timedelta(minutes=rng.randint(0, 600))
@@ -116,24 +120,21 @@ def synthetic_tickets(count: int, seed: int = 42) -> list[Ticket]:
         words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9)))
         subject = f"{rng.choice(EXOTIC)} {words}" if n % 50 == 0 else words.capitalize()
         ticket_id = str(100000 + n)
-        tickets.append(
-            Ticket.model_construct(
-                id=ticket_id,
-                key=f"#{ticket_id}",
-                subject=subject,
-                status=rng.choice(statuses),
-                priority=rng.choice(priorities),
-                requester=rng.choice(people),
-                assignee=rng.choice(agents) if rng.random() < 0.6 else None,
-                organization=rng.choice(orgs),
-                tags=(rng.choice(WORDS), rng.choice(WORDS)),
-                created_at=created,
-                updated_at=updated,
-                sla=sla,
-                linked_bug=f"BUG-{n % 997}" if n % 7 == 0 else None,
-            )
+        yield Ticket.model_construct(
+            id=ticket_id,
+            key=f"#{ticket_id}",
+            subject=subject,
+            status=rng.choice(statuses),
+            priority=rng.choice(priorities),
+            requester=rng.choice(people),
+            assignee=rng.choice(agents) if rng.random() < 0.6 else None,
+            organization=rng.choice(orgs),
+            tags=(rng.choice(WORDS), rng.choice(WORDS)),
+            created_at=created,
+            updated_at=updated,
+            sla=sla,
+            linked_bug=f"BUG-{n % 997}" if n % 7 == 0 else None,
         )
-    return tickets
 
 
 class BenchApp(App[None]):

@@ -9,10 +9,42 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
+from frontline.domain.cached import CachedThread
 from frontline.domain.models import Ticket, TicketThread
+from frontline.errors import FrontlineError
 
 ThreadReader = Callable[[str], Awaitable[TicketThread]]
+
+
+class ThreadCache(Protocol):
+    """The local cache's conversations (`services.cache.Cache`)."""
+
+    def may_have_thread(self, ticket_id: str) -> bool: ...
+
+    async def thread(self, ticket_id: str) -> CachedThread | None: ...
+
+    def remember_thread(self, thread: TicketThread) -> None: ...
+
+
+def kept_in(cache: ThreadCache, read_thread: ThreadReader) -> ThreadReader:
+    """`read_thread` that keeps each conversation it reads in the local cache, and answers from there when
+    the helpdesk cannot be read: a ticket previewed online can still be read offline."""
+
+    async def read(ticket_id: str) -> TicketThread:
+        try:
+            thread = await read_thread(ticket_id)
+        except FrontlineError:
+            cached = await cache.thread(ticket_id) if cache.may_have_thread(ticket_id) else None
+            if cached is None or cached.thread.ticket.id != ticket_id:
+                raise
+            return cached.thread
+        cache.remember_thread(thread)
+        return thread
+
+    return read
+
 
 PREVIEWS_KEPT = 200
 """Threads kept in memory: a few hundred rows walked over in a shift, each a few kilobytes."""

@@ -22,6 +22,7 @@ from frontline.domain.clock import Clock
 from frontline.domain.ports import DraftRepository
 from frontline.errors import AuthError, FrontlineError, RateLimited, Unavailable
 from frontline.services.desk import Desk
+from frontline.services.previews import ThreadCache
 from frontline.services.session import Session
 from frontline.ui.bug_links import BugLinks
 from frontline.ui.commands import FrontlineCommands
@@ -147,6 +148,11 @@ class FrontlineApp(App[None]):
     @property
     def settings(self) -> Settings:
         return self.session.settings
+
+    @property
+    def thread_cache(self) -> ThreadCache:
+        """Conversations kept in the local store, for the queue's preview (offline too)."""
+        return self.session.cache
 
     @property
     def clock(self) -> Clock:

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from frontline.domain.queue import QueueModel
 from frontline.errors import FrontlineError
 from frontline.services.desk import Desk
-from frontline.services.previews import ThreadPreviews
+from frontline.services.previews import ThreadCache, ThreadPreviews, kept_in
 from frontline.ui.bug_links import BugLinks
 from frontline.ui.widgets.preview_pane import PreviewPane
 from frontline.ui.widgets.queue_list import QueueList
@@ -44,6 +44,9 @@ class PreviewHost(Protocol):
 
     @property
     def bug_links(self) -> BugLinks: ...
+
+    @property
+    def thread_cache(self) -> ThreadCache: ...
 
     def report_error(self, error: FrontlineError) -> None: ...
 
@@ -85,7 +88,7 @@ class QueueSplit(Container):
         host = cast(PreviewHost, self.app)
         yield QueueList(self.model, clock=host.clock, id="queue-list")
         yield PreviewPane(
-            ThreadPreviews(host.desk.open_ticket),
+            ThreadPreviews(kept_in(host.thread_cache, host.desk.open_ticket)),
             clock=host.clock,
             report_error=host.report_error,
             bugs=host.bug_links.for_ticket,

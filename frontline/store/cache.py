@@ -5,16 +5,18 @@ as one JSON array. Chosen by measuring at 50,000 tickets against one row per tic
 (2-core machine): all three read back in about 0.55 s, the time pydantic takes to build the tickets, but
 only with the cyclic garbage collector paused (1.4 s with it on: every new ticket triggers passes over
 the whole heap). Pages write fastest (0.47 s: one JSON dump per page, against 0.68 s for a row per
-ticket), and unlike a blob per view a local write rewrites only the pages holding the ticket. A view is
-written in one transaction, its JSON made before the transaction starts so the write lock is held only
-while SQLite writes; both directions hold the GIL one page (~10 ms) at a time, so the UI runs between.
+ticket), and unlike a blob per view a local write rewrites only the pages holding the ticket. A view's
+pages are written one short transaction each under a staging name and put in place in one last one, and
+read one at a time: one page's JSON is held at once, not the view's (~35 MB at 50,000), and readers
+see the old pages or the new ones, never a mix. Both directions hold the GIL one page (~10 ms) at a time,
+so the UI runs between. Equal people and organizations of the tickets read are held once (`shared`).
 """
 
 from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -22,12 +24,15 @@ from pydantic import TypeAdapter, ValidationError
 
 from frontline.domain.cached import CachedQueue, CachedThread, CachedView, CachedViewTickets
 from frontline.domain.models import Person, Ticket, TicketThread, View
+from frontline.domain.sharing import shared_all
 from frontline.store.db import Store
 
 __all__ = ["MAX_THREADS", "PAGE_SIZE", "CacheStore", "parse_pages"]
 
 MAX_THREADS = 1_000
 """Conversations kept per profile; the ones read longest ago are forgotten first."""
+_STAGING = "\x00staged"
+"""Appended to a view's id for its pages while a new set of them is written (`CacheStore.save_view`)."""
 PAGE_SIZE = 1_000
 """Tickets per stored page: about 10 ms to parse or write, so a thread holding the GIL for one page at a
 time lets the UI in between; a local write rewrites one such page per view holding the ticket."""
@@ -52,20 +57,35 @@ class CacheStore:
         return CachedQueue(views=views, first=tickets, me=self._me(profile))
 
     def load_view(self, profile: str, view_id: str) -> CachedViewTickets | None:
+        synced_text = self._synced_text(profile, view_id)
+        synced_at = _time(synced_text)
+        if synced_at is None:
+            return None
+        numbers = self.store.fetch_all(
+            "SELECT page FROM cache_tickets WHERE profile = ? AND view_id = ? ORDER BY page",
+            (profile, view_id),
+        )
+        tickets = parse_pages(self._page_blobs(profile, view_id, [n[0] for n in numbers]))
+        if tickets is None or self._synced_text(profile, view_id) != synced_text:
+            return None  # unreadable, or the view was written again while it was read
+        return CachedViewTickets(view_id=view_id, tickets=tickets, synced_at=synced_at)
+
+    def _synced_text(self, profile: str, view_id: str) -> str | None:
         row = self.store.fetch_one(
             "SELECT synced_at FROM cache_views WHERE profile = ? AND view_id = ?", (profile, view_id)
         )
-        synced_at = _time(row[0]) if row is not None else None
-        if synced_at is None:
-            return None
-        rows = self.store.fetch_all(
-            "SELECT tickets_json FROM cache_tickets WHERE profile = ? AND view_id = ? ORDER BY page",
-            (profile, view_id),
-        )
-        tickets = parse_pages([r[0] for r in rows])
-        if tickets is None:
-            return None
-        return CachedViewTickets(view_id=view_id, tickets=tickets, synced_at=synced_at)
+        return row[0] if row is not None else None
+
+    def _page_blobs(self, profile: str, view_id: str, numbers: list[int]) -> Iterator[bytes | str]:
+        """Each page's JSON, read when the previous one is parsed: one page's text is held at a time
+        (a 50,000-ticket view is ~35 MB of it). A page gone meanwhile reads as empty; the caller then
+        sees `synced_at` moved, as every whole write of the view moves it."""
+        for number in numbers:
+            row = self.store.fetch_one(
+                "SELECT tickets_json FROM cache_tickets WHERE profile = ? AND view_id = ? AND page = ?",
+                (profile, view_id, number),
+            )
+            yield row[0] if row is not None else b"[]"
 
     def load_thread(self, profile: str, ticket_id: str) -> CachedThread | None:
         row = self.store.fetch_one(
@@ -135,18 +155,34 @@ class CacheStore:
             )
 
     def save_view(self, profile: str, view_id: str, tickets: Sequence[Ticket], synced_at: datetime) -> None:
-        pages = [
-            (profile, view_id, page, *_page(tickets[start : start + PAGE_SIZE]))
-            for page, start in enumerate(range(0, len(tickets), PAGE_SIZE))
-        ]
+        """Each page is written as soon as its JSON is made, under a staging name, one short transaction
+        each (one page's JSON held at a time: a 50,000-ticket view is ~35 MB of it); one last transaction
+        puts them in place of the view's pages. When the staged pages are not all there at the end
+        (another frontline of the profile dropped them), the view keeps what it had."""
+        staging = f"{view_id}{_STAGING}"
+        self.store.execute("DELETE FROM cache_tickets WHERE profile = ? AND view_id = ?", (profile, staging))
+        starts = range(0, len(tickets), PAGE_SIZE)
+        for page, start in enumerate(starts):
+            self.store.execute(
+                "INSERT INTO cache_tickets (profile, view_id, page, ticket_ids, tickets_json) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (profile, staging, page, *_page(tickets[start : start + PAGE_SIZE])),
+            )
         with self.store.transaction() as connection:
+            staged = connection.execute(
+                "SELECT COUNT(*) FROM cache_tickets WHERE profile = ? AND view_id = ?", (profile, staging)
+            ).fetchone()[0]
+            if staged != len(starts):
+                connection.execute(
+                    "DELETE FROM cache_tickets WHERE profile = ? AND view_id = ?", (profile, staging)
+                )
+                return
             connection.execute(
                 "DELETE FROM cache_tickets WHERE profile = ? AND view_id = ?", (profile, view_id)
             )
-            connection.executemany(
-                "INSERT INTO cache_tickets (profile, view_id, page, ticket_ids, tickets_json) "
-                "VALUES (?, ?, ?, ?, ?)",
-                pages,
+            connection.execute(
+                "UPDATE cache_tickets SET view_id = ? WHERE profile = ? AND view_id = ?",
+                (view_id, profile, staging),
             )
             connection.execute(
                 """
@@ -239,14 +275,15 @@ def _page(tickets: Sequence[Ticket]) -> tuple[str, bytes]:
     return ids, _TICKETS.dump_json(list(tickets), exclude_defaults=True)
 
 
-def parse_pages(pages: Sequence[bytes | str]) -> list[Ticket] | None:
-    """Tickets from their stored pages, one parse per page with the cyclic GC paused; None when they were
-    written by a frontline whose ticket model differed (the view is then as good as not cached)."""
+def parse_pages(pages: Iterable[bytes | str]) -> list[Ticket] | None:
+    """Tickets from their stored pages, one parse per page with the cyclic GC paused, equal people and
+    organizations held once (`shared`); None when they were written by a frontline whose ticket model
+    differed (the view is then as good as not cached)."""
     tickets: list[Ticket] = []
     try:
         with _gc_paused():
             for page in pages:
-                tickets.extend(_TICKETS.validate_json(page))
+                tickets.extend(shared_all(_TICKETS.validate_json(page)))
     except (ValidationError, ValueError):
         return None
     return tickets

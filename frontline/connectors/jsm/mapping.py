@@ -25,6 +25,7 @@ from frontline.domain.models import (
     Ticket,
 )
 from frontline.domain.moments import UNKNOWN_TIME
+from frontline.domain.sharing import shared
 
 PRIORITY_BY_NAME = {
     "highest": Priority.URGENT,
@@ -147,21 +148,23 @@ def map_issue(issue: Any, site_url: str) -> Ticket | None:
     created = parse_time(fields.get("created")) or UNKNOWN_TIME
     labels = fields.get("labels")
     description = fields.get("description")
-    return Ticket(
-        id=key,
-        key=key,
-        subject=str(fields.get("summary") or ""),
-        status=platform_status(fields),
-        priority=map_priority(fields.get("priority")),
-        requester=map_person(fields.get("reporter")),
-        assignee=map_person(fields.get("assignee")),
-        tags=tuple(str(x) for x in labels) if isinstance(labels, list) else (),
-        created_at=created,
-        updated_at=parse_time(fields.get("updated")) or created,
-        sla=sla_from_fields(fields),
-        url=f"{site_url}/browse/{key}",
-        description=adf_to_text(description) if description else "",
-        revision=str(fields.get("updated")) if fields.get("updated") else None,
+    return shared(
+        Ticket(
+            id=key,
+            key=key,
+            subject=str(fields.get("summary") or ""),
+            status=platform_status(fields),
+            priority=map_priority(fields.get("priority")),
+            requester=map_person(fields.get("reporter")),
+            assignee=map_person(fields.get("assignee")),
+            tags=tuple(str(x) for x in labels) if isinstance(labels, list) else (),
+            created_at=created,
+            updated_at=parse_time(fields.get("updated")) or created,
+            sla=sla_from_fields(fields),
+            url=f"{site_url}/browse/{key}",
+            description=adf_to_text(description) if description else "",
+            revision=str(fields.get("updated")) if fields.get("updated") else None,
+        )
     )
 
 

@@ -33,6 +33,7 @@ from frontline.connectors.zendesk.parsing import (
 )
 from frontline.connectors.zendesk.statuses import CustomStatus, status_label
 from frontline.domain.models import Comment, Organization, Person, SlaTarget, Ticket, View
+from frontline.domain.sharing import shared
 from frontline.errors import MalformedResponse
 
 
@@ -113,7 +114,8 @@ def to_ticket(
     statuses: Mapping[str, CustomStatus] | None = None,
 ) -> Ticket:
     """A Zendesk ticket with its people resolved from sideloaded (or separately fetched) users, and its
-    custom status's agent label from the account's `statuses`.
+    custom status's agent label from the account's `statuses`. Its people and organization are the ones
+    already held when equal (`shared`: a big view names a few thousand people).
 
     Raises:
         MalformedResponse: `raw` is not an object or has no usable id.
@@ -132,7 +134,7 @@ def to_ticket(
         group = as_opt_text(group_raw.get("name")) if isinstance(group_raw, dict) else None
     tags = data.get("tags")
     subject = as_opt_text(data.get("subject")) or as_opt_text(data.get("raw_subject")) or ""
-    return Ticket(
+    ticket = Ticket(
         id=ticket_id,
         key=f"#{ticket_id}",
         subject=subject,
@@ -154,6 +156,7 @@ def to_ticket(
         description=truncate_body(as_text(data.get("description"))),
         revision=updated_raw if isinstance(updated_raw, str) and updated_raw else None,
     )
+    return shared(ticket)
 
 
 def to_comment(raw: Any, users: UsersById) -> Comment:

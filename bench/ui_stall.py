@@ -69,6 +69,7 @@ async def longest_ui_stall_during_refresh(
         keep = queue.highlighted_ticket_id
         if model.install(plan):
             queue.model_changed(keep_ticket_id=keep)
+        await asyncio.to_thread(plan.release)  # as `accept_view_async` does: the old state freed off-thread
         await in_slices(edited, model.seen.to_check)  # the seen-state pass, sliced as the screen does
         await asyncio.sleep(0.1)  # the repaint after the swap
         timer.stop()

@@ -13,9 +13,11 @@ from __future__ import annotations
 import threading
 from array import array
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from operator import add
+
+from frontline.domain.background import courteous
 
 INDEX_CHUNK = 8_192
 _TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
@@ -138,10 +140,12 @@ class GramIndex:
 
 
 class IndexBuild:
-    """A `GramIndex` being built on a daemon thread from a snapshot of the haystacks."""
+    """A `GramIndex` being built on a daemon thread; `make` gives the haystacks (made on that thread
+    too when the model has not made them yet: `haystacks` holds them once made)."""
 
-    def __init__(self, haystacks: list[str], *, background: bool) -> None:
-        self.haystacks = haystacks
+    def __init__(self, make: Callable[[], list[str]], *, background: bool) -> None:
+        self.make = make
+        self.haystacks: list[str] | None = None
         self.changed: set[int] = set()  # tickets updated in place since the snapshot
         self.cancelled = threading.Event()
         self.result: GramIndex | None = None
@@ -151,6 +155,14 @@ class IndexBuild:
             self._run()
 
     def _run(self) -> None:
-        index = GramIndex(self.haystacks, self.cancelled)
+        if threading.current_thread() is threading.main_thread():
+            self._build()
+        else:
+            with courteous():  # the UI thread shares the GIL: see `background`
+                self._build()
+
+    def _build(self) -> None:
+        self.haystacks = haystacks = self.make()
+        index = GramIndex(haystacks, self.cancelled)
         if not self.cancelled.is_set():
             self.result = index

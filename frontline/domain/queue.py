@@ -1,7 +1,8 @@
 """The queue of one view as plain data: sort, filter, "new"/"changed" markers and customer-reply detection.
 
 Views can hold tens of thousands of tickets, so everything here works on plain lists: the tickets in
-load order, one precomputed lowercase haystack per ticket for filtering, and the visible order as a list
+load order, one lowercase haystack per ticket for filtering (made on first use when a load runs on the
+UI thread, so the first paint never waits for them), and the visible order as a list
 of indices into them. Widgets format only the rows on screen (`row_text` caches the cleaned strings).
 Large views also get a `GramIndex`, built on a background thread, so a keystroke never scans every
 haystack: a full scan of 50,000 haystacks costs 5-25 ms, the index answers in 1-3 ms.
@@ -20,14 +21,12 @@ from frontline.domain import queue_sort
 from frontline.domain.field_filter import FieldTest, Predicate, matcher, parse_filter
 from frontline.domain.filter_index import GramIndex, IndexBuild, flags_from_bits
 from frontline.domain.haystack import haystack, query_terms
-from frontline.domain.models import Status, Ticket
-from frontline.domain.presentation import cell_text
-from frontline.domain.queue_load import SWAPPED, LoadPlan, RefreshResult, RowText
+from frontline.domain.models import Ticket
+from frontline.domain.queue_load import SWAPPED, LoadPlan, RefreshResult, RowText, made_haystacks, row_cells
 from frontline.domain.queue_sort import CLOCK_SORTS, SORT_LABELS, SORT_MODES, SortMode, sort_keys, sort_label
 from frontline.domain.seen import Marker, SeenTickets
 
 __all__ = ["SORT_LABELS", "SORT_MODES", "QueueModel", "RefreshResult", "RowText", "SortMode", "sort_label"]
-_STATUS_LABELS = {status: status.label for status in Status}
 RECENT_QUERIES = 32  # filter results kept so backspacing is instant
 INDEX_MIN_TICKETS = 2_000  # below this a full scan costs well under a millisecond: no index
 INDEX_REUSE_MAX_CHANGES = 256  # a refresh changing more tickets (or 1% of the view) rebuilds the index
@@ -79,7 +78,7 @@ class QueueModel:
         self._sorted_haystacks: list[str] | None = None
         self._now = now
         self.tickets: list[Ticket] = []
-        self._haystacks: list[str] = []
+        self._haystacks: list[str] | None = []  # None until first needed: see `_hay`
         self._index_of: dict[str, int] = {}
         self._rows: list[RowText | None] = []
         self._sorted: list[int] = []
@@ -127,6 +126,8 @@ class QueueModel:
             return False
         if self._index_build is not None and shadow._index is None:
             self._index_build.cancelled.set()  # it indexes the old haystacks
+        if plan.off_thread:  # what the load replaces is freed by `LoadPlan.release`, off this thread
+            plan.replaced = [getattr(self, name) for name in SWAPPED]
         for name in SWAPPED:
             setattr(self, name, getattr(shadow, name))
         self._index_build = None
@@ -140,8 +141,11 @@ class QueueModel:
         index kept up to date when it can be, sort and filter."""
         if now is not None:
             self._now = now
-        haystacks = [haystack(ticket) for ticket in tickets]
-        self._index = self._kept_index(tickets, haystacks, in_runs=in_runs)
+        # Made here off the UI thread or to keep an index; else on first use, so the first paint
+        # never waits for them (half the cost of a load at 50,000 tickets).
+        eager = in_runs or self._index is not None
+        haystacks = [haystack(ticket) for ticket in tickets] if eager else None
+        self._index = self._kept_index(tickets, haystacks, in_runs=in_runs) if haystacks else None
         self.tickets = tickets
         self._haystacks = haystacks
         self._index_of = {ticket.id: index for index, ticket in enumerate(tickets)}
@@ -166,7 +170,7 @@ class QueueModel:
             return None
         if any(a.id != b.id for a, b in zip(old, tickets, strict=False)):
             return None
-        old_haystacks = self._haystacks
+        old_haystacks = self._hay()
         changed = [i for i in range(len(old)) if old_haystacks[i] != haystacks[i]]
         if len(changed) + len(tickets) - len(old) > max(INDEX_REUSE_MAX_CHANGES, len(old) // 100):
             return None
@@ -185,7 +189,9 @@ class QueueModel:
             return False
         self.generation += 1
         self._drop_index()  # positions after it shift: the index is rebuilt when the view is shown
-        del self.tickets[index], self._haystacks[index], self._rows[index]
+        del self.tickets[index], self._rows[index]
+        if self._haystacks is not None:
+            del self._haystacks[index]
         self._sort_cache.clear()
         self._allowed = None
         self._index_of = {ticket.id: position for position, ticket in enumerate(self.tickets)}
@@ -209,12 +215,13 @@ class QueueModel:
             return None
         self.tickets[index] = ticket
         self.status_width = max(self.status_width, len(ticket.status_label or ""))
-        old, new = self._haystacks[index], haystack(ticket)
-        self._haystacks[index] = new
+        new = haystack(ticket)
+        if self._haystacks is not None:  # else made from the tickets when first needed
+            old, self._haystacks[index] = self._haystacks[index], new
+            if self._index is not None:
+                self._index.update(index, old, new)
         self.generation += 1
-        if self._index is not None:
-            self._index.update(index, old, new)
-        elif self._index_build is not None:
+        if self._index is None and self._index_build is not None:
             self._index_build.changed.add(index)
         self._recent.clear()
         self._sorted_haystacks = None
@@ -234,7 +241,10 @@ class QueueModel:
         """
         if self._index is not None or self._index_build is not None or self.total < self.index_from:
             return
-        self._index_build = IndexBuild(list(self._haystacks), background=background)
+        known, tickets = self._haystacks, list(self.tickets)
+        snapshot = list(known) if known is not None else None
+        made = (lambda: snapshot) if snapshot is not None else (lambda: [haystack(t) for t in tickets])
+        self._index_build = IndexBuild(made, background=background)
 
     @property
     def index_ready(self) -> bool:
@@ -243,11 +253,17 @@ class QueueModel:
     def _ready_index(self) -> GramIndex | None:
         build = self._index_build
         if self._index is None and build is not None and build.result is not None:
-            index = build.result
+            index, haystacks, before = build.result, self._hay(), build.haystacks or []
             for position in build.changed:
-                index.update(position, build.haystacks[position], self._haystacks[position])
+                index.update(position, before[position], haystacks[position])
             self._index, self._index_build = index, None
         return self._index
+
+    def _hay(self) -> list[str]:
+        """The lowercase haystacks, one per ticket, made on first use (`queue_load.made_haystacks`)."""
+        if self._haystacks is None:
+            self._haystacks = made_haystacks(self.tickets, self._index_build)
+        return self._haystacks
 
     def _drop_index(self) -> None:
         if self._index_build is not None:
@@ -327,11 +343,11 @@ class QueueModel:
         if candidates is self._sorted:
             # A full scan reads the haystacks laid out in sort order: no index lookup per row.
             if self._sorted_haystacks is None:
-                self._sorted_haystacks = list(map(self._haystacks.__getitem__, self._sorted))
+                self._sorted_haystacks = list(map(self._hay().__getitem__, self._sorted))
             matched = list(compress(candidates, map(contains, self._sorted_haystacks, repeat(next(terms)))))
         else:
             matched = candidates
-        lookup = self._haystacks.__getitem__
+        lookup = self._hay().__getitem__
         for term in terms:
             # C-level iteration throughout: several times faster than a comprehension at 50,000 rows.
             matched = list(compress(matched, map(contains, map(lookup, matched), repeat(term))))
@@ -352,7 +368,7 @@ class QueueModel:
         long_terms = [term for term in self._terms if len(term) > 2]
         if long_terms:
             rows = list(compress(range(index.count), flags))
-            lookup = self._haystacks.__getitem__
+            lookup = self._hay().__getitem__
             for term in long_terms:
                 rows = list(compress(rows, map(contains, map(lookup, rows), repeat(term))))
             flags = bytearray(index.count)
@@ -412,18 +428,7 @@ class QueueModel:
         index = self.visible[position]
         row = self._rows[index]
         if row is None:
-            ticket = self.tickets[index]
-            row = RowText(
-                key=cell_text(ticket.display_key),
-                subject=cell_text(ticket.subject),
-                requester=cell_text(ticket.requester.name) if ticket.requester else "",
-                organization=cell_text(ticket.organization.name) if ticket.organization else "",
-                assignee=cell_text(ticket.assignee.name) if ticket.assignee else "",
-                status=cell_text(ticket.status_label or _STATUS_LABELS[ticket.status]),
-                priority=ticket.priority.value if ticket.priority else "—",
-                linked_bug=cell_text(ticket.linked_bug or ""),
-            )
-            self._rows[index] = row
+            row = self._rows[index] = row_cells(self.tickets[index])
         return row
 
     # -- TicketNeighbours ------------------------------------------------------------------------------

@@ -335,6 +335,7 @@ class QueueSync:
                 plan.run()
             if swap_with(partial(model.install, plan)):
                 break
+        await asyncio.to_thread(plan.release)  # the replaced rows and indexes, freed off this thread
         due: list[Ticket] = []
         await in_slices(tickets, lambda part: due.extend(self.seen.to_check(part)))
         due.sort(key=lambda ticket: ticket.updated_at, reverse=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from frontline import locations
 from frontline.config import (
@@ -28,6 +28,9 @@ from frontline.services.desk import Desk
 from frontline.services.escalation import Escalations, Target
 from frontline.services.refresh_budget import DEFAULT_REFRESH_BUDGET
 from frontline.services.session import LocalStores, Session
+
+if TYPE_CHECKING:
+    from frontline.services.publishing import Destination, Publisher, WebhookPoster
 
 __all__ = ["Session", "build_session", "open_session", "session_for_helpdesk"]
 
@@ -188,9 +191,8 @@ def attach_publisher(
     transport: Any = None,
     verify: Any = True,
 ) -> None:
-    """Wire the handoff's destinations into `session` (the demo and tests call it on their sessions)."""
-    from frontline.services.publishing import Destination, Publisher, WebhookPoster
-
+    """Wire the handoff's destinations into `session` (the demo and tests call it on their sessions);
+    the publisher is built when first used, so the console's first screen does not load it."""
     session.sla_horizon = timedelta(hours=handoff.sla_horizon_hours)
     settings = {d.name: d for d in handoff.destinations}
 
@@ -222,19 +224,25 @@ def attach_publisher(
             webhook_url(settings[destination.name]), transport=transport, verify=verify
         )
 
-    session.publisher = Publisher(
-        [
-            Destination(name=d.name, kind=d.kind, ticket=d.ticket, issue=d.issue, target=d.target)
-            for d in handoff.destinations
-        ],
-        profile=session.profile_name,
-        desk=session.desk,
-        repository=session.publications,
-        journal=session.journal,
-        trackers=tracker,
-        webhook=webhook,
-        clock=session.clock,
-    )
+    def publisher() -> Publisher:
+        from frontline.services.publishing import Destination, Publisher
+
+        return Publisher(
+            [
+                Destination(name=d.name, kind=d.kind, ticket=d.ticket, issue=d.issue, target=d.target)
+                for d in handoff.destinations
+            ],
+            profile=session.profile_name,
+            desk=session.desk,
+            repository=session.publications,
+            journal=session.journal,
+            trackers=tracker,
+            webhook=webhook,
+            clock=session.clock,
+        )
+
+    session.publisher = None
+    session.publisher_factory = publisher
 
 
 def _stored_webhook_url(profile_name: str) -> Callable[[HandoffDestination], str]:

@@ -34,6 +34,7 @@ import re
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from functools import cached_property
 from typing import Any
 
 import httpx
@@ -132,7 +133,8 @@ class ApiClient:
         self.rate_limit_remaining: int | None = None
         self.rate_limit_hits = 0
         """Answers that said "slow down" (429, or GitHub's rate-limit 403) since this client started."""
-        self._client = httpx.AsyncClient(
+        self._pool: httpx.AsyncClient | None = None
+        self._make_pool = lambda: httpx.AsyncClient(
             base_url=self.base_url,
             auth=auth,
             transport=transport,
@@ -142,8 +144,14 @@ class ApiClient:
             verify=verify,
         )
 
+    @cached_property
+    def _client(self) -> httpx.AsyncClient:
+        """The connection pool, made on first use: a queue painted from the cache needs no TLS context."""
+        return self._make_pool()
+
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if "_client" in self.__dict__:  # never made: nothing to close
+            await self._client.aclose()
 
     def set_auth(self, auth: httpx.Auth, secrets: Iterable[str] = ()) -> None:
         """Send `auth` from the next request on, over the same connection pool. The old secrets stay

@@ -6,15 +6,15 @@ everything here is typed by the domain's ports, so the UI depends on this module
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from frontline.config import Settings
 from frontline.domain.clock import Clock
-from frontline.domain.handoff import DEFAULT_SLA_HORIZON
 from frontline.domain.journal_ports import PublicationRepository, ShiftJournal
 from frontline.domain.ports import DraftRepository, EscalationRepository, Helpdesk, OutboxRepository
 from frontline.domain.repositories import CacheRepository, SeenRepository
@@ -23,10 +23,15 @@ from frontline.errors import StoreError
 from frontline.services.cache import QueueCache
 from frontline.services.desk import Desk
 from frontline.services.escalation import Escalations, MemoryEscalations
-from frontline.services.handoff import HandoffWriter
 from frontline.services.journal import MemoryJournal, ShiftLog
 from frontline.services.outbox import MemoryOutbox
-from frontline.services.publishing import Publisher
+
+if TYPE_CHECKING:  # the handoff and publishing stacks load when a handoff is first written or posted
+    from frontline.services.handoff import HandoffWriter
+    from frontline.services.publishing import Publisher
+
+DEFAULT_SLA_HORIZON = timedelta(hours=4)
+"""The handoff's default look-ahead for SLAs at risk (`frontline.domain.handoff` has the same value)."""
 
 
 class Closable(Protocol):
@@ -76,8 +81,8 @@ class Session:
     """Signs in again mid-shift with a new token: keeps it where the profile's tokens live (the keyring)
     and hands it to the helpdesk connection; returns a sentence saying where it went. Blocking (keyring):
     call it from a thread. None when this session cannot (the demo needs no sign-in)."""
-    publisher: Publisher | None = None
-    """Posts handoffs to the profile's destinations; None until the composition root wires it."""
+    publisher_factory: Callable[[], Publisher] | None = None
+    """Builds the handoff publisher on first use (`publisher`); None until the composition root wires it."""
     sla_horizon: timedelta = DEFAULT_SLA_HORIZON
     """How far ahead the handoff looks for SLAs at risk (the profile's `handoff.sla_horizon_hours`)."""
     store_error: StoreError | None = None
@@ -89,6 +94,8 @@ class Session:
     _closables: list[Closable] = field(default_factory=list)
     _shift: ShiftLog | None = None
     _cache: QueueCache | None = None
+    _publisher: Publisher | None = None
+    _opening: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         memory = MemoryJournal(outbox_entry=self._memory_outbox.get)
@@ -96,15 +103,16 @@ class Session:
         self._memory_outbox.journal = lambda entry: memory.append(write_entry(entry))
 
     def _local(self) -> LocalStores | None:
-        if not self._stores_opened:
-            self._stores_opened = True
-            try:
-                self._stores = self.open_stores()
-            except StoreError as error:
-                self.store_error = error
-                return None
-            if self._stores.closable is not None:
-                self._closables.append(self._stores.closable)
+        with self._opening:  # the console's first read may open it in a thread while the UI asks too
+            if not self._stores_opened:
+                self._stores_opened = True
+                try:
+                    self._stores = self.open_stores()
+                except StoreError as error:
+                    self.store_error = error
+                    return None
+                if self._stores.closable is not None:
+                    self._closables.append(self._stores.closable)
         return self._stores
 
     @property
@@ -167,8 +175,21 @@ class Session:
         return self._shift
 
     @property
+    def publisher(self) -> Publisher | None:
+        """Posts handoffs to the profile's destinations (built on first use); None when not wired."""
+        if self._publisher is None and self.publisher_factory is not None:
+            self._publisher = self.publisher_factory()
+        return self._publisher
+
+    @publisher.setter
+    def publisher(self, publisher: Publisher | None) -> None:
+        self._publisher = publisher
+
+    @property
     def handoff(self) -> HandoffWriter:
         """Writes the shift's handoff from the journal and the tickets as they are now."""
+        from frontline.services.handoff import HandoffWriter
+
         return HandoffWriter(
             self.desk,
             self.shift,
@@ -184,7 +205,7 @@ class Session:
         await self.desk.close()
         if self.escalations is not None:
             await self.escalations.aclose()
-        if self.publisher is not None:
-            await self.publisher.aclose()
+        if self._publisher is not None:
+            await self._publisher.aclose()
         while self._closables:
             self._closables.pop().close()

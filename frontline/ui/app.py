@@ -140,6 +140,7 @@ class FrontlineApp(App[None]):
         self.previous_handoff: PreviousHandoff | None = None
         """The handoff the previous shift published, read on start ("shift: previous handoff")."""
         self._asking_to_quit = False
+        self._watches_started = False
 
     @property
     def desk(self) -> Desk:
@@ -198,6 +199,15 @@ class FrontlineApp(App[None]):
                 "\n".join(problems), title="Settings problems", severity="warning", timeout=20, markup=False
             )
         self.push_screen(self.first_screen())
+        if not isinstance(self.screen, QueueScreen):
+            self.call_after_refresh(self.start_watches)  # the queue calls it once its cache has painted
+
+    def start_watches(self) -> None:
+        """The outbox, the shift clock and the previous handoff (local database reads): started after the
+        first screen has painted, so the console shows the queue before it opens the store."""
+        if self._watches_started:
+            return
+        self._watches_started = True
         self.outbox_watch.start()
         self.shift_clock.start()
         self._offer_previous_handoff()

@@ -40,6 +40,10 @@ def banners() -> Iterator[Widget]:
     yield OfflineBanner()
 
 
+CHECKING_VIEWS = "checking views…"
+"""The status bar's activity while the view list is asked for (with cached rows shown: "refreshing…")."""
+
+
 def cached_start(screen: QueueScreen) -> CachedStart:
     """The screen's cache helper (made on first use)."""
     helper = _HELPERS.get(screen)
@@ -66,10 +70,13 @@ class CachedStart:
         self.screen.run_worker(self._start(), group="queue-cache", exit_on_error=False)
 
     async def _start(self) -> None:
+        bar = self.screen.status_bar
+        bar.activity = bar.activity or CHECKING_VIEWS  # cached rows are "refreshing…" from the first paint
         try:
             await self.paint()
         finally:
             self.screen.load_views()
+            self.screen.app.call_after_refresh(self.screen.frontline.start_watches)  # after the rows paint
 
     async def paint(self) -> bool:
         """Cached views as tabs and the first cached view's rows; False when nothing was cached."""

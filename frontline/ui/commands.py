@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -24,11 +24,13 @@ from textual.markup import escape
 from textual.screen import Screen
 
 from frontline import locations
-from frontline.domain.compose import Template, discover_templates
 from frontline.domain.models import View
 from frontline.domain.text import one_line
 from frontline.ui.keymap import live_bindings
 from frontline.ui.themes import switch_theme
+
+if TYPE_CHECKING:
+    from frontline.domain.compose import Template
 
 
 @runtime_checkable
@@ -121,6 +123,8 @@ def view_commands(app: App[Any]) -> list[PaletteCommand]:
 
 def template_commands(app: App[Any]) -> list[PaletteCommand]:
     """One entry per template file in the config dir's `templates/`."""
+    from frontline.domain.compose import discover_templates  # the palette opens after the first paint
+
     templates = discover_templates(locations.templates_dir())
 
     def use(template: Template) -> None:

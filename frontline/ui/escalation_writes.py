@@ -16,11 +16,10 @@ from frontline.domain.escalation import Bug, EscalationFields
 from frontline.domain.models import Ticket
 from frontline.domain.text import one_line
 from frontline.errors import FrontlineError, ValidationFailed, WriteOutcomeUnknown
-from frontline.services.escalation import EscalationResult, Escalations, Target
-from frontline.ui.screens.ticket import TicketScreen
 from frontline.ui.worker_errors import report_worker_error
 
 if TYPE_CHECKING:
+    from frontline.services.escalation import EscalationResult, Escalations, Target
     from frontline.ui.app import FrontlineApp
 
 
@@ -219,6 +218,8 @@ class EscalationWrites:
 
     def _linked(self, ticket_id: str) -> None:
         """The ticket's links (and its note and tags) changed: the queue and the open ticket show it."""
+        from frontline.ui.screens.ticket import TicketScreen  # loaded with the first ticket opened
+
         self.app.bug_links.reload()
         for screen in self.app.screen_stack:
             if isinstance(screen, TicketScreen) and screen.ticket_id == ticket_id:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from frontline.errors import AuthError, FrontlineError
 from frontline.redaction import redact, remember_secrets
 from frontline.ui.keymap import key_for
-from frontline.ui.screens.pickers import TextPromptScreen
 from frontline.ui.worker_errors import report_worker_error
 
 if TYPE_CHECKING:
@@ -66,6 +65,8 @@ class SignIn:
         if self._prompting:
             return
         self._prompting = True
+        from frontline.ui.screens.pickers import TextPromptScreen
+
         prompt = TextPromptScreen(
             f"Sign in to {self.app.desk.helpdesk_name} again: paste a new API token",
             hint="The token is kept where your tokens live (the keyring) · enter sign in · escape cancel",

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from textual.markup import escape
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
-from frontline.domain.compose import ComposerState
 from frontline.domain.models import Ticket, TicketThread, TicketUpdate
 from frontline.domain.text import one_line
 from frontline.errors import (
@@ -31,12 +30,11 @@ from frontline.errors import (
     WriteOutcomeUnknown,
     WriteQueued,
 )
-from frontline.services.drafts import DraftKeeper, DraftNotKept
-from frontline.ui.followup import offer_followup
-from frontline.ui.screens.ticket import TicketScreen
 from frontline.ui.worker_errors import report_worker_error
 
 if TYPE_CHECKING:
+    from frontline.domain.compose import ComposerState
+    from frontline.services.drafts import DraftKeeper
     from frontline.ui.app import FrontlineApp
 
 WRITES_GROUP = "writes"
@@ -92,6 +90,8 @@ class DraftSend:
 
 def what_to_do(error: BaseException, *, in_composer: bool) -> str:
     """The next step after a send that did not land, for the composer's notice or a notification."""
+    from frontline.services.drafts import DraftNotKept  # loaded with the composer
+
     if isinstance(error, DraftNotKept):
         return ""
     again = "press ctrl+s to try again" if in_composer else "press r on the ticket to send it again"
@@ -107,6 +107,8 @@ def what_to_do(error: BaseException, *, in_composer: bool) -> str:
 
 def not_sent_notice(error: BaseException) -> str:
     """The composer's notice after a send that did not land: why, and what to do."""
+    from frontline.services.drafts import DraftNotKept
+
     if isinstance(error, DraftNotKept):
         return f"Not sent: {error.send_error.message} {error.message}"
     reason = error.message if isinstance(error, FrontlineError) else f"{type(error).__name__}."
@@ -187,10 +189,14 @@ class Writes:
         """Tell the person (a notification wherever they are), then the composer or the ticket screen."""
         self._notify(send, outcome, in_composer=send.listener is not None)
         if isinstance(outcome.error, TicketClosed) and outcome.draft_kept:
+            from frontline.ui.followup import offer_followup
+
             offer_followup(self.app, send.ticket, send.state, send.keeper, outcome.error)
         if send.listener is not None:
             send.listener(outcome)
             return
+        from frontline.ui.screens.ticket import TicketScreen  # loaded with the first ticket opened
+
         for screen in self.app.screen_stack:
             if isinstance(screen, TicketScreen) and screen.ticket_id == send.ticket.id:
                 if outcome.draft_kept or outcome.queued:
@@ -226,6 +232,8 @@ class Writes:
                 markup=False,
             )
             return
+        from frontline.services.drafts import DraftNotKept
+
         if isinstance(error, DraftNotKept):
             self.app.report_error(error.send_error)
             self.app.report_error(error)

@@ -55,6 +55,18 @@ LATER_SCREENS = (
     "frontline.ui.screens.bulk",
 )
 """Screens the console opens only on request: imported when first opened."""
+NOT_ON_THE_FIRST_SCREEN = (
+    "frontline.ui.screens.ticket",
+    "frontline.ui.screens.handoff",
+    "frontline.ui.screens.handoff_note",
+    "frontline.ui.screens.goto",
+    "frontline.ui.screens.pickers",
+    "frontline.ui.followup",
+    "frontline.services.drafts",
+    "frontline.services.handoff",
+    "frontline.services.publishing",
+)
+"""Loaded when a ticket, a handoff, a picker or a draft is first needed, never to paint the queue."""
 
 
 def loaded_after(code: str) -> set[str]:
@@ -130,6 +142,7 @@ def test_the_console_app_module_imports_only_the_first_screen() -> None:
     modules = loaded_after("import frontline.ui.app")
     assert under(modules, (*CONSOLE_NEVER, "httpx", "frontline.bootstrap")) == []
     assert under(modules, LATER_SCREENS) == []
+    assert under(modules, NOT_ON_THE_FIRST_SCREEN) == []
     assert "frontline.ui.screens.queue" in modules
 
 
@@ -149,6 +162,7 @@ def test_a_zendesk_console_imports_its_own_connector_only() -> None:
     assert under(modules, OTHER_VENDORS) == []
     assert under(modules, CONSOLE_NEVER) == []
     assert under(modules, LATER_SCREENS) == []
+    assert under(modules, NOT_ON_THE_FIRST_SCREEN) == []
 
 
 def test_the_static_kinds_agree_with_each_connector_package() -> None:

@@ -22,14 +22,11 @@ from frontline.domain.queue import QueueModel, SortMode, sort_label
 from frontline.domain.text import one_line
 from frontline.errors import FrontlineError
 from frontline.services.queue_sync import LocalWrite, QueueSync
-from frontline.ui.cached_start import banners, cached_start
+from frontline.ui.cached_start import CHECKING_VIEWS, banners, cached_start
 from frontline.ui.queue_apply import apply_loaded_tickets, settle_loaded_tickets
 from frontline.ui.queue_bugs import QueueBugColumn
 from frontline.ui.screens.base import FrontlineScreen
-from frontline.ui.screens.handoff import HandoffScreen
-from frontline.ui.screens.handoff_note import open_handoff_note
 from frontline.ui.screens.search_view import SEARCH_TAB, QueueFinding
-from frontline.ui.screens.ticket import TicketScreen
 from frontline.ui.widgets.queue_list import QueueList
 from frontline.ui.widgets.queue_split import PreviewToggle, QueueSplit
 from frontline.ui.widgets.status_bar import StatusBar
@@ -173,6 +170,15 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
     @work(exclusive=True, group="queue-views", exit_on_error=False)
     async def load_views(self) -> None:
         """Fetch the view list, make the tabs (activating the first loads it), then the counts."""
+        bar = self.status_bar
+        bar.activity = bar.activity or CHECKING_VIEWS  # what the status bar says until the views are in
+        try:
+            await self._load_views()
+        finally:
+            if bar.activity == CHECKING_VIEWS:
+                bar.activity = ""
+
+    async def _load_views(self) -> None:
         try:
             await self.sync.load_views()
         except FrontlineError as error:
@@ -371,6 +377,8 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
     @on(QueueList.Opened)
     def _open_ticket(self, event: QueueList.Opened) -> None:
         # The ticket screen marks it seen once its thread is shown (`frontline.ui.seen_marks`).
+        from frontline.ui.screens.ticket import TicketScreen  # the first screen paints without it
+
         screen = TicketScreen(event.ticket_id, neighbours=self.queue_list.model)
         self._ticket_screen = screen
         self.app.push_screen(screen)
@@ -385,11 +393,15 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
         start_escalation(self, ticket_id)
 
     def action_handoff_note(self) -> None:
+        from frontline.ui.screens.handoff_note import open_handoff_note
+
         listing = self.queue_list
         ticket = listing.model.ticket_at(listing.cursor) if listing.highlighted_ticket_id else None
         open_handoff_note(self.frontline, ticket)
 
     def action_handoff(self) -> None:
+        from frontline.ui.screens.handoff import HandoffScreen
+
         self.app.push_screen(HandoffScreen())
 
     def on_screen_resume(self) -> None:

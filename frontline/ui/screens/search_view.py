@@ -17,8 +17,6 @@ from frontline.domain.models import Ticket
 from frontline.domain.queue import QueueModel
 from frontline.domain.text import one_line
 from frontline.errors import FrontlineError
-from frontline.ui.screens.goto import LookupScreen
-from frontline.ui.screens.pickers import ChoiceScreen
 from frontline.ui.sort_picker import chosen_sort, sort_choices
 
 if TYPE_CHECKING:
@@ -66,6 +64,8 @@ class QueueFinding:
 
         async def search(query: str) -> tuple[str, list[Ticket]]:
             return query, await desk.search(query, SEARCH_LIMIT)
+
+        from frontline.ui.screens.goto import LookupScreen
 
         lookup = LookupScreen(
             f"Search {desk.helpdesk_name}",
@@ -153,6 +153,8 @@ class QueueFinding:
     def action_pick_sort(self) -> None:
         screen = self._queue
         sync = screen.sync
+        from frontline.ui.screens.pickers import ChoiceScreen
+
         picker = ChoiceScreen(
             "Sort by", sort_choices(sync.sort_mode, sync.sort_reverse), current=sync.sort_mode
         )

@@ -11,7 +11,7 @@ model installed, `QueueList.model_changed`; the synchronous `accept_view` where 
 until the filter index is ready again and half a second has passed. Any work frontline does on the loop,
 directly or through the GIL from its worker threads, shows as a gap.
 
-With `--ui-stall` it runs H-uithread's `bench/ui_stall.py` figure instead (gaps between 5 ms Textual
+With `--ui-stall` it runs the `bench/ui_stall.py` figure instead (gaps between 5 ms Textual
 timer ticks while its own replica of the apply path runs), with its timer on an idle app as the floor.
 """
 
@@ -109,7 +109,7 @@ async def timer_floor(tick: float, seconds: float = 1.0) -> float:
 
 
 async def measure_ui_stall(count: int) -> dict[str, Any]:
-    """H-uithread's figure (bench/ui_stall.py) on the same tickets, and its timer on an idle app."""
+    """The bench/ui_stall.py figure on the same tickets, and its timer on an idle app."""
     import ui_stall
 
     tickets = synthetic_tickets(count)

@@ -73,7 +73,7 @@ def _json_of(script: str, *args: str) -> dict[str, Any]:
 
 
 def _stalls(size: int) -> list[tuple[dict[str, Any], str]]:
-    """H-uithread's bench/ui_stall.py figure when present, and this bench's recorder on the screen's path."""
+    """The bench/ui_stall.py figure when present, and this bench's recorder on the screen's path."""
     figures = []
     if (BENCH / "ui_stall.py").exists():
         figures.append((_json_of("refresh_stall.py", "--ui-stall", "--size", str(size)), "bench/ui_stall.py"))

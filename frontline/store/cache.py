@@ -25,7 +25,7 @@ from pydantic import TypeAdapter, ValidationError
 from frontline.domain.cached import CachedQueue, CachedThread, CachedView, CachedViewTickets
 from frontline.domain.models import Person, Ticket, TicketThread, View
 from frontline.domain.sharing import shared_all
-from frontline.store.db import Store
+from frontline.store.db import Store, stored_time
 
 __all__ = ["MAX_THREADS", "PAGE_SIZE", "CacheStore", "parse_pages"]
 
@@ -58,7 +58,7 @@ class CacheStore:
 
     def load_view(self, profile: str, view_id: str) -> CachedViewTickets | None:
         synced_text = self._synced_text(profile, view_id)
-        synced_at = _time(synced_text)
+        synced_at = stored_time(synced_text)
         if synced_at is None:
             return None
         numbers = self.store.fetch_all(
@@ -92,7 +92,7 @@ class CacheStore:
             "SELECT read_at, thread_json FROM cache_threads WHERE profile = ? AND ticket_id = ?",
             (profile, ticket_id),
         )
-        read_at = _time(row[0]) if row is not None else None
+        read_at = stored_time(row[0]) if row is not None else None
         if row is None or read_at is None:
             return None
         try:
@@ -113,7 +113,7 @@ class CacheStore:
         views: list[CachedView] = []
         for view_json, count, synced_at in rows:
             try:
-                views.append(CachedView(View.model_validate_json(view_json), count, _time(synced_at)))
+                views.append(CachedView(View.model_validate_json(view_json), count, stored_time(synced_at)))
             except ValidationError:
                 return []
         return views
@@ -194,7 +194,7 @@ class CacheStore:
                 (profile, view_id, profile, len(tickets), synced_at.isoformat()),
             )
 
-    def save_view_time(self, profile: str, view_id: str, synced_at: datetime) -> None:
+    def save_viewstored_time(self, profile: str, view_id: str, synced_at: datetime) -> None:
         self.store.execute(
             "UPDATE cache_views SET synced_at = ? WHERE profile = ? AND view_id = ?",
             (synced_at.isoformat(), profile, view_id),
@@ -309,12 +309,3 @@ def _thread_with(thread_json: str, ticket: Ticket) -> str | None:
     except ValidationError:
         return None
     return thread.model_copy(update={"ticket": ticket}).model_dump_json()
-
-
-def _time(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None

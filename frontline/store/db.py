@@ -17,12 +17,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from frontline.errors import StoreError
 
-__all__ = ["DATABASE_FILE_NAME", "MIGRATIONS", "Migration", "Store", "StoreError"]
+__all__ = ["DATABASE_FILE_NAME", "MIGRATIONS", "Migration", "Store", "StoreError", "stored_time"]
 
 DATABASE_FILE_NAME = "frontline.sqlite3"
 
@@ -405,3 +406,13 @@ class Store:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def stored_time(text: str | None) -> datetime | None:
+    """A stored time; an unreadable one (a hand-edited file) counts as unknown."""
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from frontline.domain.seen import CommentMark, SeenState
-from frontline.store.db import Store
+from frontline.store.db import Store, stored_time
 
 __all__ = ["SeenStore"]
 
@@ -67,8 +67,8 @@ def _row(profile: str, state: SeenState) -> tuple[str | None, ...]:
 def _state(row: sqlite3.Row) -> SeenState:
     return SeenState(
         ticket_id=row[0],
-        looked_at=_time(row[1]),
-        checked_at=_time(row[2]),
+        looked_at=stored_time(row[1]),
+        checked_at=stored_time(row[2]),
         seen_comment=_mark(row[3], row[4]),
         reply=_mark(row[5], row[6]),
     )
@@ -78,16 +78,6 @@ def _text(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def _time(text: str | None) -> datetime | None:
-    """A stored time; an unreadable one (a hand-edited file) counts as unknown."""
-    if text is None:
-        return None
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def _mark(comment_id: str | None, at: str | None) -> CommentMark | None:
-    moment = _time(at)
+    moment = stored_time(at)
     return CommentMark(comment_id, moment) if comment_id is not None and moment is not None else None

@@ -194,7 +194,7 @@ class CacheStore:
                 (profile, view_id, profile, len(tickets), synced_at.isoformat()),
             )
 
-    def save_viewstored_time(self, profile: str, view_id: str, synced_at: datetime) -> None:
+    def save_view_time(self, profile: str, view_id: str, synced_at: datetime) -> None:
         self.store.execute(
             "UPDATE cache_views SET synced_at = ? WHERE profile = ? AND view_id = ?",
             (synced_at.isoformat(), profile, view_id),

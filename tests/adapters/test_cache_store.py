@@ -90,6 +90,15 @@ def test_profiles_are_kept_apart(store: Store) -> None:
     assert cache.load_view("night", "mine") is not None
 
 
+def test_a_refresh_that_found_the_same_tickets_moves_only_the_confirmed_time(store: Store) -> None:
+    cache = CacheStore(store)
+    cache.save_views("day", VIEWS, {})
+    cache.save_view("day", "all", tickets(3), FIXED_NOW - timedelta(hours=2))
+    cache.save_view_time("day", "all", FIXED_NOW)
+    view = cache.load_view("day", "all")
+    assert view is not None and view.synced_at == FIXED_NOW and len(view.tickets) == 3
+
+
 def test_a_local_write_updates_every_copy_and_leaves_views_it_left(store: Store) -> None:
     cache = CacheStore(store)
     listed = tickets(4)

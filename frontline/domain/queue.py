@@ -10,7 +10,6 @@ haystack: a full scan of 50,000 haystacks costs 5-25 ms, the index answers in 1-
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import compress, repeat
@@ -19,17 +18,25 @@ from typing import Any
 
 from frontline.domain import queue_sort
 from frontline.domain.field_filter import FieldTest, Predicate, matcher, parse_filter
-from frontline.domain.filter_index import GramIndex, IndexBuild, flags_from_bits
+from frontline.domain.filter_index import GramIndex, IndexBuild, matching_flags
 from frontline.domain.haystack import haystack, query_terms
 from frontline.domain.models import Ticket
-from frontline.domain.queue_load import SWAPPED, LoadPlan, RefreshResult, RowText, made_haystacks, row_cells
+from frontline.domain.queue_load import (
+    SWAPPED,
+    LoadPlan,
+    RefreshResult,
+    RowText,
+    kept_index,
+    made_haystacks,
+    row_cells,
+    shown_as_given,
+)
 from frontline.domain.queue_sort import CLOCK_SORTS, SORT_LABELS, SORT_MODES, SortMode, sort_keys, sort_label
 from frontline.domain.seen import Marker, SeenTickets
 
 __all__ = ["SORT_LABELS", "SORT_MODES", "QueueModel", "RefreshResult", "RowText", "SortMode", "sort_label"]
 RECENT_QUERIES = 32  # filter results kept so backspacing is instant
 INDEX_MIN_TICKETS = 2_000  # below this a full scan costs well under a millisecond: no index
-INDEX_REUSE_MAX_CHANGES = 256  # a refresh changing more tickets (or 1% of the view) rebuilds the index
 
 
 class QueueModel:
@@ -79,10 +86,11 @@ class QueueModel:
         self._now = now
         self.tickets: list[Ticket] = []
         self._haystacks: list[str] | None = []  # None until first needed: see `_hay`
-        self._index_of: dict[str, int] = {}
+        self._index_of: dict[str, int] | None = {}  # None until first needed after `as_given`
         self._rows: list[RowText | None] = []
         self._sorted: list[int] = []
         self.visible: list[int] = []
+        self.awaiting_load = False  # shown `as_given`: unsorted and unindexed until a load is installed
         self.key_width = 0
         self.status_width = 0
         """The longest custom status label (Zendesk "Waiting on engineering"), 0 without any."""
@@ -95,6 +103,27 @@ class QueueModel:
         plan = self.plan_load(tickets, now=now)
         plan.run()
         self.install(plan)
+
+    @classmethod
+    def as_given(
+        cls,
+        tickets: Sequence[Ticket],
+        *,
+        seen: SeenTickets | None = None,
+        sort: SortMode = "sla",
+        reverse: bool = False,
+        now: datetime | None = None,
+    ) -> QueueModel:
+        """The tickets in the order given, at a cost that does not grow with the view: for a first paint
+        of tickets kept in the order they were last shown (the local cache), before a load
+        (`plan_load`, off the UI thread) sorts, indexes and filters them.
+
+        Sorting 50,000 tickets costs 150-250 ms (an SLA key per ticket, then the sort); this costs the
+        rows on screen (`queue_load.shown_as_given`).
+        """
+        model = cls(seen=seen, sort=sort, reverse=reverse, now=now)
+        shown_as_given(model, tickets)
+        return model
 
     def plan_load(
         self,
@@ -141,11 +170,12 @@ class QueueModel:
         index kept up to date when it can be, sort and filter."""
         if now is not None:
             self._now = now
+        self.awaiting_load = False
         # Made here off the UI thread or to keep an index; else on first use, so the first paint
         # never waits for them (half the cost of a load at 50,000 tickets).
         eager = in_runs or self._index is not None
         haystacks = [haystack(ticket) for ticket in tickets] if eager else None
-        self._index = self._kept_index(tickets, haystacks, in_runs=in_runs) if haystacks else None
+        self._index = kept_index(self, tickets, haystacks, in_runs=in_runs) if haystacks else None
         self.tickets = tickets
         self._haystacks = haystacks
         self._index_of = {ticket.id: index for index, ticket in enumerate(tickets)}
@@ -157,34 +187,9 @@ class QueueModel:
         self.status_width = max((len(t.status_label) for t in tickets if t.status_label), default=0)
         self._resort(in_runs=in_runs)
 
-    def _kept_index(self, tickets: list[Ticket], haystacks: list[str], *, in_runs: bool) -> GramIndex | None:
-        """A copy of the ready index updated for the reload when it kept the tickets in order and
-        changed few; None otherwise (a new one is built in the background once the rows are shown).
-
-        A refresh usually brings the same tickets with a handful updated or added at the end; updating
-        those costs microseconds where a rebuild costs about a second of CPU at 50,000 tickets.
-        """
-        index = self._index
-        old = self.tickets
-        if index is None or len(tickets) < len(old) or len(tickets) < self.index_from:
-            return None
-        if any(a.id != b.id for a, b in zip(old, tickets, strict=False)):
-            return None
-        old_haystacks = self._hay()
-        changed = [i for i in range(len(old)) if old_haystacks[i] != haystacks[i]]
-        if len(changed) + len(tickets) - len(old) > max(INDEX_REUSE_MAX_CHANGES, len(old) // 100):
-            return None
-        if in_runs:
-            index = index.copy()  # on a worker thread: the UI may be filtering with the original
-        for position in changed:
-            index.update(position, old_haystacks[position], haystacks[position])
-        for text in haystacks[len(old) :]:
-            index.append(text)
-        return index
-
     def remove_ticket(self, ticket_id: str) -> bool:
         """Take a ticket out of the view (it no longer belongs there); False when it was not in it."""
-        index = self._index_of.get(ticket_id)
+        index = self._positions().get(ticket_id)
         if index is None:
             return False
         self.generation += 1
@@ -210,7 +215,7 @@ class QueueModel:
 
     def update_ticket(self, ticket: Ticket) -> int | None:
         """Replace one ticket in place (no re-sort, so rows do not jump); returns its visible position."""
-        index = self._index_of.get(ticket.id)
+        index = self._positions().get(ticket.id)
         if index is None:
             return None
         self.tickets[index] = ticket
@@ -239,7 +244,8 @@ class QueueModel:
         The UI calls this once the first rows are painted, so building never delays them; filtering
         scans until the index is ready. Idempotent.
         """
-        if self._index is not None or self._index_build is not None or self.total < self.index_from:
+        building = self._index is not None or self._index_build is not None or self.awaiting_load
+        if building or self.total < self.index_from:  # `awaiting_load`: built once the load lands
             return
         known, tickets = self._haystacks, list(self.tickets)
         snapshot = list(known) if known is not None else None
@@ -264,6 +270,12 @@ class QueueModel:
         if self._haystacks is None:
             self._haystacks = made_haystacks(self.tickets, self._index_build)
         return self._haystacks
+
+    def _positions(self) -> dict[str, int]:
+        """Each ticket's place in load order by id, made on first use after `as_given`."""
+        if self._index_of is None:
+            self._index_of = {ticket.id: index for index, ticket in enumerate(self.tickets)}
+        return self._index_of
 
     def _drop_index(self) -> None:
         if self._index_build is not None:
@@ -321,6 +333,8 @@ class QueueModel:
         if me_id == self.me_id:
             return
         self.me_id = me_id
+        if not self.wants_me:
+            return  # nothing shown depends on it: no re-sort (150+ ms at 50,000 tickets)
         self._allowed = None
         self._recent.clear()
         self._resort()
@@ -354,25 +368,10 @@ class QueueModel:
         return matched
 
     def _indexed_match(self, index: GramIndex) -> list[int]:
-        """The index narrows to candidates; terms longer than two characters are then checked with `in`.
-
-        Candidates are checked in load order (the order their haystacks were allocated in, which is
-        kind to the CPU cache) and put in sort order at the end by one C-level permutation.
-        """
-        bits = index.everything
-        for term in self._terms:
-            bits &= index.candidates(term)
-            if not bits:
-                return []
-        flags: bytes | bytearray = flags_from_bits(bits, index.count)
-        long_terms = [term for term in self._terms if len(term) > 2]
-        if long_terms:
-            rows = list(compress(range(index.count), flags))
-            lookup = self._hay().__getitem__
-            for term in long_terms:
-                rows = list(compress(rows, map(contains, map(lookup, rows), repeat(term))))
-            flags = bytearray(index.count)
-            deque(map(flags.__setitem__, rows, repeat(1)), maxlen=0)
+        """The rows the index finds for the terms, in sort order (one C-level permutation of flags)."""
+        flags = matching_flags(index, self._terms, self._hay)
+        if flags is None:
+            return []
         if self._permute is None:
             self._permute = itemgetter(*self._sorted)
         return list(compress(self._sorted, self._permute(flags)))
@@ -407,12 +406,17 @@ class QueueModel:
     def __len__(self) -> int:
         return len(self.visible)
 
+    def in_sort_order(self) -> list[Ticket]:
+        """Every ticket (filter or not) in the order of the sort: how the local cache keeps a view, so
+        the next start paints it `as_given` in the right order."""
+        return list(map(self.tickets.__getitem__, self._sorted))
+
     def ticket_at(self, position: int) -> Ticket:
         """The ticket at a visible position (0 is the top row)."""
         return self.tickets[self.visible[position]]
 
     def position_of(self, ticket_id: str) -> int | None:
-        index = self._index_of.get(ticket_id)
+        index = self._positions().get(ticket_id)
         if index is None:
             return None
         try:
@@ -434,13 +438,13 @@ class QueueModel:
     # -- TicketNeighbours ------------------------------------------------------------------------------
 
     def next_ticket_id(self, ticket_id: str) -> str | None:
-        position = self.position_of(ticket_id)
-        if position is None or position + 1 >= len(self.visible):
-            return None
-        return self.ticket_at(position + 1).id
+        return self._neighbour(ticket_id, 1)
 
     def previous_ticket_id(self, ticket_id: str) -> str | None:
+        return self._neighbour(ticket_id, -1)
+
+    def _neighbour(self, ticket_id: str, step: int) -> str | None:
         position = self.position_of(ticket_id)
-        if position is None or position == 0:
+        if position is None or not 0 <= position + step < len(self.visible):
             return None
-        return self.ticket_at(position - 1).id
+        return self.ticket_at(position + step).id

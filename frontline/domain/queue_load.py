@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from frontline.domain.background import courteous
-from frontline.domain.filter_index import IndexBuild
+from frontline.domain.filter_index import GramIndex, IndexBuild
 from frontline.domain.haystack import haystack
 from frontline.domain.models import Status, Ticket
 from frontline.domain.presentation import cell_text
@@ -44,6 +44,7 @@ SWAPPED = (
     "status_width",
     "_index",
     "_now",
+    "awaiting_load",
 )
 """The model's attributes a load replaces: what `QueueModel.install` copies from the plan's shadow."""
 
@@ -93,6 +94,57 @@ def made_haystacks(tickets: Sequence[Ticket], build: IndexBuild | None) -> list[
     for position in build.changed:  # type: ignore[union-attr]
         haystacks[position] = haystack(tickets[position])
     return haystacks
+
+
+AS_GIVEN_WIDTHS = 2_000
+"""Tickets `shown_as_given` reads column widths from (a load then reads them all)."""
+
+
+def shown_as_given(model: QueueModel, tickets: Sequence[Ticket]) -> None:
+    """Show `tickets` in `model` in the order given, unsorted and unindexed: a few C-level list
+    operations, so the first paint of a view of any size costs only its rows on screen. Haystacks and
+    positions by id are made on first use; `plan_load` does the rest."""
+    given = list(tickets)
+    model.tickets, model._haystacks, model._index_of = given, None, None
+    model.awaiting_load = True
+    model._rows = [None] * len(given)
+    model._sorted = list(range(len(given)))
+    model.visible = list(model._sorted)
+    first = given[:AS_GIVEN_WIDTHS]
+    model.key_width = max((len(ticket.display_key) for ticket in first), default=0)
+    model.status_width = max((len(t.status_label) for t in first if t.status_label), default=0)
+
+
+INDEX_REUSE_MAX_CHANGES = 256
+"""A reload changing more tickets than this (or 1% of the view) rebuilds the filter index."""
+
+
+def kept_index(
+    model: QueueModel, tickets: list[Ticket], haystacks: list[str], *, in_runs: bool
+) -> GramIndex | None:
+    """A copy of the model's ready index updated for a reload that kept the tickets in order and
+    changed few; None otherwise (a new one is built in the background once the rows are shown).
+
+    A refresh usually brings the same tickets with a handful updated or added at the end; updating
+    those costs microseconds where a rebuild costs about a second of CPU at 50,000 tickets.
+    """
+    index = model._index
+    old = model.tickets
+    if index is None or len(tickets) < len(old) or len(tickets) < model.index_from:
+        return None
+    if any(a.id != b.id for a, b in zip(old, tickets, strict=False)):
+        return None
+    old_haystacks = model._hay()
+    changed = [i for i in range(len(old)) if old_haystacks[i] != haystacks[i]]
+    if len(changed) + len(tickets) - len(old) > max(INDEX_REUSE_MAX_CHANGES, len(old) // 100):
+        return None
+    if in_runs:
+        index = index.copy()  # on a worker thread: the UI may be filtering with the original
+    for position in changed:
+        index.update(position, old_haystacks[position], haystacks[position])
+    for text in haystacks[len(old) :]:
+        index.append(text)
+    return index
 
 
 @dataclass
@@ -167,7 +219,7 @@ class LoadPlan:
         shadow = self.shadow
         seen = self.seen if self.seen is not None else shadow.seen
         result = RefreshResult()
-        index_of, old = shadow._index_of, shadow.tickets
+        index_of, old = shadow._positions(), shadow.tickets
         new_ids = set()
         for ticket in self.tickets:
             previous_index = index_of.get(ticket.id)

@@ -210,6 +210,17 @@ class QueueSync:
             self.models[view_id] = model
         return model
 
+    def show_as_given(self, view_id: str, tickets: Sequence[Ticket]) -> QueueModel:
+        """A view's queue holding `tickets` in the order given, made at the cost of the rows on screen
+        (`QueueModel.as_given`), for a first paint from the local cache; `accept_view_async` then sorts
+        and indexes it off the UI thread. Tickets on the first screens count as seen, as a first load's do."""
+        self.seen.baseline(tickets[:SEEN_SLICE])
+        model = QueueModel.as_given(
+            tickets, seen=self.seen, sort=self.sort_mode, reverse=self.sort_reverse, now=self.clock()
+        )
+        self.models[view_id] = model
+        return model
+
     def select(self, view_id: str) -> QueueModel:
         """Make a view the one on screen; its queue is returned in the shared sort mode."""
         self.current_view_id = view_id

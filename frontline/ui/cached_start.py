@@ -110,17 +110,27 @@ class CachedStart:
 
     async def accept(self, cached: CachedViewTickets, *, show: bool = False) -> None:
         """Put a cached view's tickets in its queue (built off the UI thread), marked as old as the cache;
-        with `show`, it becomes the view on screen the moment its queue is ready."""
+        with `show`, it is painted at once in the order it was cached (`QueueSync.show_as_given`) and
+        sorted the moment its queue is ready."""
         screen, sync = self.screen, self.screen.sync
+        show = show and sync.current_view_id in (None, cached.view_id)
+        if show and cached.view_id not in sync.models:  # painted now in the order it was last shown
+            screen.queue_list.empty_text = "Loading…"
+            sync.show_as_given(cached.view_id, cached.tickets)
+            screen.queue_list.set_model(sync.select(cached.view_id))
 
         def swap(install: Callable[[], bool]) -> bool:
+            queue_list = screen.queue_list
+            shown = sync.models.get(cached.view_id) is queue_list.model
+            moved = shown and queue_list.cursor > 0  # a cursor left at the top stays at the top
+            keep = queue_list.highlighted_ticket_id if moved else None
             if not install():
                 return False
-            if show and sync.current_view_id in (None, cached.view_id):
-                screen.queue_list.empty_text = "Loading…"
-                screen.queue_list.set_model(sync.select(cached.view_id))
-            elif sync.models.get(cached.view_id) is screen.queue_list.model:
-                screen.queue_list.model_changed()
+            if shown:
+                queue_list.model_changed(keep_ticket_id=keep)
+            elif show and sync.current_view_id in (None, cached.view_id):
+                queue_list.empty_text = "Loading…"
+                queue_list.set_model(sync.select(cached.view_id))
             return True
 
         settle_loaded_tickets()
@@ -143,7 +153,8 @@ class CachedStart:
             return
         cache = self.cache
         cache.remember_views(sync.views, sync.counts)
-        cache.remember_view(view_id, tickets, synced_at)
+        model = sync.models.get(view_id)  # kept in the order shown: the next start paints it as it is
+        cache.remember_view(view_id, model.in_sort_order() if model is not None else tickets, synced_at)
         if not self._me_kept:
             self._me_kept = True
             self.screen.run_worker(self._keep_me(), group="queue-cache-me", exit_on_error=False)

@@ -463,7 +463,7 @@ async def test_a_local_write_updates_other_views_and_switching_reloads_a_dirty_o
         await pilot.pause()
         # The current view keeps the row (no jumping), updated; an "unsolved" view drops it at once.
         mine = screen.sync.models["mine"]
-        assert mine.tickets[mine._index_of[target.id]].status is Status.SOLVED
+        assert mine.tickets[mine._positions()[target.id]].status is Status.SOLVED
         assert screen.sync.models["all"].position_of(target.id) is None
         await pilot.press("1")
         await settle(pilot)

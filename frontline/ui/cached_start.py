@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Tab, Tabs
 
 from frontline.domain.models import Ticket, TicketThread
+from frontline.domain.queue import QueueModel
 from frontline.errors import FrontlineError
 from frontline.services.cache import QueueCache
 from frontline.ui.queue_apply import settle_loaded_tickets
@@ -182,6 +183,19 @@ async def show_cached_thread(screen: TicketScreen) -> bool:
     if cached is None or cached.thread.ticket.id != screen.ticket_id:
         return False
     await screen.show_thread(cached.thread)
+    return True
+
+
+async def show_queued_row(screen: TicketScreen) -> bool:
+    """With no conversation cached, show what the queue holds of the ticket (its header) while it is
+    read; False when the queue it was opened from does not hold it."""
+    queue = screen.neighbours
+    if not isinstance(queue, QueueModel) or screen.thread is not None:
+        return False
+    position = queue.position_of(screen.ticket_id)
+    if position is None:
+        return False
+    await screen.show_thread(TicketThread(ticket=queue.ticket_at(position), comments=()))
     return True
 
 

@@ -101,3 +101,25 @@ async def test_a_local_write_is_in_the_cache_after_a_restart() -> None:
         position = yours.position_of(mine.id)
         assert position is not None, "still the engineer's: kept there"
         assert yours.ticket_at(position).status is Status.SOLVED, "as the write left it"
+
+
+async def test_offline_a_ticket_never_read_shows_its_queue_row_and_says_so() -> None:
+    await first_run(FakeHelpdesk())
+    helpdesk = GatedHelpdesk(down=True)
+    helpdesk.gate.set()
+    app = make_app(helpdesk)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = queue_of(app)
+        await until(pilot, lambda: len(screen.queue_list.model) == 40)
+        row = screen.queue_list.model.ticket_at(3)
+        screen.queue_list.move_cursor(3)
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(app.screen.query("#ticket-message")))
+        ticket_screen = app.screen
+        assert isinstance(ticket_screen, TicketScreen)
+        assert ticket_screen.thread is not None and ticket_screen.thread.ticket == row
+        header = str(ticket_screen.query_one("#ticket-header").render())
+        assert row.subject in header, "the header, from what the queue holds"
+        message = str(ticket_screen.query_one("#ticket-message").render())
+        assert "The conversation was not read on this machine yet." in message
+        assert "Cannot reach the helpdesk" in message and "Press R to try again" in message

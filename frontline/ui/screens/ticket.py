@@ -22,7 +22,7 @@ from frontline.domain.shift import WritePurpose
 from frontline.errors import ConflictError, FrontlineError, WriteQueued
 from frontline.services.drafts import unsent_drafts
 from frontline.ui import undo
-from frontline.ui.cached_start import banners, remember_thread, show_cached_thread
+from frontline.ui.cached_start import banners, remember_thread, show_cached_thread, show_queued_row
 from frontline.ui.navigation import TicketNeighbours
 from frontline.ui.outbox_text import banner_lines
 from frontline.ui.screens.assign import choose_assignee, confirm_take
@@ -171,15 +171,17 @@ class TicketScreen(FrontlineScreen, TicketReading, Screen[None]):
         """Fetch the ticket and its conversation, keeping the old one on screen until it arrives."""
         conversation = self.query_one("#conversation", VerticalScroll)
         conversation.loading = not await show_cached_thread(self)  # the cached one at once, if any
+        row_only = conversation.loading and await show_queued_row(self)  # else its header, from the queue
         try:
             thread = await self.desk.open_ticket(self.ticket_id)
         except FrontlineError as error:
             self.frontline.report_error(error)
-            if self.thread is None or self.thread.ticket.id != self.ticket_id:
+            if row_only or self.thread is None or self.thread.ticket.id != self.ticket_id:
+                unread = "The conversation was not read on this machine yet.\n" if row_only else ""
                 await conversation.remove_children()
                 await conversation.mount(
                     Static(
-                        Content(f"{error.message}\nPress R to try again, escape to go back."),
+                        Content(f"{unread}{error.message}\nPress R to try again, escape to go back."),
                         id="ticket-message",
                     )
                 )

@@ -27,7 +27,7 @@ class CachedView:
 
 @dataclass(frozen=True)
 class CachedViewTickets:
-    """A view's tickets in the helpdesk's order, as they were at `synced_at`."""
+    """A view's tickets in the order the console last showed them (its sort), as they were at `synced_at`."""
 
     view_id: str
     tickets: list[Ticket]

@@ -2,12 +2,14 @@
 
 Run: .venv/bin/python bench/line_floor.py --size 50000   (prints JSON; `bench/run.py` runs it)
 
-The list's local data is its rows already rendered: one `Strip` per ticket (id, priority, status,
-subject, requester, as plain text), built before the clock starts. First paint is wall time from
-mounting the widget to its first rendered lines. A cursor key moves a cursor row (styled on the fly)
-and scrolls when it leaves the window; a filter keystroke is a plain substring scan over prepared
-lower-case haystacks plus rendering the visible rows. Per-key figures are CPU time of the UI thread,
-with the same keys, the same rounds and the same percentile as `queue_bench`.
+The list's local data is the tickets, as frontline's is (and a lower-case haystack per ticket for the
+filter, made before the clock starts). Its `render_line` formats a ticket's line (id, priority, status,
+subject, requester, as plain text) the first time it is shown and keeps the `Strip`, as a line-API list
+does. First paint is wall time from handing the tickets to the widget, already on screen, to its first
+rendered lines. A cursor key moves a cursor row (styled on the fly) and scrolls when it leaves the
+window; a filter keystroke is a plain substring scan over the haystacks plus rendering the visible
+rows. Per-key figures are CPU time of the UI thread, with the same keys, the same rounds and the same
+percentile as `queue_bench`.
 """
 
 from __future__ import annotations
@@ -24,31 +26,40 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from queue_bench import ROUNDS, SIZE, TYPED_QUERIES, BenchApp, percentiles, synthetic_ticket_stream
+from queue_bench import ROUNDS, SIZE, TYPED_QUERIES, BenchApp, percentiles, synthetic_tickets
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from frontline.domain.models import Ticket
+
 CURSOR = Style(reverse=True)
 
 
 class BareList(Widget):
-    """Pre-built rows, a cursor and a filter: nothing but what a list must do to paint."""
+    """Tickets, a cursor and a filter: nothing but what a list must do to paint them."""
 
-    def __init__(self, strips: list[Strip], haystacks: list[str]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.strips = strips
-        self.haystacks = haystacks
-        self.shown = list(range(len(strips)))
+        self.tickets: list[Ticket] = []
+        self.haystacks: list[str] = []
+        self.shown: list[int] = []
+        self.strips: dict[int, Strip] = {}
         self.cursor = 0
         self.top = 0
         self.first_paint_at: float | None = None
 
+    def show(self, tickets: list[Ticket], haystacks: list[str]) -> None:
+        """The tickets arrive: from here to the first lines painted is the first paint."""
+        self.tickets, self.haystacks = tickets, haystacks
+        self.shown = list(range(len(tickets)))
+        self.refresh()
+
     def render_lines(self, crop: Region) -> list[Strip]:
         lines = super().render_lines(crop)
-        if self.first_paint_at is None and crop.height > 1:
+        if self.tickets and self.first_paint_at is None and crop.height > 1:
             self.first_paint_at = time.perf_counter()
         return lines
 
@@ -56,7 +67,10 @@ class BareList(Widget):
         position = self.top + y
         if position >= len(self.shown):
             return Strip.blank(self.size.width)
-        strip = self.strips[self.shown[position]]
+        index = self.shown[position]
+        strip = self.strips.get(index)
+        if strip is None:
+            strip = self.strips[index] = row_strip(self.tickets[index], self.size.width)
         return strip.apply_style(CURSOR) if position == self.cursor else strip
 
     def move(self, delta: int) -> None:
@@ -87,22 +101,25 @@ def timed(work: Callable[[], object], widget: BareList) -> float:
     return (time.thread_time() - start) * 1000
 
 
+def row_strip(ticket: Ticket, width: int) -> Strip:
+    """One ticket's line: id, priority, status, subject, requester as plain text."""
+    requester = ticket.requester.name if ticket.requester else ""
+    priority = ticket.priority.value if ticket.priority else ""
+    text = f"  {ticket.key:<7} {priority:<8} {ticket.status.value:<7} {ticket.subject[:40]:<40}"
+    text = f"{text} {requester[:18]:<18}"
+    return Strip([Segment(text[:width].ljust(width))], width)
+
+
 async def measure(count: int) -> dict[str, float]:
-    width = SIZE[0]
-    strips, haystacks = [], []
-    for ticket in synthetic_ticket_stream(count):  # the rows are kept, the tickets are not
-        requester = ticket.requester.name if ticket.requester else ""
-        priority = ticket.priority.value if ticket.priority else ""
-        text = f"  {ticket.key:<7} {priority:<8} {ticket.status.value:<7} {ticket.subject[:40]:<40}"
-        text = f"{text} {requester[:18]:<18}"
-        strips.append(Strip([Segment(text[:width].ljust(width))], width))
-        haystacks.append(f"{ticket.key} {ticket.subject} {requester}".lower())
+    tickets = synthetic_tickets(count)
+    haystacks = [f"{t.key} {t.subject} {t.requester.name if t.requester else ''}".lower() for t in tickets]
     app = BenchApp()
     async with app.run_test(size=SIZE) as pilot:
-        host = app.query_one("#host")
+        widget = BareList()  # on screen before its rows, as the console's list is
+        await app.query_one("#host").mount(widget)
+        await pilot.pause()
         start = time.perf_counter()
-        widget = BareList(strips, haystacks)
-        await host.mount(widget)
+        widget.show(tickets, haystacks)
         while widget.first_paint_at is None:
             await asyncio.sleep(0.001)
         first_paint = (widget.first_paint_at - start) * 1000

@@ -3,18 +3,27 @@
 Each pydantic model carries its own `__dict__` and set of fields set (~0.7 KB for a model with more than
 four fields), so a ticket built from JSON with its requester, assignee and organization costs ~4 KB.
 `shared` points a ticket at one instance of each equal person and organization already held (kept in
-weak tables: they go when no ticket holds them) and at one set of fields set per distinct set. Models are
-frozen, so no holder can change a shared part; pydantic copies the set of fields set on `model_copy`.
+weak tables: they go when no ticket holds them), at one set of fields set per distinct set, one tuple per
+distinct set of tags and one SLA target per distinct target without a time (paused, or none set): a
+handful of each, kept for the process. Models are frozen, so no holder can change a shared part;
+pydantic copies the set of fields set on `model_copy`.
+
+Whole tickets are shared too where a caller says which are held already (`reusing`): the cached views
+read at start overlap ("All unsolved" holds most of "Your unsolved"), and a ticket equal to one held is
+dropped for it as each page is parsed, so the console holds it once instead of once per view.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 from weakref import WeakValueDictionary
 
-from frontline.domain.models import Organization, Person, Ticket
+from frontline.domain.models import Organization, Person, SlaTarget, Ticket
 
-__all__ = ["shared", "shared_all"]
+__all__ = ["reusing", "shared", "shared_all"]
 
 _Part = TypeVar("_Part", Person, Organization)
 
@@ -23,6 +32,26 @@ _ORGANIZATIONS: WeakValueDictionary[tuple[Any, ...], Organization] = WeakValueDi
 _FIELD_SETS: dict[frozenset[str], set[str]] = {}
 _MAX_FIELD_SETS = 512
 """Distinct sets of fields set kept: a handful per model in practice; past this, sets are not shared."""
+_TAG_SETS: dict[tuple[str, ...], tuple[str, ...]] = {}
+_MAX_TAG_SETS = 4_096
+"""Distinct sets of tags kept: accounts tag from a short list, so most tickets repeat a few sets."""
+_TIMELESS_SLAS: dict[tuple[Any, ...], SlaTarget] = {}
+_MAX_TIMELESS_SLAS = 64
+"""Distinct SLA targets without a time kept (a metric, paused or not): a few per account."""
+_HELD: ContextVar[Mapping[str, Ticket] | None] = ContextVar("held_tickets", default=None)
+"""Tickets held already, by id, that `shared_all` hands out instead of equal ones (`reusing`)."""
+
+
+@contextmanager
+def reusing(held: Iterable[Sequence[Ticket]]) -> Iterator[None]:
+    """Within the block (this thread or task), `shared_all` puts a ticket of `held` (lists already held,
+    one per view) in place of an equal one it meets. Only the block's context sees them."""
+    table = {ticket.id: ticket for tickets in held for ticket in tickets}
+    token = _HELD.set(table or None)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
 
 
 def shared(ticket: Ticket) -> Ticket:
@@ -36,17 +65,53 @@ def shared(ticket: Ticket) -> Ticket:
         fields["assignee"] = _part(_PEOPLE, assignee)
     if organization is not None:
         fields["organization"] = _part(_ORGANIZATIONS, organization)
-    if fields["sla"] is not None:
-        _share_fields_set(fields["sla"])
+    tags = fields["tags"]
+    if tags:
+        fields["tags"] = _kept(_TAG_SETS, tags, tags, _MAX_TAG_SETS)
+    sla = fields["sla"]
+    if sla is not None:
+        _share_fields_set(sla)
+        if sla.due_at is None and sla.breached_at is None:
+            key = (*sla.__dict__.values(), frozenset(sla.__pydantic_fields_set__))
+            fields["sla"] = _kept(_TIMELESS_SLAS, key, sla, _MAX_TIMELESS_SLAS)
     _share_fields_set(ticket)
     return ticket
 
 
 def shared_all(tickets: list[Ticket]) -> list[Ticket]:
-    """`shared` for every ticket of a list, in place; returns the list."""
-    for ticket in tickets:
+    """`shared` for every ticket of a list, in place, and within `reusing` an equal ticket held already
+    in place of the one given; returns the list."""
+    held = _HELD.get()
+    for index, ticket in enumerate(tickets):
         shared(ticket)
+        same = held.get(ticket.id) if held is not None else None
+        if same is not None and _equal(same, ticket):
+            tickets[index] = same
     return tickets
+
+
+def _equal(held: Ticket, ticket: Ticket) -> bool:
+    """Whether two tickets read the same in every way, set fields included (their shared people and
+    sets of fields set make this mostly identity checks)."""
+    return (
+        held.__dict__ == ticket.__dict__
+        and held.__pydantic_fields_set__ == ticket.__pydantic_fields_set__
+        and type(held) is type(ticket)
+    )
+
+
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
+
+
+def _kept(table: dict[_Key, _Value], key: _Key, value: _Value, limit: int) -> _Value:
+    """The value kept for `key`, else `value` (kept while the table is under `limit`)."""
+    held = table.get(key)
+    if held is not None:
+        return held
+    if len(table) < limit:
+        table[key] = value
+    return value
 
 
 def _part(table: WeakValueDictionary[tuple[Any, ...], _Part], part: _Part) -> _Part:

@@ -55,9 +55,14 @@ def delta_since(tickets: Iterable[Ticket], overlap: timedelta = OVERLAP) -> date
     return None if mark is None else mark - overlap
 
 
-def known_versions(tickets: Iterable[Ticket]) -> dict[str, datetime]:
-    """Each ticket's id and `updated_at`: what a delta compares against to skip unchanged tickets."""
-    return {ticket.id: ticket.updated_at for ticket in tickets}
+def known_versions(
+    tickets: Iterable[Ticket], also: Mapping[str, datetime] | None = None
+) -> dict[str, datetime]:
+    """Each ticket's id and `updated_at`, over the versions `also` knows: what a delta compares against
+    to skip unchanged tickets (one dict, however long the view)."""
+    known = dict(also) if also else {}
+    known.update((ticket.id, ticket.updated_at) for ticket in tickets)
+    return known
 
 
 def is_changed(ticket: Ticket, known: Mapping[str, datetime]) -> bool:
@@ -73,6 +78,8 @@ def merge(
     fresh: dict[str, Ticket] = {}
     for ticket in delta:
         fresh.setdefault(ticket.id, ticket)  # the first (newest) copy wins if a page repeats one
+    if not fresh and not departed:
+        return list(previous)  # the usual refresh: nothing changed
     leaving = set(departed) - fresh.keys()
     held = {ticket.id for ticket in previous}
     joined = [ticket for ticket_id, ticket in fresh.items() if ticket_id not in held]

@@ -10,7 +10,9 @@ drops the ticket from cached views it has left, so a restart shows what the engi
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +20,7 @@ from frontline.domain.clock import Clock
 from frontline.domain.models import Person, Ticket, TicketThread, View
 from frontline.domain.queue_rules import no_longer_belongs
 from frontline.domain.repositories import CacheRepository
+from frontline.domain.sharing import reusing
 from frontline.errors import StoreError
 
 if TYPE_CHECKING:  # annotations only: the cached values load with the store
@@ -49,7 +52,10 @@ class QueueCache:
         self._writes = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._signatures: dict[str, int] = {}
+        self._read_back: dict[str, Sequence[Ticket]] = {}
+        """Views' tickets as read from the cache, signed (`_signature`) by the first write after."""
         self._thread_ids: set[str] | None = None
+        self._early_queue: Future[CachedQueue | None] | None = None
 
     def _repository(self) -> CacheRepository | None:
         if self.error is not None:
@@ -72,18 +78,56 @@ class QueueCache:
 
     # -- reading ---------------------------------------------------------------------------------------
 
+    def read_queue_early(self) -> None:
+        """Start reading the cached queue in a thread now, for `queue()`: the console asks before its UI
+        starts, so the rows are read while Textual imports and mounts instead of after."""
+        if self._early_queue is not None:
+            return
+        early: Future[CachedQueue | None] = Future()
+
+        def read() -> None:
+            try:
+                repository = self._repository()
+                early.set_result(repository.load_queue(self.profile) if repository is not None else None)
+            except StoreError as error:
+                self.error = error
+                early.set_result(None)
+            except BaseException as error:  # raised by `queue()`, as an ordinary read's would be
+                early.set_exception(error)
+
+        self._early_queue = early
+        threading.Thread(target=read, name="frontline-cache-read", daemon=True).start()
+
     async def queue(self) -> CachedQueue | None:
         """The cached views and the first view's tickets; None when nothing is cached."""
-        cached: CachedQueue | None = await self._read(lambda r: r.load_queue(self.profile))
+        cached: CachedQueue | None
+        if self._early_queue is not None:
+            early, self._early_queue = self._early_queue, None
+            # Read already (the usual case): no hop through the event loop, which may be painting.
+            cached = early.result() if early.done() else await asyncio.wrap_future(early)
+        else:
+            cached = await self._read(lambda r: r.load_queue(self.profile))
         if cached is not None:
             self.views = [entry.view for entry in cached.views]
             if cached.first is not None:
+                self._read_back[cached.first.view_id] = cached.first.tickets
                 self.shown_at = cached.first.synced_at
         return cached
 
-    async def view(self, view_id: str) -> CachedViewTickets | None:
-        """One view's cached tickets, or None."""
-        cached: CachedViewTickets | None = await self._read(lambda r: r.load_view(self.profile, view_id))
+    async def view(
+        self, view_id: str, *, share_with: Sequence[Sequence[Ticket]] = ()
+    ) -> CachedViewTickets | None:
+        """One view's cached tickets, or None. A ticket equal to one in `share_with` (the lists of views
+        held already) is that one: a ticket in two views is held once (`domain.sharing.reusing`)."""
+        held = list(share_with)
+
+        def read(repository: CacheRepository) -> CachedViewTickets | None:
+            with reusing(held):
+                return repository.load_view(self.profile, view_id)
+
+        cached: CachedViewTickets | None = await self._read(read)
+        if cached is not None:
+            self._read_back[view_id] = cached.tickets
         return cached
 
     def may_have_thread(self, ticket_id: str) -> bool:
@@ -113,9 +157,12 @@ class QueueCache:
     def remember_view(self, view_id: str, tickets: Sequence[Ticket], synced_at: datetime) -> None:
         """Keep a view's tickets as just loaded; skipped when they are what was last kept."""
         kept = list(tickets)
+        read_back = self._read_back.pop(view_id, None)
 
         def save(repository: CacheRepository) -> None:
-            signature = hash(tuple((t.id, t.updated_at, t.revision) for t in kept))
+            if read_back is not None:  # the pages as read at start: a load finding the same writes none
+                self._signatures[view_id] = _signature(read_back)
+            signature = _signature(kept)
             if self._signatures.get(view_id) != signature:
                 repository.save_view(self.profile, view_id, kept, synced_at)
                 self._signatures[view_id] = signature
@@ -139,6 +186,7 @@ class QueueCache:
         """A write from this app changed `ticket` (a `Desk` listener): update the cache to match."""
         left = [view.id for view in self.views if no_longer_belongs(ticket, view)]
         self._signatures.clear()  # the rows changed under them: the next load is written whole
+        self._read_back.clear()
         self._write(lambda r: r.apply_write(self.profile, ticket, left))
 
     def _write(self, write: Callable[[CacheRepository], None]) -> None:
@@ -164,3 +212,8 @@ class QueueCache:
         """Wait for the writes asked for so far (before closing the database, and in tests)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def _signature(tickets: Sequence[Ticket]) -> int:
+    """What a view's pages hold as far as a write goes: each ticket's id and version, in order."""
+    return hash(tuple((t.id, t.updated_at, t.revision) for t in tickets))

@@ -149,6 +149,7 @@ class QueueSync:
         self._synced_at: dict[str, datetime] = {}
         self._dirty: set[str] = set()  # loaded views a local write may have changed
         self._failed: set[str] = set()  # views whose last load failed
+        self._unchanged: set[str] = set()  # views whose last fetch was a delta that found nothing
         self._failures: dict[str, tuple[int, datetime]] = {}  # failed loads in a row, and the last one's time
         self.signed_out = False
         """The helpdesk refused the token: no automatic refresh until `resume`."""
@@ -297,7 +298,11 @@ class QueueSync:
         """
         self.loading = True
         try:
-            return await self.incremental.load(view_id, on_progress=on_progress)
+            tickets = await self.incremental.load(view_id, on_progress=on_progress)
+            report = self.incremental.reports.get(view_id)
+            if report is not None and report.kind == "delta" and not report.changed and not report.departed:
+                self._unchanged.add(view_id)
+            return tickets
         except FrontlineError as error:
             self._failed.add(view_id)
             count = self._failures.get(view_id, (0, self.clock()))[0]
@@ -333,6 +338,10 @@ class QueueSync:
         """
         first = view_id not in self._loaded
         model = self.model_for(view_id)
+        if view_id in self._unchanged:  # a delta that found nothing: the queue shown is the view now
+            self._unchanged.discard(view_id)
+            if not first and model.total == len(tickets):
+                return self._accepted(view_id, tickets, first, RefreshResult(), ())
         if first:
             await in_slices(tickets, self.seen.baseline)
         swap_with = swap or _install_only

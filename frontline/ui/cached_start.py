@@ -73,11 +73,20 @@ class CachedStart:
     async def _start(self) -> None:
         bar = self.screen.status_bar
         bar.activity = bar.activity or CHECKING_VIEWS  # cached rows are "refreshing…" from the first paint
+        painted = False
         try:
-            await self.paint()
+            painted = await self.paint()
         finally:
-            self.screen.load_views()
-            self.screen.app.call_after_refresh(self.screen.frontline.start_watches)  # after the rows paint
+            self.screen.sync.incremental.cached_done()  # a load waiting for a view never cached reads it
+            # After the rows paint: the footer's keys, and the first request (it builds the TLS context
+            # and signs in, ~50 ms of the UI thread) would otherwise hold the cached rows off the terminal.
+            # Nothing cached: the first rows are the views' own, asked at once.
+            if painted:
+                self.screen.app.call_after_refresh(self.screen.load_views)
+            else:
+                self.screen.load_views()
+            self.screen.app.call_after_refresh(self.screen.frontline.start_watches)
+            self.screen.app.call_after_refresh(self.screen.show_footer)
 
     async def paint(self) -> bool:
         """Cached views as tabs and the first cached view's rows; False when nothing was cached."""
@@ -90,6 +99,8 @@ class CachedStart:
         if desk.me is None and cached.me is not None:
             desk.me = cached.me  # writes made offline need their author
         sync.views = [entry.view for entry in cached.views]
+        # A view's key pressed before its cached tickets are in: its load waits for them, then reads a delta.
+        sync.incremental.expect_cached(e.view.id for e in cached.views if e.synced_at is not None)
         sync.counts.update({e.view.id: e.count for e in cached.views if e.count is not None})
         first = cached.first
         if first is not None:
@@ -104,7 +115,7 @@ class CachedStart:
                 screen.load_view(first.view_id)  # the background refresh that confirms the rows
         for entry in cached.views:  # the other views, so they open at once (and offline)
             if entry.synced_at is not None and not sync.is_loaded(entry.view.id):
-                other = await self.cache.view(entry.view.id)
+                other = await self.cache.view(entry.view.id, share_with=sync.incremental.held())
                 if other is not None and not sync.is_loaded(other.view_id):
                     await self.accept(other)
         return True

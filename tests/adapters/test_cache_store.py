@@ -1,6 +1,7 @@
 """The local cache in SQLite: the migration (also over an existing database), a round trip of views,
 tickets, threads and "me", profiles kept apart, local writes applied to every copy, 50,000 tickets
-written in one transaction and read back whole, and a cache from an incompatible model read as empty."""
+written in one transaction and read back whole, a view read beside one held sharing their equal tickets,
+and a cache from an incompatible model read as empty."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from support.fake_helpdesk import FIXED_NOW, ME, FakeHelpdesk
 
 from frontline.domain.models import Comment, Priority, SlaTarget, Status, Ticket, TicketThread, View
+from frontline.domain.sharing import reusing
 from frontline.store import cache as cache_module
 from frontline.store.cache import CacheStore
 from frontline.store.db import MIGRATIONS, Store
@@ -143,6 +145,43 @@ def test_fifty_thousand_tickets_replace_the_view_at_once_and_come_back(
     assert back.tickets[0] == many[0] and back.tickets[-1] == many[-1]
     seam = cache_module.PAGE_SIZE
     assert back.tickets[seam - 1 : seam + 1] == many[seam - 1 : seam + 1], "across page seams"
+
+
+def test_a_view_read_beside_one_held_shares_its_equal_tickets(store: Store) -> None:
+    cache = CacheStore(store)
+    listed = tickets(6)
+    changed = listed[2].model_copy(update={"subject": "Changed since"})
+    cache.save_views("p", VIEWS, {})
+    cache.save_view("p", "all", listed, FIXED_NOW)
+    cache.save_view("p", "mine", [listed[1], changed, listed[4]], FIXED_NOW)
+    held = cache.load_view("p", "all")
+    assert held is not None
+    with reusing([held.tickets]):
+        mine = cache.load_view("p", "mine")
+    assert mine is not None and mine.tickets == [listed[1], changed, listed[4]]
+    assert mine.tickets[0] is held.tickets[1] and mine.tickets[2] is held.tickets[4], "held once"
+    assert mine.tickets[1] is not held.tickets[2], "a different version is its own"
+    alone = cache.load_view("p", "mine")
+    assert alone is not None and alone.tickets[0] == held.tickets[1]
+    assert alone.tickets[0] is not held.tickets[1], "outside the block nothing is reused"
+
+
+def test_tickets_read_share_equal_tags_and_timeless_sla_targets(store: Store) -> None:
+    base = tickets(4)
+    paused, due = SlaTarget(metric="requester_wait_time", paused=True), SlaTarget(due_at=FIXED_NOW)
+    written = [
+        t.model_copy(update={"tags": ("vip", "billing"), "sla": paused if n < 3 else due})
+        for n, t in enumerate(base)
+    ]
+    cache = CacheStore(store)
+    cache.save_views("p", VIEWS, {})
+    cache.save_view("p", "all", written, FIXED_NOW)
+    view = cache.load_view("p", "all")
+    assert view is not None and view.tickets == written
+    read = view.tickets
+    assert read[0].tags is read[1].tags is read[3].tags
+    assert read[0].sla is read[1].sla is read[2].sla, "a paused target has no time of its own"
+    assert read[3].sla is not read[0].sla and read[3].sla == SlaTarget(due_at=FIXED_NOW)
 
 
 def test_rows_from_an_incompatible_model_read_as_nothing_cached(store: Store) -> None:

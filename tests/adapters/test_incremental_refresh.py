@@ -8,6 +8,7 @@ requests the queue still holds when some changed.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from frontline.connectors.jsm.client import build_jsm_adapter
 from frontline.connectors.zendesk.client import build_zendesk_adapter
 from frontline.domain.models import CommentDraft, Status, Ticket, TicketUpdate
 from frontline.domain.ports import Helpdesk
+from frontline.domain.queue import RefreshResult
 from frontline.sandbox.server import SandboxServer
 from frontline.services.desk import Desk
 from frontline.services.incremental import IncrementalLoader
@@ -161,6 +163,44 @@ async def test_a_ticket_that_left_the_view_disappears(desk: Desk, control: httpx
         assert (report.kind, report.departed) == ("delta", 1)
 
 
+async def test_a_load_asked_while_the_cached_tickets_are_read_waits_for_them_and_reads_a_delta(
+    desk: Desk, control: httpx.Client, system: str
+) -> None:
+    """A start from the cache reads its views one after another: a view's key pressed before its
+    cached tickets are in must not read the whole view from the helpdesk (504 pages at 50,000)."""
+    cached = await full_reload(desk, view_of(system))  # what the local cache holds
+    loader = IncrementalLoader(desk)
+    loader.expect_cached([view_of(system)])
+    take_requests(control)
+
+    load = asyncio.create_task(loader.load(view_of(system)))
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+    assert not load.done() and take_requests(control) == [], "it waits for the cache, asking nothing"
+
+    loader.remember(view_of(system), cached)
+    tickets = await load
+    asked = take_requests(control)
+    # Zendesk: one sorted page; JSM: the project search, then which changed requests the queue holds.
+    assert len(asked) == (1 if system == "zendesk" else 2), [r["path"] for r in asked]
+    assert loader.reports[view_of(system)].kind == "delta"
+    assert rows(tickets) == rows(cached)
+
+
+async def test_a_load_waiting_for_a_view_the_cache_never_gives_reads_it_in_full(
+    desk: Desk, control: httpx.Client, system: str
+) -> None:
+    loader = IncrementalLoader(desk)
+    loader.expect_cached([view_of(system)])
+    take_requests(control)
+    load = asyncio.create_task(loader.load(view_of(system)))
+    await asyncio.sleep(0.05)
+    loader.cached_done()  # the cached start is over: its pages were unreadable
+    tickets = await load
+    assert len(take_requests(control)) > 1 and tickets
+    assert loader.reports[view_of(system)].kind == "full"
+
+
 async def test_every_nth_refresh_is_a_full_reload(desk: Desk, control: httpx.Client, system: str) -> None:
     loader = IncrementalLoader(desk, full_every=3)
     await loader.load(view_of(system))
@@ -190,3 +230,27 @@ async def test_a_refresh_reads_only_changed_conversations(
     comment_reads = [path for path in paths if path.endswith(("/comments", "/comment"))]
     assert comment_reads, "the changed tickets' conversations are read"
     assert {path.split("/")[-2] for path in comment_reads} <= set(changed)
+
+
+async def test_an_unchanged_refresh_leaves_the_queue_as_it_is_and_a_change_is_applied(
+    desk: Desk, control: httpx.Client, system: str
+) -> None:
+    sync = QueueSync(desk, clock=lambda: NOW)
+    await sync.load_views()
+    view = view_of(system)
+    await sync.accept_view_async(view, await sync.fetch_view(view))
+    model = sync.models[view]
+    generation, held = model.generation, model.tickets
+
+    loaded = await sync.accept_view_async(view, await sync.fetch_view(view))
+    assert sync.incremental.reports[view].kind == "delta" and sync.incremental.reports[view].changed == 0
+    assert model.generation == generation and model.tickets is held, "nothing rebuilt for nothing changed"
+    assert loaded.refresh == RefreshResult() and not loaded.first
+
+    target = held[0].id
+    await desk.adapter.update_ticket(
+        target, TicketUpdate(comment=CommentDraft(body="Checking.", public=False))
+    )
+    loaded = await sync.accept_view_async(view, await sync.fetch_view(view))
+    assert model.generation > generation, "a delta that found a change is applied"
+    assert loaded.refresh is not None and target in loaded.refresh.changed_ids

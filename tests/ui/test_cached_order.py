@@ -12,6 +12,7 @@ import pytest
 from support.apps import make_app
 from support.cached_start import GatedHelpdesk, first_run, queue_of, until
 from support.fake_helpdesk import FakeHelpdesk
+from textual.widgets import Tabs
 
 from frontline.domain.queue_load import LoadPlan
 from frontline.ui.app import FrontlineApp
@@ -97,3 +98,26 @@ async def test_a_start_paints_the_cached_rows_as_given_then_sorted(
             assert queue.cursor == 0 and queue.highlighted_ticket_id == shown[0], (
                 "an untouched one stays on top"
             )
+
+
+async def test_a_view_chosen_before_the_helpdesk_answers_stays_chosen() -> None:
+    app = make_app(FakeHelpdesk())
+    async with app.run_test(size=(140, 30)) as pilot:  # both views loaded, so both are cached
+        await until(pilot, lambda: queue_of(app).sync.is_loaded("all"))
+        await pilot.press("2")
+        await until(pilot, lambda: queue_of(app).sync.is_loaded("mine"))
+        await app.workers.wait_for_complete()
+        await app.session.cache.settle()
+
+    helpdesk = GatedHelpdesk()
+    again = make_app(helpdesk)
+    async with again.run_test(size=(140, 30)) as pilot:
+        screen = queue_of(again)
+        await until(pilot, lambda: len(screen.queue_list.model) > 0 and len(screen.views) == 3)
+        await pilot.press("2")
+        await until(pilot, lambda: screen.current_view_id == "mine")
+        helpdesk.gate.set()  # the view list arrives, the same as cached
+        await until(pilot, lambda: helpdesk.answered > 0 and screen.sync.is_loaded("mine"))
+        await until(pilot, lambda: "synced just now" in screen.status_bar.text)
+        assert screen.current_view_id == "mine", "the tabs were relabelled, not made again"
+        assert screen.query_one("#queue-views", Tabs).active == "view-1"

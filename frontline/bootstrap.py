@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,13 +24,21 @@ from frontline.config import (
 from frontline.connectors.zendesk import ZendeskSettings
 from frontline.domain.clock import Clock, utc_now
 from frontline.domain.ports import Helpdesk, Tracker
-from frontline.errors import AuthError, ConfigError, CredentialsError
+from frontline.errors import ConfigError
 from frontline.services.desk import Desk
-from frontline.services.escalation import Escalations, Target
 from frontline.services.refresh_budget import DEFAULT_REFRESH_BUDGET
 from frontline.services.session import LocalStores, Session
+from frontline.session_credentials import (
+    browser_sign_in,
+    helpdesk_token,
+    stored_tracker_token,
+    stored_webhook_url,
+    token_renewer,
+    zendesk_oauth,
+)
 
 if TYPE_CHECKING:
+    from frontline.services.escalation import Escalations
     from frontline.services.publishing import Destination, Publisher, WebhookPoster
 
 __all__ = ["Session", "build_session", "open_session", "session_for_helpdesk"]
@@ -119,6 +128,8 @@ def build_session(
     data_dir: Path | None = None,
     clock: Clock = utc_now,
     helpdesk_auth: Any = None,
+    read_token: Callable[[], str] | None = None,
+    read_auth: Callable[[], Any] | None = None,
 ) -> Session:
     """A session on a helpdesk described by `helpdesk_settings`, signed in with `token` (or with
     `helpdesk_auth`, an httpx auth such as a refreshing OAuth sign-in, in its place), escalating to
@@ -126,31 +137,43 @@ def build_session(
     target's `token_env` by default), publishing handoffs to `handoff`'s destinations (a Slack webhook's
     URL read by `webhook_url` on first use: the keyring or the destination's `webhook_env`).
 
+    With `read_token` (or `read_auth`, for a kept OAuth sign-in) the connector is built on the helpdesk's
+    first request instead, signed in with what it returns then (`SignInFirst`): the console paints its
+    first screen without reading a secret or importing the connector's client.
+
     Raises:
-        ConfigError: the helpdesk kind is unknown or its connector rejects the address or credentials.
+        ConfigError: the helpdesk kind is unknown, `[network]` is unusable, or the connector rejects the
+            address or credentials (with `read_token` or `read_auth`: on the first request).
     """
-    from frontline.connectors.registry import build_helpdesk
     from frontline.connectors.tls import verify_option
 
     # TLS is always verified; `[network]` adds a CA bundle or the system trust store (corporate proxies).
     verify = verify_option(settings.network) if settings is not None else True
     data_dir = data_dir or locations.data_dir()
-    per_minute, adopt = helpdesk_settings.scheduler_rate()
-    options: dict[str, Any] = {
-        "settings": helpdesk_settings,
-        "verify": verify,
-        "scheduler": _scheduler(data_dir, profile_name, "helpdesk", per_minute, adopt_server_limit=adopt),
-    }
-    if helpdesk_auth is not None:
-        options["auth"] = helpdesk_auth
-    helpdesk = build_helpdesk(
-        helpdesk_settings.kind,
-        base_url=helpdesk_settings.base_url,
-        email=helpdesk_settings.email,
-        token=token,
-        transport=transport,
-        **options,
-    )
+
+    def connect(token: str) -> Helpdesk:
+        from frontline.connectors.registry import build_helpdesk
+
+        per_minute, adopt = helpdesk_settings.scheduler_rate()
+        options: dict[str, Any] = {
+            "settings": helpdesk_settings,
+            "verify": verify,
+            "scheduler": _scheduler(data_dir, profile_name, "helpdesk", per_minute, adopt_server_limit=adopt),
+        }
+        auth = read_auth() if read_auth is not None else helpdesk_auth
+        if auth is not None:
+            options["auth"] = auth
+        return build_helpdesk(
+            helpdesk_settings.kind,
+            base_url=helpdesk_settings.base_url,
+            email=helpdesk_settings.email,
+            token=token,
+            transport=transport,
+            **options,
+        )
+
+    later = read_token is not None or read_auth is not None
+    helpdesk = _sign_in_first(helpdesk_settings, connect, read_token) if later else connect(token)
     session = session_for_helpdesk(
         helpdesk,
         profile_name=profile_name,
@@ -161,22 +184,22 @@ def build_session(
         refresh_budget=helpdesk_settings.refresh_budget(),
     )
     session.renew_token = (
-        _token_renewer(profile_name, helpdesk_settings.kind, helpdesk)
-        if helpdesk_auth is None
-        else _browser_sign_in(profile_name)
+        token_renewer(profile_name, helpdesk_settings.kind, helpdesk)
+        if helpdesk_auth is None and read_auth is None
+        else browser_sign_in(profile_name)
     )
     session.escalations = _escalations(
         session,
         helpdesk_settings,
         escalation,
-        tracker_token or _stored_tracker_token(profile_name),
+        tracker_token or stored_tracker_token(profile_name),
         transport,
         verify,
     )
     attach_publisher(
         session,
         handoff or HandoffSettings(),
-        webhook_url=webhook_url or _stored_webhook_url(profile_name),
+        webhook_url=webhook_url or stored_webhook_url(profile_name),
         transport=transport,
         verify=verify,
     )
@@ -245,15 +268,6 @@ def attach_publisher(
     session.publisher_factory = publisher
 
 
-def _stored_webhook_url(profile_name: str) -> Callable[[HandoffDestination], str]:
-    def url(destination: HandoffDestination) -> str:
-        from frontline.credentials import get_webhook_url
-
-        return get_webhook_url(profile_name, destination.name, webhook_env=destination.webhook_env).token
-
-    return url
-
-
 def _escalations(
     session: Session,
     helpdesk_settings: HelpdeskSettings,
@@ -264,6 +278,7 @@ def _escalations(
 ) -> Escalations:
     """The profile's escalation targets, each tracker built (and its token read) on first use."""
     from frontline.connectors.registry import build_tracker, connector
+    from frontline.services.escalation import Escalations, Target
 
     by_name: dict[str, TrackerSettings] = {}
     targets: list[Target] = []
@@ -321,78 +336,23 @@ def _scheduler(
     )
 
 
-def _stored_tracker_token(profile_name: str) -> Callable[[TrackerSettings], str]:
-    def token(entry: TrackerSettings) -> str:
-        from frontline.credentials import get_token
-
-        host = entry.base_url or None  # GitHub Enterprise: the gh CLI is asked for that host's token
-        return get_token(
-            profile_name, entry.kind, token_env=entry.token_env, kind=entry.kind, host=host
-        ).token
-
-    return token
-
-
-def _token_renewer(profile_name: str, kind: str, helpdesk: Helpdesk) -> Callable[[str], str]:
-    """Store a new token for the profile's helpdesk, then use it on the open connection."""
-
-    def renew(token: str) -> str:
-        from frontline.credentials import HELPDESK, set_token
-        from frontline.errors import CredentialsError
-
-        token = token.strip()
-        if not token:
-            raise ConfigError("The token is empty; nothing changed.")
-        try:
-            where = set_token(profile_name, HELPDESK, token, kind=kind)
-        except CredentialsError as error:
-            where = f"Using it for this session only: {error.message.splitlines()[0]}"
-        helpdesk.use_token(token)
-        return where
-
-    return renew
-
-
-def _browser_sign_in(profile_name: str) -> Callable[[str], str]:
-    """What the console's sign-in does for an OAuth profile: point to `frontline login`, which runs the
-    browser sign-in; the open session's auth picks the new pair up from the vault on its next 401."""
-
-    def renew(token: str) -> str:
-        raise AuthError(
-            f"Sign in again in a terminal with `frontline login {profile_name}` (it opens the browser); "
-            "this console uses the new sign-in from its next request.",
-            title="Sign in with the browser",
-        )
-
-    return renew
-
-
-def _zendesk_oauth(settings: Settings, profile_name: str, helpdesk: ZendeskSettings) -> Any:
-    """The refreshing auth over the profile's kept OAuth sign-in.
+def _sign_in_first(
+    helpdesk: HelpdeskSettings, connect: Callable[[str], Helpdesk], read_token: Callable[[], str] | None
+) -> Helpdesk:
+    """The helpdesk connected (its client imported, its token read) on its first request: `SignInFirst`.
 
     Raises:
-        ConfigError: no `client_id`; CredentialsError: not signed in, or the sign-in cannot be read.
+        ConfigError: the helpdesk kind is unknown.
     """
-    from frontline.connectors.tls import verify_option
-    from frontline.connectors.zendesk.oauth import refreshing_auth
-    from frontline.credentials import HELPDESK, oauth_vault
+    import secrets
 
-    client_id = helpdesk.oauth_client_id(profile_name)
-    vault = oauth_vault(profile_name, HELPDESK)
-    tokens = vault.load()
-    if tokens is None:
-        raise CredentialsError(
-            f"Profile {profile_name!r} is not signed in to Zendesk: run `frontline login {profile_name}` "
-            "(it opens Zendesk's sign-in page in your browser)."
-        )
-    return refreshing_auth(
-        helpdesk.base_url,
-        client_id,
-        vault,
-        relogin=f"Run `frontline login {profile_name}` to sign in again.",
-        tokens=tokens,
-        verify=verify_option(settings.network),
-    )
+    from frontline.connectors.registry import connector
+    from frontline.services.sign_in_first import SignInFirst
+
+    spec = connector(helpdesk.kind, "helpdesk")
+    # Never sent; random, so that redacting it (as every token is) hides nothing else.
+    stand_in = f"not-read-yet-{secrets.token_urlsafe(24)}"
+    return SignInFirst(connect, read_token, kind=spec.kind, display_name=spec.display_name, stand_in=stand_in)
 
 
 def open_session(
@@ -402,33 +362,43 @@ def open_session(
     transport: Any = None,
     data_dir: Path | None = None,
     clock: Clock = utc_now,
+    sign_in_later: bool = False,
 ) -> Session:
     """A session on the profile's helpdesk with its stored token, or for a Zendesk profile with
     `auth = "oauth"` its kept sign-in, refreshed as it expires (not yet connected).
+
+    With `sign_in_later` (the console), the token or the kept sign-in is read on the helpdesk's first
+    request instead (`SignInFirst`: the queue paints from the local cache meanwhile); the errors below,
+    but for the address and the kind, are raised then, by that request and by `SignInFirst.sign_in`.
 
     Raises:
         ConfigError: unknown profile, missing base URL, unknown helpdesk kind, or OAuth without client_id.
         CredentialsError: no token in the keyring, the secrets file or the profile's env var; for OAuth,
             not signed in (`frontline login PROFILE`).
     """
-    from frontline.credentials import HELPDESK, get_token
-
     helpdesk = settings.get_profile(profile_name).helpdesk
     if not helpdesk.base_url:
         raise ConfigError(
             f"Profile {profile_name!r} has no helpdesk address: set base_url under "
             f"[profiles.{profile_name}.helpdesk] in {locations.config_file()}."
         )
-    token, auth = "", None
+    token, auth, read_token, read_auth = "", None, None, None
     if isinstance(helpdesk, ZendeskSettings) and helpdesk.auth == "oauth":
-        auth = _zendesk_oauth(settings, profile_name, helpdesk)
+        if sign_in_later:
+            read_auth = partial(zendesk_oauth, settings, profile_name, helpdesk)
+        else:
+            auth = zendesk_oauth(settings, profile_name, helpdesk)
+    elif sign_in_later:
+        read_token = helpdesk_token(profile_name, helpdesk)
     else:
-        token = get_token(profile_name, HELPDESK, token_env=helpdesk.token_env, kind=helpdesk.kind).token
+        token = helpdesk_token(profile_name, helpdesk)()
     return build_session(
         profile_name,
         helpdesk,
         token,
         helpdesk_auth=auth,
+        read_token=read_token,
+        read_auth=read_auth,
         settings=settings,
         escalation=settings.get_profile(profile_name).escalation,
         handoff=settings.get_profile(profile_name).handoff,

@@ -7,7 +7,7 @@ and signing in again) and `shift_clock` (the running shift's start, from the jou
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -20,10 +20,18 @@ from textual.screen import Screen
 from frontline.config import Settings
 from frontline.domain.clock import Clock
 from frontline.domain.ports import DraftRepository
-from frontline.errors import AuthError, FrontlineError, RateLimited, Unavailable
+from frontline.errors import (
+    AuthError,
+    ConfigError,
+    CredentialsError,
+    FrontlineError,
+    RateLimited,
+    Unavailable,
+)
 from frontline.services.desk import Desk
 from frontline.services.previews import ThreadCache
 from frontline.services.session import Session
+from frontline.services.sign_in_first import SignInFirst
 from frontline.ui.bug_links import BugLinks
 from frontline.ui.commands import FrontlineCommands
 from frontline.ui.escalation_writes import EscalationWrites
@@ -97,6 +105,8 @@ class FrontlineApp(App[None]):
         session: the profile's objects (desk, stores, clock, settings), built by `frontline.bootstrap`;
             the app closes it on exit.
         config_path: the config file a theme picked in the palette is saved to.
+        after_first_paint: called once the first screen has painted (the console resumes the cyclic
+            garbage collector it pauses while it starts, `frontline.cli.console`).
     """
 
     TITLE = "frontline"
@@ -121,11 +131,20 @@ class FrontlineApp(App[None]):
     signed_out: reactive[bool] = reactive(False)
     """The helpdesk refused the token: banners say so and background polling stops until `L`."""
 
-    def __init__(self, session: Session, *, config_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        config_path: Path | None = None,
+        after_first_paint: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
+        self._after_first_paint = after_first_paint
         self.config_path = config_path
-        self.settings_problems: list[str] = []
+        self.settings_problems: list[str] = install_themes(self, session.settings)
+        """Settings that could not be applied (a broken theme file, an unknown key id), told on mount.
+        The theme is set here, before any CSS is parsed: set on mount, it would parse all of it again."""
         self._store_error_reported = False
         self.writes = Writes(self)
         """Sends in flight: the app runs them, so closing a screen never cancels one."""
@@ -141,6 +160,10 @@ class FrontlineApp(App[None]):
         """The handoff the previous shift published, read on start ("shift: previous handoff")."""
         self._asking_to_quit = False
         self._watches_started = False
+        self.startup_error: CredentialsError | ConfigError | None = None
+        """No token for the helpdesk, or settings its connector refuses, found once the queue has painted:
+        the console exits and the command line prints it (`frontline.cli.console`), as it did when these
+        were found before the UI started."""
 
     @property
     def desk(self) -> Desk:
@@ -190,7 +213,7 @@ class FrontlineApp(App[None]):
                 yield command
 
     def on_mount(self) -> None:
-        problems = install_themes(self, self.settings)
+        problems = list(self.settings_problems)
         keymap = self.settings.keymap
         problems += apply_keymap(self, keymap, bound_classes() if keymap else ())
         self.settings_problems = problems
@@ -203,14 +226,32 @@ class FrontlineApp(App[None]):
             self.call_after_refresh(self.start_watches)  # the queue calls it once its cache has painted
 
     def start_watches(self) -> None:
-        """The outbox, the shift clock and the previous handoff (local database reads): started after the
-        first screen has painted, so the console shows the queue before it opens the store."""
+        """The helpdesk's sign-in, the outbox, the shift clock and the previous handoff (local database
+        reads): started after the first screen has painted, so the console shows the queue before it
+        reads a token or opens the store."""
         if self._watches_started:
             return
         self._watches_started = True
+        if self._after_first_paint is not None:
+            self._after_first_paint()
+        self._sign_in()
         self.outbox_watch.start()
         self.shift_clock.start()
         self._offer_previous_handoff()
+
+    def _sign_in(self) -> None:
+        """Connect the helpdesk now if it was left for the first request (`SignInFirst`): a missing token or
+        a refused address is told at once, whatever the first request is."""
+        helpdesk = self.session.helpdesk
+        if isinstance(helpdesk, SignInFirst) and not helpdesk.signed_in:
+            self.run_worker(self._signed_in(helpdesk), group="sign-in", exit_on_error=False)
+
+    async def _signed_in(self, helpdesk: SignInFirst) -> None:
+        try:
+            await helpdesk.sign_in()
+        except (CredentialsError, ConfigError) as error:
+            self.startup_error = error
+            self.exit(return_code=2)
 
     def first_screen(self) -> Screen[None]:
         """The screen the console opens on: the queue."""

@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from frontline.domain.handoff_json import handoff_from_json
-from frontline.domain.handoff_render import format_time
-from frontline.domain.handoff_text import render_text
 from frontline.domain.models import Ticket
 from frontline.domain.shift import JournalKind, Shift
 from frontline.errors import FrontlineError
@@ -113,6 +110,8 @@ class PreviousHandoff:
 
     @property
     def title(self) -> str:
+        from frontline.domain.handoff_render import format_time
+
         ended = format_time(self.shift.ended_at) if self.shift.ended_at else "not recorded"
         return f"Previous shift's handoff · ended {ended} (as published then)"
 
@@ -125,6 +124,10 @@ def previous_handoff(session: Session) -> PreviousHandoff | None:
     Raises:
         StoreError: the local database failed.
     """
+    # The handoff's JSON and text stacks load here, once the queue has painted (`start_watches`).
+    from frontline.domain.handoff_json import handoff_from_json
+    from frontline.domain.handoff_text import render_text
+
     journal = session.journal()
     shifts = journal.latest(session.profile_name, 2)
     ended = next((shift for shift in shifts if not shift.is_open()), None)

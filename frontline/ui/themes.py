@@ -192,7 +192,8 @@ def load_themes(builtin_dir: Path, user_dir: Path | None) -> ThemeLoadResult:
 def install_themes(app: App[Any], settings: Settings) -> list[str]:
     """Register built-in and user themes on `app` and activate `settings.ui.theme`; returns problems.
 
-    Call from `on_mount` and show the problems once. An unknown theme name falls back to `frontline-dark`.
+    Call from the app's `__init__` (before any CSS is parsed: set later, the theme makes Textual parse all
+    of it again) and show the problems once mounted. An unknown theme name falls back to `frontline-dark`.
     """
     result = load_themes(locations.builtin_themes_dir(), locations.user_themes_dir())
     for theme in result.themes:

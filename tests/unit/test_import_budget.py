@@ -65,8 +65,24 @@ NOT_ON_THE_FIRST_SCREEN = (
     "frontline.services.drafts",
     "frontline.services.handoff",
     "frontline.services.publishing",
+    "frontline.domain.handoff",
+    "frontline.domain.handoff_json",
+    "frontline.domain.handoff_text",
+    "frontline.domain.handoff_render",
 )
-"""Loaded when a ticket, a handoff, a picker or a draft is first needed, never to paint the queue."""
+"""Loaded when a ticket, a handoff, a picker or a draft is first needed, never to paint the queue (the
+previous shift's handoff is read once the queue has painted)."""
+SIGN_IN = (
+    "keyring",
+    "frontline.credentials",
+    "httpx",
+    "filelock",
+    "frontline.connectors.http",
+    "frontline.connectors.scheduler",
+    "frontline.connectors.zendesk.client",
+)
+"""What reading a token and building the helpdesk's connector load: the console does both on its first
+request, after the queue has painted from the local cache."""
 
 
 def loaded_after(code: str) -> set[str]:
@@ -143,6 +159,7 @@ def test_the_console_app_module_imports_only_the_first_screen() -> None:
     assert under(modules, (*CONSOLE_NEVER, "httpx", "frontline.bootstrap")) == []
     assert under(modules, LATER_SCREENS) == []
     assert under(modules, NOT_ON_THE_FIRST_SCREEN) == []
+    assert "textual.widgets._data_table" not in modules  # help, drafts, outbox and bulk tables only
     assert "frontline.ui.screens.queue" in modules
 
 
@@ -163,6 +180,25 @@ def test_a_zendesk_console_imports_its_own_connector_only() -> None:
     assert under(modules, CONSOLE_NEVER) == []
     assert under(modules, LATER_SCREENS) == []
     assert under(modules, NOT_ON_THE_FIRST_SCREEN) == []
+
+
+def test_the_console_reads_no_token_and_builds_no_connector_before_its_first_request() -> None:
+    modules = loaded_after(
+        """
+        import os
+        from frontline.bootstrap import open_session
+        from frontline.config import ProfileSettings, Settings
+        from frontline.ui.app import FrontlineApp
+        os.environ.pop("ACME_TOKEN", None)  # none anywhere: nothing asks for it yet
+        helpdesk = {"kind": "zendesk", "auth": "api_token", "base_url": "https://acme.zendesk.com",
+                    "email": "me@acme.test", "token_env": "ACME_TOKEN"}
+        settings = Settings(profiles={"acme": ProfileSettings.model_validate({"helpdesk": helpdesk})})
+        FrontlineApp(open_session(settings, "acme", sign_in_later=True))
+        """
+    )
+    assert "frontline.services.sign_in_first" in modules  # the case can fail: the console's path is taken
+    assert under(modules, (*SIGN_IN, *CONSOLE_NEVER, *OTHER_VENDORS)) == []
+    assert under(modules, (*LATER_SCREENS, *NOT_ON_THE_FIRST_SCREEN)) == []
 
 
 def test_the_static_kinds_agree_with_each_connector_package() -> None:

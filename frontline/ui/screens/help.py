@@ -9,14 +9,17 @@ are Textual's own hidden bindings without an id (scrolling, focus cycling).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Label
+from textual.widgets import Label
+
+if TYPE_CHECKING:  # the app imports this module for its binding: the table loads when help first opens
+    from textual.widgets import DataTable
 
 from frontline.ui.keymap import live_bindings
 
@@ -100,6 +103,8 @@ class HelpScreen(ModalScreen[None]):
             )
 
     def _table(self, rows: list[HelpRow], table_id: str) -> DataTable[Text]:
+        from textual.widgets import DataTable
+
         table: DataTable[Text] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
         table.add_columns("Key", "Action", "Binding id")
         for row in rows:

@@ -146,8 +146,13 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
             placeholder="Filter: id, subject, requester, org, assignee, status, tag…", id="queue-filter"
         )
         yield QueueSplit(QueueModel(seen=self.sync.seen))
-        yield StatusBar()
-        yield Footer()
+        yield StatusBar()  # the footer is mounted once the first rows have painted (`show_footer`)
+
+    async def show_footer(self) -> None:
+        """Mount the footer: composing its keys costs the UI thread ~30 ms the first rows need not wait."""
+        if not self.query(Footer):
+            await self.mount(Footer())
+            self.refresh_bindings()  # a footer lists the keys from the next bindings update on
 
     def on_mount(self) -> None:
         self.queue_list.empty_text = "Loading views…"
@@ -179,6 +184,7 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
                 bar.activity = ""
 
     async def _load_views(self) -> None:
+        painted = [view.id for view in self.views]  # the tabs on screen (from the local cache, or none)
         try:
             await self.sync.load_views()
         except FrontlineError as error:
@@ -194,10 +200,14 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
             self.queue_list.refresh()
             return
         self.refresh_bindings()  # the number keys for views that exist
-        tabs = self.query_one(Tabs)
-        await tabs.clear()
-        for index, view in enumerate(self.views):
-            await tabs.add_tab(Tab(self._tab_label(view), id=tab_id(index)))
+        if painted == [view.id for view in self.views]:  # the cached tabs were right: relabel them only,
+            for view in self.views:  # so the view the engineer chose meanwhile stays chosen and loading
+                self._relabel(view.id)
+        else:
+            tabs = self.query_one(Tabs)
+            await tabs.clear()
+            for index, view in enumerate(self.views):
+                await tabs.add_tab(Tab(self._tab_label(view), id=tab_id(index)))
         self.load_counts()
 
     @work(exclusive=True, group="queue-counts", exit_on_error=False)

@@ -72,7 +72,7 @@ class SignInFirst(Helpdesk):
             return self._kind
         if name == "display_name":
             return self._display_name
-        if name.startswith("__") or name.startswith("_"):
+        if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self._built(), name)
 

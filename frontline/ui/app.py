@@ -213,10 +213,9 @@ class FrontlineApp(App[None]):
                 yield command
 
     def on_mount(self) -> None:
-        problems = list(self.settings_problems)
         keymap = self.settings.keymap
-        problems += apply_keymap(self, keymap, bound_classes() if keymap else ())
-        self.settings_problems = problems
+        self.settings_problems += apply_keymap(self, keymap, bound_classes() if keymap else ())
+        problems = self.settings_problems
         if problems:
             self.notify(
                 "\n".join(problems), title="Settings problems", severity="warning", timeout=20, markup=False

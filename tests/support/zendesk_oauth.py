@@ -57,16 +57,33 @@ def with_query(url: str, **changes: str | None) -> str:
 class Browser:
     """Opens the authorization URL the way a person's browser would, in a thread (login blocks).
 
-    `tamper` rewrites the redirect Zendesk answered with before it is followed to the listener.
+    `tamper` rewrites the redirect Zendesk answered with before it is followed to the listener. `login`
+    returns once the listener has answered, which can be before this thread has read that answer, so the
+    results (`redirects`, `pages`, `errors`) wait for the visits to finish.
     """
 
     def __init__(self, tamper: Callable[[str], str] | None = None) -> None:
         self.tamper = tamper or (lambda url: url)
         self.opened: list[str] = []
-        self.redirects: list[str] = []
-        self.pages: list[httpx.Response] = []
-        self.errors: list[BaseException] = []
+        self._redirects: list[str] = []
+        self._pages: list[httpx.Response] = []
+        self._errors: list[BaseException] = []
         self._threads: list[threading.Thread] = []
+
+    @property
+    def redirects(self) -> list[str]:
+        self.join()
+        return self._redirects
+
+    @property
+    def pages(self) -> list[httpx.Response]:
+        self.join()
+        return self._pages
+
+    @property
+    def errors(self) -> list[BaseException]:
+        self.join()
+        return self._errors
 
     def __call__(self, url: str) -> bool:
         self.opened.append(url)
@@ -88,10 +105,10 @@ class Browser:
     def _visit(self, url: str) -> None:
         try:
             target = self.tamper(self.redirect_for(url))
-            self.redirects.append(target)
-            self.pages.append(httpx.get(target, timeout=10))
+            self._redirects.append(target)
+            self._pages.append(httpx.get(target, timeout=10))
         except BaseException as error:  # reported by the test, which asserts on `errors`
-            self.errors.append(error)
+            self._errors.append(error)
 
 
 def run_login(*argv: str, stdin: io.StringIO | None = None) -> tuple[int, str, str]:

@@ -66,6 +66,14 @@ def test_an_unreadable_stored_time_counts_as_unknown(store: Store) -> None:
     assert loaded.looked_at is None and loaded.reply is None and loaded.checked_at is not None
 
 
+def test_one_stored_moment_is_read_as_one_datetime(store: Store) -> None:
+    """A ticket's `looked_at` and `checked_at` are mostly equal: held once, not 100,000 datetimes at 50,000."""
+    SeenStore(store).put_many("p", [state("1"), state("2")])
+    first, second = sorted(SeenStore(store).load("p"), key=lambda s: s.ticket_id)
+    assert first.looked_at == first.checked_at == second.looked_at
+    assert first.looked_at is first.checked_at is second.checked_at
+
+
 def test_a_50000_ticket_baseline_is_one_transaction(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     tickets = [
         Ticket(id=str(n), created_at=FIXED_NOW, updated_at=FIXED_NOW + timedelta(seconds=n))

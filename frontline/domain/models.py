@@ -140,7 +140,12 @@ class Ticket(_Model):
     sla: SlaTarget | None = None
     url: str | None = Field(default=None, description="Where a person opens it in a browser.")
     linked_bug: str | None = None
-    description: str = ""
+    description: str = Field(
+        default="",
+        description="The opening message. Empty on tickets read in lists (views, search, the requester's "
+        "other tickets): the queue never shows it and it would be most of a big view's memory; the ticket "
+        "read when it is opened has it.",
+    )
     revision: str | None = Field(
         default=None, description="Opaque stamp sent back on writes to detect concurrent edits."
     )

@@ -98,6 +98,21 @@ async def test_view_pagination_across_three_pages(adapter: ZendeskAdapter) -> No
     assert ticket.url is not None and ticket.url.endswith(f"/agent/tickets/{ticket.id}")
 
 
+async def test_listed_tickets_leave_the_description_out_and_the_ticket_read_alone_has_it(
+    adapter: ZendeskAdapter,
+) -> None:
+    """A view's tickets come with each one's whole first comment; the queue never shows it, so lists drop
+    it (it was most of a 50,000-ticket view's memory). The ticket read when it is opened keeps it."""
+    views = await adapter.list_views()
+    listed = (await adapter.list_view_tickets(views[0].id, page_size=20)).items
+    found = await adapter.search_tickets("status<solved", limit=20)
+    read = [await adapter.get_ticket(ticket.id) for ticket in listed[:5]]
+
+    assert listed and found and read
+    assert all(ticket.description == "" for ticket in [*listed, *found])
+    assert all(ticket.description.strip() for ticket in read)
+
+
 async def test_thread_has_public_and_internal_comments(adapter: ZendeskAdapter) -> None:
     views = await adapter.list_views()
     page = await adapter.list_view_tickets(views[0].id, page_size=20)

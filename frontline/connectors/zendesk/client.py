@@ -168,7 +168,7 @@ class ZendeskAdapter(ZendeskChoices, OverApiClient, Helpdesk):
         payload = expect_object(
             await self.client.get_json(path, params={"include": TICKET_SIDELOADS}), "a ticket"
         )
-        (ticket,) = await self._map_tickets([payload.get("ticket")], payload, "a ticket")
+        (ticket,) = await self._map_tickets([payload.get("ticket")], payload, "a ticket", whole=True)
         return ticket
 
     async def list_comments(self, ticket_id: str) -> list[Comment]:
@@ -290,7 +290,10 @@ class ZendeskAdapter(ZendeskChoices, OverApiClient, Helpdesk):
         payload = expect_object(await self.client.get_json(f"/api/v2/tickets/{key}"), "a ticket")
         return expect_object(payload.get("ticket"), "a ticket")
 
-    async def _map_tickets(self, raw_tickets: list[Any], payload: Json, what: str) -> list[Ticket]:
+    async def _map_tickets(
+        self, raw_tickets: list[Any], payload: Json, what: str, *, whole: bool = False
+    ) -> list[Ticket]:
+        """Domain tickets; lists (`whole` False) leave out the description, see `to_ticket`."""
         records = [expect_object(t, "a ticket") for t in raw_tickets]
         users = users_in(payload, what)
         users = await self._with_missing_users(users, missing_user_ids(records, users, _TICKET_PEOPLE))
@@ -298,7 +301,15 @@ class ZendeskAdapter(ZendeskChoices, OverApiClient, Helpdesk):
         groups = index_by_id(expect_list(payload, "groups", what, required=False))
         statuses = await self._statuses.for_tickets(records)
         return [
-            to_ticket(t, users, orgs, groups=groups, agent_base_url=self.agent_base_url, statuses=statuses)
+            to_ticket(
+                t,
+                users,
+                orgs,
+                groups=groups,
+                agent_base_url=self.agent_base_url,
+                statuses=statuses,
+                description=whole,
+            )
             for t in records
         ]
 

@@ -112,10 +112,15 @@ def to_ticket(
     groups: Mapping[str, Json] | None = None,
     agent_base_url: str = "",
     statuses: Mapping[str, CustomStatus] | None = None,
+    description: bool = True,
 ) -> Ticket:
     """A Zendesk ticket with its people resolved from sideloaded (or separately fetched) users, and its
     custom status's agent label from the account's `statuses`. Its people and organization are the ones
     already held when equal (`shared`: a big view names a few thousand people).
+
+    `description` False leaves it out, for tickets read in lists: Zendesk sends each one's whole first
+    comment, which the queue never shows and which would be most of the memory of a 50,000-ticket view
+    (the conversation, read when the ticket is opened, has it as its first comment).
 
     Raises:
         MalformedResponse: `raw` is not an object or has no usable id.
@@ -153,7 +158,7 @@ def to_ticket(
         sla=to_sla(data.get("slas")),
         url=f"{agent_base_url.rstrip('/')}/agent/tickets/{ticket_id}" if agent_base_url else None,
         linked_bug=None,
-        description=truncate_body(as_text(data.get("description"))),
+        description=truncate_body(as_text(data.get("description"))) if description else "",
         revision=updated_raw if isinstance(updated_raw, str) and updated_raw else None,
     )
     return shared(ticket)

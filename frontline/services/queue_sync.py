@@ -39,8 +39,12 @@ FIRST_RETRY_SECONDS = 10
 MAX_PLANS = 3
 """A load whose swap is refused (the sort or filter changed while it was prepared) is prepared again at
 most this many times off the UI thread; then it is settled on it."""
-SEEN_SLICE = 2_000
-"""Tickets per slice of the seen-state passes (a few ms each at most), between which the UI runs."""
+SEEN_SLICE = 1_000
+"""Tickets per slice of the seen-state passes (about a millisecond each), between which the UI runs."""
+SLICE_PAUSE = 0.001
+"""Seconds the event loop gets between two slices. Not `sleep(0)`: that is one loop iteration, and a
+timer tick, a key or a repaint reaches its handler through several (task, message queue, handler), so
+each hop waited a slice: 14 ms stalls at 50,000 tickets."""
 SwapHook = Callable[[Callable[[], bool]], bool]
 """Makes a prepared load's swap: calls the install function given, returns what it returned."""
 MAX_REPLY_NOTICES = 3
@@ -95,7 +99,7 @@ async def in_slices(tickets: Sequence[Ticket], work: Callable[[Sequence[Ticket]]
     """`work` over `tickets` in slices of `SEEN_SLICE`, letting the event loop run between them."""
     for start in range(0, len(tickets), SEEN_SLICE):
         if start:
-            await asyncio.sleep(0)
+            await asyncio.sleep(SLICE_PAUSE)
         work(tickets[start : start + SEEN_SLICE])
 
 

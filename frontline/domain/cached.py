@@ -44,7 +44,8 @@ class CachedThread:
 
 @dataclass(frozen=True)
 class CachedQueue:
-    """What the console paints at start: the views, the first view's tickets and who "me" was."""
+    """What the console paints at start: the views, the tickets of the view shown last (else of the first
+    cached one) and who "me" was."""
 
     views: list[CachedView]
     first: CachedViewTickets | None

@@ -201,7 +201,8 @@ class CacheRepository(Protocol):
     (`frontline.store.cache`): what the console paints before the network answers, and offline."""
 
     def load_queue(self, profile: str) -> CachedQueue | None:
-        """The views, the first view's tickets and "me"; None when nothing is cached for the profile.
+        """The views, the tickets of the view last shown (else the first cached) and "me"; None when
+        nothing is cached for the profile.
 
         Raises:
             StoreError: the local database failed.
@@ -258,6 +259,13 @@ class CacheRepository(Protocol):
 
     def save_me(self, profile: str, me: Person) -> None:
         """Remember the signed-in agent, so writes can be queued offline from the start.
+
+        Raises:
+            StoreError: the local database failed.
+        """
+
+    def save_shown_view(self, profile: str, view_id: str) -> None:
+        """Remember the view on screen: the next start paints it first (`load_queue`'s `first`).
 
         Raises:
             StoreError: the local database failed.

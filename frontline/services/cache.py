@@ -56,6 +56,7 @@ class QueueCache:
         """Views' tickets as read from the cache, signed (`_signature`) by the first write after."""
         self._thread_ids: set[str] | None = None
         self._early_queue: Future[CachedQueue | None] | None = None
+        self._shown: str | None = None
 
     def _repository(self) -> CacheRepository | None:
         if self.error is not None:
@@ -177,6 +178,12 @@ class QueueCache:
         if self._thread_ids is not None:
             self._thread_ids.add(thread.ticket.id)
         self._write(lambda r: r.save_thread(self.profile, thread, read_at))
+
+    def remember_shown(self, view_id: str) -> None:
+        """Keep which view is on screen: the next start opens on it, not on the first tab."""
+        if view_id != self._shown:
+            self._shown = view_id
+            self._write(lambda r: r.save_shown_view(self.profile, view_id))
 
     def remember_me(self, me: Person) -> None:
         """Keep who is signed in: writes made offline from the start need an author."""

@@ -52,7 +52,9 @@ class CacheStore:
         views = self._views(profile)
         if not views:
             return None
-        first = next((v for v in views if v.synced_at is not None), None)
+        synced = [v for v in views if v.synced_at is not None]
+        shown = self._meta(profile, "shown_view")
+        first = next((v for v in synced if v.view.id == shown), synced[0] if synced else None)
         tickets = self.load_view(profile, first.view.id) if first is not None else None
         return CachedQueue(views=views, first=tickets, me=self._me(profile))
 
@@ -119,13 +121,17 @@ class CacheStore:
         return views
 
     def _me(self, profile: str) -> Person | None:
-        row = self.store.fetch_one(
-            "SELECT value FROM cache_meta WHERE profile = ? AND key = 'me'", (profile,)
-        )
+        value = self._meta(profile, "me")
         try:
-            return Person.model_validate_json(row[0]) if row is not None else None
+            return Person.model_validate_json(value) if value is not None else None
         except ValidationError:
             return None
+
+    def _meta(self, profile: str, key: str) -> str | None:
+        row = self.store.fetch_one(
+            "SELECT value FROM cache_meta WHERE profile = ? AND key = ?", (profile, key)
+        )
+        return str(row[0]) if row is not None else None
 
     # -- writing ---------------------------------------------------------------------------------------
 
@@ -220,10 +226,16 @@ class CacheStore:
             )
 
     def save_me(self, profile: str, me: Person) -> None:
+        self._save_meta(profile, "me", me.model_dump_json())
+
+    def save_shown_view(self, profile: str, view_id: str) -> None:
+        self._save_meta(profile, "shown_view", view_id)
+
+    def _save_meta(self, profile: str, key: str, value: str) -> None:
         self.store.execute(
-            "INSERT INTO cache_meta (profile, key, value) VALUES (?, 'me', ?) "
+            "INSERT INTO cache_meta (profile, key, value) VALUES (?, ?, ?) "
             "ON CONFLICT (profile, key) DO UPDATE SET value = excluded.value",
-            (profile, me.model_dump_json()),
+            (profile, key, value),
         )
 
     def apply_write(self, profile: str, ticket: Ticket, left_views: Sequence[str]) -> None:

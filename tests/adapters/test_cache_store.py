@@ -75,6 +75,21 @@ def test_views_tickets_threads_and_me_round_trip(store: Store) -> None:
     assert cache.load_thread("p", "nope") is None
 
 
+def test_the_start_paints_the_view_shown_last_when_it_was_cached(store: Store) -> None:
+    cache = CacheStore(store)
+    cache.save_views("p", VIEWS, {})
+    cache.save_view("p", "all", tickets(4), FIXED_NOW)
+    cache.save_shown_view("p", "mine")  # shown, but never synced: the first cached view paints
+    assert cache.load_queue("p").first.view_id == "all"  # type: ignore[union-attr]
+    cache.save_view("p", "mine", tickets(2), FIXED_NOW)
+    assert cache.load_queue("p").first.view_id == "mine"  # type: ignore[union-attr]
+    cache.save_shown_view("p", "gone")  # a view no longer listed
+    assert cache.load_queue("p").first.view_id == "all"  # type: ignore[union-attr]
+    cache.save_shown_view("q", "mine")  # another profile's choice changes nothing here
+    cache.save_shown_view("p", "mine")
+    assert cache.load_queue("p").first.view_id == "mine"  # type: ignore[union-attr]
+
+
 def test_profiles_are_kept_apart(store: Store) -> None:
     cache = CacheStore(store)
     cache.save_views("day", VIEWS, {})

@@ -67,7 +67,7 @@ def test_an_unreadable_stored_time_counts_as_unknown(store: Store) -> None:
 
 
 def test_one_stored_moment_is_read_as_one_datetime(store: Store) -> None:
-    """A ticket's `looked_at` and `checked_at` are mostly equal: held once, not 100,000 datetimes at 50,000."""
+    """A ticket's `looked_at` and `checked_at` are mostly equal: held once (50,000 datetimes, not 100,000)."""
     SeenStore(store).put_many("p", [state("1"), state("2")])
     first, second = sorted(SeenStore(store).load("p"), key=lambda s: s.ticket_id)
     assert first.looked_at == first.checked_at == second.looked_at

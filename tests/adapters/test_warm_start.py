@@ -40,13 +40,16 @@ def view_pages(control: httpx.Client, view_id: str) -> list[dict[str, Any]]:
 
 
 async def first_start(sandbox: SandboxServer, data_dir: Path) -> None:
-    """Online once: "Your unsolved tickets" loads, then "All unsolved tickets"; both are cached."""
+    """Online once: "Your unsolved tickets" loads, then "All unsolved tickets"; both are cached, and the
+    engineer goes back to the first (so the next start opens on it, and reads the other later)."""
     app = sandbox_app(sandbox, data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press(ALL_UNSOLVED_KEY)
         await settle(pilot)
         assert queue_of(app).sync.is_loaded(ALL_UNSOLVED) and queue_of(app).sync.is_loaded(YOURS)
+        await pilot.press("1")
+        await settle(pilot)
         await app.session.cache.settle()
 
 

@@ -32,6 +32,27 @@ async def test_a_second_start_paints_the_cached_queue_before_the_helpdesk_answer
         assert len(screen.queue_list.model) == 40
 
 
+async def test_a_second_start_opens_on_the_view_shown_last() -> None:
+    helpdesk = FakeHelpdesk()
+    app = make_app(helpdesk)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await until(pilot, lambda: queue_of(app).sync.is_loaded("all"))
+        await pilot.press("3")  # "Urgent & high"
+        await until(pilot, lambda: queue_of(app).sync.is_loaded("urgent"))
+        urgent = len(queue_of(app).sync.models["urgent"])
+        await app.workers.wait_for_complete()
+        await app.session.cache.settle()
+
+    gated = GatedHelpdesk()
+    again = make_app(gated)
+    async with again.run_test(size=(140, 30)) as pilot:
+        await until(pilot, lambda: queue_of(again).current_view_id == "urgent")
+        screen = queue_of(again)
+        await until(pilot, lambda: len(screen.queue_list.model) == urgent)
+        assert gated.answered == 0, "painted from the cache"
+        assert [v.id for v in screen.views] == ["all", "mine", "urgent"]
+
+
 async def test_offline_start_shows_the_banner_and_a_reply_waits_in_the_outbox() -> None:
     ticket_id = "1001"
     await first_run(FakeHelpdesk(), open_ticket=ticket_id)

@@ -308,6 +308,7 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
         )
         self.queue_list.set_model(model)
         self._update_status()
+        self.frontline.session.cache.remember_shown(view_id)
         if self.sync.is_stale(view_id):
             self.load_view(view_id)
 

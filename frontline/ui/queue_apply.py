@@ -9,10 +9,10 @@ stays on its ticket and the filter and sort the engineer has now are the ones sh
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from frontline.domain.background import settle
 from frontline.domain.models import Ticket
 from frontline.ui.customer_replies import announce_customer_replies
 
@@ -20,22 +20,27 @@ if TYPE_CHECKING:
     from frontline.ui.screens.queue import QueueScreen
 
 
-def settle_loaded_tickets() -> None:
+FRESH_BATCH = 5_000
+"""Tickets new to memory in one load from which they are frozen without a collection first (`settle`)."""
+
+
+def settle_loaded_tickets(fresh: int | None = None) -> None:
     """Move what is loaded so far out of the cyclic garbage collector's generations.
 
     A full collection walks every object: about 160 ms with 50,000 tickets loaded, a visible hitch
     while scrolling. Tickets hold no reference cycles, so reference counting still frees them when a
-    refresh replaces them (a test checks it). The cost of this process-wide switch: cyclic garbage
-    that exists at the moment of freezing is never collected, so it is called only right after
-    tickets arrive, where the garbage so far is a load's worth of short-lived parsing objects.
+    refresh replaces them (a test checks it). Cyclic garbage frozen with them would never be freed, so
+    it is collected first (`domain.background.settle`) unless `fresh` (tickets new to memory; None: a
+    whole load's) is a batch whose walk would hold the UI thread (~120 ms at 50,000).
     """
-    gc.freeze()
+    settle(collect=fresh is not None and fresh < FRESH_BATCH)
 
 
 async def apply_loaded_tickets(screen: QueueScreen, view_id: str, tickets: list[Ticket]) -> None:
     """Put a view's fresh tickets in its queue, the heavy part off the UI thread, then repaint."""
-    settle_loaded_tickets()
     sync = screen.sync
+    report = sync.incremental.reports.get(view_id)  # this load's: how many tickets it brought
+    settle_loaded_tickets(report.changed if report is not None else len(tickets))
 
     def swap(install: Callable[[], bool]) -> bool:
         queue_list = screen.queue_list
@@ -49,7 +54,7 @@ async def apply_loaded_tickets(screen: QueueScreen, view_id: str, tickets: list[
 
     loaded = await sync.accept_view_async(view_id, tickets, swap=swap)
     screen.run_worker(announce_customer_replies(screen, loaded), group="queue-replies", exit_on_error=False)
-    settle_loaded_tickets()
+    settle_loaded_tickets(0)  # what the swap made (its plan was settled on its thread)
     screen._relabel(view_id)
     if view_id == sync.current_view_id:
         screen.queue_list.empty_text = "No tickets in this view."

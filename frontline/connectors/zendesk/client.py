@@ -300,18 +300,8 @@ class ZendeskAdapter(ZendeskChoices, OverApiClient, Helpdesk):
         orgs = index_by_id(expect_list(payload, "organizations", what, required=False))
         groups = index_by_id(expect_list(payload, "groups", what, required=False))
         statuses = await self._statuses.for_tickets(records)
-        return [
-            to_ticket(
-                t,
-                users,
-                orgs,
-                groups=groups,
-                agent_base_url=self.agent_base_url,
-                statuses=statuses,
-                description=whole,
-            )
-            for t in records
-        ]
+        read = partial(to_ticket, groups=groups, agent_base_url=self.agent_base_url, statuses=statuses)
+        return [read(t, users, orgs, description=whole) for t in records]
 
     async def _with_missing_users(self, users: dict[str, Json], missing: list[str]) -> dict[str, Json]:
         """Fetch users the sideload did not include with `users/show_many` (100 ids per call).

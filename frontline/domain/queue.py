@@ -16,7 +16,7 @@ from itertools import compress, repeat
 from operator import contains, itemgetter
 from typing import Any
 
-from frontline.domain import queue_sort
+from frontline.domain import queue_edit, queue_sort
 from frontline.domain.field_filter import FieldTest, Predicate, matcher, parse_filter
 from frontline.domain.filter_index import GramIndex, IndexBuild, matching_flags
 from frontline.domain.haystack import haystack, query_terms
@@ -81,20 +81,22 @@ class QueueModel:
         self._allowed: bytearray | None = None  # per ticket (load order): passes the field tests
         self._predicate: Predicate | None = None
         self._sort_cache: dict[SortMode, list[Any]] = {}  # keys that do not depend on the time
-        self._recent: dict[tuple[Any, ...], list[int]] = {}
+        self._recent: dict[tuple[Any, ...], Sequence[int]] = {}
         self._sorted_haystacks: list[str] | None = None
         self._now = now
         self.tickets: list[Ticket] = []
+        self._borrowed = False  # `tickets` is the caller's list (`as_given`): copied before a change
         self._haystacks: list[str] | None = []  # None until first needed: see `_hay`
         self._index_of: dict[str, int] | None = {}  # None until first needed after `as_given`
-        self._rows: list[RowText | None] = []
-        self._sorted: list[int] = []
-        self.visible: list[int] = []
+        self._rows: dict[int, RowText] = {}  # by place in load order, made on first use
+        self._sorted: Sequence[int] = []  # a `range` while shown `as_given`, else a list
+        self.visible: Sequence[int] = []
         self.awaiting_load = False  # shown `as_given`: unsorted and unindexed until a load is installed
         self.key_width = 0
         self.status_width = 0
         """The longest custom status label (Zendesk "Waiting on engineering"), 0 without any."""
-        self.replace(tickets, now=now)
+        if tickets:  # an empty model is already what loading nothing makes
+            self.replace(tickets, now=now)
 
     # -- loading ---------------------------------------------------------------------------------------
 
@@ -176,10 +178,10 @@ class QueueModel:
         eager = in_runs or self._index is not None
         haystacks = [haystack(ticket) for ticket in tickets] if eager else None
         self._index = kept_index(self, tickets, haystacks, in_runs=in_runs) if haystacks else None
-        self.tickets = tickets
+        self.tickets, self._borrowed = tickets, False
         self._haystacks = haystacks
         self._index_of = {ticket.id: index for index, ticket in enumerate(tickets)}
-        self._rows = [None] * len(tickets)
+        self._rows = {}
         self._sort_cache = {}
         self._recent = {}
         self._allowed = None
@@ -189,20 +191,7 @@ class QueueModel:
 
     def remove_ticket(self, ticket_id: str) -> bool:
         """Take a ticket out of the view (it no longer belongs there); False when it was not in it."""
-        index = self._positions().get(ticket_id)
-        if index is None:
-            return False
-        self.generation += 1
-        self._drop_index()  # positions after it shift: the index is rebuilt when the view is shown
-        del self.tickets[index], self._rows[index]
-        if self._haystacks is not None:
-            del self._haystacks[index]
-        self._sort_cache.clear()
-        self._allowed = None
-        self._index_of = {ticket.id: position for position, ticket in enumerate(self.tickets)}
-        self._recent.clear()
-        self._resort()
-        return True
+        return queue_edit.remove_ticket(self, ticket_id)
 
     def apply_refresh(
         self, new_tickets: Sequence[Ticket], seen: SeenTickets | None = None, *, now: datetime | None = None
@@ -215,26 +204,7 @@ class QueueModel:
 
     def update_ticket(self, ticket: Ticket) -> int | None:
         """Replace one ticket in place (no re-sort, so rows do not jump); returns its visible position."""
-        index = self._positions().get(ticket.id)
-        if index is None:
-            return None
-        self.tickets[index] = ticket
-        self.status_width = max(self.status_width, len(ticket.status_label or ""))
-        new = haystack(ticket)
-        if self._haystacks is not None:  # else made from the tickets when first needed
-            old, self._haystacks[index] = self._haystacks[index], new
-            if self._index is not None:
-                self._index.update(index, old, new)
-        self.generation += 1
-        if self._index is None and self._index_build is not None:
-            self._index_build.changed.add(index)
-        self._recent.clear()
-        self._sorted_haystacks = None
-        self._rows[index] = None
-        self._sort_cache.clear()
-        if self._allowed is not None and self._predicate is not None:
-            self._allowed[index] = self._predicate(ticket)
-        return self.position_of(ticket.id)
+        return queue_edit.update_ticket(self, ticket)
 
     # -- the filter index ------------------------------------------------------------------------------
 
@@ -339,7 +309,7 @@ class QueueModel:
         self._recent.clear()
         self._resort()
 
-    def _passing(self, rows: list[int]) -> list[int]:
+    def _passing(self, rows: Sequence[int]) -> Sequence[int]:
         """`rows` narrowed to the tickets passing the field tests (one flag lookup per row)."""
         if not self._tests:
             return rows
@@ -350,7 +320,7 @@ class QueueModel:
         allowed = self._allowed
         return rows if allowed is None else list(compress(rows, map(allowed.__getitem__, rows)))
 
-    def _match(self, candidates: list[int]) -> list[int]:
+    def _match(self, candidates: Sequence[int]) -> Sequence[int]:
         if not self._terms:
             return list(candidates)
         terms = iter(self._terms)
@@ -358,7 +328,9 @@ class QueueModel:
             # A full scan reads the haystacks laid out in sort order: no index lookup per row.
             if self._sorted_haystacks is None:
                 self._sorted_haystacks = list(map(self._hay().__getitem__, self._sorted))
-            matched = list(compress(candidates, map(contains, self._sorted_haystacks, repeat(next(terms)))))
+            matched: Sequence[int] = list(
+                compress(candidates, map(contains, self._sorted_haystacks, repeat(next(terms))))
+            )
         else:
             matched = candidates
         lookup = self._hay().__getitem__
@@ -430,7 +402,7 @@ class QueueModel:
     def row_text(self, position: int) -> RowText:
         """The cleaned cells of a visible row, computed on first use and cached."""
         index = self.visible[position]
-        row = self._rows[index]
+        row = self._rows.get(index)
         if row is None:
             row = self._rows[index] = row_cells(self.tickets[index])
         return row

@@ -201,8 +201,9 @@ class QueueList(MarksTickets, ScrollView, can_focus=True):
         self.refresh_line(position + 1)
 
     def _schedule_index(self) -> None:
-        """Build the model's filter index once the rows are on screen, so it never delays them."""
-        if not self._index_pending:
+        """Build the model's filter index once the rows are on screen, so it never delays them (none for
+        rows shown `as_given`: the load that replaces them builds it, and calls `model_changed`)."""
+        if not self._index_pending and not self.model.awaiting_load:
             self._index_pending = True
             self.call_after_refresh(self._prepare_index)
 
@@ -244,13 +245,16 @@ class QueueList(MarksTickets, ScrollView, can_focus=True):
             self.post_message(self.Highlighted(self, self.highlighted_ticket_id, position))
 
     def _schedule_prefetch(self) -> None:
-        if not self._prefetch_pending:
-            self._prefetch_pending = True
-            self.call_after_refresh(self._prefetch)
+        """Asked for by `render_lines` once the rows are painted: no message goes ahead of the paint."""
+        self._prefetch_pending = True
 
     def _prefetch(self) -> None:
-        """While idle after a scroll, build the page below and above so the next page key only blits."""
-        self._prefetch_pending = False
+        """While idle after a scroll, build the page below and above so the next page key only blits.
+
+        Not while another scroll or model waits for its paint (`_prefetch_pending`): those rows would be
+        built ahead of the rows on screen, delaying them, and asked for again once they are painted."""
+        if self._prefetch_pending:
+            return
         width, rows, count = self._width, self._page_rows, len(self.model)
         if not width or self._styles_key is None or not count or not self.rows.ready:
             return
@@ -373,6 +377,9 @@ class QueueList(MarksTickets, ScrollView, can_focus=True):
         return colours
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        if self._prefetch_pending:  # runs once this paint is out, before any later frame's work
+            self._prefetch_pending = False
+            self.call_later(self._prefetch)
         self._resolve_styles()
         self.rows.check_owner(self.model)
         self._now = self.clock()

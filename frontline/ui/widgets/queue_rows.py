@@ -53,10 +53,13 @@ COLUMNS: tuple[Column, ...] = (
 )
 TITLES = {column.name: column.title for column in COLUMNS}
 CLOCK_COLUMNS = frozenset({"sla", "age"})  # formatted at paint time: they count down
+UNIQUE_COLUMNS = frozenset({"key", "subject"})  # one ticket's own: the other cells repeat across rows
 MAX_CACHED_ROWS = 1_500  # ~30 pages; every cached row is objects a full GC collection walks
 SORTED_COLUMN = {"id": "key", "updated": "age"}
 """Sort modes named differently from their column (the others share the column's name)."""
 MARKERS = {"new": "●", "changed": "◆", "waiting": "✉", "handoff": "⚑"}
+MARKER_CLASSES = {marker: f"queue--marker-{marker}" for marker in MARKERS}
+SLA_CLASSES = {state: f"queue--sla-{state}" for state in ("breached", "at-risk", "ok", "paused")}
 MARK = "✓"
 """A ticket marked for a bulk action: in the gap after the new/changed marker, a column of its own."""
 # Line filters that map each segment's style on its own: rows can be built with pre-mapped styles.
@@ -108,11 +111,15 @@ class RowRenderer:
     def __init__(self) -> None:
         self.styles: dict[str, Style] = {}
         self._row_styles: dict[str, Style] = {}
+        self._by_cursor: tuple[dict[str, Style], dict[str, Style]] = ({}, {})
+        """`_row_styles` by component class ("" plain), off the cursor and on it: no key made per cell."""
         self._mode: tuple[object, ...] | None = None
+        self._styles_mode: tuple[object, ...] | None = None  # what `_row_styles` were mapped for
+        self._header: tuple[tuple[object, ...], Strip] | None = None
         self._gutter: tuple[int, Style | None] = (0, None)  # scrollbar columns after each row, fill
         self._column_cache: tuple[tuple[int, int, int], list[tuple[str, int]]] | None = None
         self._used = 0
-        self._cells: dict[int, list[tuple[str, str]]] = {}
+        self._cells: dict[int, tuple[list[str | None], str | None]] = {}
         self._strips: dict[tuple[object, ...], Strip] = {}
         self._fitted: dict[tuple[str, int], str] = {}
         self._owner: tuple[QueueModel, int] | None = None
@@ -135,8 +142,9 @@ class RowRenderer:
 
     def set_styles(self, styles: dict[str, Style]) -> None:
         """New resolved styles (CSS, theme or focus changed): forget every built row."""
-        self.styles = self._row_styles = styles
-        self._mode = None
+        self.styles = styles
+        self._set_row_styles(styles)
+        self._mode = self._styles_mode = self._header = None
         self._strips.clear()
 
     def set_mode(
@@ -154,18 +162,26 @@ class RowRenderer:
             return
         self._mode = mode
         self._strips.clear()
-        if not prefilter:
-            self._row_styles, self._gutter = self.styles, (gutter, fill)
-            return
 
         def mapped(style: Style) -> Style:
+            if not prefilter:
+                return style
             segments = [Segment(" ", style)]
             for line_filter in filters:
                 segments = line_filter.apply(segments, background)
             return segments[0].style or style
 
-        self._row_styles = {name: mapped(style) for name, style in self.styles.items()}
+        # The scrollbar coming or going (the gutter) changes only the fill: the styles stay mapped.
+        if mode[:3] != self._styles_mode:
+            self._styles_mode = mode[:3]
+            self._set_row_styles({name: mapped(style) for name, style in self.styles.items()})
         self._gutter = (gutter, mapped(fill))
+
+    def _set_row_styles(self, styles: dict[str, Style]) -> None:
+        self._row_styles = styles
+        on_cursor = {name[7:]: style for name, style in styles.items() if name.startswith("cursor:")}
+        off_cursor = {name: style for name, style in styles.items() if not name.startswith("cursor:")}
+        self._by_cursor = (off_cursor, on_cursor)
 
     @property
     def filters(self) -> tuple[tuple[LineFilter, ...], Color | None]:
@@ -211,10 +227,14 @@ class RowRenderer:
         return self._column_cache[1]
 
     def header(self, model: QueueModel, width: int) -> Strip:
+        columns = self.columns(width, model)
+        key = (width, model.key_width, model.status_width, model.sort_mode, model.sort_reverse)
+        if self._header is not None and self._header[0] == key:
+            return self._header[1]
         sorted_column = SORTED_COLUMN.get(model.sort_mode, model.sort_mode)
         arrow = sort_arrow(model.sort_mode, model.sort_reverse)
         parts = ["  "]
-        for name, cell_width in self.columns(width, model):
+        for name, cell_width in columns:
             title = TITLES[name]
             if name == sorted_column:  # the arrow stays visible: the title gives way, not the arrow
                 room = title if len(title) + 2 <= cell_width else title[: max(cell_width - 2, 0)]
@@ -222,62 +242,70 @@ class RowRenderer:
             parts.append(fit(title, cell_width))
             parts.append(" ")
         text = fit("".join(parts), width)
-        return Strip([Segment(text, self.styles["queue--header"])], width)
+        strip = Strip([Segment(text, self.styles["queue--header"])], width)
+        self._header = (key, strip)
+        return strip
 
     def empty(self, text: str, width: int) -> Strip:
         return Strip([Segment(fit(" " + text, width), self.styles["queue--empty"])], width)
 
     def row(self, model: QueueModel, position: int, cursor: int, now: datetime, width: int) -> Strip:
         """One ticket line, cached until its ticket, marker, countdown text, layout or styles change."""
-        ticket = model.ticket_at(position)
+        index = model.visible[position]
+        ticket = model.tickets[index]
         marker = model.seen.marker(ticket)
         sla_text, sla_state = format_sla(ticket.sla, now)
         age_text = format_age(ticket.updated_at, now)
         is_cursor = position == cursor
-        index = model.visible[position]
         marked = ticket.id in self.marked
         key = (index, is_cursor, marker, sla_text, sla_state, age_text, marked)
         strip = self._strips.get(key)
         if strip is None:
             if len(self._strips) > MAX_CACHED_ROWS:
                 self._strips.clear()
-            strip = self._build(model, position, width, marker, is_cursor, (sla_text, sla_state), age_text)
+            strip = self._build(model, position, width, marker, is_cursor, sla_text, sla_state, age_text)
             if marked:
                 mark = Strip([Segment(MARK, self._row_styles["cursor:" if is_cursor else ""])], 1)
                 strip = Strip.join([strip.crop(0, 1), mark, strip.crop(2)])
             self._strips[key] = strip
         return strip
 
-    def _cells_of(self, model: QueueModel, position: int, width: int) -> list[tuple[str, str]]:
-        """(column, text fitted to its width) for the columns that do not tick (those get "")."""
-        columns = self.columns(width, model)
+    def _cells_of(
+        self, model: QueueModel, position: int, columns: list[tuple[str, int]]
+    ) -> tuple[list[str | None], str | None]:
+        """The cells of the ticket at `position` fitted to their columns, each with the gap after it
+        (None for the columns that tick, formatted at paint time), and the component class of its
+        priority when it is urgent or high."""
         index = model.visible[position]
-        cells = self._cells.get(index)
-        if cells is None:
-            if len(self._cells) > MAX_CACHED_ROWS:
-                self._cells.clear()
-            row = model.row_text(position)
-            fitted = self._fitted
-            if len(fitted) > MAX_CACHED_ROWS:
-                fitted.clear()
-            cells = []
-            for name, cell_width in columns:
-                if name in CLOCK_COLUMNS:
-                    cells.append((name, ""))
-                    continue
-                text = getattr(row, name)
-                if name == "linked_bug" and self.bug_cell is not None:
-                    text = self.bug_cell(model.tickets[index], cell_width) or text
-                if name == "subject":  # nearly always unique: caching it would only evict the others
-                    cells.append((name, fit(text, cell_width)))
-                    continue
-                # Names, orgs, statuses repeat across thousands of rows: fit each once.
-                cell = fitted.get((text, cell_width))
-                if cell is None:
-                    cell = fitted[(text, cell_width)] = fit(text, cell_width)
-                cells.append((name, cell))
-            self._cells[index] = cells
-        return cells
+        cached = self._cells.get(index)
+        if cached is not None:
+            return cached
+        if len(self._cells) > MAX_CACHED_ROWS:
+            self._cells.clear()
+        row = model.row_text(position)
+        fitted = self._fitted
+        if len(fitted) > MAX_CACHED_ROWS:
+            fitted.clear()
+        cells: list[str | None] = []
+        for name, cell_width in columns:
+            if name in CLOCK_COLUMNS:
+                cells.append(None)
+                continue
+            text = getattr(row, name)
+            if name in UNIQUE_COLUMNS:  # caching these would only evict the others
+                cells.append(fit(text, cell_width) + " ")
+                continue
+            if name == "linked_bug" and self.bug_cell is not None:
+                text = self.bug_cell(model.tickets[index], cell_width) or text
+            # Names, orgs, statuses repeat across thousands of rows: fit each once.
+            cell = fitted.get((text, cell_width))
+            if cell is None:
+                cell = fitted[(text, cell_width)] = fit(text, cell_width) + " "
+            cells.append(cell)
+        priority = model.tickets[index].priority
+        urgent = f"queue--priority-{priority.value}" if priority is not None and priority.rank <= 1 else None
+        cached = self._cells[index] = (cells, urgent)
+        return cached
 
     def _build(
         self,
@@ -286,46 +314,44 @@ class RowRenderer:
         width: int,
         marker: str | None,
         is_cursor: bool,
-        sla: tuple[str, str],
+        sla_text: str,
+        sla_state: str,
         age_text: str,
     ) -> Strip:
-        """Neighbouring cells of the same style are merged into one Segment (fewer segments to filter)."""
-        ticket = model.ticket_at(position)
+        """Neighbouring cells of the same style are merged into one Segment (fewer segments to filter).
+
+        The gap after a cell takes the cell's style: only colours and bold differ, invisible on a space.
+        """
         columns = self.columns(width, model)
-        sla_text, sla_state = sla
-        prefix = "cursor:" if is_cursor else ""
-        styles = self._row_styles
-        plain = styles[prefix]
+        cells, urgent = self._cells_of(model, position, columns)
+        styles = self._by_cursor[is_cursor]
+        plain = run_style = styles[""]
         segments: list[Segment] = []
         if marker is None:
-            run_text, run_style = "  ", plain
+            run_text, subject_style = "  ", plain
         else:
-            segments.append(Segment(MARKERS[marker], styles[f"{prefix}queue--marker-{marker}"]))
-            run_text, run_style = " ", plain
-        cells = self._cells_of(model, position, width)
-        used = self._used
-        for (name, text), (_, cell_width) in zip(cells, columns, strict=True):
-            style = plain
-            if name == "subject":
-                if marker is not None:
-                    style = styles[prefix + "queue--unseen"]
-            elif name == "sla":
-                text = fit(sla_text, cell_width)
-                if sla_state != "none":
-                    style = styles[f"{prefix}queue--sla-{sla_state}"]
-            elif name == "priority":
-                priority = ticket.priority
-                if priority is not None and priority.rank <= 1:
-                    style = styles[f"{prefix}queue--priority-{priority.value}"]
-            elif name == "age":
-                text = fit(age_text, cell_width)
-                style = styles[prefix + "queue--muted"]
-            # The gap after a cell takes the cell's style: only colours and bold differ, invisible on a space.
+            segments.append(Segment(MARKERS[marker], styles[MARKER_CLASSES[marker]]))
+            run_text, subject_style = " ", styles["queue--unseen"]
+        for (name, cell_width), text in zip(columns, cells, strict=True):
+            if text is None:  # a column that ticks
+                if name == "sla":
+                    text = fit(sla_text, cell_width) + " "
+                    style = plain if sla_state == "none" else styles[SLA_CLASSES[sla_state]]
+                else:
+                    text = fit(age_text, cell_width) + " "
+                    style = styles["queue--muted"]
+            elif name == "subject":
+                style = subject_style
+            elif name == "priority" and urgent is not None:
+                style = styles[urgent]
+            else:
+                style = plain
             if style is run_style:
-                run_text += text + " "
+                run_text += text
             else:
                 segments.append(Segment(run_text, run_style))
-                run_text, run_style = text + " ", style
+                run_text, run_style = text, style
+        used = self._used
         if used < width:
             run_text += " " * (width - used)
         segments.append(Segment(run_text, run_style))

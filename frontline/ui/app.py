@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -36,6 +37,7 @@ from frontline.ui.bug_links import BugLinks
 from frontline.ui.commands import FrontlineCommands
 from frontline.ui.escalation_writes import EscalationWrites
 from frontline.ui.keymap import apply_keymap
+from frontline.ui.memory_keeper import MemoryKeeper
 from frontline.ui.outbox_watch import OutboxWatch
 from frontline.ui.screens.help import HELP_BINDING, show_help
 from frontline.ui.screens.queue import QueueScreen
@@ -155,6 +157,7 @@ class FrontlineApp(App[None]):
         """Bugs filed, linked or commented on: app writes, one per ticket at a time."""
         self.auth = SignIn(self)
         self.shift_clock = ShiftClock(self)
+        self.memory_keeper = MemoryKeeper()
         """The running shift's start as the journal has it (the status bar's `shift 2h05m`)."""
         self.previous_handoff: PreviousHandoff | None = None
         """The handoff the previous shift published, read on start ("shift: previous handoff")."""
@@ -203,6 +206,11 @@ class FrontlineApp(App[None]):
         """Close the HTTP clients and the database."""
         await self.session.aclose()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self.memory_keeper.touched()  # the engineer is here: no collection pass now
+        await super().on_event(event)
+
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_THEME_VARIABLE_DEFAULTS)
 
@@ -236,6 +244,7 @@ class FrontlineApp(App[None]):
         self._sign_in()
         self.outbox_watch.start()
         self.shift_clock.start()
+        self.memory_keeper.start(self)
         self._offer_previous_handoff()
 
     def _sign_in(self) -> None:

@@ -27,7 +27,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from queue_bench import FIRST_PAINTS, ROUNDS, SIZE, TYPED_QUERIES, BenchApp, percentiles, synthetic_tickets
+from queue_bench import (
+    FIRST_PAINTS,
+    PAINT_SETTLE,
+    ROUNDS,
+    SIZE,
+    TYPED_QUERIES,
+    BenchApp,
+    percentiles,
+    synthetic_tickets,
+)
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
@@ -123,7 +132,7 @@ async def measure(count: int) -> dict[str, float]:
         for _ in range(FIRST_PAINTS):
             widget.show([], [])
             widget.strips.clear()
-            await pilot.pause()
+            await pilot.pause(PAINT_SETTLE)
             widget.first_paint_at = None
             start = time.perf_counter()
             widget.show(tickets, haystacks)

@@ -99,6 +99,10 @@ ROUNDS = 3  # per-key figures report the best round: other processes on a shared
 TYPED_QUERIES = ["invoice", "grace", "acme 5", "urgent", "zzz"]
 REFRESH_CHANGES = 20  # tickets edited between two loads in the refresh figure
 FIRST_PAINTS = 5  # first paints timed per size (the median is reported), here and in line_floor.py
+PAINT_SETTLE = 0.05
+"""Seconds each list rests before a timed first paint, here and in line_floor.py: Textual paints at most
+every 1/60 s, so a paint asked for right after the previous one waits up to 16.7 ms, and a sample's
+figure depended on where it fell in that period (a median of 5 landed either side of 1.5x)."""
 
 
 def synthetic_tickets(count: int, seed: int = 42) -> list[Ticket]:
@@ -199,7 +203,7 @@ async def measure(count: int) -> dict[str, float]:
         for _ in range(FIRST_PAINTS):  # the median of a few: one sample can meet a collector pass
             queue.set_model(QueueModel())
             queue.forget_rendered_rows()
-            await pilot.pause()
+            await pilot.pause(PAINT_SETTLE)
             queue.armed, queue.first_paint_at = True, None
             start = time.perf_counter()
             model = QueueModel.as_given(tickets, seen=SeenTickets(), now=NOW)  # as a start from the cache

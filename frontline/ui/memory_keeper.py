@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from frontline.domain.background import collect_frozen
 
@@ -36,7 +36,7 @@ class MemoryKeeper:
         self.last_pass = clock()
         self.passes = 0
 
-    def start(self, app: App[object]) -> None:
+    def start(self, app: App[Any]) -> None:
         app.set_interval(CHECK, self.check, name="memory-keeper")
 
     def touched(self) -> None:

@@ -163,6 +163,7 @@ async def measure(count: int) -> dict[str, float]:
     return {
         "tickets": count,
         "first_paint_ms": first_paint,
+        "first_paint_samples_ms": [round(p, 2) for p in paints],
         "cursor_median_ms": cursor_median,
         "cursor_p95_ms": cursor_p95,
         "filter_median_ms": filter_median,

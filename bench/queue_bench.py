@@ -271,6 +271,7 @@ async def measure(count: int) -> dict[str, float]:
     return {
         "tickets": count,
         "first_paint_ms": first_paint,
+        "first_paint_samples_ms": [round(p, 2) for p in paints],
         "sorted_ms": sorted_at,
         "cursor_median_ms": cursor_median,
         "cursor_p95_ms": cursor_p95,

@@ -99,10 +99,12 @@ ROUNDS = 3  # per-key figures report the best round: other processes on a shared
 TYPED_QUERIES = ["invoice", "grace", "acme 5", "urgent", "zzz"]
 REFRESH_CHANGES = 20  # tickets edited between two loads in the refresh figure
 FIRST_PAINTS = 5  # first paints timed per size (the median is reported), here and in line_floor.py
-PAINT_SETTLE = 0.05
-"""Seconds each list rests before a timed first paint, here and in line_floor.py: Textual paints at most
-every 1/60 s, so a paint asked for right after the previous one waits up to 16.7 ms, and a sample's
-figure depended on where it fell in that period (a median of 5 landed either side of 1.5x)."""
+PAINT_SETTLE = 0.2
+"""Seconds each list rests before a timed first paint, here and in line_floor.py, as the console's list
+rests on "Loading…" before the cache answers. Textual paints from a timer that ticks at most every 1/60 s;
+emptying frontline's list between samples hides its scrollbar, which takes two or three more frames, and a
+paint asked for within a frame of the last one waits for the next tick: with a 50 ms rest, one or two
+samples in five took ~10 ms more (a median landing either side of 1.5x); the floor has no scrollbar."""
 
 
 def synthetic_tickets(count: int, seed: int = 42) -> list[Ticket]:

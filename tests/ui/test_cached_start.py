@@ -7,6 +7,7 @@ from __future__ import annotations
 from support.apps import make_app
 from support.cached_start import GatedHelpdesk, first_run, queue_of, until
 from support.fake_helpdesk import FakeHelpdesk
+from textual.widgets import Tabs
 
 from frontline.domain.models import Status, TicketUpdate
 from frontline.domain.outbox import WriteState
@@ -144,3 +145,27 @@ async def test_offline_a_ticket_never_read_shows_its_queue_row_and_says_so() -> 
         message = str(ticket_screen.query_one("#ticket-message").render())
         assert "The conversation was not read on this machine yet." in message
         assert "Cannot reach the helpdesk" in message and "Press R to try again" in message
+
+
+async def test_a_start_on_a_view_far_right_in_a_narrow_terminal_shows_its_whole_tab() -> None:
+    """The tabs scrolled to the view shown last before they had widths: its label was cut at the edge."""
+    helpdesk = FakeHelpdesk()
+    app = make_app(helpdesk)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await until(pilot, lambda: queue_of(app).sync.is_loaded("all"))
+        await pilot.press("3")
+        await until(pilot, lambda: queue_of(app).sync.is_loaded("urgent"))
+        await app.workers.wait_for_complete()
+        await app.session.cache.settle()
+
+    again = make_app(GatedHelpdesk())
+    async with again.run_test(size=(44, 30)) as pilot:
+        screen = queue_of(again)
+        await until(pilot, lambda: screen.current_view_id == "urgent")
+        await pilot.pause(0.2)
+        tabs = screen.query_one(Tabs)
+        tab, scroller = tabs.active_tab, tabs.query_one("#tabs-scroll")
+        assert tab is not None and tab.id == "view-2"
+        left, right = scroller.scroll_offset.x, scroller.scroll_offset.x + scroller.size.width
+        start, end = tab.virtual_region.column_span
+        assert left <= start and end <= right, (left, right, start, end)

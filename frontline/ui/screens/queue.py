@@ -288,6 +288,8 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
                 tabs = self.query(f"#{tab_id(index)}").results(Tab)
                 for tab in tabs:
                     tab.label = self._tab_label(view)
+                    if tab.has_class("-active"):  # its width changed: keep it in sight
+                        self.call_after_refresh(tab.scroll_visible, animate=False, force=True)
 
     @on(Tabs.TabActivated, "#queue-views")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:

@@ -157,8 +157,9 @@ class FrontlineApp(App[None]):
         """Bugs filed, linked or commented on: app writes, one per ticket at a time."""
         self.auth = SignIn(self)
         self.shift_clock = ShiftClock(self)
-        self.memory_keeper = MemoryKeeper()
         """The running shift's start as the journal has it (the status bar's `shift 2h05m`)."""
+        self.memory_keeper = MemoryKeeper()
+        """Frees, every few minutes while the engineer is idle, what the frozen generation holds."""
         self.previous_handoff: PreviousHandoff | None = None
         """The handoff the previous shift published, read on start ("shift: previous handoff")."""
         self._asking_to_quit = False

@@ -79,13 +79,20 @@ def queue_of(app: FrontlineApp) -> QueueScreen:
     return screen
 
 
-async def first_run(helpdesk: FakeHelpdesk, *, open_ticket: str | None = None) -> FrontlineApp:
-    """Start once online: the queue loads (and is cached); optionally open a ticket (its thread too)."""
+async def first_run(
+    helpdesk: FakeHelpdesk, *, open_ticket: str | None = None, show_view: str | None = None
+) -> FrontlineApp:
+    """Start once online: the queue loads (and is cached); optionally open a ticket (its thread too), or
+    go to another view by its number key and leave it shown (the next start opens on it)."""
     app = make_app(helpdesk)
     async with app.run_test(size=(140, 30)) as pilot:
         await until(
             pilot, lambda: queue_of(app).sync.is_loaded("all") and len(queue_of(app).queue_list.model) > 0
         )
+        if show_view is not None:
+            views = [view.id for view in queue_of(app).views]
+            await pilot.press(str(views.index(show_view) + 1))
+            await until(pilot, lambda: queue_of(app).sync.is_loaded(show_view))
         if open_ticket is not None:
             queue = queue_of(app).queue_list
             queue.move_cursor(queue.model.position_of(open_ticket) or 0)

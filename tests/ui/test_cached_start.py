@@ -35,14 +35,8 @@ async def test_a_second_start_paints_the_cached_queue_before_the_helpdesk_answer
 
 async def test_a_second_start_opens_on_the_view_shown_last() -> None:
     helpdesk = FakeHelpdesk()
-    app = make_app(helpdesk)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await until(pilot, lambda: queue_of(app).sync.is_loaded("all"))
-        await pilot.press("3")  # "Urgent & high"
-        await until(pilot, lambda: queue_of(app).sync.is_loaded("urgent"))
-        urgent = len(queue_of(app).sync.models["urgent"])
-        await app.workers.wait_for_complete()
-        await app.session.cache.settle()
+    await first_run(helpdesk, show_view="urgent")  # "Urgent & high", the third tab
+    urgent = len((await helpdesk.list_view_tickets("urgent", page_size=1_000)).items)
 
     gated = GatedHelpdesk()
     again = make_app(gated)
@@ -149,14 +143,7 @@ async def test_offline_a_ticket_never_read_shows_its_queue_row_and_says_so() -> 
 
 async def test_a_start_on_a_view_far_right_in_a_narrow_terminal_shows_its_whole_tab() -> None:
     """The tabs scrolled to the view shown last before they had widths: its label was cut at the edge."""
-    helpdesk = FakeHelpdesk()
-    app = make_app(helpdesk)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await until(pilot, lambda: queue_of(app).sync.is_loaded("all"))
-        await pilot.press("3")
-        await until(pilot, lambda: queue_of(app).sync.is_loaded("urgent"))
-        await app.workers.wait_for_complete()
-        await app.session.cache.settle()
+    await first_run(FakeHelpdesk(), show_view="urgent")
 
     again = make_app(GatedHelpdesk())
     async with again.run_test(size=(44, 30)) as pilot:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import gc
 import sys
 import threading
-import weakref
-from collections.abc import Iterator
 
 import pytest
+from support.gc_cycles import cyclic_garbage
 
 from frontline.domain.background import WORKER_SWITCH_INTERVAL, courteous
 from frontline.domain.queue import QueueModel
@@ -66,31 +65,11 @@ def test_an_off_thread_plan_hands_the_replaced_state_to_release_which_frees_it()
     assert all(model.ticket_at(n).subject.startswith("new") for n in range(len(model)))
 
 
-class _Node:
-    """A reference cycle (two nodes pointing at each other): only the cyclic collector frees it."""
-
-    def __init__(self) -> None:
-        self.other: _Node | None = None
-
-
-def _cyclic_garbage() -> weakref.ref[_Node]:
-    first, second = _Node(), _Node()
-    first.other, second.other = second, first
-    return weakref.ref(first)
-
-
-@pytest.fixture
-def unfrozen() -> Iterator[None]:
-    """Freezing is process-wide: what a test froze is handed back to the collector after it."""
-    yield
-    gc.unfreeze()
-
-
 @pytest.mark.usefixtures("unfrozen")
 def test_garbage_made_before_courteous_work_is_freed_not_frozen_with_it() -> None:
     """A freeze after every refresh kept each refresh's cyclic garbage for the rest of the shift (the
     console grew ~3.6 MB a minute with a refresh every 10 s)."""
-    garbage = _cyclic_garbage()
+    garbage = cyclic_garbage()
     with courteous():
         pass
     gc.collect()
@@ -99,12 +78,12 @@ def test_garbage_made_before_courteous_work_is_freed_not_frozen_with_it() -> Non
 
 @pytest.mark.usefixtures("unfrozen")
 def test_settle_collects_first_unless_told_a_fresh_batch_is_too_big_to_walk() -> None:
-    garbage = _cyclic_garbage()
+    garbage = cyclic_garbage()
     settle_loaded_tickets(fresh=20)  # a refresh that changed 20 tickets
     gc.collect()
     assert garbage() is None
 
-    kept = _cyclic_garbage()
+    kept = cyclic_garbage()
     settle_loaded_tickets(fresh=FRESH_BATCH)  # 50,000 new tickets: walking them would hold the UI thread
     gc.collect()
     assert kept() is not None  # frozen with them: the price, once per full load

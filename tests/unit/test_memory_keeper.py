@@ -5,28 +5,14 @@ from __future__ import annotations
 
 import gc
 import threading
-import weakref
-from collections.abc import Iterator
 
 import pytest
 from support.apps import make_app
 from support.cached_start import queue_of, until
+from support.gc_cycles import cyclic_garbage
 
 from frontline.domain.background import courteous
 from frontline.ui.memory_keeper import EVERY, IDLE, MemoryKeeper
-
-
-class _Node:
-    def __init__(self) -> None:
-        self.other: _Node | None = None
-
-
-def _frozen_cycle() -> weakref.ref[_Node]:
-    """A cycle frozen while alive (as a load freezes its rows), then dropped."""
-    first, second = _Node(), _Node()
-    first.other, second.other = second, first
-    gc.freeze()
-    return weakref.ref(first)
 
 
 class Clock:
@@ -37,16 +23,13 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(autouse=True)
-def unfrozen() -> Iterator[None]:
-    yield
-    gc.unfreeze()
+pytestmark = pytest.mark.usefixtures("unfrozen")
 
 
 def test_a_pass_frees_a_frozen_cycle_when_due_and_idle() -> None:
     clock = Clock()
     keeper = MemoryKeeper(clock)
-    dropped = _frozen_cycle()
+    dropped = cyclic_garbage(frozen=True)
     gc.collect()
     assert dropped() is not None, "the collector never looks at the frozen generation"
 

@@ -150,7 +150,7 @@ def queue_rows(quick: bool) -> list[Row]:
         queue = _json_of("queue_bench.py", "--size", str(size))
         label = f"first paint at {size:,}, data local"
         ours, theirs = queue["first_paint_samples_ms"], floor["first_paint_samples_ms"]
-        samples = f"samples: frontline {_ms2(ours)}; floor {_ms2(theirs)}"
+        samples = f"samples: frontline {_ms(ours, 1)}; floor {_ms(theirs, 1)}"
         rows.append(Row(label, queue["first_paint_ms"], "ms", floor["first_paint_ms"], 1.5, True, samples))
         note = "painted as the cache gave them (the order last shown); sorted and filtered off the UI thread"
         rows.append(Row(f"  then sorted at {size:,}", queue["sorted_ms"], "ms", note=note))
@@ -221,12 +221,8 @@ def main() -> int:
     return 1 if any(row.result == "MISS" for row in rows) else 0
 
 
-def _ms2(samples: list[float]) -> str:
-    return "/".join(f"{sample:.1f}" for sample in samples) + " ms"
-
-
-def _ms(samples: list[float]) -> str:
-    return "/".join(f"{sample:.0f}" for sample in samples) + " ms"
+def _ms(samples: list[float], digits: int = 0) -> str:
+    return "/".join(f"{sample:.{digits}f}" for sample in samples) + " ms"
 
 
 if __name__ == "__main__":

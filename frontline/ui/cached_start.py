@@ -111,8 +111,7 @@ class CachedStart:
             await tabs.add_tab(Tab(screen._tab_label(view), id=f"view-{index}"))
         if first is not None:
             tabs.active = f"view-{next(i for i, v in enumerate(sync.views) if v.id == first.view_id)}"
-            if tabs.active_tab is not None:  # Tabs scrolled to it before the new tabs had widths
-                screen.call_after_refresh(tabs.active_tab.scroll_visible, animate=False, force=True)
+            screen._relabel(first.view_id)  # Tabs scrolled to it before the tabs had widths: again, in sight
             if sync.current_view_id == first.view_id:
                 screen.load_view(first.view_id)  # the background refresh that confirms the rows
         for entry in cached.views:  # the other views, so they open at once (and offline)

@@ -56,8 +56,10 @@ def run_demo(
     The user's settings still apply (theme, keymap, refresh interval); their profiles are not used.
     Drafts are kept under the profile name `demo-<helpdesk>`, so they survive a restart of the demo.
     """
+    from frontline.allocator import return_freed_memory
     from frontline.config import load_settings
 
+    return_freed_memory()  # before the sandbox's thread starts: see `frontline.allocator`
     settings = load_settings()
     from frontline.sandbox.server import SandboxServer
 

@@ -80,9 +80,7 @@ def edited_copy(tickets: list[Ticket]) -> list[Ticket]:
     """The same tickets with `EDITED` of them, spread over the list, given a new subject and update time."""
     edited = list(tickets)
     for n in range(0, len(tickets), len(tickets) // EDITED):
-        edited[n] = edited[n].model_copy(
-            update={"subject": f"{edited[n].subject} (edited)", "updated_at": NOW}
-        )
+        edited[n] = edited[n].replace(subject=f"{edited[n].subject} (edited)", updated_at=NOW)
     return edited
 
 

@@ -88,7 +88,7 @@ def main() -> int:
     tickets = synthetic_tickets(count)
     edited = list(tickets)
     for n in range(0, count, count // REFRESH_CHANGES):
-        edited[n] = edited[n].model_copy(update={"subject": f"{edited[n].subject} (edited)"})
+        edited[n] = edited[n].replace(subject=f"{edited[n].subject} (edited)")
     stall = asyncio.run(longest_ui_stall_during_refresh(tickets, edited, now=NOW))
     print(f"longest UI-thread stall during a refresh at {count:,} ({REFRESH_CHANGES} edited): {stall:.1f} ms")
     return 0

@@ -1,12 +1,12 @@
 """Identical parts of many tickets held once: a 50,000-ticket view names a few thousand people.
 
-Each pydantic model carries its own `__dict__` and set of fields set (~0.7 KB for a model with more than
-four fields), so a ticket built from JSON with its requester, assignee and organization costs ~4 KB.
-`shared` points a ticket at one instance of each equal person and organization already held (kept in
-weak tables: they go when no ticket holds them), at one set of fields set per distinct set, one tuple per
-distinct set of tags and one SLA target per distinct target without a time (paused, or none set): a
-handful of each, kept for the process. Models are frozen, so no holder can change a shared part;
-pydantic copies the set of fields set on `model_copy`.
+People and organizations are pydantic models, each with its own `__dict__` and set of fields set (~0.7 KB
+for a model with more than four fields), so a ticket built from JSON with its requester, assignee and
+organization would carry ~2 KB of them. `shared` points a ticket at one instance of each equal person and
+organization already held (kept in weak tables: they go when no ticket holds them, each with one set of
+fields set per distinct set), one tuple per distinct set of tags and one SLA target per distinct target
+without a time (paused, or none set): a handful of each, kept for the process. Everything shared is
+frozen, so no holder can change it.
 
 Whole tickets are shared too where a caller says which are held already (`reusing`): the cached views
 read at start overlap ("All unsolved" holds most of "Your unsolved"), and a ticket equal to one held is
@@ -55,27 +55,28 @@ def reusing(held: Iterable[Sequence[Ticket]]) -> Iterator[None]:
 
 
 def shared(ticket: Ticket) -> Ticket:
-    """`ticket` itself, its people, organization and sets of fields set swapped for equal ones held
-    already (the values it shows are unchanged)."""
-    fields = ticket.__dict__
-    requester, assignee, organization = fields["requester"], fields["assignee"], fields["organization"]
+    """`ticket` itself, its people, organization, tags and timeless SLA target swapped for equal ones held
+    already (the values it shows are unchanged). Tickets are frozen slotted records: the swap writes
+    their slots directly, as nothing else holds the ticket yet."""
+    requester, assignee, organization = ticket.requester, ticket.assignee, ticket.organization
     if requester is not None:
-        fields["requester"] = _part(_PEOPLE, requester)
+        _put(ticket, "requester", _part(_PEOPLE, requester))
     if assignee is not None:
-        fields["assignee"] = _part(_PEOPLE, assignee)
+        _put(ticket, "assignee", _part(_PEOPLE, assignee))
     if organization is not None:
-        fields["organization"] = _part(_ORGANIZATIONS, organization)
-    tags = fields["tags"]
+        _put(ticket, "organization", _part(_ORGANIZATIONS, organization))
+    tags = ticket.tags
     if tags:
-        fields["tags"] = _kept(_TAG_SETS, tags, tags, _MAX_TAG_SETS)
-    sla = fields["sla"]
-    if sla is not None:
-        _share_fields_set(sla)
-        if sla.due_at is None and sla.breached_at is None:
-            key = (*sla.__dict__.values(), frozenset(sla.__pydantic_fields_set__))
-            fields["sla"] = _kept(_TIMELESS_SLAS, key, sla, _MAX_TIMELESS_SLAS)
-    _share_fields_set(ticket)
+        _put(ticket, "tags", _kept(_TAG_SETS, tags, tags, _MAX_TAG_SETS))
+    sla = ticket.sla
+    if sla is not None and sla.due_at is None and sla.breached_at is None:
+        key = (sla.metric, sla.paused)
+        _put(ticket, "sla", _kept(_TIMELESS_SLAS, key, sla, _MAX_TIMELESS_SLAS))
     return ticket
+
+
+_put = object.__setattr__
+"""Writes a frozen record's slot (`shared` on a ticket nothing else holds yet)."""
 
 
 def shared_all(tickets: list[Ticket]) -> list[Ticket]:
@@ -91,13 +92,9 @@ def shared_all(tickets: list[Ticket]) -> list[Ticket]:
 
 
 def _equal(held: Ticket, ticket: Ticket) -> bool:
-    """Whether two tickets read the same in every way, set fields included (their shared people and
-    sets of fields set make this mostly identity checks)."""
-    return (
-        held.__dict__ == ticket.__dict__
-        and held.__pydantic_fields_set__ == ticket.__pydantic_fields_set__
-        and type(held) is type(ticket)
-    )
+    """Whether two tickets read the same in every way (their shared people make this mostly identity
+    checks)."""
+    return type(held) is type(ticket) and held == ticket
 
 
 _Key = TypeVar("_Key")

@@ -20,10 +20,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from frontline.domain.cached import CachedQueue, CachedThread, CachedView, CachedViewTickets
-from frontline.domain.models import Person, Ticket, TicketThread, View
+from frontline.domain.models import TICKETS, Person, Ticket, TicketThread, View
 from frontline.domain.sharing import shared_all
 from frontline.store.db import Store, stored_time
 
@@ -36,8 +36,6 @@ _STAGING = "\x00staged"
 PAGE_SIZE = 1_000
 """Tickets per stored page: about 10 ms to parse or write, so a thread holding the GIL for one page at a
 time lets the UI in between; a local write rewrites one such page per view holding the ticket."""
-
-_TICKETS = TypeAdapter(list[Ticket])
 
 
 class CacheStore:
@@ -284,7 +282,7 @@ def _page(tickets: Sequence[Ticket]) -> tuple[str, bytes]:
     """A page's row values: its ticket ids (JSON, found with `instr`) and the tickets as one JSON array,
     kept as UTF-8 bytes (a BLOB): written and parsed without converting to and from `str`."""
     ids = json.dumps([ticket.id for ticket in tickets])
-    return ids, _TICKETS.dump_json(list(tickets), exclude_defaults=True)
+    return ids, TICKETS.dump_json(list(tickets), exclude_defaults=True)
 
 
 def parse_pages(pages: Iterable[bytes | str]) -> list[Ticket] | None:
@@ -295,7 +293,7 @@ def parse_pages(pages: Iterable[bytes | str]) -> list[Ticket] | None:
     try:
         with _gc_paused():
             for page in pages:
-                tickets.extend(shared_all(_TICKETS.validate_json(page)))
+                tickets.extend(shared_all(TICKETS.validate_json(page)))
     except (ValidationError, ValueError):
         return None
     return tickets

@@ -48,9 +48,7 @@ def test_views_tickets_threads_and_me_round_trip(store: Store) -> None:
     cache = CacheStore(store)
     assert cache.load_queue("p") is None
     listed = tickets(12)
-    listed[0] = listed[0].model_copy(
-        update={"sla": SlaTarget(due_at=FIXED_NOW, paused=True), "tags": ("vip", "billing")}
-    )
+    listed[0] = listed[0].replace(sla=SlaTarget(due_at=FIXED_NOW, paused=True), tags=("vip", "billing"))
     cache.save_views("p", VIEWS, {"all": 40})
     cache.save_view("p", "all", listed, FIXED_NOW)
     cache.save_me("p", ME)
@@ -123,7 +121,7 @@ def test_a_local_write_updates_every_copy_and_leaves_views_it_left(store: Store)
     cache.save_view("p", "all", listed, FIXED_NOW)
     cache.save_view("p", "mine", listed[:2], FIXED_NOW)
     cache.save_thread("p", TicketThread(ticket=listed[0]), FIXED_NOW)
-    solved = listed[0].model_copy(update={"status": Status.SOLVED, "priority": Priority.LOW})
+    solved = listed[0].replace(status=Status.SOLVED, priority=Priority.LOW)
     cache.apply_write("p", solved, ["all"])
     all_view, mine = cache.load_view("p", "all"), cache.load_view("p", "mine")
     assert all_view is not None and [t.id for t in all_view.tickets] == [t.id for t in listed[1:]]
@@ -137,7 +135,7 @@ def test_fifty_thousand_tickets_replace_the_view_at_once_and_come_back(
 ) -> None:
     base = tickets(1)[0]
     many = [
-        base.model_copy(update={"id": str(n), "key": f"#{n}", "updated_at": FIXED_NOW + timedelta(seconds=n)})
+        base.replace(id=str(n), key=f"#{n}", updated_at=FIXED_NOW + timedelta(seconds=n))
         for n in range(50_000)
     ]
     cache = CacheStore(store)
@@ -165,7 +163,7 @@ def test_fifty_thousand_tickets_replace_the_view_at_once_and_come_back(
 def test_a_view_read_beside_one_held_shares_its_equal_tickets(store: Store) -> None:
     cache = CacheStore(store)
     listed = tickets(6)
-    changed = listed[2].model_copy(update={"subject": "Changed since"})
+    changed = listed[2].replace(subject="Changed since")
     cache.save_views("p", VIEWS, {})
     cache.save_view("p", "all", listed, FIXED_NOW)
     cache.save_view("p", "mine", [listed[1], changed, listed[4]], FIXED_NOW)
@@ -184,10 +182,7 @@ def test_a_view_read_beside_one_held_shares_its_equal_tickets(store: Store) -> N
 def test_tickets_read_share_equal_tags_and_timeless_sla_targets(store: Store) -> None:
     base = tickets(4)
     paused, due = SlaTarget(metric="requester_wait_time", paused=True), SlaTarget(due_at=FIXED_NOW)
-    written = [
-        t.model_copy(update={"tags": ("vip", "billing"), "sla": paused if n < 3 else due})
-        for n, t in enumerate(base)
-    ]
+    written = [t.replace(tags=("vip", "billing"), sla=paused if n < 3 else due) for n, t in enumerate(base)]
     cache = CacheStore(store)
     cache.save_views("p", VIEWS, {})
     cache.save_view("p", "all", written, FIXED_NOW)

@@ -20,7 +20,7 @@ from support.sandbox_control import control_client
 
 from frontline.connectors.jsm.client import build_jsm_adapter
 from frontline.connectors.zendesk.client import build_zendesk_adapter
-from frontline.domain.models import CommentDraft, Status, Ticket, TicketUpdate
+from frontline.domain.models import TICKETS, CommentDraft, Status, Ticket, TicketUpdate
 from frontline.domain.ports import Helpdesk
 from frontline.domain.queue import RefreshResult
 from frontline.sandbox.server import SandboxServer
@@ -76,7 +76,7 @@ def take_requests(control: httpx.Client, path: str | None = None) -> list[dict[s
 
 def rows(tickets: list[Ticket]) -> list[dict[str, Any]]:
     """Every field of every ticket, sorted by id: what a merged list and a full reload must agree on."""
-    return sorted((ticket.model_dump(mode="json") for ticket in tickets), key=lambda row: row["id"])
+    return sorted(TICKETS.dump_python(tickets, mode="json"), key=lambda row: row["id"])
 
 
 async def full_reload(desk: Desk, view_id: str) -> list[Ticket]:

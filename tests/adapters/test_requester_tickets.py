@@ -46,7 +46,7 @@ async def test_zendesk_lists_the_requesters_other_open_tickets_newest_first(sand
         assert [t.id for t in found] == [str(t["id"]) for t in expected[:5]]
         assert all(t.requester is not None and t.requester.id == str(requester) for t in found)
         assert [t.id for t in await adapter.requester_tickets(ticket, limit=1)] == [str(expected[0]["id"])]
-        nobody = ticket.model_copy(update={"requester": None})
+        nobody = ticket.replace(requester=None)
         assert await adapter.requester_tickets(nobody) == []
     finally:
         await adapter.aclose()
@@ -74,7 +74,7 @@ async def test_jsm_lists_the_reporters_other_open_requests_newest_first(sandbox:
         found = await adapter.requester_tickets(ticket, limit=5)
         assert [t.key for t in found] == [i.key for i in expected[:5]]
         assert all(t.status.value not in ("solved", "closed") for t in found)
-        stranger = ticket.model_copy(update={"requester": Person(id='no"body\\', name="Nobody")})
+        stranger = ticket.replace(requester=Person(id='no"body\\', name="Nobody"))
         assert await adapter.requester_tickets(stranger) == []
     finally:
         await adapter.aclose()

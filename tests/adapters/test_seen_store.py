@@ -95,9 +95,7 @@ def test_a_50000_ticket_baseline_is_one_transaction(store: Store, monkeypatch: p
     assert transactions == [1]
     restored = SeenTickets(SeenStore(store).load("p"))
     assert restored.marker(tickets[49_999]) is None
-    assert restored.marker(tickets[123].model_copy(update={"updated_at": FIXED_NOW + timedelta(days=1)})) == (
-        "changed"
-    )
+    assert restored.marker(tickets[123].replace(updated_at=FIXED_NOW + timedelta(days=1))) == ("changed")
 
 
 def sync_on(store: Store, helpdesk: FakeHelpdesk) -> QueueSync:
@@ -113,11 +111,11 @@ async def test_markers_and_announced_replies_come_back_after_a_restart(store: St
     opened = next(t for t in helpdesk.tickets.values() if t.status is Status.OPEN)
     changed = helpdesk.tickets["1000"]
     later = FIXED_NOW + timedelta(minutes=3)
-    helpdesk.tickets[opened.id] = opened.model_copy(update={"updated_at": later})
+    helpdesk.tickets[opened.id] = opened.replace(updated_at=later)
     helpdesk.comments[opened.id].append(
         Comment(id="reply-1", author=opened.requester, body="Any news?", created_at=later)
     )
-    helpdesk.tickets[changed.id] = changed.model_copy(update={"updated_at": later})
+    helpdesk.tickets[changed.id] = changed.replace(updated_at=later)
     again = await first.load_view("all")
     assert [t.id for t in again.customer_replies] == [opened.id]
 
@@ -146,7 +144,7 @@ async def test_a_reply_that_arrived_while_the_console_was_closed_is_announced_at
     await first.load_view("all")
     opened = next(t for t in helpdesk.tickets.values() if t.status is Status.OPEN)
     later = FIXED_NOW + timedelta(minutes=3)
-    helpdesk.tickets[opened.id] = opened.model_copy(update={"updated_at": later})
+    helpdesk.tickets[opened.id] = opened.replace(updated_at=later)
     helpdesk.comments[opened.id].append(
         Comment(id="reply-1", author=opened.requester, body="Hello?", created_at=later)
     )

@@ -275,7 +275,7 @@ def test_show_lists_linked_bugs_with_fresh_status_and_cited_keys(world: World) -
     run(world, "escalate", TICKET, "--yes")
     world.jira.set_status("ENG-1", "In Progress")
     ticket = world.helpdesk.tickets[TICKET]
-    world.helpdesk.tickets[TICKET] = ticket.model_copy(update={"tags": [*ticket.tags, "jira_eng_77"]})
+    world.helpdesk.tickets[TICKET] = ticket.replace(tags=[*ticket.tags, "jira_eng_77"])
     world.helpdesk.comments[TICKET].append(
         Comment(id="c-x", author=None, public=False, created_at=FIXED_NOW, body="Same as ENG-80 and ABC-3?")
     )

@@ -55,9 +55,9 @@ def test_queue_refresh_markers_sorted_by_priority(snap_compare: SnapCompare) -> 
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         changed = helpdesk.tickets["1004"]
-        helpdesk.tickets["1004"] = changed.model_copy(update={"updated_at": FIXED_NOW - timedelta(minutes=2)})
-        newcomer = helpdesk.tickets["1000"].model_copy(
-            update={"id": "2000", "key": "#2000", "subject": "Brand new: 支払い 🔥", "status": Status.NEW}
+        helpdesk.tickets["1004"] = changed.replace(updated_at=FIXED_NOW - timedelta(minutes=2))
+        newcomer = helpdesk.tickets["1000"].replace(
+            id="2000", key="#2000", subject="Brand new: 支払い 🔥", status=Status.NEW
         )
         helpdesk.tickets["2000"] = newcomer
         await pilot.press("R")

@@ -221,7 +221,7 @@ class FakeHelpdesk(Helpdesk):
                     created_at=self.now,
                 )
             )
-        updated = ticket.model_copy(update=changes)
+        updated = ticket.replace(**changes)
         self.tickets[ticket_id] = updated
         return updated
 

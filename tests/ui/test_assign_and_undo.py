@@ -23,7 +23,7 @@ class MovableClock:
 
 
 def colleague_ticket(helpdesk: FakeHelpdesk, ticket_id: str = "1001") -> FakeHelpdesk:
-    helpdesk.tickets[ticket_id] = helpdesk.tickets[ticket_id].model_copy(update={"assignee": COLLEAGUE})
+    helpdesk.tickets[ticket_id] = helpdesk.tickets[ticket_id].replace(assignee=COLLEAGUE)
     return helpdesk
 
 

@@ -61,7 +61,7 @@ async def test_a_20000_character_subject_and_name_leave_the_editor_and_review_on
     ticket = helpdesk.tickets["1000"]
     assert ticket.requester is not None
     requester = ticket.requester.model_copy(update={"name": HUGE})
-    helpdesk.tickets["1000"] = ticket.model_copy(update={"subject": HUGE, "requester": requester})
+    helpdesk.tickets["1000"] = ticket.replace(subject=HUGE, requester=requester)
     app = TicketApp(helpdesk)
     async with app.run_test(size=(80, 24)) as pilot:
         composer = await open_composer(app, pilot)

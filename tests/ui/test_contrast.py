@@ -40,18 +40,14 @@ def rows_helpdesk() -> FakeHelpdesk:
     """Known rows: a breached urgent ticket, an at-risk high one, a paused one, and plenty of others."""
     helpdesk = FakeHelpdesk()
     tickets = helpdesk.tickets
-    tickets[BREACHED] = tickets[BREACHED].model_copy(
-        update={
-            "priority": Priority.URGENT,
-            "status": Status.OPEN,
-            "sla": SlaTarget(due_at=FIXED_NOW - timedelta(hours=2)),
-        }
+    tickets[BREACHED] = tickets[BREACHED].replace(
+        priority=Priority.URGENT, status=Status.OPEN, sla=SlaTarget(due_at=FIXED_NOW - timedelta(hours=2))
     )
-    tickets[AT_RISK] = tickets[AT_RISK].model_copy(
-        update={"priority": Priority.HIGH, "sla": SlaTarget(due_at=FIXED_NOW + timedelta(minutes=40))}
+    tickets[AT_RISK] = tickets[AT_RISK].replace(
+        priority=Priority.HIGH, sla=SlaTarget(due_at=FIXED_NOW + timedelta(minutes=40))
     )
-    tickets["1004"] = tickets["1004"].model_copy(
-        update={"sla": SlaTarget(due_at=FIXED_NOW + timedelta(hours=5), paused=True)}
+    tickets["1004"] = tickets["1004"].replace(
+        sla=SlaTarget(due_at=FIXED_NOW + timedelta(hours=5), paused=True)
     )
     return helpdesk
 
@@ -62,8 +58,8 @@ async def measure_queue(app: App[Any], pilot: Pilot[Any], helpdesk: FakeHelpdesk
     screen = app.screen
     assert isinstance(screen, QueueScreen)
     changed = helpdesk.tickets[CHANGED]
-    helpdesk.tickets[CHANGED] = changed.model_copy(update={"updated_at": FIXED_NOW - timedelta(minutes=1)})
-    helpdesk.tickets[NEW] = helpdesk.tickets["1005"].model_copy(update={"id": NEW, "key": f"#{NEW}"})
+    helpdesk.tickets[CHANGED] = changed.replace(updated_at=FIXED_NOW - timedelta(minutes=1))
+    helpdesk.tickets[NEW] = helpdesk.tickets["1005"].replace(id=NEW, key=f"#{NEW}")
     await pilot.press("R")
     await settle(pilot)
     queue = screen.queue_list

@@ -153,7 +153,7 @@ async def queue_walk(walk: Walk) -> None:
 
 def colleagues_ticket() -> FakeHelpdesk:
     helpdesk = FakeHelpdesk()
-    helpdesk.tickets["1001"] = helpdesk.tickets["1001"].model_copy(update={"assignee": COLLEAGUE})
+    helpdesk.tickets["1001"] = helpdesk.tickets["1001"].replace(assignee=COLLEAGUE)
     return helpdesk
 
 

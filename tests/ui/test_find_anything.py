@@ -40,7 +40,7 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
 
 async def test_hash_opens_any_ticket_by_id_key_or_link() -> None:
     helpdesk = FakeHelpdesk()
-    solved = helpdesk.tickets["1005"] = helpdesk.tickets["1005"].model_copy(update={"status": Status.SOLVED})
+    solved = helpdesk.tickets["1005"] = helpdesk.tickets["1005"].replace(status=Status.SOLVED)
     app = make_app(helpdesk)
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)

@@ -29,7 +29,7 @@ def hostile_helpdesk() -> FakeHelpdesk:
     helpdesk = FakeHelpdesk()
     ticket = helpdesk.tickets["1000"]
     requester = Person(id="100", name=HUGE_NAME, email="x@example.com", role="end-user")
-    helpdesk.tickets["1000"] = ticket.model_copy(update={"subject": HUGE_SUBJECT, "requester": requester})
+    helpdesk.tickets["1000"] = ticket.replace(subject=HUGE_SUBJECT, requester=requester)
     helpdesk.comments["1000"].append(
         Comment(id="last", author=ME, body="the newest message", created_at=FIXED_NOW + timedelta(days=1))
     )
@@ -103,7 +103,7 @@ async def test_a_megabyte_body_says_what_show_more_reveals_and_can_show_all() ->
 async def test_invisible_characters_are_marked_in_the_console_and_the_cli() -> None:
     helpdesk = FakeHelpdesk()
     ticket = helpdesk.tickets["1000"]
-    helpdesk.tickets["1000"] = ticket.model_copy(update={"subject": "Login at pay\u200bpal.com"})
+    helpdesk.tickets["1000"] = ticket.replace(subject="Login at pay\u200bpal.com")
     comment = helpdesk.comments["1000"][0].model_copy(
         update={"body": "Go to pay\u200bpal.com\ufeff now \u202eexe"}
     )

@@ -24,7 +24,7 @@ async def test_a_refresh_keeps_the_cursor_on_its_ticket_and_the_filter() -> None
         model = queue.model
         for ticket_id, ticket in list(helpdesk.tickets.items())[:5]:  # updates that reorder the view
             later = FIXED_NOW - timedelta(seconds=int(ticket_id) % 50)
-            helpdesk.tickets[ticket_id] = ticket.model_copy(update={"updated_at": later})
+            helpdesk.tickets[ticket_id] = ticket.replace(updated_at=later)
         await pilot.press("R")
         await settle(pilot)
         assert queue.model is model  # swapped in place: the same model object, new contents

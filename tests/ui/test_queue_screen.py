@@ -162,11 +162,11 @@ async def test_refresh_marks_new_and_changed_and_notifies_customer_replies() -> 
         queue = screen.queue_list
         pending = next(t for t in helpdesk.tickets.values() if t.status is Status.PENDING)
         later = FIXED_NOW - timedelta(minutes=1)
-        helpdesk.tickets[pending.id] = pending.model_copy(update={"status": Status.OPEN, "updated_at": later})
+        helpdesk.tickets[pending.id] = pending.replace(status=Status.OPEN, updated_at=later)
         reply = Comment(id="reply", author=pending.requester, body="Any news?", created_at=later)
         helpdesk.comments[pending.id].append(reply)
-        helpdesk.tickets["1001"] = helpdesk.tickets["1001"].model_copy(update={"updated_at": later})
-        newcomer = helpdesk.tickets["1001"].model_copy(update={"id": "2000", "key": "#2000"})
+        helpdesk.tickets["1001"] = helpdesk.tickets["1001"].replace(updated_at=later)
+        newcomer = helpdesk.tickets["1001"].replace(id="2000", key="#2000")
         helpdesk.tickets["2000"] = newcomer
         helpdesk.comments["2000"] = []  # a ticket the ticket screen can show
         await pilot.press("R")
@@ -214,8 +214,8 @@ async def test_submit_elsewhere_updates_the_row_in_place() -> None:
 
 async def test_hostile_subject_is_rendered_as_literal_text() -> None:
     helpdesk = FakeHelpdesk()
-    helpdesk.tickets["1003"] = helpdesk.tickets["1003"].model_copy(
-        update={"subject": "\x1b]0;pwned\x07[link=http://evil]click[/link] \u202eabc 李雷🔥 end"}
+    helpdesk.tickets["1003"] = helpdesk.tickets["1003"].replace(
+        subject="\x1b]0;pwned\x07[link=http://evil]click[/link] \u202eabc 李雷🔥 end"
     )
     app = make_app(helpdesk)
     async with app.run_test(size=(160, 40)) as pilot:

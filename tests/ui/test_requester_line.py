@@ -28,8 +28,8 @@ async def _line(helpdesk: FakeHelpdesk) -> tuple[bool, str]:
 async def test_the_requesters_other_open_tickets_are_shown_newest_first_literally() -> None:
     helpdesk = FakeHelpdesk()
     tickets = helpdesk.tickets
-    tickets["1006"] = tickets["1006"].model_copy(update={"subject": HOSTILE, "status": Status.PENDING})
-    tickets["1012"] = tickets["1012"].model_copy(update={"status": Status.SOLVED})
+    tickets["1006"] = tickets["1006"].replace(subject=HOSTILE, status=Status.PENDING)
+    tickets["1012"] = tickets["1012"].replace(status=Status.SOLVED)
     expected = await helpdesk.requester_tickets(tickets["1000"])
     assert expected and len(expected) <= 5 and all(t.id not in ("1000", "1012") for t in expected)
 

@@ -37,7 +37,7 @@ async def change_on_the_helpdesk(app: FrontlineApp, pilot: Pilot[None], *ticket_
     assert isinstance(helpdesk, FakeHelpdesk)
     later = FIXED_NOW + timedelta(minutes=2)
     for ticket_id in ticket_ids:
-        helpdesk.tickets[ticket_id] = helpdesk.tickets[ticket_id].model_copy(update={"updated_at": later})
+        helpdesk.tickets[ticket_id] = helpdesk.tickets[ticket_id].replace(updated_at=later)
     await pilot.press("R")
     await settle(pilot)
     for ticket_id in ticket_ids:

@@ -294,7 +294,7 @@ async def test_h_without_a_shift_says_so_and_offers_nothing_to_save() -> None:
 
 async def test_h_previews_the_handoff_as_plain_text_with_a_hostile_subject(tmp_path: Path) -> None:
     helpdesk = FakeHelpdesk()
-    helpdesk.tickets["1000"] = helpdesk.tickets["1000"].model_copy(update={"subject": HOSTILE})
+    helpdesk.tickets["1000"] = helpdesk.tickets["1000"].replace(subject=HOSTILE)
     app = make_app(helpdesk, data_dir=tmp_path)
     app.session.shift.note("1000", "Call back at [red]3pm[/red]", subject=HOSTILE)
     async with app.run_test(size=SIZE) as pilot:
@@ -346,7 +346,7 @@ async def test_p_publishes_once_to_slack_and_again_says_already_published(
     tmp_path: Path, slack: SandboxServer, slack_control: httpx.Client
 ) -> None:
     helpdesk = FakeHelpdesk()
-    helpdesk.tickets["1000"] = helpdesk.tickets["1000"].model_copy(update={"subject": HOSTILE})
+    helpdesk.tickets["1000"] = helpdesk.tickets["1000"].replace(subject=HOSTILE)
     app = publishing_to_slack(make_app(helpdesk, data_dir=tmp_path), slack)
     app.session.shift.note("1000", "Call back at 3pm", subject=HOSTILE)
     async with app.run_test(size=SIZE) as pilot:

@@ -90,7 +90,7 @@ def highlighted(app: FrontlineApp) -> Ticket:
 async def test_pane_beside_the_list_follows_the_cursor_newest_message_first(slow_debounce: None) -> None:
     helpdesk = CountingHelpdesk()
     for ticket_id, ticket in helpdesk.tickets.items():
-        helpdesk.tickets[ticket_id] = ticket.model_copy(update={"linked_bug": "ENG-9"})
+        helpdesk.tickets[ticket_id] = ticket.replace(linked_bug="ENG-9")
     app = make_app(helpdesk)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
@@ -147,9 +147,7 @@ async def test_a_changed_ticket_is_read_again(slow_debounce: None) -> None:
         pane = await rest(pilot)
         assert pane.reads == 1
         ticket = highlighted(app)
-        helpdesk.tickets[ticket.id] = ticket.model_copy(
-            update={"updated_at": FIXED_NOW - timedelta(minutes=1)}
-        )
+        helpdesk.tickets[ticket.id] = ticket.replace(updated_at=FIXED_NOW - timedelta(minutes=1))
         await pilot.press("R")
         await settle(pilot)
         assert highlighted(app).id == ticket.id
@@ -225,7 +223,7 @@ async def test_hostile_subject_is_shown_literally_and_clamped(slow_debounce: Non
     helpdesk = CountingHelpdesk()
     hostile = helpdesk.tickets["1004"]
     assert hostile.subject.startswith("[bold red]URGENT[/]")
-    helpdesk.tickets["1005"] = helpdesk.tickets["1005"].model_copy(update={"subject": "Ω" * 20_000})
+    helpdesk.tickets["1005"] = helpdesk.tickets["1005"].replace(subject="Ω" * 20_000)
     app = make_app(helpdesk)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
@@ -252,8 +250,8 @@ async def test_preview_does_not_mark_the_ticket_seen_but_opening_does(slow_debou
     app = make_app(helpdesk)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
-        newcomer = helpdesk.tickets["1000"].model_copy(
-            update={"id": "2000", "key": "#2000", "subject": "Brand new", "status": Status.NEW}
+        newcomer = helpdesk.tickets["1000"].replace(
+            id="2000", key="#2000", subject="Brand new", status=Status.NEW
         )
         helpdesk.tickets["2000"] = newcomer
         helpdesk.comments["2000"] = helpdesk.comments["1000"]

@@ -20,7 +20,7 @@ def text_of(widget: Static) -> str:
 async def test_header_and_cards_show_the_status_label_inline_images_and_sender_warnings() -> None:
     helpdesk = FakeHelpdesk()
     ticket = helpdesk.tickets["1000"]
-    helpdesk.tickets["1000"] = ticket.model_copy(update={"status_label": "Waiting on engineering"})
+    helpdesk.tickets["1000"] = ticket.replace(status_label="Waiting on engineering")
     first = helpdesk.comments["1000"][0]
     image = Attachment(id="i1", file_name="pasted.png", content_type="image/png", size=4096, inline=True)
     helpdesk.comments["1000"][0] = first.model_copy(
@@ -45,7 +45,7 @@ def test_the_queue_status_column_widens_for_the_accounts_own_status_names() -> N
     tickets = list(helpdesk.tickets.values())
     assert QueueModel(tickets).status_width == 0
     assert dict(layout_columns(160, 6))["status"] == 7
-    labelled = [tickets[0].model_copy(update={"status_label": "Waiting on engineering"}), *tickets[1:]]
+    labelled = [tickets[0].replace(status_label="Waiting on engineering"), *tickets[1:]]
     model = QueueModel(labelled)
     assert model.status_width == len("Waiting on engineering")
     assert dict(layout_columns(160, 6, model.status_width))["status"] == 22

@@ -46,8 +46,8 @@ async def test_markers_survive_a_restart_on_the_same_data_dir(tmp_path: Path) ->
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         for ticket_id in ("1001", "1002"):
-            helpdesk.tickets[ticket_id] = helpdesk.tickets[ticket_id].model_copy(update={"updated_at": later})
-        helpdesk.tickets["2000"] = helpdesk.tickets["1006"].model_copy(update={"id": "2000", "key": "#2000"})
+            helpdesk.tickets[ticket_id] = helpdesk.tickets[ticket_id].replace(updated_at=later)
+        helpdesk.tickets["2000"] = helpdesk.tickets["1006"].replace(id="2000", key="#2000")
         await pilot.press("R")
         await settle(pilot)
         assert (marker(app, "1001"), marker(app, "1002"), marker(app, "2000")) == (
@@ -76,7 +76,7 @@ async def test_replying_publicly_clears_waiting_on_us(tmp_path: Path) -> None:
         await settle(pilot)
         ticket = helpdesk.tickets["1001"]
         later = FIXED_NOW + timedelta(minutes=2)
-        helpdesk.tickets["1001"] = ticket.model_copy(update={"updated_at": later})
+        helpdesk.tickets["1001"] = ticket.replace(updated_at=later)
         helpdesk.comments["1001"].append(Comment(id="r", author=ticket.requester, body="?", created_at=later))
         await pilot.press("R")
         await settle(pilot)

@@ -206,7 +206,7 @@ def test_a_macro_that_moves_the_ticket_to_a_group_sends_and_shows_it() -> None:
 
 def test_submit_as_an_exact_status_sends_its_ids_and_reviews_in_the_helpdesks_words() -> None:
     """A Zendesk custom status in the ticket's own category is a change (compared by id), sent by id."""
-    ticket = TICKET.model_copy(update={"status_id": "19000001", "status_label": "Open"})
+    ticket = TICKET.replace(status_id="19000001", status_label="Open")
     state = ComposerState(body="On it.")
     state.submit_as(StatusChoice(Status.OPEN, "Waiting on engineering", group="Open", status_id="19000012"))
     update = build_update(state, ticket)

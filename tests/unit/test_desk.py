@@ -37,7 +37,7 @@ class SeparateDescriptionHelpdesk(FakeHelpdesk):
 
     async def get_ticket(self, ticket_id: str) -> Ticket:
         ticket = await super().get_ticket(ticket_id)
-        return ticket.model_copy(update={"description": "It broke after the upgrade."})
+        return ticket.replace(description="It broke after the upgrade.")
 
 
 async def test_description_opens_the_thread_where_it_is_kept_apart() -> None:

@@ -209,9 +209,7 @@ def test_every_column_sorts_and_reverses() -> None:
 
 
 def test_jsm_keys_sort_by_project_then_number() -> None:
-    tickets = [
-        ticket(n).model_copy(update={"key": k}) for n, k in (("a", "CS-10"), ("b", "CS-9"), ("c", "AB-2"))
-    ]
+    tickets = [ticket(n).replace(key=k) for n, k in (("a", "CS-10"), ("b", "CS-9"), ("c", "AB-2"))]
     model = QueueModel(tickets, sort="id", now=NOW)
     assert [model.ticket_at(p).key for p in range(3)] == ["AB-2", "CS-9", "CS-10"]
 

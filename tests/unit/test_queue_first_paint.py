@@ -34,7 +34,7 @@ def test_the_list_given_is_never_changed_by_the_model_shown_as_given() -> None:
     given = tickets(4)
     before = list(given)
     model = QueueModel.as_given(given, seen=SeenTickets(), now=NOW)
-    edited = given[1].model_copy(update={"subject": "edited", "status": Status.PENDING})
+    edited = given[1].replace(subject="edited", status=Status.PENDING)
 
     assert model.update_ticket(edited) == 1
     assert given == before, "the cache's list is copied before the first change"
@@ -64,7 +64,7 @@ def test_an_as_given_model_answers_like_a_loaded_one_before_its_load() -> None:
     plan = model.plan_load(given, now=NOW, off_thread=True)
     assert model.install(plan.run())
     assert not model.awaiting_load and len(model) == 6
-    assert model.update_ticket(given[0].model_copy(update={"subject": "after the load"})) is not None
+    assert model.update_ticket(given[0].replace(subject="after the load")) is not None
     assert given[0].subject == "Ticket 1 about invoices", "a load's list is the model's own"
 
 
@@ -81,7 +81,7 @@ def test_an_empty_model_filters_sorts_and_takes_a_load() -> None:
 
 def test_column_widths_of_an_as_given_model_come_from_its_first_rows() -> None:
     given = tickets(3)
-    given[2] = given[2].model_copy(update={"key": "SD-123456", "status_label": "Waiting on engineering"})
+    given[2] = given[2].replace(key="SD-123456", status_label="Waiting on engineering")
     model = QueueModel.as_given(given, now=NOW)
     assert model.key_width == len("SD-123456")
     assert model.status_width == len("Waiting on engineering")

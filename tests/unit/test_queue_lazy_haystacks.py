@@ -39,7 +39,7 @@ def test_a_filter_typed_before_the_index_is_ready_gives_the_right_rows() -> None
 
 def test_a_ticket_updated_before_the_haystacks_exist_is_found_by_its_new_text() -> None:
     model = QueueModel(tickets(300), now=NOW, index_from=10)
-    edited = model.tickets[7].model_copy(update={"subject": "Kettle descaling"})
+    edited = model.tickets[7].replace(subject="Kettle descaling")
     model.update_ticket(edited)
     model.set_filter("kettle")
     assert shown(model) == [edited.id]
@@ -48,7 +48,7 @@ def test_a_ticket_updated_before_the_haystacks_exist_is_found_by_its_new_text() 
 def test_a_ticket_updated_while_the_index_builds_is_indexed_by_its_new_text() -> None:
     model = QueueModel(tickets(300), now=NOW, index_from=10)
     model.prepare_index(background=False)  # built, not yet taken up by the model
-    edited = model.tickets[42].model_copy(update={"subject": "Kettle descaling"})
+    edited = model.tickets[42].replace(subject="Kettle descaling")
     model.update_ticket(edited)
     model.set_filter("kettle")
     assert model.index_ready

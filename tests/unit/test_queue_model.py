@@ -322,10 +322,10 @@ def test_index_follows_in_place_updates_and_a_reload() -> None:
     model = QueueModel(tickets, now=NOW, index_from=2)
     model.prepare_index(background=False)
     # Updated after the build started but before the index was first used: applied on install.
-    model.update_ticket(tickets[5].model_copy(update={"subject": "Quokka sighting"}))
+    model.update_ticket(tickets[5].replace(subject="Quokka sighting"))
     model.set_filter("quokka")
     assert ids(model) == ["1005"]
-    model.update_ticket(tickets[6].model_copy(update={"subject": "Another quokka"}))
+    model.update_ticket(tickets[6].replace(subject="Another quokka"))
     model.set_filter("quokk")
     assert sorted(ids(model)) == ["1005", "1006"]
     model.set_filter("quokka sighting")
@@ -348,8 +348,8 @@ def test_a_refresh_that_changes_a_few_tickets_updates_the_index_instead_of_rebui
     model.prepare_index(background=False)
     index = model._ready_index()
     refreshed = list(tickets)
-    refreshed[7] = tickets[7].model_copy(update={"subject": "Quokka sighting"})
-    refreshed.append(tickets[0].model_copy(update={"id": "2000", "key": "#2000", "subject": "New quokka"}))
+    refreshed[7] = tickets[7].replace(subject="Quokka sighting")
+    refreshed.append(tickets[0].replace(id="2000", key="#2000", subject="New quokka"))
     model.apply_refresh(refreshed)
     assert model.index_ready and model._ready_index() is index
     model.set_filter("quokka")

@@ -308,11 +308,11 @@ async def test_a_refresh_reports_the_tickets_customers_replied_to() -> None:
     pending = [t for t in helpdesk.tickets.values() if t.status is Status.PENDING]
     replied, still_waiting = pending[0], pending[1]
     later = FIXED_NOW + timedelta(minutes=1)
-    helpdesk.tickets[replied.id] = replied.model_copy(update={"status": Status.OPEN, "updated_at": later})
+    helpdesk.tickets[replied.id] = replied.replace(status=Status.OPEN, updated_at=later)
     answer = Comment(id=f"{replied.id}-3", author=replied.requester, body="Any news?", created_at=later)
     helpdesk.comments[replied.id].append(answer)
-    helpdesk.tickets[still_waiting.id] = still_waiting.model_copy(update={"updated_at": later})
-    helpdesk.tickets["2000"] = helpdesk.tickets["1001"].model_copy(update={"id": "2000", "key": "#2000"})
+    helpdesk.tickets[still_waiting.id] = still_waiting.replace(updated_at=later)
+    helpdesk.tickets["2000"] = helpdesk.tickets["1001"].replace(id="2000", key="#2000")
     clock.advance(minutes=2)
 
     again = await sync.load_view("all")
@@ -330,10 +330,10 @@ async def test_a_views_first_load_announces_nothing_but_marks_what_changed_since
     sync, helpdesk, _ = make_sync()
     await sync.load_view("all")
     pending = next(t for t in helpdesk.tickets.values() if t.status is Status.PENDING)
-    helpdesk.tickets[pending.id] = pending.model_copy(
-        update={"status": Status.OPEN, "updated_at": FIXED_NOW + timedelta(minutes=1)}
+    helpdesk.tickets[pending.id] = pending.replace(
+        status=Status.OPEN, updated_at=FIXED_NOW + timedelta(minutes=1)
     )
-    helpdesk.tickets["2001"] = helpdesk.tickets["1000"].model_copy(update={"id": "2001", "key": "#2001"})
+    helpdesk.tickets["2001"] = helpdesk.tickets["1000"].replace(id="2001", key="#2001")
 
     loaded = await sync.load_view("mine")  # first load of this view: a baseline, not a refresh
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from frontline.connectors.zendesk.mapping import to_ticket
-from frontline.domain.models import Organization, Person, SlaTarget, Ticket
+from frontline.domain.models import TICKETS, Organization, Person, SlaTarget, Ticket
 from frontline.domain.sharing import shared
 from frontline.store.cache import CacheStore
 from frontline.store.db import Store
@@ -36,9 +39,7 @@ def test_tickets_read_from_the_cache_share_equal_people_and_read_the_same(tmp_pa
     assert cached is not None
     read = cached.tickets
     assert read == written
-    assert [t.model_dump(exclude_unset=True) for t in read] == [
-        t.model_dump(exclude_unset=True) for t in written
-    ]
+    assert TICKETS.dump_json(read) == TICKETS.dump_json(written)
     assert read[0].requester is read[1].requester is read[2].requester
     assert read[0].organization is read[2].organization and read[0].assignee is read[1].assignee
     assert read[3].requester is not read[0].requester
@@ -47,11 +48,18 @@ def test_tickets_read_from_the_cache_share_equal_people_and_read_the_same(tmp_pa
 
 def test_a_copy_of_a_shared_ticket_leaves_the_others_as_they_were() -> None:
     first, second = shared(ticket(1)), shared(ticket(2))
-    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
-    changed = first.model_copy(update={"linked_bug": "BUG-1"})
-    assert "linked_bug" in changed.model_fields_set
-    assert "linked_bug" not in second.model_fields_set and second.linked_bug is None
-    assert hash(first) == hash(ticket(1))
+    assert first.requester is second.requester
+    changed = first.replace(linked_bug="BUG-1", requester=Person(id="8", name="Linus"))
+    assert changed.linked_bug == "BUG-1" and first.linked_bug is None and second.linked_bug is None
+    assert first.requester is second.requester and first.requester is not None
+    assert first.requester.name == "Grace"
+    assert hash(first) == hash(ticket(1)) and first == ticket(1)
+
+
+def test_a_shared_ticket_is_still_frozen() -> None:
+    first = shared(ticket(1))
+    with pytest.raises(FrozenInstanceError):
+        first.subject = "changed"  # type: ignore[misc]
 
 
 def test_zendesk_rows_share_their_requester_and_organization() -> None:

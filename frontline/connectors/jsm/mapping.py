@@ -188,7 +188,7 @@ def merge_request(ticket: Ticket, request: Any, organizations: dict[str, str] | 
     org_id = data.get("organizationId")
     if organizations and isinstance(org_id, str) and org_id in organizations:
         changes["organization"] = Organization(id=org_id, name=organizations[org_id])
-    return ticket.model_copy(update=changes)
+    return ticket.replace(**changes)
 
 
 def map_comment(comment: Any) -> Comment | None:

@@ -61,7 +61,7 @@ def read_issue(issue: Any, site_url: str, facts: SiteFacts) -> Ticket | None:
         organization = organization_of(fields.get(facts.organizations_field))
         if organization is not None:
             changes["organization"] = organization
-    return ticket.model_copy(update=changes) if changes else ticket
+    return ticket.replace(**changes) if changes else ticket
 
 
 def shown_name(status: Any) -> str | None:

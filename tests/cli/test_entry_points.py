@@ -77,7 +77,8 @@ def test_help_and_version_stay_light(flag: str) -> None:
         "from frontline.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
         f"    main([{flag!r}])\n"
-        f"heavy = sorted({{m for m in sys.modules if m.split('.')[0] in {HEAVY_PACKAGES!r}}})\n"
+        "loaded = [m for m, module in sys.modules.items() if module is not None]  # None: blocked\n"
+        f"heavy = sorted({{m for m in loaded if m.split('.')[0] in {HEAVY_PACKAGES!r}}})\n"
         "print(','.join(heavy))"
     )
     result = subprocess.run(

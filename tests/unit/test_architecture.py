@@ -30,8 +30,8 @@ def loaded_after_import(module: str, roots: tuple[str, ...]) -> list[str]:
     code = (
         f"import sys, {module}\n"
         f"roots = {roots!r}\n"
-        "bad = sorted(m for m in sys.modules\n"
-        "             if m.split('.')[0] in roots or m.startswith('frontline.sandbox'))\n"
+        "loaded = [m for m, module in sys.modules.items() if module is not None]  # None: blocked\n"
+        "bad = sorted(m for m in loaded if m.split('.')[0] in roots or m.startswith('frontline.sandbox'))\n"
         "print(','.join(bad))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

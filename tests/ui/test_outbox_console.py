@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from support.apps import make_app
+from support.cached_start import until
 from support.fake_helpdesk import FIXED_NOW, ME, FakeHelpdesk
 from support.pilot import settle
 from support.ticket_app import TicketApp
@@ -116,6 +117,9 @@ async def test_a_reply_in_flight_when_frontline_stopped_is_found_on_the_ticket_a
     helpdesk.comments["1000"].append(landed)
     app = make_app(helpdesk, data_dir=tmp_path)
     async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        # the check at start runs once the queue has signed in: on a loaded machine, after the first settle
+        await until(pilot, lambda: getattr(outbox_store.get(in_flight.id), "state", None) is WriteState.SENT)
         await settle(pilot)
         settled = outbox_store.get(in_flight.id)
         assert settled is not None and settled.state is WriteState.SENT and settled.comment_id == "1000-9"

@@ -85,6 +85,12 @@ def row_cells(ticket: Ticket) -> RowText:
     )
 
 
+def positions_by_id(tickets: Sequence[Ticket]) -> dict[str, int]:
+    """Each ticket's place in load order by id. Its values, in load order, are the row numbers the sort
+    and the filter then share (`QueueModel._load_order`): one int object per ticket, not one per list."""
+    return dict(zip(map(attrgetter("id"), tickets), range(len(tickets)), strict=True))
+
+
 def made_haystacks(tickets: Sequence[Ticket], build: IndexBuild | None) -> list[bytes]:
     """One lowercase UTF-8 haystack per ticket: the index build's when it has made them (tickets updated in
     place since then made again), else made here. A load on the UI thread leaves them to first use so

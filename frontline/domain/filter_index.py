@@ -14,18 +14,24 @@ import threading
 from array import array
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
-from itertools import compress, repeat
-from operator import add, contains
+from itertools import repeat
+from operator import add
 
 from frontline.domain.background import courteous
+from frontline.domain.haystack import decoded
 
 INDEX_CHUNK = 8_192
 _TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 _TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 
 
-def grams(text: str) -> set[str]:
-    """Every character of `text` and every pair of adjacent characters."""
+def grams(haystack: bytes) -> set[str]:
+    """Every character of a haystack's text and every pair of adjacent characters.
+
+    Characters, not bytes: a pair of UTF-8 bytes inside one Hebrew or Arabic letter tells far less
+    than a pair of letters, so byte pairs would leave many more candidates to check.
+    """
+    text = decoded(haystack)
     found = set(text)
     found.update(map(add, text, text[1:]))
     return found
@@ -43,29 +49,19 @@ def flags_from_bits(bits: int, count: int) -> bytes:
     return format(bits, f"0{count}b")[::-1].encode("ascii").translate(_TO_FLAGS)
 
 
-def matching_flags(
-    index: GramIndex, terms: Sequence[str], haystacks: Callable[[], list[str]]
-) -> bytes | bytearray | None:
-    """One flag per ticket (load order): 1 where every term matches; None when nothing does.
+def candidate_flags(index: GramIndex, terms: Sequence[str]) -> bytes | None:
+    """One flag per ticket (load order): 1 where the index finds every term; None when it finds none.
 
-    The index narrows to candidates; terms longer than two characters are then checked with `in` on
-    the `haystacks()`, in load order (the order they were allocated in, which is kind to the CPU cache).
+    Exact for terms of one or two characters; longer ones leave a superset, which the caller narrows by
+    looking for them in the haystacks (`haystack.rows_holding`), in the order it shows the rows: a
+    permutation of these flags and a `compress` give those rows without a new int per row.
     """
     bits = index.everything
     for term in terms:
         bits &= index.candidates(term)
         if not bits:
             return None
-    flags: bytes | bytearray = flags_from_bits(bits, index.count)
-    long_terms = [term for term in terms if len(term) > 2]
-    if long_terms:
-        rows = list(compress(range(index.count), flags))
-        lookup = haystacks().__getitem__
-        for term in long_terms:
-            rows = list(compress(rows, map(contains, map(lookup, rows), repeat(term))))
-        flags = bytearray(index.count)
-        deque(map(flags.__setitem__, rows, repeat(1)), maxlen=0)
-    return flags
+    return flags_from_bits(bits, index.count)
 
 
 def _new_rows() -> array[int]:
@@ -76,12 +72,12 @@ class GramIndex:
     """For each character and each pair of adjacent characters, the tickets whose haystack holds it.
 
     A one- or two-character term is answered exactly; a longer one gets the tickets holding all of its
-    pairs, a small superset that the caller checks with `in`. Sets of tickets are Python ints used as
+    pairs, a small superset that the caller then searches. Sets of tickets are Python ints used as
     bitsets (bit i = ticket i), so combining terms costs microseconds at 50,000 tickets. Pairs found in
     few tickets keep a row list instead: a bitset costs count/8 bytes however few bits it has.
     """
 
-    def __init__(self, haystacks: Sequence[str], cancelled: threading.Event | None = None) -> None:
+    def __init__(self, haystacks: Sequence[bytes], cancelled: threading.Event | None = None) -> None:
         self.count = count = len(haystacks)
         self.everything = (1 << count) - 1
         self._bits: dict[str, int] = {}
@@ -136,7 +132,7 @@ class GramIndex:
         rows = self._rows.get(gram)
         self._rows[gram] = rows + array("l", (index,)) if rows is not None else array("l", (index,))
 
-    def append(self, text: str) -> None:
+    def append(self, text: bytes) -> None:
         """A ticket was added after the last one, with haystack `text`."""
         index = self.count
         self.count += 1
@@ -148,7 +144,7 @@ class GramIndex:
             else:
                 self._add_row(gram, index)
 
-    def update(self, index: int, old: str, new: str) -> None:
+    def update(self, index: int, old: bytes, new: bytes) -> None:
         """Ticket `index`'s haystack changed from `old` to `new`."""
         before, after = grams(old), grams(new)
         bit = 1 << index
@@ -168,9 +164,9 @@ class IndexBuild:
     """A `GramIndex` being built on a daemon thread; `make` gives the haystacks (made on that thread
     too when the model has not made them yet: `haystacks` holds them once made)."""
 
-    def __init__(self, make: Callable[[], list[str]], *, background: bool) -> None:
+    def __init__(self, make: Callable[[], list[bytes]], *, background: bool) -> None:
         self.make = make
-        self.haystacks: list[str] | None = None
+        self.haystacks: list[bytes] | None = None
         self.changed: set[int] = set()  # tickets updated in place since the snapshot
         self.cancelled = threading.Event()
         self.result: GramIndex | None = None

@@ -1,9 +1,10 @@
 """The queue of one view as plain data: sort, filter, "new"/"changed" markers and customer-reply detection.
 
 Views can hold tens of thousands of tickets, so everything here works on plain lists: the tickets in
-load order, one lowercase haystack per ticket for filtering (made on first use when a load runs on the
-UI thread, so the first paint never waits for them), and the visible order as a list
-of indices into them. Widgets format only the rows on screen (`row_text` caches the cleaned strings).
+load order, one lowercase UTF-8 haystack per ticket for filtering (made on first use when a load runs on
+the UI thread, so the first paint never waits for them), and the visible order as a list of indices into
+them: the very int objects `_index_of` holds, so 50,000 row numbers exist once, not once per list.
+Widgets format only the rows on screen (`row_text` caches the cleaned strings).
 Large views also get a `GramIndex`, built on a background thread, so a keystroke never scans every
 haystack: a full scan of 50,000 haystacks costs 5-25 ms, the index answers in 1-3 ms.
 """
@@ -12,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from itertools import compress, repeat
-from operator import contains, itemgetter
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from frontline.domain import queue_edit, queue_sort
 from frontline.domain.field_filter import FieldTest, Predicate, matcher, parse_filter
-from frontline.domain.filter_index import GramIndex, IndexBuild, matching_flags
-from frontline.domain.haystack import haystack, query_terms
+from frontline.domain.filter_index import GramIndex, IndexBuild, candidate_flags
+from frontline.domain.haystack import encoded, haystack, holding, query_terms, rows_holding
 from frontline.domain.models import Ticket
 from frontline.domain.queue_load import (
     SWAPPED,
@@ -28,6 +29,7 @@ from frontline.domain.queue_load import (
     RowText,
     kept_index,
     made_haystacks,
+    positions_by_id,
     row_cells,
     shown_as_given,
 )
@@ -77,16 +79,17 @@ class QueueModel:
         self.wants_me = False
         """The filter says `assignee:me`: `me_id` is needed."""
         self._terms: tuple[str, ...] = ()
+        self._needles: tuple[bytes, ...] = ()  # the terms UTF-8 encoded, as the haystacks hold them
         self._tests: tuple[FieldTest, ...] = ()
         self._allowed: bytearray | None = None  # per ticket (load order): passes the field tests
         self._predicate: Predicate | None = None
         self._sort_cache: dict[SortMode, list[Any]] = {}  # keys that do not depend on the time
         self._recent: dict[tuple[Any, ...], Sequence[int]] = {}
-        self._sorted_haystacks: list[str] | None = None
+        self._sorted_haystacks: list[bytes] | None = None
         self._now = now
         self.tickets: list[Ticket] = []
         self._borrowed = False  # `tickets` is the caller's list (`as_given`): copied before a change
-        self._haystacks: list[str] | None = []  # None until first needed: see `_hay`
+        self._haystacks: list[bytes] | None = []  # None until first needed: see `_hay`
         self._index_of: dict[str, int] | None = {}  # None until first needed after `as_given`
         self._rows: dict[int, RowText] = {}  # by place in load order, made on first use
         self._sorted: Sequence[int] = []  # a `range` while shown `as_given`, else a list
@@ -180,7 +183,7 @@ class QueueModel:
         self._index = kept_index(self, tickets, haystacks, in_runs=in_runs) if haystacks else None
         self.tickets, self._borrowed = tickets, False
         self._haystacks = haystacks
-        self._index_of = {ticket.id: index for index, ticket in enumerate(tickets)}
+        self._index_of = positions_by_id(tickets)
         self._rows = {}
         self._sort_cache = {}
         self._recent = {}
@@ -235,7 +238,7 @@ class QueueModel:
             self._index, self._index_build = index, None
         return self._index
 
-    def _hay(self) -> list[str]:
+    def _hay(self) -> list[bytes]:
         """The lowercase haystacks, one per ticket, made on first use (`queue_load.made_haystacks`)."""
         if self._haystacks is None:
             self._haystacks = made_haystacks(self.tickets, self._index_build)
@@ -244,8 +247,16 @@ class QueueModel:
     def _positions(self) -> dict[str, int]:
         """Each ticket's place in load order by id, made on first use after `as_given`."""
         if self._index_of is None:
-            self._index_of = {ticket.id: index for index, ticket in enumerate(self.tickets)}
+            self._index_of = positions_by_id(self.tickets)
         return self._index_of
+
+    def _load_order(self) -> Sequence[int]:
+        """Every row number in load order: the int objects `_index_of` holds (its values are in load
+        order), so that the sort's lists share them; fresh ones only when two tickets share an id."""
+        index_of = self._positions()
+        if len(index_of) == len(self.tickets):
+            return list(index_of.values())
+        return range(len(self.tickets))
 
     def _drop_index(self) -> None:
         if self._index_build is not None:
@@ -281,7 +292,7 @@ class QueueModel:
         same_tests = parsed.tests == self._tests
         narrowing = same_tests and bool(self._terms)
         narrowing = narrowing and all(any(old in new for new in terms) for old in self._terms)
-        self._terms = terms
+        self._terms, self._needles = terms, encoded(terms)
         if not same_tests:
             self._tests, self._allowed = parsed.tests, None
         key = (terms, parsed.tests)
@@ -321,32 +332,29 @@ class QueueModel:
         return rows if allowed is None else list(compress(rows, map(allowed.__getitem__, rows)))
 
     def _match(self, candidates: Sequence[int]) -> Sequence[int]:
-        if not self._terms:
+        needles = self._needles
+        if not needles:
             return list(candidates)
-        terms = iter(self._terms)
-        if candidates is self._sorted:
-            # A full scan reads the haystacks laid out in sort order: no index lookup per row.
-            if self._sorted_haystacks is None:
-                self._sorted_haystacks = list(map(self._hay().__getitem__, self._sorted))
-            matched: Sequence[int] = list(
-                compress(candidates, map(contains, self._sorted_haystacks, repeat(next(terms))))
-            )
-        else:
-            matched = candidates
-        lookup = self._hay().__getitem__
-        for term in terms:
-            # C-level iteration throughout: several times faster than a comprehension at 50,000 rows.
-            matched = list(compress(matched, map(contains, map(lookup, matched), repeat(term))))
-        return matched
+        if candidates is not self._sorted:
+            return rows_holding(candidates, needles, self._hay())
+        # A full scan reads the haystacks laid out in sort order: no index lookup per row.
+        if self._sorted_haystacks is None:
+            self._sorted_haystacks = list(map(self._hay().__getitem__, self._sorted))
+        matched = list(compress(candidates, holding(needles[0], self._sorted_haystacks)))
+        return rows_holding(matched, needles[1:], self._hay())
 
     def _indexed_match(self, index: GramIndex) -> list[int]:
-        """The rows the index finds for the terms, in sort order (one C-level permutation of flags)."""
-        flags = matching_flags(index, self._terms, self._hay)
+        """The rows the index finds for the terms, in sort order (one C-level permutation of flags),
+        then those holding each term longer than the index answers exactly."""
+        flags = candidate_flags(index, self._terms)
         if flags is None:
             return []
         if self._permute is None:
             self._permute = itemgetter(*self._sorted)
-        return list(compress(self._sorted, self._permute(flags)))
+        candidates = list(compress(self._sorted, self._permute(flags)))
+        pairs = zip(self._terms, self._needles, strict=True)
+        long_needles = [needle for term, needle in pairs if len(term) > 2]
+        return rows_holding(candidates, long_needles, self._hay()) if long_needles else candidates
 
     def _sort_keys(self) -> list[Any]:
         """One comparable key per ticket, in load order; kept until the tickets change unless it
@@ -364,7 +372,9 @@ class QueueModel:
         self._recent.clear()
         self._sorted_haystacks = None
         self._permute = None
-        self._sorted = queue_sort.sorted_order(keys, reverse=self.sort_reverse, in_runs=in_runs)
+        self._sorted = queue_sort.sorted_order(
+            keys, reverse=self.sort_reverse, in_runs=in_runs, rows=self._load_order()
+        )
         index = self._ready_index() if self._terms else None
         matched = self._indexed_match(index) if index is not None else self._match(self._sorted)
         self.visible = self._passing(matched)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from frontline.domain.haystack import haystack
 from frontline.domain.models import Ticket
+from frontline.domain.queue_load import positions_by_id
 
 if TYPE_CHECKING:
     from frontline.domain.queue import QueueModel
@@ -37,7 +38,7 @@ def remove_ticket(model: QueueModel, ticket_id: str) -> bool:
         del model._haystacks[index]
     model._sort_cache.clear()
     model._allowed = None
-    model._index_of = {ticket.id: position for position, ticket in enumerate(model.tickets)}
+    model._index_of = positions_by_id(model.tickets)
     model._recent.clear()
     model._resort()
     return True

@@ -85,8 +85,14 @@ def row_cells(ticket: Ticket) -> RowText:
     )
 
 
-def made_haystacks(tickets: Sequence[Ticket], build: IndexBuild | None) -> list[str]:
-    """One lowercase haystack per ticket: the index build's when it has made them (tickets updated in
+def positions_by_id(tickets: Sequence[Ticket]) -> dict[str, int]:
+    """Each ticket's place in load order by id. Its values, in load order, are the row numbers the sort
+    and the filter then share (`QueueModel._load_order`): one int object per ticket, not one per list."""
+    return dict(zip(map(attrgetter("id"), tickets), range(len(tickets)), strict=True))
+
+
+def made_haystacks(tickets: Sequence[Ticket], build: IndexBuild | None) -> list[bytes]:
+    """One lowercase UTF-8 haystack per ticket: the index build's when it has made them (tickets updated in
     place since then made again), else made here. A load on the UI thread leaves them to first use so
     the first paint never waits for them (half a load's cost at 50,000 tickets)."""
     made = build.haystacks if build is not None else None
@@ -125,7 +131,7 @@ INDEX_REUSE_MAX_CHANGES = 256
 
 
 def kept_index(
-    model: QueueModel, tickets: list[Ticket], haystacks: list[str], *, in_runs: bool
+    model: QueueModel, tickets: list[Ticket], haystacks: list[bytes], *, in_runs: bool
 ) -> GramIndex | None:
     """A copy of the model's ready index updated for a reload that kept the tickets in order and
     changed few; None otherwise (a new one is built in the background once the rows are shown).

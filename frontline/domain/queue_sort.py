@@ -104,15 +104,25 @@ def sort_keys(tickets: Sequence[Ticket], mode: SortMode, now: datetime) -> list[
     raise ValueError(f"Unknown sort mode {mode!r}.")
 
 
-def sorted_order(keys: Sequence[Any], *, reverse: bool = False, in_runs: bool = False) -> list[int]:
+def sorted_order(
+    keys: Sequence[Any],
+    *,
+    reverse: bool = False,
+    in_runs: bool = False,
+    rows: Sequence[int] | None = None,
+) -> list[int]:
     """Row numbers ordered by `keys` (stable, like `sorted`).
 
-    `in_runs` sorts runs of `SORT_RUN` rows and merges them in Python: slower in all, but no single call
-    holds the GIL for long, which is what a worker thread sharing the process with the UI needs.
+    `rows` are the row numbers 0, 1, ... in order (a fresh `range` by default): the result holds these
+    very objects, so a caller that keeps its row numbers elsewhere too (`QueueModel._index_of`) pays for
+    one int per row, not two. `in_runs` sorts runs of `SORT_RUN` rows and merges them in Python: slower in
+    all, but no single call holds the GIL for long, which is what a worker thread sharing the process with
+    the UI needs.
     """
-    rows = range(len(keys))
+    rows = range(len(keys)) if rows is None else rows
     key = keys.__getitem__
     if not in_runs or len(keys) <= SORT_RUN:
         return sorted(rows, key=key, reverse=reverse)
-    runs = [sorted(rows[start : start + SORT_RUN], key=key, reverse=reverse) for start in rows[::SORT_RUN]]
+    starts = range(0, len(rows), SORT_RUN)
+    runs = [sorted(rows[start : start + SORT_RUN], key=key, reverse=reverse) for start in starts]
     return list(heapq.merge(*runs, key=key, reverse=reverse))

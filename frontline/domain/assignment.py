@@ -5,6 +5,7 @@ frontline's category only as a reading of them; the write names the exact choice
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -112,6 +113,6 @@ def label_authors(ticket: Ticket, comments: list[Comment]) -> list[Comment]:
             elif author.id == assignee_id or not comment.public:
                 role = "agent"
         if author is not None and role is not None:
-            comment = comment.model_copy(update={"author": author.model_copy(update={"role": role})})
+            comment = comment.model_copy(update={"author": dataclasses.replace(author, role=role)})
         labelled.append(comment)
     return labelled

@@ -52,13 +52,21 @@ class _Model(BaseModel):
 
 
 _RECORD = ConfigDict(extra="ignore")
-"""For the records a big view holds one of per ticket (`Ticket`, `SlaTarget`): slotted frozen pydantic
-dataclasses, validated and serialised as models are, at a third of a model's own memory (a model keeps
-its fields in a `__dict__`: 544 bytes for a ticket's 20, against 192 in slots; ~17 MB at 50,000)."""
+"""For the records a big view holds one of per ticket (`Ticket`, `SlaTarget`) or per person named
+(`Person`, `Organization`): slotted frozen pydantic dataclasses, validated and serialised as models are
+(`TypeAdapter`), at a fraction of a model's memory (a model keeps its fields in a `__dict__`: 544 bytes
+for a ticket's 20, against 192 in slots; 26 MB less for a console holding 50,370 tickets)."""
 
 
-class Person(_Model):
-    """A requester, agent or commenter."""
+class _WeaklyHeld:
+    """Lets a slotted record be held in a weak table (`domain.sharing` holds people and organizations so)."""
+
+    __slots__ = ("__weakref__",)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, config=_RECORD)
+class Person(_WeaklyHeld):
+    """A requester, agent or commenter (a record: a big view names thousands)."""
 
     id: str
     name: str
@@ -67,7 +75,8 @@ class Person(_Model):
     organization_id: str | None = None
 
 
-class Organization(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True, config=_RECORD)
+class Organization(_WeaklyHeld):
     id: str
     name: str
 

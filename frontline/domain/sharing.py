@@ -1,10 +1,8 @@
 """Identical parts of many tickets held once: a 50,000-ticket view names a few thousand people.
 
-People and organizations are pydantic models, each with its own `__dict__` and set of fields set (~0.7 KB
-for a model with more than four fields), so a ticket built from JSON with its requester, assignee and
-organization would carry ~2 KB of them. `shared` points a ticket at one instance of each equal person and
-organization already held (kept in weak tables: they go when no ticket holds them, each with one set of
-fields set per distinct set), one tuple per distinct set of tags and one SLA target per distinct target
+A ticket built from JSON carries its own requester, assignee and organization. `shared` points a ticket
+at one instance of each equal person and organization already held (kept in weak tables by id: they go
+when no ticket holds them), one tuple per distinct set of tags and one SLA target per distinct target
 without a time (paused, or none set): a handful of each, kept for the process. Everything shared is
 frozen, so no holder can change it.
 
@@ -27,11 +25,9 @@ __all__ = ["reusing", "shared", "shared_all"]
 
 _Part = TypeVar("_Part", Person, Organization)
 
-_PEOPLE: WeakValueDictionary[tuple[Any, ...], Person] = WeakValueDictionary()
-_ORGANIZATIONS: WeakValueDictionary[tuple[Any, ...], Organization] = WeakValueDictionary()
-_FIELD_SETS: dict[frozenset[str], set[str]] = {}
-_MAX_FIELD_SETS = 512
-"""Distinct sets of fields set kept: a handful per model in practice; past this, sets are not shared."""
+_PEOPLE: WeakValueDictionary[str, Person] = WeakValueDictionary()
+"""By id: a person's id is one string the person holds already, so the table costs no key of its own."""
+_ORGANIZATIONS: WeakValueDictionary[str, Organization] = WeakValueDictionary()
 _TAG_SETS: dict[tuple[str, ...], tuple[str, ...]] = {}
 _MAX_TAG_SETS = 4_096
 """Distinct sets of tags kept: accounts tag from a short list, so most tickets repeat a few sets."""
@@ -111,22 +107,10 @@ def _kept(table: dict[_Key, _Value], key: _Key, value: _Value, limit: int) -> _V
     return value
 
 
-def _part(table: WeakValueDictionary[tuple[Any, ...], _Part], part: _Part) -> _Part:
-    key = tuple(part.__dict__.values())
-    held = table.get(key)
-    if held is not None:
+def _part(table: WeakValueDictionary[str, _Part], part: _Part) -> _Part:
+    """The equal person or organization held already, else `part` (held from now on under its id)."""
+    held = table.get(part.id)
+    if held is not None and held == part:
         return held
-    _share_fields_set(part)
-    table[key] = part
+    table[part.id] = part
     return part
-
-
-def _share_fields_set(model: Any) -> None:
-    fields_set: set[str] = model.__pydantic_fields_set__
-    key = frozenset(fields_set)
-    held = _FIELD_SETS.get(key)
-    if held is None:
-        if len(_FIELD_SETS) >= _MAX_FIELD_SETS:
-            return
-        held = _FIELD_SETS[key] = set(key)
-    object.__setattr__(model, "__pydantic_fields_set__", held)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from frontline.domain.cached import CachedQueue, CachedThread, CachedView, CachedViewTickets
 from frontline.domain.models import TICKETS, Person, Ticket, TicketThread, View
@@ -33,6 +33,7 @@ MAX_THREADS = 1_000
 """Conversations kept per profile; the ones read longest ago are forgotten first."""
 _STAGING = "\x00staged"
 """Appended to a view's id for its pages while a new set of them is written (`CacheStore.save_view`)."""
+_PERSON = TypeAdapter(Person)
 PAGE_SIZE = 1_000
 """Tickets per stored page: about 10 ms to parse or write, so a thread holding the GIL for one page at a
 time lets the UI in between; a local write rewrites one such page per view holding the ticket."""
@@ -121,7 +122,7 @@ class CacheStore:
     def _me(self, profile: str) -> Person | None:
         value = self._meta(profile, "me")
         try:
-            return Person.model_validate_json(value) if value is not None else None
+            return _PERSON.validate_json(value) if value is not None else None
         except ValidationError:
             return None
 
@@ -224,7 +225,7 @@ class CacheStore:
             )
 
     def save_me(self, profile: str, me: Person) -> None:
-        self._save_meta(profile, "me", me.model_dump_json())
+        self._save_meta(profile, "me", _PERSON.dump_json(me).decode())
 
     def save_shown_view(self, profile: str, view_id: str) -> None:
         self._save_meta(profile, "shown_view", view_id)

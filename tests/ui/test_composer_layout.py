@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from support.fake_helpdesk import FakeHelpdesk
 from support.pilot import settle
 from support.ticket_app import TicketApp
@@ -60,7 +62,7 @@ async def test_a_20000_character_subject_and_name_leave_the_editor_and_review_on
     helpdesk = FakeHelpdesk()
     ticket = helpdesk.tickets["1000"]
     assert ticket.requester is not None
-    requester = ticket.requester.model_copy(update={"name": HUGE})
+    requester = dataclasses.replace(ticket.requester, name=HUGE)
     helpdesk.tickets["1000"] = ticket.replace(subject=HUGE, requester=requester)
     app = TicketApp(helpdesk)
     async with app.run_test(size=(80, 24)) as pilot:

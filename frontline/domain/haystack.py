@@ -32,7 +32,7 @@ ERRORS = "surrogatepass"
 def haystack(ticket: Ticket) -> bytes:
     """Everything `/` matches against, lowercased and UTF-8 encoded; fields joined by newlines so terms
     (which never hold whitespace) never span two."""
-    parts = [ticket.id, ticket.key, ticket.subject, _STATUS_LABELS[ticket.status]]
+    parts = [ticket.id, ticket.display_key, ticket.subject, _STATUS_LABELS[ticket.status]]
     if ticket.status_label is not None:
         parts.append(ticket.status_label)
     if ticket.priority is not None:

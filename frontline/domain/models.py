@@ -137,7 +137,12 @@ class Ticket:
     """
 
     id: str
-    key: str = Field(default="", description="What people call it: '#35436' or 'SD-12'.")
+    key: str = Field(
+        default="",
+        description="What people call it where that is not its id: 'SD-12' (JSM). Empty for a Zendesk "
+        "ticket, called '#35436' after its id (a string per ticket less in a big view); `display_key` says "
+        "either.",
+    )
     subject: str = ""
     status: Status = Status.OPEN
     status_label: str | None = Field(

@@ -51,7 +51,7 @@ def test_full_ticket_maps_people_org_group_sla_and_revision() -> None:
         payload["ticket"], users, orgs, groups=groups, agent_base_url="https://acme.zendesk.com/"
     )
     assert ticket.id == "35436"
-    assert ticket.key == "#35436"
+    assert ticket.key == "" and ticket.display_key == "#35436"  # no string of its own: see `Ticket.key`
     assert ticket.subject == "Help, my printer is on fire!"
     assert ticket.status is Status.OPEN
     assert ticket.priority is Priority.HIGH

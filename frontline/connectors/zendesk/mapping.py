@@ -141,7 +141,6 @@ def to_ticket(
     subject = as_opt_text(data.get("subject")) or as_opt_text(data.get("raw_subject")) or ""
     ticket = Ticket(
         id=ticket_id,
-        key=f"#{ticket_id}",
         subject=subject,
         status=to_status(data.get("status")),
         status_label=status_label(data, statuses) if statuses else None,

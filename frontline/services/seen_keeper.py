@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from frontline.domain.models import Comment, Ticket
 from frontline.domain.repositories import SeenRepository
-from frontline.domain.seen import SeenTickets
+from frontline.domain.seen import KeptStates, SeenTickets
 from frontline.errors import FrontlineError, StoreError
 from frontline.services.desk import Desk
 
@@ -59,11 +59,15 @@ class SeenKeeper:
         if repository is None:
             return
         try:
-            states = await asyncio.to_thread(repository.load, self.desk.profile_name)
+            kept = await asyncio.to_thread(self._read, repository)
         except StoreError:
             return
         self._repository = repository
-        self.seen.restore(states)
+        self.seen.restore(kept)
+
+    def _read(self, repository: SeenRepository) -> KeptStates:
+        """The stored states in the form they are kept in, made on this (worker) thread, not the UI's."""
+        return KeptStates(repository.load(self.desk.profile_name))
 
     async def save(self) -> None:
         """Write what changed since the last write: one transaction, off the UI thread."""

@@ -16,6 +16,14 @@ from frontline.store.db import Store, stored_time
 
 __all__ = ["SeenStore"]
 
+LOAD_ROWS = 5_000
+"""Rows read per query at start (in ticket id order): the rows of a 50,000-ticket state are never all
+held at once, only the states made of them."""
+_SELECT = (
+    "SELECT ticket_id, looked_at, checked_at, comment_id, comment_at, reply_id, reply_at "
+    "FROM seen_tickets WHERE profile = ?"
+)
+
 
 class SeenStore:
     """Seen state in the local database (`frontline.store.db.Store`); implements `SeenRepository`."""
@@ -24,13 +32,23 @@ class SeenStore:
         self.store = store
 
     def load(self, profile: str) -> list[SeenState]:
-        rows = self.store.fetch_all(
-            "SELECT ticket_id, looked_at, checked_at, comment_id, comment_at, reply_id, reply_at "
-            "FROM seen_tickets WHERE profile = ?",
-            (profile,),
-        )
-        times = _Times()
-        return [_state(row, times) for row in rows]
+        states: list[SeenState] = []
+        after = self._read_rows(profile, None, states)
+        while after is not None:
+            after = self._read_rows(profile, after, states)
+        return states
+
+    def _read_rows(self, profile: str, after: str | None, states: list[SeenState]) -> str | None:
+        """The states of the next `LOAD_ROWS` rows after ticket `after`, added to `states`; the last
+        ticket id read, or None when no rows are left."""
+        if after is None:
+            rows = self.store.fetch_all(f"{_SELECT} ORDER BY ticket_id LIMIT ?", (profile, LOAD_ROWS))
+        else:
+            rows = self.store.fetch_all(
+                f"{_SELECT} AND ticket_id > ? ORDER BY ticket_id LIMIT ?", (profile, after, LOAD_ROWS)
+            )
+        states.extend(_state(row) for row in rows)
+        return str(rows[-1][0]) if len(rows) == LOAD_ROWS else None
 
     def put_many(self, profile: str, states: Sequence[SeenState]) -> None:
         if not states:
@@ -65,22 +83,14 @@ def _row(profile: str, state: SeenState) -> tuple[str | None, ...]:
     )
 
 
-class _Times(dict[str | None, datetime | None]):
-    """Stored times parsed once each: a ticket's `looked_at` and `checked_at` are mostly the same moment,
-    so at 50,000 tickets this holds half as many datetimes for the whole shift (~2.4 MB)."""
-
-    def __missing__(self, text: str | None) -> datetime | None:
-        moment = self[text] = stored_time(text)
-        return moment
-
-
-def _state(row: sqlite3.Row, times: _Times) -> SeenState:
+def _state(row: sqlite3.Row) -> SeenState:
+    looked = stored_time(row[1])
     return SeenState(
         ticket_id=row[0],
-        looked_at=times[row[1]],
-        checked_at=times[row[2]],
-        seen_comment=_mark(row[3], times[row[4]]),
-        reply=_mark(row[5], times[row[6]]),
+        looked_at=looked,
+        checked_at=looked if row[2] == row[1] else stored_time(row[2]),
+        seen_comment=_mark(row[3], stored_time(row[4])),
+        reply=_mark(row[5], stored_time(row[6])),
     )
 
 

@@ -4,8 +4,10 @@ replies coming back after a restart of the sync service on the same file."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from frontline.domain.models import Comment, Status, Ticket
 from frontline.domain.seen import CommentMark, SeenState, SeenTickets
 from frontline.services.desk import Desk
 from frontline.services.queue_sync import QueueSync
+from frontline.store import seen as seen_module
 from frontline.store.db import MIGRATIONS, Store
 from frontline.store.seen import SeenStore
 
@@ -67,11 +70,34 @@ def test_an_unreadable_stored_time_counts_as_unknown(store: Store) -> None:
 
 
 def test_one_stored_moment_is_read_as_one_datetime(store: Store) -> None:
-    """A ticket's `looked_at` and `checked_at` are mostly equal: held once (50,000 datetimes, not 100,000)."""
-    SeenStore(store).put_many("p", [state("1"), state("2")])
-    first, second = sorted(SeenStore(store).load("p"), key=lambda s: s.ticket_id)
+    """A ticket's `looked_at` and `checked_at` are mostly equal: held once (50,000 datetimes, not 100,000).
+    Across tickets they are not shared: once met, each ticket's own `updated_at` takes their place."""
+    SeenStore(store).put_many("p", [state("1"), state("2"), replace(state("3", 5), checked_at=FIXED_NOW)])
+    first, second, third = sorted(SeenStore(store).load("p"), key=lambda s: s.ticket_id)
     assert first.looked_at == first.checked_at == second.looked_at
-    assert first.looked_at is first.checked_at is second.checked_at
+    assert first.looked_at is first.checked_at and second.looked_at is second.checked_at
+    assert third.looked_at is not None and third.looked_at != third.checked_at == FIXED_NOW
+
+
+def test_the_state_is_read_a_slice_of_rows_at_a_time(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 50,000 tickets the rows of one query would be held all at once beside the states made of them."""
+    ids = ["", "1", "10", "2", "20", "3", "x"]
+    SeenStore(store).put_many("p", [state(ticket_id, n) for n, ticket_id in enumerate(ids)])
+    SeenStore(store).put_many("other", [state("15")])
+    queries: list[str] = []
+    fetch_all = store.fetch_all
+
+    def counted(sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
+        queries.append(sql)
+        return fetch_all(sql, parameters)
+
+    monkeypatch.setattr(store, "fetch_all", counted)
+    for rows_at_once, expected_queries in ((3, 3), (7, 2), (100, 1)):
+        monkeypatch.setattr(seen_module, "LOAD_ROWS", rows_at_once)
+        queries.clear()
+        loaded = SeenStore(store).load("p")
+        assert loaded == [state(ticket_id, n) for n, ticket_id in enumerate(ids)], rows_at_once
+        assert len(queries) == expected_queries
 
 
 def test_a_50000_ticket_baseline_is_one_transaction(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -72,7 +72,7 @@ def run(
         update = TicketUpdate(
             comment=CommentDraft(body=body, public=args.public),
             status=TicketStatus(SUBMIT_AS[args.status]) if args.status else None,
-            revision=thread.ticket.revision,
+            revision=thread.ticket.stamp,
         )
         known = [comment.id for comment in thread.comments]
         try:

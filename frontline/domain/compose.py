@@ -154,7 +154,7 @@ def build_update(state: ComposerState, ticket: Ticket) -> TicketUpdate:
         assignee_id=assignee_id,
         tags_add=tags_add,
         tags_remove=tags_remove,
-        revision=ticket.revision,
+        revision=ticket.stamp,
     )
 
 

@@ -273,7 +273,7 @@ class Escalations:
             tags_add=tuple(t for t in (ESCALATED_TAG, tag) if t not in ticket.tags)
             if self.desk.capabilities.tags
             else (),
-            revision=ticket.revision,
+            revision=ticket.stamp,
         )
         if update.is_empty():
             return ticket

@@ -151,7 +151,7 @@ class ShiftLog:
 def note_update(note: str, ticket: Ticket) -> TicketUpdate:
     """The internal note that posts a handoff note on its ticket."""
     comment = CommentDraft(body=f"Handoff note: {note}", public=False)
-    return TicketUpdate(comment=comment, revision=ticket.revision)
+    return TicketUpdate(comment=comment, revision=ticket.stamp)
 
 
 def engineer_name(person: Person) -> str:

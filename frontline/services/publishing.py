@@ -208,7 +208,7 @@ class Publisher:
         thread = await self.desk.open_ticket(ticket_id)
         update = TicketUpdate(
             comment=CommentDraft(body=render_markdown(handoff, max_chars=HELPDESK_MAX_CHARS), public=False),
-            revision=thread.ticket.revision,
+            revision=thread.ticket.stamp,
         )
         try:
             ticket = await self.desk.submit(

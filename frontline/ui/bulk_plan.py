@@ -82,7 +82,7 @@ def status_change(ticket: Ticket, category: StatusChoice, choices: Sequence[Stat
     choice = next((c for c in choices if c.status is category.status and not c.is_current(ticket)), None)
     if choice is None:
         return BulkChange(ticket, None, f"its workflow offers no way to {category.label}")
-    return BulkChange(ticket, choice.update(ticket.revision), f"status → {one_line(choice.label)}")
+    return BulkChange(ticket, choice.update(ticket.stamp), f"status → {one_line(choice.label)}")
 
 
 def assignee_plan(tickets: Sequence[Ticket], assignee: Assignee) -> list[BulkChange]:
@@ -94,7 +94,7 @@ def assignee_plan(tickets: Sequence[Ticket], assignee: Assignee) -> list[BulkCha
             current = ticket.group_id == assignee.id
         else:
             current = ticket.assignee is not None and ticket.assignee.id == assignee.id
-        update = None if current else assignee.update(ticket.revision)
+        update = None if current else assignee.update(ticket.stamp)
         plan.append(BulkChange(ticket, update, f"already with {name}" if current else f"assign → {name}"))
     return plan
 
@@ -114,11 +114,11 @@ def tags_plan(tickets: Sequence[Ticket], tags: Sequence[str], *, remove: bool) -
     for ticket in tickets:
         if remove:
             gone = tuple(tag for tag in tags if tag in ticket.tags)
-            update = TicketUpdate(tags_remove=gone, revision=ticket.revision) if gone else None
+            update = TicketUpdate(tags_remove=gone, revision=ticket.stamp) if gone else None
             what = f"tags - {' '.join(gone)}" if gone else "has none of these tags"
         else:
             new = tuple(tag for tag in tags if tag not in ticket.tags)
-            update = TicketUpdate(tags_add=new, revision=ticket.revision) if new else None
+            update = TicketUpdate(tags_add=new, revision=ticket.stamp) if new else None
             what = f"tags + {' '.join(new)}" if new else "has these tags already"
         plan.append(BulkChange(ticket, update, one_line(what)))
     return plan
@@ -152,7 +152,7 @@ def macro_change(ticket: Ticket, preview: MacroPreview) -> BulkChange:
         group_id=preview.group_id,
         tags_add=tuple(t for t in wanted if t not in ticket.tags) if wanted is not None else (),
         tags_remove=tuple(t for t in ticket.tags if t not in wanted) if wanted is not None else (),
-        revision=ticket.revision,
+        revision=ticket.stamp,
     )
     parts = [f"macro “{one_line(preview.macro.title)}”"]
     if comment is not None:

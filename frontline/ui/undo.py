@@ -31,7 +31,7 @@ def offer(
     notification (" — u to undo"), empty when it cannot be undone."""
     if before is None or before.id != after.id:
         return ""
-    inverse = inverse_update(before, change, after.revision)
+    inverse = inverse_update(before, change, after.stamp)
     if inverse is None:
         return ""
     slot(app).offer(Undoable(after.id, inverse, done, now))

@@ -60,11 +60,11 @@ async def test_zendesk_filters_and_assigns_to_a_group_then_an_agent(zendesk: Zen
     groups = [a for a in await zendesk.assignees(ticket) if a.kind is AssigneeKind.GROUP]
     target = groups[-1]
     assert [a.id for a in await zendesk.assignees(ticket, target.name.upper())] == [target.id]
-    after = await zendesk.update_ticket(ticket.id, target.update(ticket.revision))
+    after = await zendesk.update_ticket(ticket.id, target.update(ticket.stamp))
     assert after.group_id == target.id and after.group == target.name
     me = await zendesk.whoami()
     agent = next(a for a in await zendesk.assignees(after) if a.id == me.id)
-    mine = await zendesk.update_ticket(after.id, agent.update(after.revision))
+    mine = await zendesk.update_ticket(after.id, agent.update(after.stamp))
     assert mine.assignee is not None and mine.assignee.id == me.id
 
 
@@ -74,7 +74,7 @@ async def test_zendesk_unassigns_with_an_empty_assignee(zendesk: ZendeskAdapter)
         for t in (await zendesk.list_view_tickets((await zendesk.list_views())[0].id)).items
         if t.assignee is not None
     )
-    after = await zendesk.update_ticket(ticket.id, TicketUpdate(assignee_id="", revision=ticket.revision))
+    after = await zendesk.update_ticket(ticket.id, TicketUpdate(assignee_id="", revision=ticket.stamp))
     assert after.assignee is None
 
 
@@ -93,7 +93,7 @@ async def test_jsm_offers_assignable_people_for_the_issue_not_customers(jsm: Jsm
     assert ticket.requester is not None and ticket.requester.id not in {a.id for a in people}
     assert [a.name for a in await jsm.assignees(ticket, "priya")] == ["Priya Raman"]
     priya = next(a for a in people if a.name == "Priya Raman")
-    after = await jsm.update_ticket(ticket.id, priya.update(ticket.revision))
+    after = await jsm.update_ticket(ticket.id, priya.update(ticket.stamp))
     assert after.assignee is not None and after.assignee.id == priya.id
 
 
@@ -130,7 +130,7 @@ async def test_zendesk_custom_statuses_are_offered_and_written_exactly(
         assert len(choices) > 4  # more than the categories: the account's own statuses
         assert all(c.status_id for c in choices)
         target = next(c for c in choices if c.status_id != ticket.status_id and c.status is not Status.SOLVED)
-        after = await zendesk.update_ticket(ticket.id, target.update(ticket.revision))
+        after = await zendesk.update_ticket(ticket.id, target.update(ticket.stamp))
         assert after.status_id == target.status_id and after.status is target.status
     finally:
         await zendesk.aclose()

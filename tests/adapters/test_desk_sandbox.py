@@ -39,7 +39,7 @@ async def ticket_under_fault(desk: Desk, control: httpx.Client, fault: str) -> t
     thread = await desk.open_ticket(ticket.id)
     before = comment_count(control, ticket.id)
     control.post("/faults", json={"spec": fault}).raise_for_status()
-    return ticket.id, thread.ticket.revision, before
+    return ticket.id, thread.ticket.stamp, before
 
 
 def comment_count(control: httpx.Client, ticket_id: str) -> int:

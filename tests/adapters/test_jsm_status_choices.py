@@ -70,7 +70,7 @@ async def test_submitting_a_chosen_transition_moves_the_issue(adapter: JsmAdapte
     key = await _ticket_in(adapter, WAITING_SUPPORT)
     ticket = await adapter.get_ticket(key)
     chosen = next(c for c in await adapter.status_choices(ticket) if c.transition_id == "31")
-    after = await adapter.update_ticket(key, chosen.update(ticket.revision))
+    after = await adapter.update_ticket(key, chosen.update(ticket.stamp))
     assert after.status_id == PENDING and after.status is Status.HOLD
     # from Pending the workflow offers other steps; the choices follow it
     again = {c.transition_id for c in await adapter.status_choices(after)}
@@ -82,7 +82,7 @@ async def test_the_status_shown_is_the_sites_own_name_not_the_category(adapter: 
     ticket = await adapter.get_ticket(key)
     assert ticket.status is Status.OPEN and ticket.status_text == "Waiting for support"
     chosen = next(c for c in await adapter.status_choices(ticket) if c.status_id == WAITING_CUSTOMER)
-    moved = await adapter.update_ticket(key, chosen.update(ticket.revision))
+    moved = await adapter.update_ticket(key, chosen.update(ticket.stamp))
     assert moved.status is Status.PENDING and moved.status_text == "Waiting for customer"
     rows = (await adapter.list_view_tickets("1:1", page_size=50)).items
     assert {row.status_text for row in rows} - {"open", "pending", "on-hold", "solved"}  # queue rows too
@@ -93,7 +93,7 @@ async def test_desk_submits_a_choice_through_the_outbox(adapter: JsmAdapter) -> 
     key = await _ticket_in(adapter, WAITING_SUPPORT)
     ticket = await adapter.get_ticket(key)
     choice = next(c for c in await desk.status_choices(ticket) if c.status_id == IN_PROGRESS)
-    after = await desk.submit(key, choice.update(ticket.revision))
+    after = await desk.submit(key, choice.update(ticket.stamp))
     assert after.status_id == IN_PROGRESS
 
 
@@ -101,7 +101,7 @@ async def test_a_status_id_alone_finds_a_transition_there_for_an_undo(adapter: J
     key = await _ticket_in(adapter, WAITING_SUPPORT)
     ticket = await adapter.get_ticket(key)
     chosen = next(c for c in await adapter.status_choices(ticket) if c.status_id == WAITING_CUSTOMER)
-    moved = await adapter.update_ticket(key, chosen.update(ticket.revision))
+    moved = await adapter.update_ticket(key, chosen.update(ticket.stamp))
     assert moved.status_id == WAITING_CUSTOMER
     undo = TicketUpdate(status=Status.OPEN, status_id=WAITING_SUPPORT)  # no transition id: find one
     back = await adapter.update_ticket(key, undo)
@@ -156,7 +156,7 @@ async def test_german_site_choices_write_by_transition_id(localized: SandboxServ
         labels = " ".join(c.label for c in choices)
         assert "Respond to customer" not in labels  # the site's German names, as shown
         target = next(c for c in choices if c.status_id == PENDING)
-        after = await jsm.update_ticket(key, target.update(ticket.revision))
+        after = await jsm.update_ticket(key, target.update(ticket.stamp))
         assert after.status_id == PENDING
     finally:
         await jsm.aclose()

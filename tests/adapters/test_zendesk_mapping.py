@@ -26,7 +26,7 @@ from frontline.connectors.zendesk.parsing import (
     index_by_id,
     parse_time,
 )
-from frontline.domain.models import Macro, Priority, Status
+from frontline.domain.models import TICKETS, Macro, Priority, Status
 from frontline.errors import MalformedResponse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "zendesk"
@@ -63,7 +63,7 @@ def test_full_ticket_maps_people_org_group_sla_and_revision() -> None:
     assert ticket.group == "Tier 2"
     assert ticket.tags == ("enterprise", "other_tag")
     assert ticket.url == "https://acme.zendesk.com/agent/tickets/35436"
-    assert ticket.revision == "2026-08-20T10:15:03Z"
+    assert ticket.stamp == "2026-08-20T10:15:03Z" and ticket.revision is None  # the time is the stamp
     assert ticket.updated_at == datetime(2026, 8, 20, 10, 15, 3, tzinfo=UTC)
     assert ticket.description == "The fire is very colorful."
     assert ticket.linked_bug is None
@@ -94,7 +94,7 @@ def test_spec_example_ticket_with_only_three_fields() -> None:
     assert ticket.requester.id == "20978392"
     assert ticket.requester.name == "User 20978392"
     assert ticket.created_at == UNKNOWN_TIME
-    assert ticket.revision is None
+    assert ticket.stamp is None  # Zendesk sent no time: a write carries no stamp, none can be made up
 
 
 @pytest.mark.parametrize(
@@ -240,7 +240,7 @@ def test_a_ticket_with_absurd_times_still_maps() -> None:
     raw = {"id": 7, "created_at": "0001-01-01T00:00:00+01:00", "updated_at": "9999-12-31T23:59:59-01:00"}
     ticket = to_ticket(raw, {}, {})
     assert ticket.created_at == UNKNOWN_TIME and ticket.updated_at == UNKNOWN_TIME
-    assert ticket.revision == "9999-12-31T23:59:59-01:00"
+    assert ticket.revision == ticket.stamp == "9999-12-31T23:59:59-01:00"  # not as Zendesk writes: kept
     sla = to_sla({"policy_metrics": [{"stage": "active", "breach_at": "9999-12-31T23:59:59-01:00"}]})
     assert sla is None
 
@@ -252,3 +252,19 @@ def test_comment_source_body_is_the_markdown_when_plain_body_differs() -> None:
     assert (same.body, same.source_body) == ("Fixed", None)
     only_body = to_comment({"id": 3, "body": "**Fixed**"}, {})
     assert (only_body.body, only_body.source_body) == ("**Fixed**", None)
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("2026-08-20T10:15:03Z", None),  # as Zendesk writes it: the parsed time says it again
+        ("2026-08-20T10:15:03.250Z", "2026-08-20T10:15:03.250Z"),  # a fraction `stamp` would write longer
+        ("2026-08-20T12:15:03+02:00", "2026-08-20T12:15:03+02:00"),  # another offset: sent back as it came
+    ],
+)
+def test_the_stamp_a_write_sends_back_is_zendesks_own_text(written: str, kept: str | None) -> None:
+    ticket = to_ticket({"id": 1, "updated_at": written}, {}, {})
+    assert ticket.revision == kept
+    assert ticket.stamp == written
+    [read_back] = TICKETS.validate_json(TICKETS.dump_json([ticket], exclude_defaults=True))  # the cache
+    assert read_back.stamp == written

@@ -129,11 +129,11 @@ async def test_a_view_that_honours_include_needs_no_second_request(plain: Sandbo
 async def test_a_reply_keeps_the_custom_status(adapter: ZendeskAdapter, hard: SandboxServer) -> None:
     waiting = await a_ticket(adapter, "Waiting on engineering")
     note = TicketUpdate(
-        comment=CommentDraft(body="Engineering is on it.", public=False), revision=waiting.revision
+        comment=CommentDraft(body="Engineering is on it.", public=False), revision=waiting.stamp
     )
     after = await adapter.update_ticket(waiting.id, note)
     assert (after.status, after.status_label) == (Status.OPEN, "Waiting on engineering")
-    same = await adapter.update_ticket(waiting.id, TicketUpdate(status=Status.OPEN, revision=after.revision))
+    same = await adapter.update_ticket(waiting.id, TicketUpdate(status=Status.OPEN, revision=after.stamp))
     assert same.status_label == "Waiting on engineering"  # the category did not change: nothing reset
     assert seeded(hard, waiting.id)["custom_status_id"] == 19000011
 
@@ -143,7 +143,7 @@ async def test_a_new_category_writes_its_default_custom_status(
 ) -> None:
     waiting = await a_ticket(adapter, "Waiting on engineering")
     after = await adapter.update_ticket(
-        waiting.id, TicketUpdate(status=Status.PENDING, revision=waiting.revision)
+        waiting.id, TicketUpdate(status=Status.PENDING, revision=waiting.stamp)
     )
     assert (after.status, after.status_label) == (Status.PENDING, None)
     (put,) = requests(control, "PUT", f"/api/v2/tickets/{waiting.id}")
@@ -273,7 +273,7 @@ async def test_a_markdown_reply_whose_answer_was_lost_is_found_not_sent_twice(
         "/faults", json={"spec": f"drop_after_commit:count=1:method=PUT:path=/api/v2/tickets/{ticket.id}"}
     )
 
-    update = TicketUpdate(comment=CommentDraft(body=sent, public=True), revision=ticket.revision)
+    update = TicketUpdate(comment=CommentDraft(body=sent, public=True), revision=ticket.stamp)
     after = await session.desk.submit(ticket.id, update, known_comment_ids=[c.id for c in thread.comments])
 
     assert after.id == ticket.id

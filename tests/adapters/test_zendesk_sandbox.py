@@ -133,16 +133,16 @@ async def test_reply_or_note_with_status_change_in_one_put(
     ticket = await open_ticket(adapter)
     body = f"frontline test {'reply' if public else 'note'}"
     update = TicketUpdate(
-        comment=CommentDraft(body=body, public=public), status=Status.PENDING, revision=ticket.revision
+        comment=CommentDraft(body=body, public=public), status=Status.PENDING, revision=ticket.stamp
     )
     updated = await adapter.update_ticket(ticket.id, update)
     assert updated.status is Status.PENDING
-    assert updated.revision != ticket.revision
+    assert updated.stamp != ticket.stamp
     (put,) = recorded_puts(control, ticket.id)
     sent = put["body"]["ticket"]
     assert sent["comment"] == {"body": body, "public": public}
     assert sent["status"] == "pending"
-    assert sent["safe_update"] is True and sent["updated_stamp"] == ticket.revision
+    assert sent["safe_update"] is True and sent["updated_stamp"] == ticket.stamp
     state = control.get(f"/tickets/{ticket.id}").json()
     stored = _last_comment(state)
     assert stored["public"] is public
@@ -156,7 +156,7 @@ async def test_tags_added_and_removed_without_clobbering(
     ticket = await open_ticket(adapter)
     keep = set(ticket.tags[1:])
     removed = ticket.tags[:1]
-    update = TicketUpdate(tags_add=("frontline_escalated",), tags_remove=removed, revision=ticket.revision)
+    update = TicketUpdate(tags_add=("frontline_escalated",), tags_remove=removed, revision=ticket.stamp)
     updated = await adapter.update_ticket(ticket.id, update)
     assert "frontline_escalated" in updated.tags
     assert keep <= set(updated.tags)
@@ -168,7 +168,7 @@ async def test_conflict_after_someone_else_touches_the_ticket(
 ) -> None:
     ticket = await open_ticket(adapter)
     control.post(f"/tickets/{ticket.id}/touch").raise_for_status()
-    update = TicketUpdate(comment=CommentDraft(body="stale", public=True), revision=ticket.revision)
+    update = TicketUpdate(comment=CommentDraft(body="stale", public=True), revision=ticket.stamp)
     with pytest.raises(ConflictError):
         await adapter.update_ticket(ticket.id, update)
     comments = await adapter.list_comments(ticket.id)
@@ -201,7 +201,7 @@ async def test_macro_preview_changes_nothing(adapter: ZendeskAdapter, control: h
     previews = [await adapter.preview_macro(ticket.id, macro.id) for macro in macros]
     assert any(p.comment_body or p.status or p.tags or p.other_changes for p in previews)
     assert control.get(f"/tickets/{ticket.id}").json() == before
-    assert (await adapter.get_ticket(ticket.id)).revision == ticket.revision
+    assert (await adapter.get_ticket(ticket.id)).stamp == ticket.stamp
     assert recorded_puts(control, ticket.id) == []
 
 

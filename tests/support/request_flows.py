@@ -182,7 +182,7 @@ async def zendesk_desk(env: Env) -> None:
         assignee_id=me.id,
         tags_add=("needs-eng",),
         tags_remove=tuple(thread.ticket.tags[:1]),
-        revision=thread.ticket.revision,
+        revision=thread.ticket.stamp,
     )
     ticket = await desk.submit(TICKET, update, known_comment_ids=[c.id for c in thread.comments])
     assert ticket.status is Status.PENDING and "needs-eng" in ticket.tags
@@ -251,7 +251,7 @@ async def jsm_desk(env: Env) -> None:
     assert ticket.status is Status.PENDING
     assert await desk.assignees(ticket, "priya")  # the assignable-user search for the issue
     choice = (await desk.status_choices(ticket))[0]  # the issue's own transitions
-    await desk.submit(JSM_TICKET, choice.update(ticket.revision))
+    await desk.submit(JSM_TICKET, choice.update(ticket.stamp))
     # A fresh connection opens a queue by its id (a profile's `views`): it asks the desk for its project.
     fresh = env.jsm()
     await fresh.list_view_tickets(views[0].id, page_size=2)

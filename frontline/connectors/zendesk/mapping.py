@@ -32,7 +32,7 @@ from frontline.connectors.zendesk.parsing import (
     truncate_body,
 )
 from frontline.connectors.zendesk.statuses import CustomStatus, status_label
-from frontline.domain.models import Comment, Organization, Person, SlaTarget, Ticket, View
+from frontline.domain.models import Comment, Organization, Person, SlaTarget, Ticket, View, utc_stamp
 from frontline.domain.sharing import shared
 from frontline.errors import MalformedResponse
 
@@ -158,9 +158,17 @@ def to_ticket(
         url=f"{agent_base_url.rstrip('/')}/agent/tickets/{ticket_id}" if agent_base_url else None,
         linked_bug=None,
         description=truncate_body(as_text(data.get("description"))) if description else "",
-        revision=updated_raw if isinstance(updated_raw, str) and updated_raw else None,
+        revision=_revision(updated_raw, updated_at),
     )
     return shared(ticket)
+
+
+def _revision(updated_raw: Any, updated_at: datetime | None) -> str | None:
+    """`Ticket.revision`: Zendesk's stamp is the ticket's `updated_at` as it wrote it, kept only where it
+    is not what `Ticket.stamp` writes from the parsed time (None); '' when Zendesk sent none."""
+    if not isinstance(updated_raw, str) or not updated_raw:
+        return ""
+    return None if updated_at is not None and updated_raw == utc_stamp(updated_at) else updated_raw
 
 
 def to_comment(raw: Any, users: UsersById) -> Comment:

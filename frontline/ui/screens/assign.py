@@ -37,7 +37,7 @@ async def pick_status(app: App[object], choices: list[StatusChoice], ticket: Tic
     chosen = next((c for c in choices if c.key == picked), None)
     if chosen is None or chosen.key == current:
         return None
-    return chosen.update(ticket.revision), f"Status set to {one_line(chosen.label.split(' → ')[-1])}"
+    return chosen.update(ticket.stamp), f"Status set to {one_line(chosen.label.split(' → ')[-1])}"
 
 
 async def choose_assignee(app: App[object], desk: Desk, ticket: Ticket) -> FieldChange | None:
@@ -57,7 +57,7 @@ async def choose_assignee(app: App[object], desk: Desk, ticket: Ticket) -> Field
     if chosen is None or is_current(chosen, ticket):
         return None
     where = f"group {one_line(chosen.name)}" if chosen.kind is AssigneeKind.GROUP else one_line(chosen.name)
-    return chosen.update(ticket.revision), f"Assigned to {where}"
+    return chosen.update(ticket.stamp), f"Assigned to {where}"
 
 
 def is_current(assignee: Assignee, ticket: Ticket) -> bool:

@@ -358,7 +358,7 @@ class TicketScreen(FrontlineScreen, TicketReading, Screen[None]):
             self.notify("This ticket is already yours.", timeout=3)
             return
         if await confirm_take(self.app, ticket, me):
-            self.submit_change(TicketUpdate(assignee_id=me.id, revision=ticket.revision), "Assigned to you")
+            self.submit_change(TicketUpdate(assignee_id=me.id, revision=ticket.stamp), "Assigned to you")
 
     @work(group="ticket-ui", exclusive=True, exit_on_error=False)
     async def action_assign(self) -> None:

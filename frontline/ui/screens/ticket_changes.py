@@ -47,7 +47,7 @@ async def choose_priority(app: App[object], desk: Desk, ticket: Ticket) -> Field
     if choice is None or choice == current:
         return None
     priority = Priority(choice)
-    return TicketUpdate(priority=priority, revision=ticket.revision), f"Priority set to {priority.value}"
+    return TicketUpdate(priority=priority, revision=ticket.stamp), f"Priority set to {priority.value}"
 
 
 async def choose_tags(app: App[object], ticket: Ticket) -> FieldChange | None:
@@ -63,6 +63,6 @@ async def choose_tags(app: App[object], ticket: Ticket) -> FieldChange | None:
     update = TicketUpdate(
         tags_add=tuple(tag for tag in wanted if tag not in ticket.tags),
         tags_remove=tuple(tag for tag in ticket.tags if tag not in wanted),
-        revision=ticket.revision,
+        revision=ticket.stamp,
     )
     return None if update.is_empty() else (update, "Tags updated")

@@ -249,13 +249,13 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
     def refresh_when_due(self) -> None:
         """Reload the active view once it is older than its refresh interval (checked every second).
 
-        Not named `auto_refresh`: that is Textual's own repaint-interval property on every widget. Nothing
-        is due while signed out (the token was refused wherever it was seen): polling waits for `L`.
+        Not named `auto_refresh` (Textual's own repaint-interval property). Nothing is due while signed out
+        (polling waits for `L`), nor while a load is asked for but not begun (`L`'s: else two, one cut off).
         """
         view_id = self.current_view_id
-        if self.frontline.signed_out:
+        if view_id is None or self.frontline.signed_out or not self.sync.auto_refresh_due(view_id):
             return
-        if view_id is not None and self.sync.auto_refresh_due(view_id):
+        if not any(worker.group == "queue-load" and not worker.is_finished for worker in self.workers):
             self.load_view(view_id)
 
     def signed_in(self) -> None:

@@ -133,7 +133,7 @@ class Comment(_Model):
 class Ticket:
     """A helpdesk ticket as shown in the queue and the ticket header (a record: see `_RECORD`).
 
-    Changed copies are made with `replace`; `TICKET`/`TICKETS` parse and dump JSON.
+    Changed copies are made with `replace`; `TICKETS` parses and dumps lists of them as JSON.
     """
 
     id: str
@@ -206,7 +206,6 @@ def utc_stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().removesuffix("+00:00") + "Z"
 
 
-TICKET: TypeAdapter[Ticket] = TypeAdapter(Ticket)
 TICKETS: TypeAdapter[list[Ticket]] = TypeAdapter(list[Ticket])
 
 

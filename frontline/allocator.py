@@ -5,7 +5,7 @@ tickets, a cached page's JSON, an HTTP body, long haystacks) comes from the C li
 what is freed: after the first large block it frees it raises its threshold for handing big blocks
 straight back, so the next ones stay in its heap, and every thread gets its own heap (up to eight per
 core) holding its own freed memory. Measured on the console opening 50,370 cached tickets, 2-core
-machine: 214 MB peak as glibc comes, 202 MB with a fixed threshold (`MMAP_THRESHOLD`) and two heaps
+machine: 215 MB peak as glibc comes, 204 MB with a fixed threshold (`MMAP_THRESHOLD`) and two heaps
 (`ARENA_MAX`). Elsewhere (macOS, musl) nothing is changed.
 """
 

@@ -111,6 +111,11 @@ def _checked(entry: _Entry | None) -> datetime | None:
     return entry.checked if isinstance(entry, _Kept) else entry
 
 
+def _marks(entry: _Entry | None) -> tuple[CommentMark | None, CommentMark | None]:
+    """The comment seen and the reply announced that an entry remembers (none for a bare moment)."""
+    return (entry.comment, entry.reply) if isinstance(entry, _Kept) else (None, None)
+
+
 def _adopted(kept: _Kept, moment: datetime) -> _Entry:
     """`kept` holding `moment` itself (a ticket's own `updated_at`) in place of equal moments: the copies
     read from the store, or kept from an older copy of the ticket, are let go."""
@@ -253,7 +258,7 @@ class SeenTickets:
         checked = _checked(entry)
         if checked is None or updated > checked:
             checked = updated
-        comment, reply = (entry.comment, entry.reply) if isinstance(entry, _Kept) else (None, None)
+        comment, reply = _marks(entry)
         if _waiting(entry):
             comment = reply
         self._met[ticket_id] = _entry(updated, checked, comment, reply) or updated
@@ -298,7 +303,7 @@ class SeenTickets:
                 entry = self._meet(ticket)
             known = entry.checked if isinstance(entry, _Kept) else entry
             if known is None:
-                comment, reply = (entry.comment, entry.reply) if isinstance(entry, _Kept) else (None, None)
+                comment, reply = _marks(entry)
                 met[ticket.id] = _entry(_looked(entry), updated, comment, reply) or updated
                 changed.add(ticket.id)
             elif known is not updated:
@@ -326,7 +331,7 @@ class SeenTickets:
         entry = self._meet(ticket)
         known = _checked(entry)
         checked = ticket.updated_at if known is None or ticket.updated_at > known else known
-        seen, announced = (entry.comment, entry.reply) if isinstance(entry, _Kept) else (None, None)
+        seen, announced = _marks(entry)
         reply: Comment | None = None
         newest = newest_public(comments)
         if newest is not None:

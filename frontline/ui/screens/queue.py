@@ -33,8 +33,8 @@ from frontline.ui.widgets.status_bar import StatusBar
 
 __all__ = ["QueueScreen", "settle_loaded_tickets", "tab_id"]
 MAX_VIEW_KEYS = 9
-REFRESH_CHECK_SECONDS = 1.0
-"""How often the active view's age is compared with its refresh interval (a comparison, no I/O)."""
+REFRESH_CHECK_SECONDS = 1.0  # how often the active view's age is compared with its refresh interval (no I/O)
+LOAD_GROUP = "queue-load"  # view loads: exclusive, and `refresh_when_due` starts none while one is pending
 
 
 def tab_id(index: int) -> str:
@@ -215,7 +215,7 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
         """Ask the helpdesk how many tickets each view holds, for the tab labels (best effort)."""
         await self.sync.load_counts(lambda view_id, _count: self._relabel(view_id))
 
-    @work(exclusive=True, group="queue-load", exit_on_error=False)
+    @work(exclusive=True, group=LOAD_GROUP, exit_on_error=False)
     async def load_view(self, view_id: str) -> None:
         """Load (or reload) every ticket of a view, showing progress; keep old rows if it fails."""
         app = self.frontline
@@ -255,7 +255,7 @@ class QueueScreen(QueueFinding, PreviewToggle, FrontlineScreen, Screen[None]):
         view_id = self.current_view_id
         if view_id is None or self.frontline.signed_out or not self.sync.auto_refresh_due(view_id):
             return
-        if not any(worker.group == "queue-load" and not worker.is_finished for worker in self.workers):
+        if not any(worker.group == LOAD_GROUP and not worker.is_finished for worker in self.workers):
             self.load_view(view_id)
 
     def signed_in(self) -> None:

@@ -269,3 +269,24 @@ async def test_preview_does_not_mark_the_ticket_seen_but_opening_does(slow_debou
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen)
         assert screen.sync.seen.marker(newcomer) is None  # opened: seen
+
+
+async def test_a_highlight_posted_before_a_filter_narrowed_the_rows_follows_the_row_highlighted_now(
+    slow_debounce: None,
+) -> None:
+    """A message for row 5, handled once a filter keystroke has left one row: the pane follows that row
+    (it used to read row 5 of the narrowed list and crash the console with an IndexError)."""
+    app = make_app(FakeHelpdesk())
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        queue = app.screen.query_one(QueueList)
+        split = app.screen.query_one(QueueSplit)
+        await pilot.press(*"jjjjj")
+        stale = QueueList.Highlighted(queue, queue.highlighted_ticket_id, queue.cursor)
+        assert stale.position == 5
+        kept = queue.model.ticket_at(0)
+        await pilot.press("slash", *kept.display_key)
+        await settle(pilot)
+        assert len(queue.model) == 1 and highlighted(app).id == kept.id
+        split.on_queue_list_highlighted(stale)
+        assert split.pane.ticket is not None and split.pane.ticket.id == kept.id

@@ -131,10 +131,11 @@ class QueueSplit(Container):
         return self.preview_choice
 
     def on_queue_list_highlighted(self, event: QueueList.Highlighted) -> None:
-        """The cursor moved: the pane follows it (the message goes on up to the screen)."""
+        """The cursor moved: the pane follows the ticket highlighted now (the message goes on up to the
+        screen). Not `event.position`: a filter keystroke may have narrowed the rows since it was posted."""
         listing = event.queue_list
-        ticket = listing.model.ticket_at(event.position) if event.ticket_id is not None else None
-        self.pane.follow(ticket)
+        model = listing.model
+        self.pane.follow(model.ticket_at(listing.cursor) if model.visible else None)
 
 
 class PreviewToggle:
